@@ -1,0 +1,65 @@
+/**
+ * The wire contract between the browser and the sync server: message types, close codes and
+ * size limits. Both sides import these; nothing here knows about React, DOM or `ws`.
+ */
+
+/** y-websocket message types (the first varuint of every frame), plus our own `saved`. */
+export const MessageType = {
+  sync: 0,
+  awareness: 1,
+  auth: 2,
+  queryAwareness: 3,
+  /**
+   * Ours: the client sends `[saved, n]` after local edits; the server answers `[saved, n]` once
+   * every update it received before that request is in SQLite. The stock protocol has no
+   * acknowledgement, so without this no client can honestly say "Saved".
+   */
+  saved: 100,
+} as const
+export type MessageType = (typeof MessageType)[keyof typeof MessageType]
+
+/** A close code with the reason sent beside it. */
+export interface CloseEvent {
+  readonly code: number
+  readonly reason: string
+}
+
+/**
+ * Close codes. 4400-4499 are permanent for the y-websocket client (it stops reconnecting);
+ * anything else is retried. Browsers cannot read an HTTP status from a refused upgrade, so the
+ * server accepts the upgrade and then closes with one of these.
+ */
+export const Close = {
+  /** A frame that could not be decoded or applied. */
+  badFrame: { code: 4400, reason: 'Malformed message' },
+  unauthorized: { code: 4401, reason: 'Sign in required' },
+  forbidden: { code: 4403, reason: 'Not allowed' },
+  storyNotFound: { code: 4404, reason: 'No such story' },
+  /** The story was deleted while open. */
+  storyGone: { code: 4410, reason: 'Story deleted' },
+  /** A frame over `MAX_FRAME_BYTES` (set by `ws` itself). */
+  tooLarge: { code: 1009, reason: 'Message too big' },
+  /** Server shutting down: clients retry and reconnect to the next process. */
+  shuttingDown: { code: 1012, reason: 'Server restarting' },
+} as const satisfies Record<string, CloseEvent>
+
+/** Whether the y-websocket client treats this close code as final (no reconnect). */
+export function isPermanentClose(code: number): boolean {
+  return code >= 4400 && code < 4500
+}
+
+/**
+ * Largest WebSocket frame the server accepts, in bytes. A 50,000-word story with its whole
+ * editing history encodes to well under 2 MiB; 8 MiB leaves room for a client that comes back
+ * with a long offline session, while a single frame can never exhaust the server's memory.
+ */
+export const MAX_FRAME_BYTES = 8 * 1024 * 1024
+
+/** Largest plain-text import accepted by `POST /api/stories/import`, in bytes. */
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+/** Largest JSON body accepted by the API, in bytes. */
+export const MAX_JSON_BYTES = 64 * 1024
+
+/** Path prefix of the sync endpoint: `ws://host/collab/<storyId>`. */
+export const COLLAB_PATH = '/collab/'

@@ -1,0 +1,31 @@
+/**
+ * The editor schema: the TipTap extensions that define what a story body may contain.
+ * Paragraphs, headings (2-4), bold, italic, links, bullet and numbered lists, blockquotes and
+ * hard breaks. History is off: Yjs' undo manager undoes only your own changes.
+ */
+import StarterKit from '@tiptap/starter-kit'
+import type { AnyExtension } from '@tiptap/core'
+
+/** Heading levels a story uses: h1 is the page's headline, set in the panel. */
+export const HEADING_LEVELS = [2, 3, 4] as const
+
+/** The shared extension list (no collaboration plugins: those are per connection). */
+export function storyExtensions(): AnyExtension[] {
+  return [
+    StarterKit.configure({
+      undoRedo: false,
+      heading: { levels: [...HEADING_LEVELS] },
+      code: false,
+      codeBlock: false,
+      strike: false,
+      underline: false,
+      horizontalRule: false,
+      link: {
+        openOnClick: false,
+        autolink: true,
+        protocols: ['http', 'https', 'mailto'],
+        HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
+      },
+    }),
+  ]
+}

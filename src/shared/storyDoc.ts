@@ -1,0 +1,186 @@
+/**
+ * The story document: the public layout of a story's Y.Doc (documented in README.md).
+ *
+ *   body  Y.XmlFragment   the article, edited by TipTap (paragraphs, headings, lists, quotes)
+ *   meta  Y.Map           the side panel:
+ *     headline      Y.Text            character-level merge of concurrent edits
+ *     slug          Y.Text
+ *     section       string            one of SECTIONS, or ''
+ *     status        string            one of STATUSES
+ *     bylines       Y.Array<string>   ordered author names
+ *     dateline      Y.Map<string>     city, region, country, date (YYYY-MM-DD), source
+ *     plannedWords  number | null     the desk's commission
+ *
+ * Every field is its own key or its own Y type, so concurrent edits of different fields never
+ * overwrite each other. The nested types are created once, by the server, when the story is
+ * created: clients only ever edit them, never replace them, so two clients cannot race to
+ * create a `dateline` map and lose one side's edits.
+ */
+import * as Y from 'yjs'
+import { EMPTY_DATELINE, type Dateline } from './dateline.js'
+import { countWords, isSection, isStatus, type Section, type Status } from './newsroom.js'
+
+export const BODY = 'body'
+export const META = 'meta'
+
+export const MetaKey = {
+  headline: 'headline',
+  slug: 'slug',
+  section: 'section',
+  status: 'status',
+  bylines: 'bylines',
+  dateline: 'dateline',
+  plannedWords: 'plannedWords',
+} as const
+
+export const DATELINE_FIELDS = ['city', 'region', 'country', 'date', 'source'] as const
+export type DatelineField = (typeof DATELINE_FIELDS)[number]
+
+/** The side panel's data as plain values. */
+export interface StoryMeta {
+  headline: string
+  slug: string
+  section: Section | ''
+  status: Status
+  bylines: string[]
+  dateline: Dateline
+  plannedWords: number | null
+}
+
+/** What a new story may start with. */
+export interface StoryInit {
+  headline?: string
+  slug?: string
+  section?: Section | ''
+  status?: Status
+  bylines?: string[]
+  dateline?: Partial<Dateline>
+  plannedWords?: number | null
+  /** Body paragraphs as plain text. */
+  paragraphs?: string[]
+}
+
+/** The article fragment TipTap binds to. */
+export function getBody(doc: Y.Doc): Y.XmlFragment {
+  return doc.getXmlFragment(BODY)
+}
+
+/** The metadata map. */
+export function getMeta(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(META)
+}
+
+/** A Y.Text field of the metadata (headline or slug), if the document has it. */
+export function getMetaText(doc: Y.Doc, key: 'headline' | 'slug'): Y.Text | null {
+  const value = getMeta(doc).get(key)
+  return value instanceof Y.Text ? value : null
+}
+
+/** The byline list, if the document has it. */
+export function getBylines(doc: Y.Doc): Y.Array<string> | null {
+  const value = getMeta(doc).get(MetaKey.bylines)
+  return value instanceof Y.Array ? (value as Y.Array<string>) : null
+}
+
+/** The dateline map, if the document has it. */
+export function getDatelineMap(doc: Y.Doc): Y.Map<string> | null {
+  const value = getMeta(doc).get(MetaKey.dateline)
+  return value instanceof Y.Map ? (value as Y.Map<string>) : null
+}
+
+/**
+ * Fill an empty document with the story layout. Called by the server once per story, inside
+ * one transaction, so the structure arrives at every client as a single update.
+ */
+export function initStoryDoc(doc: Y.Doc, init: StoryInit = {}): void {
+  doc.transact(() => {
+    const meta = getMeta(doc)
+    meta.set(MetaKey.headline, new Y.Text(init.headline ?? ''))
+    meta.set(MetaKey.slug, new Y.Text(init.slug ?? ''))
+    meta.set(MetaKey.section, init.section ?? '')
+    meta.set(MetaKey.status, init.status ?? 'draft')
+    const bylines = new Y.Array<string>()
+    bylines.push(init.bylines ?? [])
+    meta.set(MetaKey.bylines, bylines)
+    const dateline = new Y.Map<string>()
+    for (const field of DATELINE_FIELDS) dateline.set(field, init.dateline?.[field] ?? '')
+    meta.set(MetaKey.dateline, dateline)
+    meta.set(MetaKey.plannedWords, init.plannedWords ?? null)
+    const body = getBody(doc)
+    const paragraphs = init.paragraphs?.length ? init.paragraphs : ['']
+    body.insert(
+      0,
+      paragraphs.map((text) => {
+        const paragraph = new Y.XmlElement('paragraph')
+        if (text) paragraph.insert(0, [new Y.XmlText(text)])
+        return paragraph
+      }),
+    )
+  })
+}
+
+/** Read the metadata as plain values; missing or ill-typed fields read as empty. */
+export function readMeta(doc: Y.Doc): StoryMeta {
+  const meta = getMeta(doc)
+  const section = meta.get(MetaKey.section)
+  const status = meta.get(MetaKey.status)
+  const planned = meta.get(MetaKey.plannedWords)
+  const datelineMap = getDatelineMap(doc)
+  const dateline: Dateline = { ...EMPTY_DATELINE }
+  for (const field of DATELINE_FIELDS) {
+    const value = datelineMap?.get(field)
+    if (typeof value === 'string') dateline[field] = value
+  }
+  return {
+    headline: getMetaText(doc, 'headline')?.toString() ?? '',
+    slug: getMetaText(doc, 'slug')?.toString() ?? '',
+    section: isSection(section) ? section : '',
+    status: isStatus(status) ? status : 'draft',
+    bylines: (getBylines(doc)?.toArray() ?? []).filter((name) => typeof name === 'string'),
+    dateline,
+    plannedWords: typeof planned === 'number' && Number.isFinite(planned) ? planned : null,
+  }
+}
+
+/** Plain text of a text node: its string inserts, without marks or embeds. */
+function xmlTextContent(text: Y.XmlText): string {
+  let out = ''
+  for (const op of text.toDelta() as Array<{ insert?: unknown }>) {
+    if (typeof op.insert === 'string') out += op.insert
+  }
+  return out
+}
+
+/** Collect the text of every leaf block (paragraph, heading…) under `node`, in order. */
+function collectBlocks(node: Y.XmlFragment | Y.XmlElement, out: string[]): void {
+  let text = ''
+  let hasText = false
+  for (const child of node.toArray()) {
+    if (child instanceof Y.XmlText) {
+      text += xmlTextContent(child)
+      hasText = true
+    } else if (child instanceof Y.XmlElement) {
+      if (child.nodeName === 'hardBreak') {
+        text += '\n'
+        hasText = true
+      } else {
+        collectBlocks(child, out)
+      }
+    }
+  }
+  if (hasText || (node instanceof Y.XmlElement && node.length === 0)) out.push(text)
+}
+
+/** The body as plain text, one string per block. */
+export function bodyBlocks(doc: Y.Doc): string[] {
+  const out: string[] = []
+  collectBlocks(getBody(doc), out)
+  return out
+}
+
+/** Words in the body. */
+export function bodyWordCount(doc: Y.Doc): number {
+  let words = 0
+  for (const block of bodyBlocks(doc)) words += countWords(block)
+  return words
+}

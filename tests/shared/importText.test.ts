@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { parsePlainTextStory, splitDateline } from '../../src/shared/importText'
+import { readStoryFixture } from '../helpers/fixtures'
+
+describe('plain-text import', () => {
+  it('reads the Syria fixture as the newsroom expects', () => {
+    const result = parsePlainTextStory(readStoryFixture('syria-ceasefire.txt'))
+    if (!result.ok) throw new Error(result.reason)
+    const { story } = result
+    expect(story.section).toBe('News')
+    expect(story.headline).toBe('U.S., Russia remain apart on resumption of Syrian cease-fire')
+    expect(story.dateline).toMatchObject({ city: 'HANGZHOU', country: 'China', region: '' })
+    expect(story.paragraphs).toHaveLength(9)
+    expect(story.paragraphs[0]).toMatch(/^Efforts by the United States/)
+    expect(story.paragraphs[8]).toBe('But he insisted that the two sides were "close to agreement."')
+    expect(story.warnings).toEqual([])
+  })
+
+  it('accepts a story without a section line and with CRLF line ends', () => {
+    const result = parsePlainTextStory('Headline here\r\n\r\nWASHINGTON -- The body.\r\n\r\nMore.')
+    if (!result.ok) throw new Error(result.reason)
+    expect(result.story.section).toBe('')
+    expect(result.story.dateline.city).toBe('WASHINGTON')
+    expect(result.story.paragraphs).toEqual(['The body.', 'More.'])
+  })
+
+  it('splits the dashes the format allows, regions and sources', () => {
+    expect(splitDateline('PARIS - Text')?.dateline.city).toBe('PARIS')
+    expect(splitDateline('SPRINGFIELD, Ill. — Text')?.dateline).toMatchObject({ region: 'Ill.', country: 'United States' })
+    expect(splitDateline('BEIRUT (AP) — Text')?.dateline).toMatchObject({ city: 'BEIRUT', source: 'AP' })
+    expect(splitDateline('Officials said — on Monday — that')).toBeNull()
+    expect(splitDateline('A normal sentence - with a dash')).toBeNull()
+  })
+
+  it('warns about an unknown section but keeps the story', () => {
+    const result = parsePlainTextStory('4. Gardening\n\nHeadline\n\nBody.')
+    if (!result.ok) throw new Error(result.reason)
+    expect(result.story.section).toBe('')
+    expect(result.story.warnings[0]).toMatch(/Gardening/)
+  })
+
+  it.each([
+    ['', /empty/],
+    ['   \n\n  \n', /empty/],
+    ['1. News', /headline/],
+    ['1. News\n\nJust a headline', /no body/],
+    ['Headline only', /no body/],
+    ['binary\u0000data\n\nmore', /not plain text/],
+    ['x'.repeat(400) + '\n\nbody', /headline is 400 characters/],
+  ])('refuses unusable text %#', (text, reason) => {
+    const result = parsePlainTextStory(text)
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.reason).toMatch(reason)
+  })
+})
