@@ -1,0 +1,77 @@
+/** Compose the server: storage, rooms, HTTP API and WebSocket sync on one port. */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createCollab } from './collab.js'
+import type { Config } from './config.js'
+import { createHttpHandler } from './http.js'
+import { createLogger, type Logger } from './logger.js'
+import { Rooms } from './rooms.js'
+import { Storage } from './storage.js'
+import { StoryEvents } from './storyEvents.js'
+
+export interface RunningServer {
+  /** `http://host:port` of the listening server. */
+  url: string
+  port: number
+  storage: Storage
+  rooms: Rooms
+  log: Logger
+  /** Close sockets, store every open story, close the database. */
+  close(): Promise<void>
+}
+
+/** Start a server with `config`; resolves once it listens (port 0 picks a free port). */
+export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const storage = new Storage(config.dataDir)
+  const events = new StoryEvents()
+  const rooms = new Rooms({ storage, events, log })
+  const collab = createCollab(rooms, log)
+  let ready = false
+  const handler = createHttpHandler({ storage, events, log, staticDir: config.staticDir, isReady: () => ready })
+  const server = http.createServer((req, res) => {
+    void handler(req, res)
+  })
+  server.on('upgrade', (request, socket, head) => {
+    if (!collab.matches(request)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+      return
+    }
+    collab.handleUpgrade(request, socket, head)
+  })
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  ready = true
+  const port = (server.address() as AddressInfo).port
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  log.info({ port, host: config.host, dataDir: config.dataDir }, 'deskline listening')
+
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    storage,
+    rooms,
+    log,
+    close() {
+      closing ??= (async () => {
+        ready = false
+        collab.closeAll()
+        rooms.closeAll(log)
+        server.closeAllConnections()
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+        storage.close()
+        log.info('deskline stopped')
+      })()
+      return closing
+    },
+  }
+}

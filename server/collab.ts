@@ -1,0 +1,165 @@
+/**
+ * The y-websocket endpoint: `/collab/<storyId>`. Speaks the standard protocol (sync and
+ * awareness) so the stock `WebsocketProvider` works unchanged, plus our `saved` message.
+ * Every frame is hostile: decoding happens inside try/catch and a bad frame closes that
+ * socket alone with a 4400-range code.
+ */
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as syncProtocol from 'y-protocols/sync'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { Close, COLLAB_PATH, MAX_FRAME_BYTES, MessageType, type CloseEvent } from '../src/shared/protocol.js'
+import { isStoryId } from '../src/shared/storyId.js'
+import type { Logger } from './logger.js'
+import { encodeAwarenessMessage, type Room } from './room.js'
+import type { Rooms } from './rooms.js'
+
+/** Ping every connection this often; one that misses a pong is dropped. */
+const PING_INTERVAL_MS = 30_000
+
+class BadFrame extends Error {}
+
+function close(conn: WebSocket, event: CloseEvent): void {
+  if (conn.readyState === conn.OPEN || conn.readyState === conn.CONNECTING) conn.close(event.code, event.reason)
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+/** Handle one decoded frame from `conn` in `room`. Throws on anything malformed. */
+function handleFrame(room: Room, conn: WebSocket, frame: Uint8Array): void {
+  const decoder = decoding.createDecoder(frame)
+  const type = decoding.readVarUint(decoder)
+  switch (type) {
+    case MessageType.sync: {
+      const step = decoding.readVarUint(decoder)
+      if (step === syncProtocol.messageYjsSyncStep1) {
+        const stateVector = decoding.readVarUint8Array(decoder)
+        // Answer from stored state only: apply and store what is queued first.
+        room.flush()
+        const encoder = encoding.createEncoder()
+        encoding.writeVarUint(encoder, MessageType.sync)
+        encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
+        encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(room.doc, stateVector))
+        room.send(conn, encoding.toUint8Array(encoder))
+      } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
+        const update = decoding.readVarUint8Array(decoder)
+        // Parse fully before accepting: a truncated or garbled update throws here, not halfway
+        // through being applied to the shared document.
+        Y.decodeUpdate(update)
+        room.enqueue(update, conn)
+      } else {
+        throw new BadFrame(`unknown sync step ${step}`)
+      }
+      return
+    }
+    case MessageType.awareness: {
+      awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(decoder), conn)
+      return
+    }
+    case MessageType.queryAwareness: {
+      room.send(conn, encodeAwarenessMessage(room.awareness, [...room.awareness.getStates().keys()]))
+      return
+    }
+    case MessageType.saved: {
+      const request = decoding.readVarUint(decoder)
+      room.flush()
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.saved)
+      encoding.writeVarUint(encoder, request)
+      room.send(conn, encoding.toUint8Array(encoder))
+      return
+    }
+    default:
+      throw new BadFrame(`unknown message type ${type}`)
+  }
+}
+
+/** Start serving a connection that is already in `room`. */
+function serve(room: Room, conn: WebSocket, rooms: Rooms, log: Logger): void {
+  let alive = true
+  conn.on('pong', () => {
+    alive = true
+  })
+  const ping = setInterval(() => {
+    if (!alive) {
+      conn.terminate()
+      return
+    }
+    alive = false
+    conn.ping()
+  }, PING_INTERVAL_MS)
+
+  conn.on('message', (data, isBinary) => {
+    if (!room.conns.has(conn)) return
+    try {
+      if (!isBinary) throw new BadFrame('text frame')
+      handleFrame(room, conn, toBytes(data))
+    } catch (error) {
+      log.warn({ story: room.id, err: error }, 'malformed frame; closing that connection')
+      close(conn, Close.badFrame)
+    }
+  })
+  conn.on('close', () => {
+    clearInterval(ping)
+    room.leave(conn)
+    rooms.releaseIfIdle(room)
+  })
+  conn.on('error', (error) => {
+    log.debug({ story: room.id, err: error }, 'socket error')
+  })
+
+  room.join(conn)
+  // Open the sync: our state vector, then everyone's presence.
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.sync)
+  syncProtocol.writeSyncStep1(encoder, room.doc)
+  room.send(conn, encoding.toUint8Array(encoder))
+  const present = [...room.awareness.getStates().keys()]
+  if (present.length > 0) room.send(conn, encodeAwarenessMessage(room.awareness, present))
+}
+
+/** The WebSocket side of the server: call `handleUpgrade` from the HTTP server's `upgrade`. */
+export function createCollab(rooms: Rooms, log: Logger) {
+  // maxPayload makes `ws` refuse oversize frames itself, closing with 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+
+  return {
+    /** Whether this upgrade request is ours. */
+    matches(request: IncomingMessage): boolean {
+      return (request.url ?? '').startsWith(COLLAB_PATH)
+    },
+
+    /** Accept the upgrade, then close with a specific code if the story cannot be served. */
+    handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+      const url = new URL(request.url ?? '/', 'http://localhost')
+      const storyId = decodeURIComponent(url.pathname.slice(COLLAB_PATH.length))
+      wss.handleUpgrade(request, socket, head, (conn) => {
+        // Browsers cannot see an HTTP status on a refused upgrade, so refusals are close codes.
+        if (!isStoryId(storyId)) {
+          close(conn, Close.storyNotFound)
+          return
+        }
+        const room = rooms.open(storyId)
+        if (!room) {
+          close(conn, Close.storyNotFound)
+          return
+        }
+        serve(room, conn, rooms, log)
+      })
+    },
+
+    /** Close every socket (shutdown): clients retry and find the next server. */
+    closeAll(): void {
+      for (const conn of wss.clients) close(conn, Close.shuttingDown)
+      wss.close()
+    },
+  }
+}

@@ -1,0 +1,38 @@
+/** Server configuration, read once from the environment and validated. */
+import path from 'node:path'
+import { z } from 'zod'
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4173),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STATIC_DIR: z.string().min(1).default('./dist'),
+})
+
+export interface Config {
+  port: number
+  host: string
+  /** Folder for the SQLite database; created when missing. */
+  dataDir: string
+  logLevel: z.infer<typeof Env>['LOG_LEVEL']
+  /** The built app (`vite build` output); absent in API-only test servers. */
+  staticDir: string | null
+}
+
+/** Read the configuration from `env`, failing loudly on bad values. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env)
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+    throw new Error(`Invalid configuration: ${detail}`)
+  }
+  const value = parsed.data
+  return {
+    port: value.PORT,
+    host: value.HOST,
+    dataDir: path.resolve(value.DATA_DIR),
+    logLevel: value.LOG_LEVEL,
+    staticDir: path.resolve(value.STATIC_DIR),
+  }
+}

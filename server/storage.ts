@@ -1,0 +1,198 @@
+/**
+ * Durable story storage in SQLite (WAL). Each story is a snapshot plus an append-only log of
+ * Yjs updates; loading is snapshot + tail, and `compact` folds the tail into a new snapshot.
+ * Every write is synchronous (better-sqlite3): when `appendUpdate` returns, the update is in
+ * the WAL, so it survives `kill -9` of this process.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import * as Y from 'yjs'
+import type { Status } from '../src/shared/newsroom.js'
+import type { StorySummary } from '../src/shared/api.js'
+
+export type { StorySummary }
+
+/** The index fields that come from the document itself. */
+export type StoryIndexFields = Omit<StorySummary, 'id' | 'createdAt' | 'updatedAt'>
+
+interface StoryRow {
+  id: string
+  headline: string
+  slug: string
+  section: string
+  status: string
+  bylines: string
+  words: number
+  created_at: number
+  updated_at: number
+}
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE stories (
+     id TEXT PRIMARY KEY,
+     headline TEXT NOT NULL DEFAULT '',
+     slug TEXT NOT NULL DEFAULT '',
+     section TEXT NOT NULL DEFAULT '',
+     status TEXT NOT NULL DEFAULT 'draft',
+     bylines TEXT NOT NULL DEFAULT '[]',
+     words INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX stories_updated ON stories (updated_at DESC);
+   CREATE TABLE story_snapshots (
+     story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+     state BLOB NOT NULL,
+     through_seq INTEGER NOT NULL
+   );
+   CREATE TABLE story_updates (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     data BLOB NOT NULL
+   );
+   CREATE INDEX story_updates_story ON story_updates (story_id, seq);`,
+]
+
+function toSummary(row: StoryRow): StorySummary {
+  let bylines: string[] = []
+  try {
+    const parsed: unknown = JSON.parse(row.bylines)
+    if (Array.isArray(parsed)) bylines = parsed.filter((name): name is string => typeof name === 'string')
+  } catch {
+    bylines = []
+  }
+  return {
+    id: row.id,
+    headline: row.headline,
+    slug: row.slug,
+    section: row.section as StorySummary['section'],
+    status: row.status as Status,
+    bylines,
+    words: row.words,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+/** The story store over one SQLite database file. */
+export class Storage {
+  private readonly db: Database.Database
+  private readonly statements
+
+  /** Open (and migrate) `DATA_DIR/deskline.db`. */
+  constructor(dataDir: string) {
+    fs.mkdirSync(dataDir, { recursive: true })
+    this.db = new Database(path.join(dataDir, 'deskline.db'))
+    this.db.pragma('journal_mode = WAL')
+    // NORMAL in WAL mode: a commit is in the WAL file (the OS has it) when the call returns, so a
+    // killed process loses nothing; only a power cut can lose the last transactions.
+    this.db.pragma('synchronous = NORMAL')
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 5000')
+    this.migrate()
+    const db = this.db
+    this.statements = {
+      insertStory: db.prepare(
+        `INSERT INTO stories (id, headline, slug, section, status, bylines, words, created_at, updated_at)
+         VALUES (@id, @headline, @slug, @section, @status, @bylines, @words, @createdAt, @updatedAt)`,
+      ),
+      insertSnapshot: db.prepare(
+        `INSERT INTO story_snapshots (story_id, state, through_seq) VALUES (?, ?, ?)
+         ON CONFLICT (story_id) DO UPDATE SET state = excluded.state, through_seq = excluded.through_seq`,
+      ),
+      appendUpdate: db.prepare('INSERT INTO story_updates (story_id, data) VALUES (?, ?)'),
+      snapshot: db.prepare('SELECT state, through_seq FROM story_snapshots WHERE story_id = ?'),
+      tail: db.prepare('SELECT seq, data FROM story_updates WHERE story_id = ? AND seq > ? ORDER BY seq'),
+      deleteThrough: db.prepare('DELETE FROM story_updates WHERE story_id = ? AND seq <= ?'),
+      exists: db.prepare('SELECT 1 FROM stories WHERE id = ?'),
+      get: db.prepare('SELECT * FROM stories WHERE id = ?'),
+      list: db.prepare('SELECT * FROM stories ORDER BY updated_at DESC, id'),
+      updateIndex: db.prepare(
+        `UPDATE stories SET headline = @headline, slug = @slug, section = @section, status = @status,
+           bylines = @bylines, words = @words, updated_at = @updatedAt WHERE id = @id`,
+      ),
+      tailLength: db.prepare('SELECT count(*) AS n FROM story_updates WHERE story_id = ?'),
+    }
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number
+    for (let index = version; index < MIGRATIONS.length; index++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[index] ?? '')
+        this.db.pragma(`user_version = ${index + 1}`)
+      })()
+    }
+  }
+
+  /** Create a story from its first document state and index fields. */
+  createStory(id: string, state: Uint8Array, fields: StoryIndexFields, now = Date.now()): StorySummary {
+    const row = { id, ...fields, bylines: JSON.stringify(fields.bylines), createdAt: now, updatedAt: now }
+    this.db.transaction(() => {
+      this.statements.insertStory.run(row)
+      this.statements.insertSnapshot.run(id, state, 0)
+    })()
+    return { id, ...fields, createdAt: now, updatedAt: now }
+  }
+
+  /** Whether a story with this id exists. */
+  hasStory(id: string): boolean {
+    return this.statements.exists.get(id) !== undefined
+  }
+
+  /** One story's index row. */
+  getStory(id: string): StorySummary | null {
+    const row = this.statements.get.get(id) as StoryRow | undefined
+    return row ? toSummary(row) : null
+  }
+
+  /** Every story, most recently updated first. */
+  listStories(): StorySummary[] {
+    return (this.statements.list.all() as StoryRow[]).map(toSummary)
+  }
+
+  /** Rebuild a story's document: snapshot, then every logged update after it. */
+  loadDoc(id: string): { doc: Y.Doc; lastSeq: number; tailLength: number } | null {
+    const snapshot = this.statements.snapshot.get(id) as { state: Buffer; through_seq: number } | undefined
+    if (!snapshot) return null
+    const doc = new Y.Doc()
+    const tail = this.statements.tail.all(id, snapshot.through_seq) as Array<{ seq: number; data: Buffer }>
+    // One transaction for the whole load: observers (none yet) and the update event fire once.
+    doc.transact(() => {
+      Y.applyUpdate(doc, snapshot.state)
+      for (const row of tail) Y.applyUpdate(doc, row.data)
+    })
+    const lastSeq = tail.length > 0 ? (tail[tail.length - 1]?.seq ?? snapshot.through_seq) : snapshot.through_seq
+    return { doc, lastSeq, tailLength: tail.length }
+  }
+
+  /** Append one update to a story's log; returns its sequence number. */
+  appendUpdate(id: string, update: Uint8Array): number {
+    return Number(this.statements.appendUpdate.run(id, update).lastInsertRowid)
+  }
+
+  /** Replace the snapshot with `state` and drop the log up to `throughSeq`, atomically. */
+  compact(id: string, state: Uint8Array, throughSeq: number): void {
+    this.db.transaction(() => {
+      this.statements.insertSnapshot.run(id, state, throughSeq)
+      this.statements.deleteThrough.run(id, throughSeq)
+    })()
+  }
+
+  /** Number of logged updates not yet folded into the snapshot. */
+  tailLength(id: string): number {
+    return (this.statements.tailLength.get(id) as { n: number }).n
+  }
+
+  /** Store the index fields derived from the document. */
+  updateIndex(id: string, fields: StoryIndexFields, updatedAt: number): StorySummary | null {
+    this.statements.updateIndex.run({ id, ...fields, bylines: JSON.stringify(fields.bylines), updatedAt })
+    return this.getStory(id)
+  }
+
+  /** Close the database (checkpointing the WAL). */
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+}

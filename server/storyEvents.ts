@@ -1,0 +1,33 @@
+/** In-process pub/sub of story index changes, feeding the story list's live stream. */
+import type { StorySummary } from './storage.js'
+
+export type StoryEvent = { type: 'story'; story: StorySummary }
+
+type Listener = (event: StoryEvent) => void
+
+/** A tiny typed event bus: `subscribe` returns its own unsubscribe. */
+export class StoryEvents {
+  private readonly listeners = new Set<Listener>()
+
+  /** Listen to every story event until the returned function is called. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Tell every listener; a throwing listener does not stop the others. */
+  publish(event: StoryEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch {
+        this.listeners.delete(listener)
+      }
+    }
+  }
+
+  /** How many listeners are attached (for tests and shutdown). */
+  get size(): number {
+    return this.listeners.size
+  }
+}

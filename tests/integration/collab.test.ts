@@ -1,0 +1,227 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import { Close, MAX_FRAME_BYTES, MessageType } from '../../src/shared/protocol'
+import { bodyBlocks, getBody, getDatelineMap, getMetaText, readMeta } from '../../src/shared/storyDoc'
+import type { RunningServer } from '../../server/app'
+import { closed, connectClient, opened, rawSocket, synced, type TestClient } from '../helpers/clients'
+import { createStoryVia, startChildServer, startTestServer, tempDataDir } from '../helpers/server'
+
+const cleanup: Array<() => unknown> = []
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()?.()
+})
+
+async function server(dataDir?: string): Promise<RunningServer> {
+  const running = await startTestServer({ dataDir })
+  cleanup.push(() => running.close())
+  return running
+}
+
+function client(baseUrl: string, id: string, clientID?: number): TestClient {
+  const c = connectClient(baseUrl, id, { clientID })
+  cleanup.push(() => c.destroy())
+  return c
+}
+
+function firstParagraph(doc: Y.Doc): Y.XmlText {
+  const paragraph = getBody(doc).get(0) as Y.XmlElement
+  let text = paragraph.get(0) as Y.XmlText | undefined
+  if (!text) {
+    text = new Y.XmlText()
+    paragraph.insert(0, [text])
+  }
+  return text
+}
+
+describe('sync server', () => {
+  it('two clients edit concurrently and converge; a late joiner gets the same document', async () => {
+    const srv = await server()
+    const id = await createStoryVia(srv.url, { headline: 'Talks', section: 'World' })
+    const a = client(srv.url, id, 101)
+    const b = client(srv.url, id, 202)
+    await Promise.all([synced(a), synced(b)])
+
+    // Interleaved edits to the same paragraph, the headline and different metadata fields.
+    for (let i = 0; i < 20; i++) {
+      firstParagraph(a.doc).insert(0, 'a')
+      firstParagraph(b.doc).insert(firstParagraph(b.doc).length, 'b')
+    }
+    getMetaText(a.doc, 'headline')?.insert(0, 'Syria ')
+    getMetaText(b.doc, 'headline')?.insert(5, ' stall')
+    getDatelineMap(a.doc)?.set('city', 'HANGZHOU')
+    getDatelineMap(b.doc)?.set('country', 'China')
+
+    await vi.waitFor(() => {
+      expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc))
+      expect(bodyBlocks(a.doc)).toEqual(bodyBlocks(b.doc))
+    })
+    expect(bodyBlocks(a.doc)[0]).toBe('a'.repeat(20) + 'b'.repeat(20))
+    expect(readMeta(a.doc)).toEqual(readMeta(b.doc))
+    expect(readMeta(a.doc)).toMatchObject({ headline: 'Syria Talks stall', section: 'World', dateline: { city: 'HANGZHOU', country: 'China' } })
+
+    const late = client(srv.url, id, 303)
+    await synced(late)
+    await vi.waitFor(() => expect(bodyBlocks(late.doc)).toEqual(bodyBlocks(a.doc)))
+    expect(readMeta(late.doc)).toEqual(readMeta(a.doc))
+  })
+
+  it('keeps everything across a restart', async () => {
+    const dataDir = tempDataDir()
+    const first = await startTestServer({ dataDir })
+    const id = await createStoryVia(first.url)
+    const a = connectClient(first.url, id)
+    await synced(a)
+    firstParagraph(a.doc).insert(0, 'Survives a restart.')
+    getMetaText(a.doc, 'headline')?.insert(0, 'Restart')
+    await vi.waitFor(() => expect(first.storage.tailLength(id)).toBeGreaterThan(0))
+    a.destroy()
+    await first.close()
+
+    const second = await server(dataDir)
+    const b = client(second.url, id)
+    await synced(b)
+    await vi.waitFor(() => expect(bodyBlocks(b.doc)).toEqual(['Survives a restart.']))
+    expect(readMeta(b.doc).headline).toBe('Restart')
+    // The story index was refreshed from the document before the first server stopped.
+    const list = (await (await fetch(`${second.url}/api/stories`)).json()) as { stories: Array<{ id: string; headline: string; words: number }> }
+    expect(list.stories.find((story) => story.id === id)).toMatchObject({ headline: 'Restart', words: 3 })
+  })
+
+  it('an edit another client has seen survives kill -9 of the server', async () => {
+    const dataDir = tempDataDir()
+    const child = await startChildServer(dataDir)
+    cleanup.push(() => child.process.kill('SIGKILL'))
+    const id = await createStoryVia(child.url)
+    const writer = client(child.url, id, 11)
+    const reader = client(child.url, id, 22)
+    await Promise.all([synced(writer), synced(reader)])
+
+    firstParagraph(writer.doc).insert(0, 'Seen by the reader.')
+    await vi.waitFor(() => expect(bodyBlocks(reader.doc)).toEqual(['Seen by the reader.']))
+    child.process.kill('SIGKILL')
+    expect(await child.exited).toBeNull()
+    writer.provider.disconnect()
+    reader.provider.disconnect()
+
+    const next = await startChildServer(dataDir)
+    cleanup.push(() => next.process.kill('SIGKILL'))
+    const fresh = client(next.url, id, 33)
+    await synced(fresh)
+    await vi.waitFor(() => expect(bodyBlocks(fresh.doc)).toEqual(['Seen by the reader.']))
+  })
+
+  it('closes a connection to an unknown story with 4404', async () => {
+    const srv = await server()
+    for (const path of ['/collab/0000000000000000', '/collab/not-an-id', '/collab/']) {
+      const socket = rawSocket(srv.url, path)
+      expect(await closed(socket)).toEqual({ code: Close.storyNotFound.code, reason: Close.storyNotFound.reason })
+    }
+    // The stock provider sees the same code and stops retrying.
+    const c = client(srv.url, '0000000000000000')
+    const event = await new Promise<CloseEvent>((resolve) => c.provider.on('connection-close', (e) => e && resolve(e)))
+    expect(event.code).toBe(4404)
+    await vi.waitFor(() => expect(c.provider.shouldConnect).toBe(false))
+  })
+
+  it('garbage frames close only that socket; the story and other clients carry on', async () => {
+    const srv = await server()
+    const id = await createStoryVia(srv.url)
+    const good = client(srv.url, id, 7)
+    await synced(good)
+
+    const garbage: Uint8Array[] = [
+      new Uint8Array([0xff, 0xff, 0xff]), // unknown message type
+      new Uint8Array([MessageType.sync, 9]), // unknown sync step
+      new Uint8Array([MessageType.sync, 2, 50, 1, 2, 3]), // truncated update
+      (() => {
+        const e = encoding.createEncoder()
+        encoding.writeVarUint(e, MessageType.sync)
+        encoding.writeVarUint(e, 2)
+        encoding.writeVarUint8Array(e, new Uint8Array([9, 9, 9, 9, 9, 9, 9, 9]))
+        return encoding.toUint8Array(e)
+      })(), // undecodable update
+      new Uint8Array([MessageType.awareness, 5, 1, 2, 3, 4, 5]), // bad awareness
+    ]
+    for (const frame of garbage) {
+      const socket = rawSocket(srv.url, `/collab/${id}`)
+      await opened(socket)
+      const closing = closed(socket)
+      socket.send(frame)
+      const { code } = await closing
+      expect(code).toBe(Close.badFrame.code)
+    }
+    const text = rawSocket(srv.url, `/collab/${id}`)
+    await opened(text)
+    const textClosed = closed(text)
+    text.send('hello')
+    expect((await textClosed).code).toBe(Close.badFrame.code)
+
+    // The good client still edits and a newcomer sees its edit.
+    firstParagraph(good.doc).insert(0, 'still fine')
+    const other = client(srv.url, id, 8)
+    await synced(other)
+    await vi.waitFor(() => expect(bodyBlocks(other.doc)).toEqual(['still fine']))
+    expect((await fetch(`${srv.url}/healthz`)).status).toBe(200)
+  })
+
+  it(`refuses frames over ${MAX_FRAME_BYTES} bytes with 1009`, async () => {
+    const srv = await server()
+    const id = await createStoryVia(srv.url)
+    const socket = rawSocket(srv.url, `/collab/${id}`)
+    await opened(socket)
+    const closing = closed(socket)
+    socket.send(new Uint8Array(MAX_FRAME_BYTES + 1))
+    expect((await closing).code).toBe(Close.tooLarge.code)
+    // Nothing reached the story.
+    const c = client(srv.url, id)
+    await synced(c)
+    expect(bodyBlocks(c.doc)).toEqual([''])
+  })
+
+  it('removes the awareness of a closed connection at once', async () => {
+    const srv = await server()
+    const id = await createStoryVia(srv.url)
+    const a = client(srv.url, id, 1)
+    const b = client(srv.url, id, 2)
+    await Promise.all([synced(a), synced(b)])
+    a.provider.awareness.setLocalStateField('user', { name: 'Ann' })
+    await vi.waitFor(() => expect(b.provider.awareness.getStates().get(1)).toBeDefined())
+    a.provider.disconnect()
+    await vi.waitFor(() => expect(b.provider.awareness.getStates().get(1)).toBeUndefined(), { timeout: 2000 })
+  })
+
+  it('acknowledges saves only after the update is stored', async () => {
+    const srv = await server()
+    const id = await createStoryVia(srv.url)
+    const a = client(srv.url, id)
+    await synced(a)
+    const acks: number[] = []
+    a.provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
+      acks.push(Number(decoder.arr[decoder.pos]))
+    }
+    const before = srv.storage.tailLength(id)
+    firstParagraph(a.doc).insert(0, 'x')
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MessageType.saved)
+    encoding.writeVarUint(e, 7)
+    a.provider.ws?.send(encoding.toUint8Array(e))
+    await vi.waitFor(() => expect(acks).toEqual([7]))
+    expect(srv.storage.tailLength(id)).toBe(before + 1)
+  })
+
+  it('unloads a story when its last client leaves, storing it first', async () => {
+    const srv = await server()
+    const id = await createStoryVia(srv.url)
+    const a = client(srv.url, id)
+    await synced(a)
+    expect(srv.rooms.size).toBe(1)
+    firstParagraph(a.doc).insert(0, 'stored on unload')
+    await vi.waitFor(() => expect(srv.storage.tailLength(id)).toBe(1))
+    a.provider.disconnect()
+    await vi.waitFor(() => expect(srv.rooms.size).toBe(0))
+    // Unloading compacted the log into the snapshot.
+    expect(srv.storage.tailLength(id)).toBe(0)
+    expect(bodyBlocks(srv.storage.loadDoc(id)!.doc)).toEqual(['stored on unload'])
+  })
+})
