@@ -1,0 +1,81 @@
+/**
+ * The story body: TipTap bound to the Y.Doc's `body` fragment. React stays off the keystroke
+ * path: the editor never re-renders its component on transactions, and the toolbar reads only
+ * the few booleans it shows through `useEditorState` selectors.
+ */
+import { memo, useEffect } from 'react'
+import { EditorContent, useEditor } from '@tiptap/react'
+import Collaboration from '@tiptap/extension-collaboration'
+import CollaborationCaret from '@tiptap/extension-collaboration-caret'
+import type { StorySession } from '../collab/storySession'
+import { BODY } from '../shared/storyDoc'
+import { storyExtensions } from '../shared/schema'
+import { installIncrementalSync } from './incrementalSync'
+import { Toolbar } from './Toolbar'
+
+// Before any editor exists: bindings bind their observer at construction.
+installIncrementalSync()
+
+/** Caret label: the collaborator's name on their colour. */
+function renderCaret(user: Record<string, unknown>): HTMLElement {
+  const color = typeof user.color === 'string' ? user.color : '#777'
+  const name = typeof user.name === 'string' ? user.name : 'Someone'
+  const caret = document.createElement('span')
+  caret.className = 'collab-caret'
+  caret.style.borderColor = color
+  caret.setAttribute('aria-label', `${name}'s cursor`)
+  const label = document.createElement('span')
+  label.className = 'collab-caret__label'
+  label.style.backgroundColor = color
+  label.textContent = name
+  caret.append(label)
+  return caret
+}
+
+interface Props {
+  session: StorySession
+  user: { name: string; color: string }
+  editable: boolean
+}
+
+export const StoryEditor = memo(function StoryEditor({ session, user, editable }: Props) {
+  const editor = useEditor(
+    {
+      extensions: [
+        ...storyExtensions(),
+        Collaboration.configure({ document: session.doc, field: BODY }),
+        CollaborationCaret.configure({ provider: session.provider, user, render: renderCaret }),
+      ],
+      editable,
+      shouldRerenderOnTransaction: false,
+      immediatelyRender: true,
+      editorProps: {
+        attributes: {
+          'aria-label': 'Story body',
+          'aria-multiline': 'true',
+          role: 'textbox',
+          class: 'story-body',
+          spellcheck: 'true',
+        },
+      },
+    },
+    [session],
+  )
+
+  useEffect(() => {
+    editor?.setEditable(editable)
+  }, [editor, editable])
+
+  useEffect(() => {
+    // Name or colour changed: update the caret others see, without rebuilding the editor.
+    editor?.commands.updateUser(user)
+  }, [editor, user])
+
+  if (!editor) return null
+  return (
+    <div className="editor">
+      <Toolbar editor={editor} />
+      <EditorContent editor={editor} className="editor__content" />
+    </div>
+  )
+})
