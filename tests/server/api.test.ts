@@ -12,7 +12,7 @@ afterEach(async () => {
 })
 
 async function importText(text: string | Uint8Array, type = 'text/plain; charset=utf-8') {
-  const res = await fetch(`${srv.url}/api/stories/import`, { method: 'POST', headers: { 'content-type': type }, body: text })
+  const res = await fetch(`${srv.url}/api/stories/import`, { method: 'POST', headers: { 'content-type': type }, body: text as BodyInit })
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
