@@ -7,6 +7,7 @@ export default mergeConfig(
   viteConfig,
   defineConfig({
     test: {
+      reporters: ['default', './tests/helpers/summaryReporter.ts'],
       projects: [
         {
           extends: true,

@@ -96,8 +96,9 @@ function OpenStory({ session }: { session: StorySession }) {
 
 /** `/stories/<id>`: the editor, the side panel, presence and connection state. */
 export function StoryPage({ id }: { id: string }) {
-  const profile = useProfile.getState()
-  const session = useStorySession(id, { name: profile.name, color: profile.color })
+  const name = useProfile((state) => state.name)
+  const color = useProfile((state) => state.color)
+  const session = useStorySession(id, { name, color })
   if (!session) return <main className="story" aria-busy="true" />
   return <OpenStory key={session.id} session={session} />
 }

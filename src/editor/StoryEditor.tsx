@@ -5,8 +5,8 @@
  */
 import { memo, useEffect } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'
-import Collaboration from '@tiptap/extension-collaboration'
-import CollaborationCaret from '@tiptap/extension-collaboration-caret'
+import { Collaboration } from '@tiptap/extension-collaboration'
+import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
 import type { StorySession } from '../collab/storySession'
 import { BODY } from '../shared/storyDoc'
 import { storyExtensions } from '../shared/schema'

@@ -3,7 +3,7 @@
  * Paragraphs, headings (2-4), bold, italic, links, bullet and numbered lists, blockquotes and
  * hard breaks. History is off: Yjs' undo manager undoes only your own changes.
  */
-import StarterKit from '@tiptap/starter-kit'
+import { StarterKit } from '@tiptap/starter-kit'
 import type { AnyExtension } from '@tiptap/core'
 
 /** Heading levels a story uses: h1 is the page's headline, set in the panel. */

@@ -48,8 +48,6 @@ describe('plain-text import', () => {
     ['binary\u0000data\n\nmore', /not plain text/],
     ['x'.repeat(400) + '\n\nbody', /headline is 400 characters/],
   ])('refuses unusable text %#', (text, reason) => {
-    const result = parsePlainTextStory(text)
-    expect(result.ok).toBe(false)
-    if (!result.ok) expect(result.reason).toMatch(reason)
+    expect(parsePlainTextStory(text)).toEqual({ ok: false, reason: expect.stringMatching(reason) })
   })
 })

@@ -1,0 +1,132 @@
+import { act, fireEvent, render, screen, within } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { MetaPanel } from '../../src/panel/MetaPanel'
+import { getBody, getBylines, getDatelineMap, getMeta, getMetaText, initStoryDoc, readMeta } from '../../src/shared/storyDoc'
+
+function story(init: Parameters<typeof initStoryDoc>[1] = {}): Y.Doc {
+  const doc = new Y.Doc()
+  initStoryDoc(doc, init)
+  return doc
+}
+
+describe('metadata panel', () => {
+  it('binds the headline both ways, with a counter against 64', () => {
+    const doc = story({ headline: 'Talks stall' })
+    render(<MetaPanel doc={doc} />)
+    const headline = screen.getByLabelText('Headline') as HTMLTextAreaElement
+    expect(headline.value).toBe('Talks stall')
+    expect(screen.getByText('11/64')).toBeTruthy()
+
+    fireEvent.change(headline, { target: { value: 'Syria talks stall' } })
+    expect(getMetaText(doc, 'headline')?.toString()).toBe('Syria talks stall')
+
+    act(() => getMetaText(doc, 'headline')?.insert(17, ' again'))
+    expect(headline.value).toBe('Syria talks stall again')
+
+    act(() => getMetaText(doc, 'headline')?.insert(0, 'x'.repeat(50)))
+    expect(headline.getAttribute('aria-invalid')).toBe('true')
+    expect(screen.getByText(/over/)).toBeTruthy()
+  })
+
+  it('edits the headline minimally so a collaborator keeps their characters', () => {
+    const doc = story({ headline: 'Talks stall' })
+    const remote = new Y.Doc()
+    Y.applyUpdate(remote, Y.encodeStateAsUpdate(doc))
+    render(<MetaPanel doc={doc} />)
+    // Remote inserts at the start while we type at the end; both survive the merge.
+    getMetaText(remote, 'headline')?.insert(0, 'Syria ')
+    fireEvent.change(screen.getByLabelText('Headline'), { target: { value: 'Talks stall again' } })
+    act(() => {
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote, Y.encodeStateVector(doc)))
+    })
+    expect(readMeta(doc).headline).toBe('Syria Talks stall again')
+  })
+
+  it('writes the slug in newsroom shorthand with a counter against 24', () => {
+    const doc = story()
+    render(<MetaPanel doc={doc} />)
+    fireEvent.change(screen.getByLabelText('Slug'), { target: { value: 'syria talks' } })
+    expect(readMeta(doc).slug).toBe('SYRIA-TALKS')
+    expect(screen.getByText('11/24')).toBeTruthy()
+  })
+
+  it('binds section, status and planned words to the map', () => {
+    const doc = story()
+    render(<MetaPanel doc={doc} />)
+    fireEvent.change(screen.getByLabelText('Section'), { target: { value: 'World' } })
+    fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'in_edit' } })
+    fireEvent.change(screen.getByLabelText('Planned words'), { target: { value: '700' } })
+    expect(readMeta(doc)).toMatchObject({ section: 'World', status: 'in_edit', plannedWords: 700 })
+
+    act(() => {
+      getMeta(doc).set('section', 'Sports')
+      getMeta(doc).set('status', 'copy_edit')
+      getMeta(doc).set('plannedWords', 400)
+    })
+    expect((screen.getByLabelText('Section') as HTMLSelectElement).value).toBe('Sports')
+    expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('copy_edit')
+    expect((screen.getByLabelText('Planned words') as HTMLInputElement).value).toBe('400')
+  })
+
+  it('adds, reorders and removes byline names', () => {
+    const doc = story()
+    render(<MetaPanel doc={doc} />)
+    const input = screen.getByLabelText('Byline')
+    for (const name of ['Carol Morello', 'Karen DeYoung']) {
+      fireEvent.change(input, { target: { value: name } })
+      fireEvent.click(screen.getByRole('button', { name: 'Add' }))
+    }
+    expect(getBylines(doc)?.toArray()).toEqual(['Carol Morello', 'Karen DeYoung'])
+    expect(screen.getByLabelText('Byline preview').textContent).toBe('By Carol Morello and Karen DeYoung')
+
+    fireEvent.click(screen.getByRole('button', { name: 'Move Karen DeYoung up' }))
+    expect(getBylines(doc)?.toArray()).toEqual(['Karen DeYoung', 'Carol Morello'])
+
+    act(() => getBylines(doc)?.push(['Andrew Roth']))
+    expect(screen.getByLabelText('Byline preview').textContent).toBe('By Karen DeYoung, Carol Morello and Andrew Roth')
+
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Carol Morello' }))
+    const list = screen.getByRole('list', { name: 'Byline names' })
+    expect(within(list).getAllByRole('listitem').map((item) => item.querySelector('.byline__name')?.textContent)).toEqual([
+      'Karen DeYoung',
+      'Andrew Roth',
+    ])
+  })
+
+  it('renders the AP dateline live from its parts', () => {
+    const doc = story({ dateline: { city: 'HANGZHOU', country: 'China' } })
+    render(<MetaPanel doc={doc} />)
+    const preview = screen.getByLabelText('Dateline preview')
+    expect(preview.textContent).toBe('HANGZHOU, China —')
+    fireEvent.change(screen.getByLabelText('Dateline date'), { target: { value: '2016-09-04' } })
+    fireEvent.change(screen.getByLabelText('Dateline source'), { target: { value: 'AP' } })
+    expect(preview.textContent).toBe('HANGZHOU, China, Sept. 4 (AP) —')
+    expect(getDatelineMap(doc)?.get('date')).toBe('2016-09-04')
+
+    act(() => getDatelineMap(doc)?.set('city', 'Washington'))
+    expect((screen.getByLabelText('Dateline city') as HTMLInputElement).value).toBe('Washington')
+    expect(preview.textContent).toBe('WASHINGTON, Sept. 4 (AP) —')
+    for (const label of ['Dateline region', 'Dateline country']) expect(screen.getByLabelText(label)).toBeTruthy()
+  })
+
+  it('shows actual words and reading time against the plan, recounted after edits', async () => {
+    const doc = story({ paragraphs: ['one two three'], plannedWords: 300 })
+    render(<MetaPanel doc={doc} />)
+    expect(screen.getByLabelText('Length').textContent).toMatch(/3 words of 300 planned/)
+    act(() => {
+      const paragraph = getBody(doc).get(0) as Y.XmlElement
+      ;(paragraph.get(0) as Y.XmlText).insert(0, 'zero ')
+    })
+    await screen.findByText('4')
+    expect(screen.getByLabelText('Length').textContent).toMatch(/4 words of 300 planned · 1 min read/)
+  })
+
+  it('disables every field when the story is read-only', () => {
+    const doc = story()
+    render(<MetaPanel doc={doc} disabled />)
+    for (const label of ['Headline', 'Slug', 'Section', 'Status', 'Byline', 'Dateline city', 'Planned words']) {
+      expect((screen.getByLabelText(label) as HTMLInputElement).disabled).toBe(true)
+    }
+  })
+})

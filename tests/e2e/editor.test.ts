@@ -1,0 +1,102 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { RunningServer } from '../../server/app'
+import { launchBrowser } from '../helpers/browser'
+import { STORIES_DIR } from '../helpers/fixtures'
+import { createStoryVia, ROOT, startTestServer } from '../helpers/server'
+
+let server: RunningServer
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  const dist = path.join(ROOT, 'dist')
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
+  server = await startTestServer({ staticDir: dist })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.close()
+})
+
+/** A browser profile (its own localStorage) signed in under `name`. */
+async function person(name: string, color: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 900 } })
+  contexts.push(context)
+  await context.addInitScript(
+    ([n, c]) => window.localStorage.setItem('deskline.profile', JSON.stringify({ state: { name: n, color: c }, version: 0 })),
+    [name, color] as const,
+  )
+  const page = await context.newPage()
+  page.on('pageerror', (error) => {
+    throw error
+  })
+  return page
+}
+
+describe('editor in Chromium', () => {
+  it('two people on one story see each other typing, carets and headline changes', async () => {
+    const id = await createStoryVia(server.url, { headline: 'Council meets' })
+    const ann = await person('Ann Reporter', '#b4451f')
+    const ben = await person('Ben Editor', '#1f6fb4')
+    await ann.goto(`${server.url}/stories/${id}`)
+    await ben.goto(`${server.url}/stories/${id}`)
+    for (const page of [ann, ben]) {
+      await expect.poll(() => page.getByRole('status', { name: 'Connection' }).textContent()).toBe('Connected')
+    }
+
+    const annBody = ann.getByRole('textbox', { name: 'Story body' })
+    await annBody.click()
+    await ann.keyboard.type('The council met on Tuesday.')
+    const benBody = ben.getByRole('textbox', { name: 'Story body' })
+    await expect.poll(() => benBody.textContent()).toContain('The council met on Tuesday.')
+
+    // Ben types in the same paragraph; both converge.
+    await benBody.click()
+    await ben.keyboard.press('End')
+    await ben.keyboard.type(' Ben was there.')
+    await expect.poll(() => annBody.textContent()).toContain('The council met on Tuesday. Ben was there.')
+
+    // Carets carry names: Ann sees Ben's and Ben sees Ann's.
+    await expect.poll(() => ann.locator('.collab-caret__label').allTextContents()).toContain('Ben Editor')
+    await expect.poll(() => ben.locator('.collab-caret__label').allTextContents()).toContain('Ann Reporter')
+    // Presence lists both.
+    await expect.poll(() => ann.getByRole('list', { name: 'In this story now' }).textContent()).toContain('Ben Editor')
+
+    // Headline change syncs into the other panel and the page heading.
+    await ann.getByLabel('Headline').fill('Council approves budget')
+    await expect.poll(() => ben.getByLabel('Headline').inputValue()).toBe('Council approves budget')
+    await expect.poll(() => ben.getByRole('heading', { level: 1 }).textContent()).toBe('Council approves budget')
+
+    // Saved state reaches "saved" after the server stored the edits.
+    await expect.poll(() => ann.getByRole('status', { name: 'Save state' }).textContent()).toBe('All changes saved')
+  })
+
+  it('imports the Syria fixture through the story list', async () => {
+    const page = await person('Cara Chief', '#2e7d32')
+    await page.goto(`${server.url}/`)
+    await page.getByRole('heading', { name: 'Stories' }).waitFor()
+    await page.getByLabel('Import story file').setInputFiles(path.join(STORIES_DIR, 'syria-ceasefire.txt'))
+    await page.waitForURL(/\/stories\/[0-9a-z]{16}$/)
+
+    await expect.poll(() => page.getByLabel('Headline').inputValue()).toBe('U.S., Russia remain apart on resumption of Syrian cease-fire')
+    expect(await page.getByLabel('Section').inputValue()).toBe('News')
+    expect(await page.getByLabel('Dateline city').inputValue()).toBe('HANGZHOU')
+    expect(await page.getByLabel('Dateline country').inputValue()).toBe('China')
+    expect(await page.getByLabel('Dateline preview').textContent()).toBe('HANGZHOU, China —')
+    const paragraphs = page.getByRole('textbox', { name: 'Story body' }).locator('p')
+    await expect.poll(() => paragraphs.count()).toBe(9)
+    expect(await paragraphs.first().textContent()).toMatch(/^Efforts by the United States/)
+
+    // The list shows the imported story without a reload.
+    await page.getByRole('link', { name: 'Stories', exact: true }).click()
+    const row = page.getByRole('row', { name: /U\.S\., Russia remain apart/ })
+    await expect.poll(() => row.textContent()).toContain('News')
+    expect(await row.textContent()).toContain('466')
+  })
+})
