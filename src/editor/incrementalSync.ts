@@ -1,0 +1,102 @@
+/**
+ * Incremental remote sync for `@tiptap/y-tiptap` 3.0.9.
+ *
+ * Stock `ProsemirrorBinding.prototype._typeChanged` calls `this.mapping.clear()` and rebuilds
+ * every ProseMirror node of the story on each remote Yjs transaction (y-tiptap's guard for
+ * remote carets after drag-and-drop moves): ~35 ms of JS per remote keystroke at p95 on a
+ * 50,000-word story (docs STACK.md), where upstream y-prosemirror 1.3.7 keeps its Y type -> node
+ * cache. We run the stock method with `clear` disabled, so it reuses the cached node of every Y
+ * type the transaction did not touch, exactly like upstream.
+ *
+ * What the rebuild protected, as tests/client/incrementalSync.test.ts found it:
+ * - Carets: nothing goes stale. Before rendering, the stock code drops the entry of every type
+ *   the transaction deleted (nested ones included), changed, or changed below
+ *   (`transaction.changed`, `changedParentTypes`). A block move arrives as delete + insert of
+ *   new Y elements, so the moved block is rendered fresh and every ancestor that holds a moved,
+ *   split or edited child is re-rendered with the right size. Remote carets resolve exactly as in
+ *   a freshly opened editor, after moves at any depth too.
+ * - Memory: local edits run `updateYFragment` under the binding's mutex, and it forgets only the
+ *   top type of a subtree it deletes; a local delete, move, wrap, lift or block-type change leaves
+ *   the nested children mapped, holding deleted text. The rebuild dropped them on the next
+ *   remote change; we sweep detached entries instead, whenever the mapping has doubled since the
+ *   last sweep. The observer fires for local transactions too (only the mutex skips the stock
+ *   body), so this also bounds sessions with no remote peer, where stock grows without limit.
+ */
+import { ProsemirrorBinding } from '@tiptap/y-tiptap'
+import type * as Y from 'yjs'
+
+/** What we read of a Y type: the item that holds it in its parent (null for a root type). */
+interface YNode {
+  _item: Y.Item | null
+}
+
+/** The untyped internals of a binding we rely on (see y-tiptap's sync-plugin.js). */
+interface BindingInternals {
+  type: YNode
+  mapping: Map<YNode, unknown>
+}
+
+type TypeChanged = (this: BindingInternals, events: unknown[], transaction: Y.Transaction) => void
+
+interface PatchablePrototype {
+  _typeChanged: TypeChanged
+}
+
+const proto = ProsemirrorBinding.prototype as unknown as PatchablePrototype
+
+// Captured once: a binding keeps the method it was constructed with (the constructor binds
+// `_observeFunction`), so ours must keep working after `uninstallIncrementalSync`.
+const stockTypeChanged: TypeChanged = proto._typeChanged
+
+/** Mapping size right after the last sweep, per binding: the next sweep waits until it doubles. */
+const sizeAfterSweep = new WeakMap<BindingInternals, number>()
+
+/** Below this many entries a sweep is never worth it; above, dead entries stay under half. */
+const SWEEP_SLACK = 256
+
+/** True when `type` is still part of the document under `root` (no deleted ancestor). */
+function isAttached(type: YNode, root: YNode): boolean {
+  let current = type
+  while (current !== root) {
+    const item = current._item
+    if (item === null || item.deleted) return false
+    // An item's parent is a type once the item is integrated, which mapped types all are.
+    current = item.parent as unknown as YNode
+  }
+  return true
+}
+
+/** Drops every mapping entry whose Y type was deleted or sits in a deleted subtree. */
+function pruneDetachedEntries(binding: BindingInternals): void {
+  const { mapping, type: root } = binding
+  // Deleting the current key while iterating a Map is well defined in JS.
+  for (const type of mapping.keys()) {
+    if (!isAttached(type, root)) mapping.delete(type)
+  }
+  sizeAfterSweep.set(binding, mapping.size)
+}
+
+const incrementalTypeChanged: TypeChanged = function (events, transaction) {
+  const mapping = this.mapping
+  // An own property shadows Map.prototype.clear for this call only, so nothing else that
+  // shares the mapping (snapshots, `_forceRerender`) loses its clear.
+  mapping.clear = noop
+  try {
+    stockTypeChanged.call(this, events, transaction)
+  } finally {
+    delete (mapping as { clear?: unknown }).clear
+  }
+  if (mapping.size > 2 * (sizeAfterSweep.get(this) ?? 0) + SWEEP_SLACK) pruneDetachedEntries(this)
+}
+
+function noop(): void {}
+
+/** Makes y-tiptap bindings created from now on reuse cached nodes on remote changes (idempotent). */
+export function installIncrementalSync(): void {
+  proto._typeChanged = incrementalTypeChanged
+}
+
+/** Restores y-tiptap's stock `_typeChanged` for bindings created afterwards (for the benchmark). */
+export function uninstallIncrementalSync(): void {
+  proto._typeChanged = stockTypeChanged
+}
