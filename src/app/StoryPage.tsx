@@ -5,11 +5,16 @@ import { usePresence } from '../collab/usePresence'
 import { useSaveState } from '../collab/useSaveState'
 import { useStorySession } from '../collab/useStorySession'
 import type { StorySession } from '../collab/storySession'
+import { useDateline } from '../collab/useDateline'
+import { useYArray } from '../collab/useYArray'
 import { useYMapValue } from '../collab/useYMapValue'
 import { useYText } from '../collab/useYText'
 import { StoryEditor } from '../editor/StoryEditor'
 import { MetaPanel } from '../panel/MetaPanel'
-import { getMeta, getMetaText, MetaKey } from '../shared/storyDoc'
+import { formatByline } from '../panel/BylineEditor'
+import { formatDateline } from '../shared/dateline'
+import { getBylines, getDatelineMap, getMeta, getMetaText, MetaKey } from '../shared/storyDoc'
+import type * as Y from 'yjs'
 import { useProfile } from '../store/profile'
 
 const CONNECTION_LABEL: Record<ConnectionStatus['kind'], string> = {
@@ -51,6 +56,22 @@ function StatusBar({ session }: { session: StorySession }) {
   )
 }
 
+/** Byline and dateline as they will print above the body. */
+function StoryCredits({ doc }: { doc: Y.Doc }) {
+  const meta = getMeta(doc)
+  useYMapValue(meta, MetaKey.bylines)
+  useYMapValue(meta, MetaKey.dateline)
+  const byline = formatByline(useYArray(getBylines(doc)))
+  const dateline = formatDateline(useDateline(getDatelineMap(doc)))
+  if (!byline && !dateline) return null
+  return (
+    <p className="story__credits">
+      {byline && <span className="story__byline">{byline}</span>}
+      {dateline && <span className="story__dateline">{dateline}</span>}
+    </p>
+  )
+}
+
 function Closed({ status }: { status: Extract<ConnectionStatus, { kind: 'closed' }> }) {
   return (
     <main className="page page--narrow">
@@ -86,6 +107,7 @@ function OpenStory({ session }: { session: StorySession }) {
       <div className="story__columns">
         <article className="story__main" aria-label="Story">
           <h1 className="story__headline">{headline || <span className="muted">Untitled story</span>}</h1>
+          <StoryCredits doc={session.doc} />
           <StoryEditor session={session} user={user} editable />
         </article>
         <MetaPanel doc={session.doc} />

@@ -11,6 +11,7 @@ import type { StorySession } from '../collab/storySession'
 import { BODY } from '../shared/storyDoc'
 import { storyExtensions } from '../shared/schema'
 import { installIncrementalSync } from './incrementalSync'
+import { LinkShortcut } from './linkShortcut'
 import { Toolbar } from './Toolbar'
 
 // Before any editor exists: bindings bind their observer at construction.
@@ -45,6 +46,7 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable }
         ...storyExtensions(),
         Collaboration.configure({ document: session.doc, field: BODY }),
         CollaborationCaret.configure({ provider: session.provider, user, render: renderCaret }),
+        LinkShortcut,
       ],
       editable,
       shouldRerenderOnTransaction: false,

@@ -1,5 +1,6 @@
-import { useState, type FormEvent, type ReactNode } from 'react'
+import type { FormEvent, ReactNode } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
+import { useEditorUi } from '../store/ui'
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 const mod = isMac ? '⌘' : 'Ctrl+'
@@ -49,17 +50,20 @@ export function Toolbar({ editor }: { editor: Editor }) {
       canRedo: e.can().redo(),
     }),
   })
-  const [linkDraft, setLinkDraft] = useState<string | null>(null)
+  const linkDraft = useEditorUi((ui) => ui.linkDraft)
+  const showLink = useEditorUi((ui) => ui.openLink)
+  const setLinkDraft = useEditorUi((ui) => ui.setLinkDraft)
+  const closeLink = useEditorUi((ui) => ui.closeLink)
   const chain = () => editor.chain().focus()
   const off = !state.editable
 
-  const openLink = () => setLinkDraft((editor.getAttributes('link').href as string | undefined) ?? 'https://')
+  const openLink = () => showLink((editor.getAttributes('link').href as string | undefined) ?? 'https://')
   const applyLink = (event: FormEvent) => {
     event.preventDefault()
     const href = (linkDraft ?? '').trim()
     if (!href || href === 'https://') chain().extendMarkRange('link').unsetLink().run()
     else chain().extendMarkRange('link').setLink({ href }).run()
-    setLinkDraft(null)
+    closeLink()
   }
 
   return (
@@ -106,7 +110,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
             onChange={(event) => setLinkDraft(event.target.value)}
             onKeyDown={(event) => {
               if (event.key === 'Escape') {
-                setLinkDraft(null)
+                closeLink()
                 editor.commands.focus()
               }
             }}

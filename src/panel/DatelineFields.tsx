@@ -1,6 +1,6 @@
-import { useSyncExternalStore } from 'react'
 import type * as Y from 'yjs'
-import { formatDateline, type Dateline } from '../shared/dateline'
+import { useDateline } from '../collab/useDateline'
+import { formatDateline } from '../shared/dateline'
 import { DATELINE_FIELDS, type DatelineField } from '../shared/storyDoc'
 
 const LABELS: Record<DatelineField, string> = {
@@ -12,28 +12,16 @@ const LABELS: Record<DatelineField, string> = {
 }
 
 const PLACEHOLDERS: Record<DatelineField, string> = {
-  city: 'Hangzhou',
+  city: 'City',
   region: 'State or province',
-  country: 'China',
+  country: 'Country',
   date: '',
-  source: 'AP',
-}
-
-/** The map's fields as a JSON string: a primitive snapshot compares by value. */
-function snapshot(map: Y.Map<string> | null): string {
-  return JSON.stringify(Object.fromEntries(DATELINE_FIELDS.map((field) => [field, map?.get(field) ?? ''])))
+  source: 'e.g. AP',
 }
 
 /** City, region, country, date and source, with the AP dateline they render to. */
 export function DatelineFields({ map, disabled }: { map: Y.Map<string> | null; disabled?: boolean }) {
-  const json = useSyncExternalStore(
-    (notify) => {
-      map?.observe(notify)
-      return () => map?.unobserve(notify)
-    },
-    () => snapshot(map),
-  )
-  const dateline = JSON.parse(json) as Dateline
+  const dateline = useDateline(map)
   const preview = formatDateline(dateline)
   const off = disabled || !map
   return (

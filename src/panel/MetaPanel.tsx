@@ -61,7 +61,7 @@ export const MetaPanel = memo(function MetaPanel({ doc, disabled }: { doc: Y.Doc
   return (
     <aside className="panel" aria-label="Story details">
       <LimitedTextField label="Headline" ytext={getMetaText(doc, 'headline')} limit={HEADLINE_LIMIT} disabled={disabled} placeholder="Write a headline" multiline />
-      <LimitedTextField label="Slug" ytext={getMetaText(doc, 'slug')} limit={SLUG_LIMIT} disabled={disabled} placeholder="SYRIA-TALKS" transform={toSlug} />
+      <LimitedTextField label="Slug" ytext={getMetaText(doc, 'slug')} limit={SLUG_LIMIT} disabled={disabled} placeholder="e.g. SYRIA-TALKS" transform={toSlug} />
       <div className="field-row">
         <div className="field">
           <label htmlFor="story-section">Section</label>

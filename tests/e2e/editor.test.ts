@@ -1,11 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { launchBrowser } from '../helpers/browser'
 import { STORIES_DIR } from '../helpers/fixtures'
-import { createStoryVia, ROOT, startTestServer } from '../helpers/server'
+import { bodyBlocks } from '../../src/shared/storyDoc'
+import { createStoryVia, ROOT, startTestServer, tempDataDir } from '../helpers/server'
 
 let server: RunningServer
 let browser: Browser
@@ -37,6 +38,15 @@ async function person(name: string, color: string): Promise<Page> {
     throw error
   })
   return page
+}
+
+/** The body's text without collaborators' caret labels. */
+function textOf(body: Locator): Promise<string> {
+  return body.evaluate((element) => {
+    const copy = element.cloneNode(true) as HTMLElement
+    for (const caret of copy.querySelectorAll('.collab-caret')) caret.remove()
+    return copy.textContent ?? ''
+  })
 }
 
 describe('editor in Chromium', () => {
@@ -75,6 +85,79 @@ describe('editor in Chromium', () => {
 
     // Saved state reaches "saved" after the server stored the edits.
     await expect.poll(() => ann.getByRole('status', { name: 'Save state' }).textContent()).toBe('All changes saved')
+  })
+
+  it('formats with the toolbar and shortcuts, and undoes only your own changes', async () => {
+    const id = await createStoryVia(server.url, { headline: 'Formatting' })
+    const ann = await person('Ann Reporter', '#b4451f')
+    const ben = await person('Ben Editor', '#1f6fb4')
+    await ann.goto(`${server.url}/stories/${id}`)
+    await ben.goto(`${server.url}/stories/${id}`)
+    const annBody = ann.getByRole('textbox', { name: 'Story body' })
+    const benBody = ben.getByRole('textbox', { name: 'Story body' })
+    await annBody.click()
+    await ann.keyboard.type('Mayor resigns')
+    await expect.poll(() => textOf(benBody)).toBe('Mayor resigns')
+
+    // Ben adds his own sentence; Ann's undo removes her typing and leaves his.
+    await benBody.click()
+    await ben.keyboard.press('End')
+    await ben.keyboard.type(' after vote.')
+    await expect.poll(() => textOf(annBody)).toBe('Mayor resigns after vote.')
+    await ann.getByRole('button', { name: 'Undo' }).click()
+    await expect.poll(() => textOf(annBody)).toBe(' after vote.')
+    await expect.poll(() => textOf(benBody)).toBe(' after vote.')
+    await ann.getByRole('button', { name: 'Redo' }).click()
+    await expect.poll(() => textOf(benBody)).toBe('Mayor resigns after vote.')
+
+    // Bold by shortcut, link by Ctrl+K, a subhead from the toolbar: all reach Ben.
+    await annBody.locator('p').first().click()
+    // Select-all is handled by ProseMirror's keymap itself, so the selection is in the editor's
+    // state at once (a DOM selection reaches it a moment later).
+    await ann.keyboard.press('Control+a')
+    await ann.keyboard.press('Control+b')
+    await expect.poll(() => benBody.locator('strong').count()).toBe(1)
+    expect(await benBody.locator('strong').textContent()).toBe('Mayor resigns after vote.')
+    expect(await ann.getByRole('button', { name: 'Bold' }).getAttribute('aria-pressed')).toBe('true')
+    await ann.keyboard.press('Control+k')
+    const address = ann.getByLabel('Link address')
+    await address.fill('https://example.org/mayor')
+    await address.press('Enter')
+    await expect.poll(() => benBody.locator('a').count()).toBe(1)
+    expect(await benBody.locator('a').getAttribute('href')).toBe('https://example.org/mayor')
+    await ann.getByRole('button', { name: 'Subhead', exact: true }).click()
+    await expect.poll(() => benBody.locator('h2').count()).toBe(1)
+  })
+
+  it('keeps typing offline and saves it when the server is back', async () => {
+    const dataDir = tempDataDir()
+    let local = await startTestServer({ staticDir: path.join(ROOT, 'dist'), dataDir })
+    const port = local.port
+    const id = await createStoryVia(local.url)
+    const page = await person('Dee Reporter', '#8e24aa')
+    await page.goto(`${local.url}/stories/${id}`)
+    const body = page.getByRole('textbox', { name: 'Story body' })
+    const connection = page.getByRole('status', { name: 'Connection' })
+    const saved = page.getByRole('status', { name: 'Save state' })
+    await expect.poll(() => connection.textContent()).toBe('Connected')
+    await body.click()
+    await page.keyboard.type('Before the outage.')
+    await expect.poll(() => saved.textContent()).toBe('All changes saved')
+
+    await local.close()
+    await expect.poll(() => connection.textContent()).toBe('Reconnecting…')
+    await page.keyboard.type(' Written offline.')
+    await expect.poll(() => saved.textContent()).toMatch(/Unsaved changes/)
+
+    local = await startTestServer({ staticDir: path.join(ROOT, 'dist'), dataDir, port })
+    try {
+      await expect.poll(() => connection.textContent(), { timeout: 15_000 }).toBe('Connected')
+      await expect.poll(() => saved.textContent()).toBe('All changes saved')
+      const row = local.storage.loadDoc(id)
+      expect(row && bodyBlocks(row.doc)).toEqual(['Before the outage. Written offline.'])
+    } finally {
+      await local.close()
+    }
   })
 
   it('imports the Syria fixture through the story list', async () => {

@@ -16,8 +16,8 @@ export function tempDataDir(): string {
 }
 
 /** Start the real server in this process on a free port. */
-export async function startTestServer(options: { dataDir?: string; staticDir?: string | null } = {}): Promise<RunningServer> {
-  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: options.dataDir ?? tempDataDir() })
+export async function startTestServer(options: { dataDir?: string; staticDir?: string | null; port?: number } = {}): Promise<RunningServer> {
+  const config = readConfig({ PORT: String(options.port ?? 0), HOST: '127.0.0.1', DATA_DIR: options.dataDir ?? tempDataDir() })
   return startServer({ ...config, staticDir: options.staticDir ?? null }, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'))
 }
 

@@ -1,0 +1,131 @@
+/**
+ * Replay a real editing trace through a running server (one writer, ten readers, storage on)
+ * and, as the reference in the same run, into a bare Y.Doc in this process.
+ */
+import { performance } from 'node:perf_hooks'
+import { WebSocket } from 'ws'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import { MessageType } from '../src/shared/protocol'
+import { getBody } from '../src/shared/storyDoc'
+import { createStoryVia, startChildServer, tempDataDir } from '../tests/helpers/server'
+import type { SequentialTrace } from './traces'
+
+/** Edits applied per event-loop turn by the writer (the socket drains in between). */
+const CHUNK = 250
+/** Pause the writer while this much is waiting in its socket. */
+const MAX_BUFFERED = 1 << 20
+
+function paragraphText(doc: Y.Doc): Y.XmlText {
+  const paragraph = getBody(doc).get(0) as Y.XmlElement
+  const existing = paragraph.get(0)
+  if (existing instanceof Y.XmlText) return existing
+  const text = new Y.XmlText()
+  paragraph.insert(0, [text])
+  return text
+}
+
+function applyTxn(text: Y.XmlText, patches: Array<[number, number, string]>): void {
+  for (const [pos, del, ins] of patches) {
+    if (del > 0) text.delete(pos, del)
+    if (ins) text.insert(pos, ins)
+  }
+}
+
+/** Milliseconds to apply every transaction of `trace` to a bare Y.Doc, one transaction each. */
+export function replayBare(trace: SequentialTrace): number {
+  const doc = new Y.Doc()
+  const paragraph = new Y.XmlElement('paragraph')
+  getBody(doc).insert(0, [paragraph])
+  const text = new Y.XmlText()
+  paragraph.insert(0, [text])
+  const start = performance.now()
+  for (const txn of trace.txns) doc.transact(() => applyTxn(text, txn.patches))
+  const elapsed = performance.now() - start
+  if (text.toString() !== trace.endContent) throw new Error('bare replay diverged from endContent')
+  return elapsed
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+function connect(url: string, id: string): { doc: Y.Doc; provider: WebsocketProvider } {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/collab', id, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  return { doc, provider }
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+export interface ServerReplay {
+  /** First edit to: every reader has the final text and the server has acknowledged storage. */
+  totalMs: number
+  edits: number
+  readers: number
+}
+
+/** Replay `trace` through a fresh server child process with one writer and `readers` readers. */
+export async function replayThroughServer(trace: SequentialTrace, readers = 10): Promise<ServerReplay> {
+  const server = await startChildServer(tempDataDir())
+  try {
+    const id = await createStoryVia(server.url)
+    const writer = connect(server.url, id)
+    const others = Array.from({ length: readers }, () => connect(server.url, id))
+    const everyone = [writer, ...others]
+    await until(() => everyone.every((client) => client.provider.synced), 20_000, 'first sync')
+    const text = paragraphText(writer.doc)
+    // Readers only look: the writer's text node must reach them before the replay starts.
+    const readerText = (doc: Y.Doc) => (getBody(doc).get(0) as Y.XmlElement | undefined)?.get(0)
+    await until(() => others.every((reader) => readerText(reader.doc) instanceof Y.XmlText), 10_000, 'readers')
+    const finalLength = trace.endContent.length
+    let acked = false
+    writer.provider.messageHandlers[MessageType.saved] = (_encoder, decoder: decoding.Decoder) => {
+      if (decoding.readVarUint(decoder) === 1) acked = true
+    }
+
+    const start = performance.now()
+    for (let index = 0; index < trace.txns.length; index += CHUNK) {
+      const end = Math.min(trace.txns.length, index + CHUNK)
+      for (let i = index; i < end; i++) writer.doc.transact(() => applyTxn(text, trace.txns[i]?.patches ?? []))
+      while ((writer.provider.ws?.bufferedAmount ?? 0) > MAX_BUFFERED) await tick()
+      await tick()
+    }
+    await until(
+      () => others.every((reader) => {
+        const content = readerText(reader.doc)
+        return content instanceof Y.XmlText && content.length === finalLength
+      }),
+      600_000,
+      'readers to converge',
+    )
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.saved)
+    encoding.writeVarUint(encoder, 1)
+    writer.provider.ws?.send(encoding.toUint8Array(encoder))
+    await until(() => acked, 60_000, 'storage acknowledgement')
+    const totalMs = performance.now() - start
+
+    for (const reader of others) {
+      const content = (getBody(reader.doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
+      if (content.toString() !== trace.endContent) throw new Error('a reader diverged from endContent')
+    }
+    for (const client of everyone) {
+      client.provider.destroy()
+      client.doc.destroy()
+    }
+    return { totalMs, edits: trace.txns.length, readers }
+  } finally {
+    server.process.kill('SIGTERM')
+    await server.exited
+  }
+}
