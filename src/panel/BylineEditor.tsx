@@ -38,7 +38,7 @@ export function BylineEditor({ bylines, disabled }: { bylines: Y.Array<string> |
     <fieldset className="field byline">
       <legend>Byline</legend>
       {names.length > 0 && (
-        <ol className="byline__list" aria-label="Byline names">
+        <ol className="byline__list" aria-label="Author names">
           {names.map((name, index) => (
             <li key={`${index}-${name}`}>
               <span className="byline__name">{name}</span>
@@ -63,7 +63,7 @@ export function BylineEditor({ bylines, disabled }: { bylines: Y.Array<string> |
           Add
         </button>
       </form>
-      <p className="preview" aria-label="Byline preview">
+      <p className="preview" aria-label="Credit line as printed">
         {formatByline(names) || <span className="muted">No byline yet</span>}
       </p>
     </fieldset>

@@ -78,16 +78,16 @@ describe('metadata panel', () => {
       fireEvent.click(screen.getByRole('button', { name: 'Add' }))
     }
     expect(getBylines(doc)?.toArray()).toEqual(['Carol Morello', 'Karen DeYoung'])
-    expect(screen.getByLabelText('Byline preview').textContent).toBe('By Carol Morello and Karen DeYoung')
+    expect(screen.getByLabelText('Credit line as printed').textContent).toBe('By Carol Morello and Karen DeYoung')
 
     fireEvent.click(screen.getByRole('button', { name: 'Move Karen DeYoung up' }))
     expect(getBylines(doc)?.toArray()).toEqual(['Karen DeYoung', 'Carol Morello'])
 
     act(() => getBylines(doc)?.push(['Andrew Roth']))
-    expect(screen.getByLabelText('Byline preview').textContent).toBe('By Karen DeYoung, Carol Morello and Andrew Roth')
+    expect(screen.getByLabelText('Credit line as printed').textContent).toBe('By Karen DeYoung, Carol Morello and Andrew Roth')
 
     fireEvent.click(screen.getByRole('button', { name: 'Remove Carol Morello' }))
-    const list = screen.getByRole('list', { name: 'Byline names' })
+    const list = screen.getByRole('list', { name: 'Author names' })
     expect(within(list).getAllByRole('listitem').map((item) => item.querySelector('.byline__name')?.textContent)).toEqual([
       'Karen DeYoung',
       'Andrew Roth',

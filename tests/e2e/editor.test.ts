@@ -160,6 +160,29 @@ describe('editor in Chromium', () => {
     }
   })
 
+  it('keeps the story list current while someone else edits', async () => {
+    const id = await createStoryVia(server.url, { headline: 'Fire downtown', section: 'News' })
+    const desk = await person('Cara Chief', '#2e7d32')
+    const writer = await person('Ann Reporter', '#b4451f')
+    await desk.goto(`${server.url}/`)
+    const row = desk.getByRole('row', { name: /Fire downtown/ })
+    await row.waitFor()
+
+    await writer.goto(`${server.url}/stories/${id}`)
+    await writer.getByLabel('Headline').fill('Fire downtown: two hurt')
+    await writer.getByLabel('Status').selectOption('in_edit')
+    await writer.getByLabel('Byline').fill('Ann Reporter')
+    await writer.getByRole('button', { name: 'Add' }).click()
+    await writer.getByRole('textbox', { name: 'Story body' }).click()
+    await writer.keyboard.type('Two people were hurt in a fire.')
+
+    const updated = desk.getByRole('row', { name: /Fire downtown: two hurt/ })
+    await expect.poll(() => updated.count()).toBe(1)
+    await expect.poll(() => updated.textContent()).toContain('In edit')
+    await expect.poll(() => updated.textContent()).toContain('Ann Reporter')
+    await expect.poll(() => updated.locator('td').nth(4).textContent()).toBe('7')
+  })
+
   it('imports the Syria fixture through the story list', async () => {
     const page = await person('Cara Chief', '#2e7d32')
     await page.goto(`${server.url}/`)

@@ -111,6 +111,29 @@ describe('sync server', () => {
     await vi.waitFor(() => expect(bodyBlocks(fresh.doc)).toEqual(['Seen by the reader.']))
   })
 
+  it('shuts down cleanly on SIGTERM: clients are told to retry, everything is stored', async () => {
+    const dataDir = tempDataDir()
+    const child = await startChildServer(dataDir)
+    cleanup.push(() => child.process.kill('SIGKILL'))
+    const id = await createStoryVia(child.url)
+    const a = client(child.url, id)
+    await synced(a)
+    const closes: number[] = []
+    a.provider.on('connection-close', (event) => event && closes.push(event.code))
+    firstParagraph(a.doc).insert(0, 'Stored at shutdown.')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    child.process.kill('SIGTERM')
+    expect(await child.exited).toBe(0)
+    await vi.waitFor(() => expect(closes).toContain(Close.shuttingDown.code))
+    a.provider.disconnect()
+
+    const next = await startChildServer(dataDir)
+    cleanup.push(() => next.process.kill('SIGKILL'))
+    const b = client(next.url, id)
+    await synced(b)
+    await vi.waitFor(() => expect(bodyBlocks(b.doc)).toEqual(['Stored at shutdown.']))
+  })
+
   it('closes a connection to an unknown story with 4404', async () => {
     const srv = await server()
     for (const path of ['/collab/0000000000000000', '/collab/not-an-id', '/collab/']) {
