@@ -98,9 +98,10 @@ export class Room {
 
   /** Forget a connection and, at once, the presence it carried. */
   leave(conn: WebSocket): void {
+    // What it sent before closing is received: apply and store it before letting go.
+    this.flush()
     const owned = this.conns.get(conn)
     this.conns.delete(conn)
-    this.pending = this.pending.filter((entry) => entry.from !== conn)
     if (owned && owned.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...owned], null)
     }

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { WebSocket } from 'ws'
+import * as Y from 'yjs'
+import { Room } from '../../server/room'
+import { Storage } from '../../server/storage'
+import { StoryEvents } from '../../server/storyEvents'
+import { createLogger } from '../../server/logger'
+import { createStory } from '../../server/stories'
+import { bodyBlocks, getBody } from '../../src/shared/storyDoc'
+import { tempDataDir } from '../helpers/server'
+
+const open: Storage[] = []
+afterEach(() => {
+  while (open.length) open.pop()?.close()
+})
+
+/** The little of a socket a Room touches: it only sends to open sockets. */
+function socket(): WebSocket & { sent: Uint8Array[] } {
+  const sent: Uint8Array[] = []
+  return { OPEN: 1, readyState: 1, bufferedAmount: 0, sent, send: (data: Uint8Array) => sent.push(data) } as unknown as WebSocket & {
+    sent: Uint8Array[]
+  }
+}
+
+function setup() {
+  const storage = new Storage(tempDataDir())
+  open.push(storage)
+  const events = new StoryEvents()
+  const story = createStory(storage, events, { paragraphs: ['start'] })
+  const room = new Room(story.id, storage.loadDoc(story.id)!, { storage, events, log: createLogger('silent') })
+  return { storage, room, id: story.id }
+}
+
+function edit(base: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, Y.encodeStateAsUpdate(base))
+  const before = Y.encodeStateVector(doc)
+  change(doc)
+  return Y.encodeStateAsUpdate(doc, before)
+}
+
+const append = (text: string) => (doc: Y.Doc) => {
+  const paragraph = getBody(doc).get(0) as Y.XmlElement
+  const node = paragraph.get(0) as Y.XmlText
+  node.insert(node.length, text)
+}
+
+describe('room', () => {
+  it('stores what a connection sent before it left in the same turn', () => {
+    const { storage, room, id } = setup()
+    const conn = socket()
+    room.join(conn)
+    room.enqueue(edit(room.doc, append(' and last words')), conn)
+    room.leave(conn)
+    expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start and last words'])
+  })
+
+  it('applies one turn of updates as one stored update, relayed once to others only', () => {
+    const { storage, room, id } = setup()
+    const writer = socket()
+    const reader = socket()
+    room.join(writer)
+    room.join(reader)
+    const tail = storage.tailLength(id)
+    // Two keystrokes from one client in one turn (each its own update, as a fast typist sends).
+    const local = new Y.Doc()
+    Y.applyUpdate(local, Y.encodeStateAsUpdate(room.doc))
+    const updates: Uint8Array[] = []
+    local.on('update', (update: Uint8Array) => updates.push(update))
+    append(' one')(local)
+    append(' two')(local)
+    for (const update of updates) room.enqueue(update, writer)
+    room.flush()
+    expect(storage.tailLength(id)).toBe(tail + 1)
+    expect(reader.sent).toHaveLength(1)
+    expect(writer.sent).toHaveLength(0)
+    expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start one two'])
+  })
+})
