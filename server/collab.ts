@@ -147,7 +147,15 @@ export function createCollab(rooms: Rooms, log: Logger) {
           close(conn, Close.storyNotFound)
           return
         }
-        const room = rooms.open(storyId)
+        let room: Room | null
+        try {
+          room = rooms.open(storyId)
+        } catch (error) {
+          // A story that cannot be read must not take the process down; the client retries.
+          log.error({ err: error, story: storyId }, 'failed to load story')
+          close(conn, Close.internalError)
+          return
+        }
         if (!room) {
           close(conn, Close.storyNotFound)
           return

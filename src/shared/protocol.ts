@@ -39,6 +39,8 @@ export const Close = {
   storyGone: { code: 4410, reason: 'Story deleted' },
   /** A frame over `MAX_FRAME_BYTES` (set by `ws` itself). */
   tooLarge: { code: 1009, reason: 'Message too big' },
+  /** The server failed to load the story; the client retries. */
+  internalError: { code: 1011, reason: 'Story could not be loaded' },
   /** Server shutting down: clients retry and reconnect to the next process. */
   shuttingDown: { code: 1012, reason: 'Server restarting' },
 } as const satisfies Record<string, CloseEvent>
