@@ -5,7 +5,7 @@ const serverPort = Number(process.env.PORT ?? 4173)
 
 // One copy of Yjs and ProseMirror in the bundle: two copies break instanceof checks
 // ("Yjs was already imported"), see ../shared/STACK.md.
-const dedupe = [
+export const DEDUPE = [
   'yjs',
   'y-protocols',
   'lib0',
@@ -18,7 +18,7 @@ const dedupe = [
 
 export default defineConfig({
   plugins: [react()],
-  resolve: { dedupe },
+  resolve: { dedupe: DEDUPE },
   build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1200 },
   server: {
     // `npm run dev` serves the app with hot reload and forwards API and sync to `npm run server`.

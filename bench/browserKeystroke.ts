@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import sirv from 'sirv'
 import { build } from 'vite'
 import { launchBrowser } from '../tests/helpers/browser'
+import { DEDUPE } from '../vite.config'
 import type { KeystrokeStats, SyncVariant } from './keystrokeCore'
 import type { BrowserKeystrokeOptions, BrowserKeystrokeResult } from './browser/main'
 
@@ -35,17 +36,6 @@ export interface ChromiumKeystrokeResult {
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
 
-// As vite.config.ts: one copy of Yjs and ProseMirror in the bundle.
-const dedupe = [
-  'yjs',
-  'y-protocols',
-  'lib0',
-  '@tiptap/y-tiptap',
-  'prosemirror-model',
-  'prosemirror-state',
-  'prosemirror-view',
-  'prosemirror-transform',
-]
 
 /** Builds the browser entry (production mode, as users get it) into `outDir`. */
 async function buildEntry(outDir: string): Promise<void> {
@@ -54,7 +44,7 @@ async function buildEntry(outDir: string): Promise<void> {
     configFile: false,
     logLevel: 'warn',
     base: './',
-    resolve: { dedupe },
+    resolve: { dedupe: DEDUPE },
     build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 4000 },
   })
 }

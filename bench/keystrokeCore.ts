@@ -15,6 +15,7 @@ import * as Y from 'yjs'
 import { installIncrementalSync, uninstallIncrementalSync } from '../src/editor/incrementalSync'
 import { storyExtensions } from '../src/shared/schema'
 import { BODY } from '../src/shared/storyDoc'
+import { seededRandom } from '../tests/helpers/random'
 
 /** Percentiles of one variant, in milliseconds. */
 export interface KeystrokeStats {
@@ -60,17 +61,6 @@ export interface MeasureOptions {
   focus?: boolean
 }
 
-/** mulberry32: small, seedable, good enough for positions and words. */
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const VOCABULARY = (
   'the council said on tuesday that it would review the budget after residents raised ' +
@@ -142,7 +132,7 @@ export function keystrokeStats(samples: readonly number[]): KeystrokeStats {
 export function buildKeystrokeWorkload(words: number, opts: RemoteKeystrokeOptions = {}): KeystrokeWorkload {
   const keystrokes = opts.keystrokes ?? 200
   const warmup = opts.warmup ?? 20
-  const random = makeRandom(opts.seed ?? 20240601)
+  const random = seededRandom(opts.seed ?? 20240601)
   const schema = getSchema(storyExtensions())
   const remote = new Y.Doc()
   remote.clientID = 2

@@ -1,4 +1,5 @@
 /** Small statistics and table printing for the benchmarks. */
+import { seededRandom } from '../tests/helpers/random'
 
 /** The q-quantile (0..1) of `values` by nearest rank. */
 export function quantile(values: readonly number[], q: number): number {
@@ -31,17 +32,6 @@ export function printTable(title: string, header: readonly string[], rows: Reado
   for (const row of rows) console.log(line(row))
 }
 
-/** A deterministic PRNG (mulberry32) so every run builds the same stories. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const WORDS = (
   'the council said on tuesday that officials would meet again after talks faltered over ' +

@@ -24,6 +24,7 @@ import { TextSelection } from '@tiptap/pm/state'
 import { findWrapping, liftTarget } from '@tiptap/pm/transform'
 import type { Decoration, DecorationSet } from '@tiptap/pm/view'
 import { installIncrementalSync, uninstallIncrementalSync } from '../../src/editor/incrementalSync'
+import { seededRandom } from '../helpers/random'
 
 const FIELD = 'body'
 const A_ID = 1
@@ -363,17 +364,6 @@ describe('incremental remote sync', () => {
 
 // --- Seeded fuzz ----------------------------------------------------------------------------
 
-/** mulberry32: tiny and seedable, so a failing seed replays exactly. */
-function makeRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Every position inside a textblock: where a caret can be. */
 function caretPositions(doc: PMNode): number[] {
@@ -463,7 +453,7 @@ const FUZZ_OPS = 100
 
 describe('incremental remote sync, seeded fuzz', () => {
   it.each(FUZZ_SEEDS)('seed %i: 100 edits on B (and some concurrent ones on A) keep A like a fresh editor', (seed) => {
-    const random = makeRandom(seed)
+    const random = seededRandom(seed)
     const { a, b } = pair(STORY)
     const log: string[] = []
     // ProseMirror warns about text selections that y-tiptap restores into non-inline nodes
