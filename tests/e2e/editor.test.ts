@@ -183,6 +183,14 @@ describe('editor in Chromium', () => {
     await expect.poll(() => updated.locator('td').nth(4).textContent()).toBe('7')
   })
 
+  it('says so when a story does not exist, and stops retrying', async () => {
+    const page = await person('Ann Reporter', '#b4451f')
+    await page.goto(`${server.url}/stories/0000000000000000`)
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Story not found')
+    await page.getByRole('link', { name: 'Back to the stories' }).click()
+    await page.getByRole('heading', { name: 'Stories' }).waitFor()
+  })
+
   it('imports the Syria fixture through the story list', async () => {
     const page = await person('Cara Chief', '#2e7d32')
     await page.goto(`${server.url}/`)
