@@ -7,7 +7,7 @@ import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { getBody } from '../src/shared/storyDoc'
-import { startChildServer, tempDataDir } from '../tests/helpers/server'
+import { startChildServer, tempDataDir, tokenFor } from '../tests/helpers/server'
 import { makeParagraphs, median } from './stats'
 
 export interface LoadResult {
@@ -19,12 +19,13 @@ export interface LoadResult {
   applyMs: number[]
 }
 
-async function firstSync(url: string, id: string): Promise<{ ms: number; doc: Y.Doc; provider: WebsocketProvider }> {
+async function firstSync(url: string, id: string, token: string): Promise<{ ms: number; doc: Y.Doc; provider: WebsocketProvider }> {
   const doc = new Y.Doc()
   const start = performance.now()
   const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/collab', id, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
+    params: { token },
   })
   await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
   return { ms: performance.now() - start, doc, provider }
@@ -34,12 +35,17 @@ async function firstSync(url: string, id: string): Promise<{ ms: number; doc: Y.
 export async function benchStoryLoad(words: number, runs = 9): Promise<LoadResult> {
   const server = await startChildServer(tempDataDir())
   try {
+    const token = await tokenFor(server.url, 'chief', 'newsroom')
     const text = `1. News\n\nA long story\n\n${makeParagraphs(words).join('\n\n')}`
-    const res = await fetch(`${server.url}/api/stories/import`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: text })
+    const res = await fetch(`${server.url}/api/stories/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
+      body: text,
+    })
     const { id } = (await res.json()) as { id: string }
 
     // Some editing history on top of the import, so loading is snapshot + tail.
-    const editor = await firstSync(server.url, id)
+    const editor = await firstSync(server.url, id, token)
     const first = (getBody(editor.doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
     for (let i = 0; i < 500; i++) first.insert(i % 50, 'x')
     const stateBytes = Y.encodeStateAsUpdate(editor.doc).length
@@ -50,7 +56,7 @@ export async function benchStoryLoad(words: number, runs = 9): Promise<LoadResul
 
     const coldMs: number[] = []
     for (let run = 0; run < runs; run++) {
-      const opened = await firstSync(server.url, id)
+      const opened = await firstSync(server.url, id, token)
       coldMs.push(opened.ms)
       opened.provider.destroy()
       opened.doc.destroy()
@@ -59,7 +65,7 @@ export async function benchStoryLoad(words: number, runs = 9): Promise<LoadResul
     }
 
     const state = await (async () => {
-      const opened = await firstSync(server.url, id)
+      const opened = await firstSync(server.url, id, token)
       const update = Y.encodeStateAsUpdate(opened.doc)
       opened.provider.destroy()
       opened.doc.destroy()

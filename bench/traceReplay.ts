@@ -10,7 +10,7 @@ import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import { MessageType } from '../src/shared/protocol'
 import { getBody } from '../src/shared/storyDoc'
-import { createStoryVia, startChildServer, tempDataDir } from '../tests/helpers/server'
+import { createStoryVia, startChildServer, tempDataDir, tokenFor } from '../tests/helpers/server'
 import type { SequentialTrace } from './traces'
 
 /** Edits applied per event-loop turn by the writer (the socket drains in between). */
@@ -50,11 +50,12 @@ export function replayBare(trace: SequentialTrace): number {
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-function connect(url: string, id: string): { doc: Y.Doc; provider: WebsocketProvider } {
+function connect(url: string, id: string, token: string): { doc: Y.Doc; provider: WebsocketProvider } {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/collab', id, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
+    params: { token },
   })
   return { doc, provider }
 }
@@ -78,9 +79,10 @@ export interface ServerReplay {
 export async function replayThroughServer(trace: SequentialTrace, readers = 10): Promise<ServerReplay> {
   const server = await startChildServer(tempDataDir())
   try {
-    const id = await createStoryVia(server.url)
-    const writer = connect(server.url, id)
-    const others = Array.from({ length: readers }, () => connect(server.url, id))
+    const token = await tokenFor(server.url, 'chief', 'newsroom')
+    const id = await createStoryVia(server.url, token)
+    const writer = connect(server.url, id, token)
+    const others = Array.from({ length: readers }, () => connect(server.url, id, token))
     const everyone = [writer, ...others]
     await until(() => everyone.every((client) => client.provider.synced), 20_000, 'first sync')
     const text = paragraphText(writer.doc)

@@ -1,13 +1,19 @@
 /** Compose the server: storage, rooms, HTTP API and WebSocket sync on one port. */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { SignInThrottle } from './auth.js'
 import { createCollab } from './collab.js'
 import type { Config } from './config.js'
+import { seedDemo } from './demo.js'
 import { createHttpHandler } from './http.js'
 import { createLogger, type Logger } from './logger.js'
 import { Rooms } from './rooms.js'
+import { Sections } from './sections.js'
+import type { Services } from './services.js'
+import { Sessions } from './sessions.js'
 import { Storage } from './storage.js'
 import { StoryEvents } from './storyEvents.js'
+import { Users } from './users.js'
 
 export interface RunningServer {
   /** `http://host:port` of the listening server. */
@@ -16,6 +22,7 @@ export interface RunningServer {
   storage: Storage
   rooms: Rooms
   log: Logger
+  services: Services
   /** Close sockets, store every open story, close the database. */
   close(): Promise<void>
 }
@@ -25,9 +32,23 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const storage = new Storage(config.dataDir)
   const events = new StoryEvents()
   const rooms = new Rooms({ storage, events, log })
-  const collab = createCollab(rooms, log)
+  const services: Services = {
+    config,
+    log,
+    storage,
+    events,
+    rooms,
+    users: new Users(storage.database),
+    sessions: new Sessions(storage.database, config.sessionTtlMs),
+    sections: new Sections(storage.database),
+    throttle: new SignInThrottle(),
+  }
+  services.sections.ensureDefaults()
+  services.sessions.prune()
+  if (config.demo) await seedDemo(services)
+  const collab = createCollab(services)
   let ready = false
-  const handler = createHttpHandler({ storage, events, log, staticDir: config.staticDir, isReady: () => ready })
+  const handler = createHttpHandler(services, () => ready)
   const server = http.createServer((req, res) => {
     void handler(req, res)
   })
@@ -61,6 +82,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     storage,
     rooms,
     log,
+    services,
     close() {
       closing ??= (async () => {
         ready = false

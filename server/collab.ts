@@ -14,9 +14,11 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { Close, COLLAB_PATH, MAX_FRAME_BYTES, MessageType, type CloseEvent } from '../src/shared/protocol.js'
 import { isStoryId } from '../src/shared/storyId.js'
+import { authenticate, isForeignOrigin } from './auth.js'
 import type { Logger } from './logger.js'
-import { encodeAwarenessMessage, type Room } from './room.js'
-import type { Rooms } from './rooms.js'
+import { encodeAwarenessMessage, type Participant, type Room } from './room.js'
+import { participantOf, type Rooms } from './rooms.js'
+import type { Services } from './services.js'
 
 /** Ping every connection this often; one that misses a pong is dropped. */
 const PING_INTERVAL_MS = 30_000
@@ -83,7 +85,7 @@ function handleFrame(room: Room, conn: WebSocket, frame: Uint8Array): void {
 }
 
 /** Start serving a connection that is already in `room`. */
-function serve(room: Room, conn: WebSocket, rooms: Rooms, log: Logger): void {
+function serve(room: Room, conn: WebSocket, who: Participant, rooms: Rooms, log: Logger): void {
   let alive = true
   conn.on('pong', () => {
     alive = true
@@ -116,7 +118,7 @@ function serve(room: Room, conn: WebSocket, rooms: Rooms, log: Logger): void {
     log.debug({ story: room.id, err: error }, 'socket error')
   })
 
-  room.join(conn)
+  room.join(conn, who)
   // Open the sync: our state vector, then everyone's presence.
   const encoder = encoding.createEncoder()
   encoding.writeVarUint(encoder, MessageType.sync)
@@ -127,7 +129,8 @@ function serve(room: Room, conn: WebSocket, rooms: Rooms, log: Logger): void {
 }
 
 /** The WebSocket side of the server: call `handleUpgrade` from the HTTP server's `upgrade`. */
-export function createCollab(rooms: Rooms, log: Logger) {
+export function createCollab(services: Services) {
+  const { rooms, log } = services
   // maxPayload makes `ws` refuse oversize frames itself, closing with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
 
@@ -141,8 +144,19 @@ export function createCollab(rooms: Rooms, log: Logger) {
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
       const url = new URL(request.url ?? '/', 'http://localhost')
       const storyId = decodeURIComponent(url.pathname.slice(COLLAB_PATH.length))
+      // Checked before the upgrade completes, answered after: browsers cannot see an HTTP status
+      // on a refused upgrade, so every refusal is a close code.
+      const foreign = isForeignOrigin(request, services.config.allowedOrigins)
+      const user = foreign ? null : authenticate(request, services.sessions, services.users, url)
       wss.handleUpgrade(request, socket, head, (conn) => {
-        // Browsers cannot see an HTTP status on a refused upgrade, so refusals are close codes.
+        if (foreign) {
+          close(conn, Close.forbidden)
+          return
+        }
+        if (!user) {
+          close(conn, Close.unauthorized)
+          return
+        }
         if (!isStoryId(storyId)) {
           close(conn, Close.storyNotFound)
           return
@@ -160,7 +174,7 @@ export function createCollab(rooms: Rooms, log: Logger) {
           close(conn, Close.storyNotFound)
           return
         }
-        serve(room, conn, rooms, log)
+        serve(room, conn, participantOf(user), rooms, log)
       })
     },
 

@@ -8,6 +8,10 @@ const Env = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STATIC_DIR: z.string().min(1).default('./dist'),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  API_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
+  ALLOWED_ORIGINS: z.string().default(''),
+  NEWSROOM_DEMO: z.enum(['0', '1', '']).default(''),
 })
 
 export interface Config {
@@ -18,6 +22,12 @@ export interface Config {
   logLevel: z.infer<typeof Env>['LOG_LEVEL']
   /** The built app (`vite build` output); absent in API-only test servers. */
   staticDir: string | null
+  /** How long a browser session and an API token live. */
+  sessionTtlMs: { browser: number; api: number }
+  /** Other origins allowed to call the API with credentials (e.g. a dev server). */
+  allowedOrigins: string[]
+  /** Seed an empty newsroom with demo accounts and stories. */
+  demo: boolean
 }
 
 /** Read the configuration from `env`, failing loudly on bad values. */
@@ -34,5 +44,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(value.DATA_DIR),
     logLevel: value.LOG_LEVEL,
     staticDir: path.resolve(value.STATIC_DIR),
+    sessionTtlMs: { browser: value.SESSION_TTL_HOURS * 3_600_000, api: value.API_TOKEN_TTL_DAYS * 86_400_000 },
+    allowedOrigins: value.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    demo: value.NEWSROOM_DEMO === '1',
   }
 }

@@ -8,8 +8,11 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
-import { MessageType } from '../src/shared/protocol.js'
-import { bodyWordCount, readMeta } from '../src/shared/storyDoc.js'
+import { canEditStory, type Actor, type Assignment } from '../src/shared/permissions.js'
+import { Close, MessageType } from '../src/shared/protocol.js'
+import type { DeskSummary } from '../src/shared/api.js'
+import { assignmentOf, bodyWordCount, META, MetaKey, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
+import { updateScope } from './updateScope.js'
 import type { Logger } from './logger.js'
 import type { Storage, StoryIndexFields } from './storage.js'
 import type { StoryEvents } from './storyEvents.js'
@@ -25,12 +28,31 @@ export interface RoomDeps {
   storage: Storage
   events: StoryEvents
   log: Logger
+  /** Someone joined or left (the budget shows who is in each story). */
+  onPresence?: (room: Room) => void
 }
 
 interface PendingUpdate {
   update: Uint8Array
   from: WebSocket
 }
+
+/** Who is behind a connection. */
+export interface Participant extends Actor {
+  displayName: string
+  color: string
+}
+
+interface ConnState {
+  who: Participant
+  /** Awareness client ids this connection controls. */
+  clientIds: Set<number>
+}
+
+/** The only parts of a story a client may change itself; desk fields go through the API. */
+const CLIENT_ROOTS = new Set(['body', META])
+const CLIENT_META_KEYS = new Set<string>([MetaKey.headline, MetaKey.slug, MetaKey.bylines, MetaKey.dateline])
+
 
 /** Encode one sync-protocol `update` message. */
 function encodeUpdateMessage(update: Uint8Array): Uint8Array {
@@ -51,8 +73,10 @@ export function encodeAwarenessMessage(awareness: awarenessProtocol.Awareness, c
 export class Room {
   readonly doc: Y.Doc
   readonly awareness: awarenessProtocol.Awareness
-  /** Open connections and the awareness client ids each one controls. */
-  readonly conns = new Map<WebSocket, Set<number>>()
+  /** Open connections: who is behind each and the awareness client ids it controls. */
+  readonly conns = new Map<WebSocket, ConnState>()
+  /** Updates refused (read-only or forbidden), for tests and logs. */
+  refused = 0
   private pending: PendingUpdate[] = []
   private flushScheduled = false
   private lastSeq: number
@@ -81,7 +105,7 @@ export class Room {
     origin: unknown,
   ): void => {
     const changed = [...change.added, ...change.updated, ...change.removed]
-    const owned = this.conns.get(origin as WebSocket)
+    const owned = this.conns.get(origin as WebSocket)?.clientIds
     if (owned) {
       for (const id of change.added) owned.add(id)
       for (const id of change.removed) owned.delete(id)
@@ -91,24 +115,60 @@ export class Room {
     for (const conn of this.conns.keys()) this.send(conn, message)
   }
 
-  /** Register a connection. */
-  join(conn: WebSocket): void {
-    this.conns.set(conn, new Set())
+  /** Register a connection and who is behind it. */
+  join(conn: WebSocket, who: Participant): void {
+    this.conns.set(conn, { who, clientIds: new Set() })
+    this.deps.onPresence?.(this)
+  }
+
+  /** The people connected now, once each. */
+  people(): Participant[] {
+    const seen = new Map<number, Participant>()
+    for (const { who } of this.conns.values()) seen.set(who.id, who)
+    return [...seen.values()]
+  }
+
+  /** The story's current assignment. */
+  assignment(): Assignment {
+    return assignmentOf(readDesk(this.doc))
+  }
+
+  /** Whether this connection may change the story now (checked again at every update). */
+  canWrite(conn: WebSocket): boolean {
+    const state = this.conns.get(conn)
+    return state !== undefined && canEditStory(state.who, this.assignment())
+  }
+
+  /** Replace who is behind connections of `userId` (role changed, or deactivated: null closes). */
+  updateParticipant(userId: number, who: Participant | null): void {
+    for (const [conn, state] of this.conns) {
+      if (state.who.id !== userId) continue
+      if (who) state.who = who
+      else conn.close(Close.unauthorized.code, Close.unauthorized.reason)
+    }
   }
 
   /** Forget a connection and, at once, the presence it carried. */
   leave(conn: WebSocket): void {
     // What it sent before closing is received: apply and store it before letting go.
     this.flush()
-    const owned = this.conns.get(conn)
+    const owned = this.conns.get(conn)?.clientIds
     this.conns.delete(conn)
     if (owned && owned.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...owned], null)
     }
+    this.deps.onPresence?.(this)
   }
 
-  /** Queue a (decoded-and-checked) update from `from`; applied at the end of this turn. */
+  /**
+   * Queue a (decoded) update from `from`; applied at the end of this turn. A read-only
+   * connection's updates are dropped here: never stored, never relayed.
+   */
   enqueue(update: Uint8Array, from: WebSocket): void {
+    if (!this.canWrite(from)) {
+      this.refused++
+      return
+    }
     this.pending.push({ update, from })
     if (!this.flushScheduled) {
       this.flushScheduled = true
@@ -134,11 +194,13 @@ export class Room {
     try {
       this.doc.transact(() => {
         for (const entry of batch) {
+          // Checked against the document as it is now, with this turn's earlier updates in it.
+          if (!this.mayApply(entry)) continue
           try {
             Y.applyUpdate(this.doc, entry.update, entry.from)
           } catch (error) {
             this.deps.log.warn({ err: error, story: this.id }, 'update failed to apply')
-            entry.from.close(4400, 'Update could not be applied')
+            entry.from.close(Close.badFrame.code, 'Update could not be applied')
           }
         }
       }, this)
@@ -147,17 +209,68 @@ export class Room {
     }
     if (outgoing.length === 0) return
     const update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
+    // A lone writer does not need its own edit back.
+    this.store(update, origins.size === 1 ? ([...origins][0] ?? null) : null)
+    this.scheduleIndexRefresh()
+  }
+
+  /** Write an update to the log, then relay it to everyone but `skip`. */
+  private store(update: Uint8Array, skip: WebSocket | null): void {
     this.lastSeq = this.deps.storage.appendUpdate(this.id, update)
     this.tailLength++
     this.lastChange = Date.now()
-    // Relay after the write. A lone writer does not need its own edit back.
     const message = encodeUpdateMessage(update)
-    const soleOrigin = origins.size === 1 ? [...origins][0] : undefined
     for (const conn of this.conns.keys()) {
-      if (conn !== soleOrigin) this.send(conn, message)
+      if (conn !== skip) this.send(conn, message)
     }
     if (this.tailLength >= COMPACT_AFTER_UPDATES) this.compact()
-    this.scheduleIndexRefresh()
+  }
+
+  /**
+   * Whether an update may be applied: its sender may write now, and it changes nothing but the
+   * body and the headline, slug, byline and dateline. A forged update (a desk field, the desk
+   * map, an unknown root) is refused whole and its connection closed with 4403.
+   */
+  private mayApply(entry: PendingUpdate): boolean {
+    if (!this.canWrite(entry.from)) {
+      this.refused++
+      return false
+    }
+    const scope = updateScope(this.doc, entry.update)
+    const forbidden =
+      scope.unresolved ||
+      // Replacing a shared field (say `meta.set('headline', …)`) would orphan everyone's edits.
+      scope.replacedMetaKeys.size > 0 ||
+      [...scope.roots].some((root) => !CLIENT_ROOTS.has(root)) ||
+      [...scope.metaKeys].some((key) => !CLIENT_META_KEYS.has(key))
+    if (!forbidden) return true
+    this.refused++
+    const who = this.conns.get(entry.from)?.who
+    this.deps.log.warn({ story: this.id, user: who?.id, roots: [...scope.roots], metaKeys: [...scope.metaKeys] }, 'refused a forbidden update')
+    entry.from.close(Close.forbidden.code, 'That change is not allowed')
+    this.pending = this.pending.filter((other) => other.from !== entry.from)
+    return false
+  }
+
+  /**
+   * Change the document as the server (desk fields, assignments, parts): one transaction,
+   * stored, then relayed to every connection.
+   */
+  applyServerChange(change: (doc: Y.Doc) => void): void {
+    this.flush()
+    const outgoing: Uint8Array[] = []
+    const collect = (update: Uint8Array): void => {
+      outgoing.push(update)
+    }
+    this.doc.on('update', collect)
+    try {
+      this.doc.transact(() => change(this.doc), this)
+    } finally {
+      this.doc.off('update', collect)
+    }
+    if (outgoing.length === 0) return
+    this.store(outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing), null)
+    this.refreshIndex()
   }
 
   /** Fold the update log into a snapshot of the current state. */
@@ -172,15 +285,15 @@ export class Room {
     if (this.indexTimer) return
     this.indexTimer = setTimeout(() => {
       this.indexTimer = null
-      this.refreshIndex()
+      if (this.indexDirty) this.refreshIndex()
     }, INDEX_REFRESH_MS)
   }
 
   /** Write the index row (headline, words…) from the document and announce it. */
   refreshIndex(): void {
-    if (!this.indexDirty) return
     this.indexDirty = false
     const meta = readMeta(this.doc)
+    const desk = readDesk(this.doc)
     const fields: StoryIndexFields = {
       headline: meta.headline,
       slug: meta.slug,
@@ -189,7 +302,15 @@ export class Room {
       bylines: meta.bylines,
       words: bodyWordCount(this.doc),
     }
-    const story = this.deps.storage.updateIndex(this.id, fields, this.lastChange || Date.now())
+    const summary: DeskSummary = {
+      lead: desk.lead,
+      contributors: desk.contributors,
+      editor: desk.editor,
+      deadline: desk.deadline,
+      plannedWords: meta.plannedWords,
+      parts: desk.parts.map((part) => ({ id: part.id, label: part.label, assignee: part.assignee, words: partWordCount(this.doc, part) })),
+    }
+    const story = this.deps.storage.updateIndex(this.id, fields, summary, this.lastChange || Date.now())
     if (story) this.deps.events.publish({ type: 'story', story })
   }
 
@@ -211,7 +332,7 @@ export class Room {
     this.compact()
     if (this.indexTimer) clearTimeout(this.indexTimer)
     this.indexTimer = null
-    this.refreshIndex()
+    if (this.indexDirty) this.refreshIndex()
     this.destroyed = true
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()

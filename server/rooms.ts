@@ -1,11 +1,51 @@
 /** The open stories: load on first connection, unload (stored) when the last one leaves. */
 import type { Logger } from './logger.js'
-import { Room, type RoomDeps } from './room.js'
+import { Room, type Participant, type RoomDeps } from './room.js'
+import type { StoredUser } from './users.js'
+
+/** The part of a user a room needs. */
+export function participantOf(user: StoredUser): Participant {
+  return { id: user.id, role: user.role, isAdmin: user.isAdmin, displayName: user.displayName, color: user.color }
+}
 
 export class Rooms {
   private readonly rooms = new Map<string, Room>()
+  private readonly deps: RoomDeps
 
-  constructor(private readonly deps: RoomDeps) {}
+  constructor(deps: RoomDeps) {
+    this.deps = {
+      ...deps,
+      onPresence: (room) =>
+        deps.events.publish({ type: 'presence', storyId: room.id, present: room.people().map((person) => person.id) }),
+    }
+  }
+
+  /** User ids present in each open story. */
+  presence(): Map<string, number[]> {
+    const present = new Map<string, number[]>()
+    for (const room of this.rooms.values()) present.set(room.id, room.people().map((person) => person.id))
+    return present
+  }
+
+  /** A user's role or standing changed: open connections follow at once (deactivated: closed). */
+  updateUser(user: StoredUser): void {
+    for (const room of this.rooms.values()) room.updateParticipant(user.id, user.active ? participantOf(user) : null)
+  }
+
+  /**
+   * Run `change` on a story's document as the server, loading the story if it is not open and
+   * releasing it afterwards; false when there is no such story.
+   */
+  change(id: string, change: (room: Room) => void): boolean {
+    const room = this.open(id)
+    if (!room) return false
+    try {
+      change(room)
+    } finally {
+      this.releaseIfIdle(room)
+    }
+    return true
+  }
 
   /** The open room for a story, loading it from storage first; null for unknown stories. */
   open(id: string): Room | null {

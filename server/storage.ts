@@ -9,12 +9,12 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
 import type { Status } from '../src/shared/newsroom.js'
-import type { StorySummary } from '../src/shared/api.js'
+import { EMPTY_DESK_SUMMARY, type DeskSummary, type StorySummary } from '../src/shared/api.js'
 
 export type { StorySummary }
 
 /** The index fields that come from the document itself. */
-export type StoryIndexFields = Omit<StorySummary, 'id' | 'createdAt' | 'updatedAt'>
+export type StoryIndexFields = Omit<StorySummary, 'id' | 'createdAt' | 'updatedAt' | 'desk' | 'present'>
 
 interface StoryRow {
   id: string
@@ -26,6 +26,7 @@ interface StoryRow {
   words: number
   created_at: number
   updated_at: number
+  desk: string
 }
 
 const MIGRATIONS: readonly string[] = [
@@ -52,16 +53,55 @@ const MIGRATIONS: readonly string[] = [
      data BLOB NOT NULL
    );
    CREATE INDEX story_updates_story ON story_updates (story_id, seq);`,
+  `CREATE TABLE users (
+     id INTEGER PRIMARY KEY,
+     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     display_name TEXT NOT NULL,
+     byline_name TEXT NOT NULL DEFAULT '',
+     color TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('reporter', 'editor', 'chief')),
+     is_admin INTEGER NOT NULL DEFAULT 0,
+     password_hash TEXT NOT NULL,
+     active INTEGER NOT NULL DEFAULT 1,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL CHECK (kind IN ('browser', 'api')),
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX sessions_user ON sessions (user_id);
+   CREATE TABLE sections (
+     name TEXT PRIMARY KEY COLLATE NOCASE,
+     position INTEGER NOT NULL
+   );
+   CREATE TABLE status_history (
+     id INTEGER PRIMARY KEY,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     user_id INTEGER REFERENCES users (id),
+     from_status TEXT NOT NULL,
+     to_status TEXT NOT NULL,
+     reason TEXT NOT NULL DEFAULT '',
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX status_history_story ON status_history (story_id, at);
+   ALTER TABLE stories ADD COLUMN desk TEXT NOT NULL DEFAULT '{}';`,
 ]
 
-function toSummary(row: StoryRow): StorySummary {
-  let bylines: string[] = []
+function parseJson(text: string): unknown {
   try {
-    const parsed: unknown = JSON.parse(row.bylines)
-    if (Array.isArray(parsed)) bylines = parsed.filter((name): name is string => typeof name === 'string')
+    return JSON.parse(text)
   } catch {
-    bylines = []
+    return null
   }
+}
+
+function toSummary(row: StoryRow): StorySummary {
+  const parsed = parseJson(row.bylines)
+  const bylines = Array.isArray(parsed) ? parsed.filter((name): name is string => typeof name === 'string') : []
+  const desk = { ...EMPTY_DESK_SUMMARY, ...(parseJson(row.desk) as Partial<DeskSummary> | null) }
   return {
     id: row.id,
     headline: row.headline,
@@ -72,6 +112,8 @@ function toSummary(row: StoryRow): StorySummary {
     words: row.words,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    desk,
+    present: [],
   }
 }
 
@@ -94,8 +136,8 @@ export class Storage {
     const db = this.db
     this.statements = {
       insertStory: db.prepare(
-        `INSERT INTO stories (id, headline, slug, section, status, bylines, words, created_at, updated_at)
-         VALUES (@id, @headline, @slug, @section, @status, @bylines, @words, @createdAt, @updatedAt)`,
+        `INSERT INTO stories (id, headline, slug, section, status, bylines, words, desk, created_at, updated_at)
+         VALUES (@id, @headline, @slug, @section, @status, @bylines, @words, @desk, @createdAt, @updatedAt)`,
       ),
       insertSnapshot: db.prepare(
         `INSERT INTO story_snapshots (story_id, state, through_seq) VALUES (?, ?, ?)
@@ -110,7 +152,7 @@ export class Storage {
       list: db.prepare('SELECT * FROM stories ORDER BY updated_at DESC, id'),
       updateIndex: db.prepare(
         `UPDATE stories SET headline = @headline, slug = @slug, section = @section, status = @status,
-           bylines = @bylines, words = @words, updated_at = @updatedAt WHERE id = @id`,
+           bylines = @bylines, words = @words, desk = @desk, updated_at = @updatedAt WHERE id = @id`,
       ),
       tailLength: db.prepare('SELECT count(*) AS n FROM story_updates WHERE story_id = ?'),
     }
@@ -127,13 +169,13 @@ export class Storage {
   }
 
   /** Create a story from its first document state and index fields. */
-  createStory(id: string, state: Uint8Array, fields: StoryIndexFields, now = Date.now()): StorySummary {
-    const row = { id, ...fields, bylines: JSON.stringify(fields.bylines), createdAt: now, updatedAt: now }
+  createStory(id: string, state: Uint8Array, fields: StoryIndexFields, desk: DeskSummary, now = Date.now()): StorySummary {
+    const row = { id, ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), createdAt: now, updatedAt: now }
     this.db.transaction(() => {
       this.statements.insertStory.run(row)
       this.statements.insertSnapshot.run(id, state, 0)
     })()
-    return { id, ...fields, createdAt: now, updatedAt: now }
+    return { id, ...fields, createdAt: now, updatedAt: now, desk, present: [] }
   }
 
   /** Whether a story with this id exists. */
@@ -186,9 +228,14 @@ export class Storage {
   }
 
   /** Store the index fields derived from the document. */
-  updateIndex(id: string, fields: StoryIndexFields, updatedAt: number): StorySummary | null {
-    this.statements.updateIndex.run({ id, ...fields, bylines: JSON.stringify(fields.bylines), updatedAt })
+  updateIndex(id: string, fields: StoryIndexFields, desk: DeskSummary, updatedAt: number): StorySummary | null {
+    this.statements.updateIndex.run({ id, ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), updatedAt })
     return this.getStory(id)
+  }
+
+  /** The open database, for the other repositories (users, sessions, sections, history). */
+  get database(): Database.Database {
+    return this.db
   }
 
   /** Close the database (checkpointing the WAL). */

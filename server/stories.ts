@@ -1,7 +1,7 @@
 /** Creating stories: the server makes the id and the document's initial structure. */
 import * as Y from 'yjs'
 import { newStoryId } from '../src/shared/storyId.js'
-import { bodyWordCount, initStoryDoc, readMeta, type StoryInit } from '../src/shared/storyDoc.js'
+import { bodyWordCount, initStoryDoc, readDesk, readMeta, type StoryInit } from '../src/shared/storyDoc.js'
 import type { Storage, StorySummary } from './storage.js'
 import type { StoryEvents } from './storyEvents.js'
 
@@ -12,14 +12,13 @@ export function createStory(storage: Storage, events: StoryEvents, init: StoryIn
   const meta = readMeta(doc)
   let id = newStoryId()
   while (storage.hasStory(id)) id = newStoryId()
-  const story = storage.createStory(id, Y.encodeStateAsUpdate(doc), {
-    headline: meta.headline,
-    slug: meta.slug,
-    section: meta.section,
-    status: meta.status,
-    bylines: meta.bylines,
-    words: bodyWordCount(doc),
-  })
+  const desk = readDesk(doc)
+  const story = storage.createStory(
+    id,
+    Y.encodeStateAsUpdate(doc),
+    { headline: meta.headline, slug: meta.slug, section: meta.section, status: meta.status, bylines: meta.bylines, words: bodyWordCount(doc) },
+    { lead: desk.lead, contributors: desk.contributors, editor: desk.editor, deadline: desk.deadline, plannedWords: meta.plannedWords, parts: [] },
+  )
   doc.destroy()
   events.publish({ type: 'story', story })
   return story

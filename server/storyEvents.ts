@@ -1,7 +1,9 @@
 /** In-process pub/sub of story index changes, feeding the story list's live stream. */
 import type { StorySummary } from './storage.js'
 
-export type StoryEvent = { type: 'story'; story: StorySummary }
+export type StoryEvent =
+  | { type: 'story'; story: StorySummary }
+  | { type: 'presence'; storyId: string; present: number[] }
 
 type Listener = (event: StoryEvent) => void
 

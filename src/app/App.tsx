@@ -1,33 +1,103 @@
-import { Link, Route, Switch } from 'wouter'
-import { ProfileMenu } from './ProfileMenu'
+import { useEffect } from 'react'
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
+import { useSession } from '../store/session'
+import type { PublicUser } from '../shared/api'
+import { ROLES } from '../shared/permissions'
+import { AdminPage } from './AdminPage'
+import { BudgetPage } from './BudgetPage'
+import { LoginPage } from './LoginPage'
+import { SetupPage } from './SetupPage'
 import { StoryListPage } from './StoryListPage'
 import { StoryPage } from './StoryPage'
 
-/** Routes and the page frame. */
+function TopBar({ user }: { user: PublicUser | null }) {
+  const signOut = useSession((state) => state.signOut)
+  const [location] = useLocation()
+  const current = (href: string) => (location === href ? 'page' : undefined)
+  return (
+    <header className="topbar">
+      <Link href="/" className="brand" aria-label="Deskline: all stories">
+        Deskline
+      </Link>
+      <nav aria-label="Main">
+        {user && (
+          <>
+            <Link href="/" aria-current={current('/')}>
+              Stories
+            </Link>
+            <Link href="/budget" aria-current={current('/budget')}>
+              Budget
+            </Link>
+            {user.isAdmin && (
+              <Link href="/admin" aria-current={current('/admin')}>
+                People & sections
+              </Link>
+            )}
+          </>
+        )}
+      </nav>
+      {user && (
+        <div className="profile">
+          <span className="dot" style={{ backgroundColor: user.color }} aria-hidden="true" />
+          <span className="profile__name">
+            {user.displayName} <span className="muted">· {ROLES[user.role]}</span>
+          </span>
+          <button type="button" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      )}
+    </header>
+  )
+}
+
+function SignedIn({ user }: { user: PublicUser }) {
+  return (
+    <Switch>
+      <Route path="/login">
+        <Redirect to="/" />
+      </Route>
+      <Route path="/setup">
+        <Redirect to="/" />
+      </Route>
+      <Route path="/" component={StoryListPage} />
+      <Route path="/budget" component={BudgetPage} />
+      <Route path="/admin">{user.isAdmin ? <AdminPage /> : <Redirect to="/" />}</Route>
+      <Route path="/stories/:id">{(params) => <StoryPage id={params.id} />}</Route>
+      <Route>
+        <main className="page page--narrow">
+          <h1>Page not found</h1>
+          <p>
+            <Link href="/">Back to the stories</Link>
+          </p>
+        </main>
+      </Route>
+    </Switch>
+  )
+}
+
+/** Routes and the page frame; signed-out visitors see the sign-in page wherever they go. */
 export function App() {
+  const session = useSession((state) => state.session)
+  const load = useSession((state) => state.load)
+  useEffect(() => {
+    void load()
+  }, [load])
+
   return (
     <div className="app">
-      <header className="topbar">
-        <Link href="/" className="brand" aria-label="Deskline: all stories">
-          Deskline
-        </Link>
-        <nav aria-label="Main">
-          <Link href="/">Stories</Link>
-        </nav>
-        <ProfileMenu />
-      </header>
-      <Switch>
-        <Route path="/" component={StoryListPage} />
-        <Route path="/stories/:id">{(params) => <StoryPage id={params.id} />}</Route>
-        <Route>
-          <main className="page page--narrow">
-            <h1>Page not found</h1>
-            <p>
-              <Link href="/">Back to the stories</Link>
-            </p>
-          </main>
-        </Route>
-      </Switch>
+      <TopBar user={session.kind === 'signed-in' ? session.user : null} />
+      {session.kind === 'loading' && <main className="page" aria-busy="true" />}
+      {session.kind === 'error' && (
+        <main className="page page--narrow">
+          <p role="alert" className="notice notice--error">
+            Deskline could not reach its server: {session.message}
+          </p>
+        </main>
+      )}
+      {session.kind === 'setup' && <SetupPage />}
+      {session.kind === 'signed-out' && <LoginPage />}
+      {session.kind === 'signed-in' && <SignedIn user={session.user} />}
     </div>
   )
 }

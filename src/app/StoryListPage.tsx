@@ -1,20 +1,11 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react'
+import { useNow } from './useNow'
 import { Link, useLocation } from 'wouter'
 import { formatByline } from '../panel/BylineEditor'
 import { STATUSES } from '../shared/newsroom'
 import { ApiFailure, createStory, importStory } from './api'
 import { formatUpdated } from './format'
 import { useStoryList } from './useStoryList'
-
-/** Re-render every so often so "5 minutes ago" stays true. */
-function useNow(intervalMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs)
-    return () => clearInterval(timer)
-  }, [intervalMs])
-  return now
-}
 
 /** `/`: every story, with create and import. */
 export function StoryListPage() {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { Link } from 'wouter'
 import { useConnectionStatus, type ConnectionStatus } from '../collab/useConnectionStatus'
 import { usePresence } from '../collab/usePresence'
@@ -15,7 +15,16 @@ import { formatByline } from '../panel/BylineEditor'
 import { formatDateline } from '../shared/dateline'
 import { getBylines, getDatelineMap, getMeta, getMetaText, MetaKey } from '../shared/storyDoc'
 import type * as Y from 'yjs'
-import { useProfile } from '../store/profile'
+import { useMe, useSession, useUserName } from '../store/session'
+import { useDesk } from '../collab/useDesk'
+import { DeskFields } from '../panel/DeskFields'
+import { HistoryList } from '../panel/HistoryList'
+import { PartsPanel } from '../panel/PartsPanel'
+import type { DeskControls } from '../panel/MetaPanel'
+import { allowedTransitions, canEditStory, canSetDesk } from '../shared/permissions'
+import { isStatus, STATUSES, type Status } from '../shared/newsroom'
+import { assignmentOf } from '../shared/storyDoc'
+import { moveStory, storyHistory, updateDesk, type HistoryEntry } from './api'
 
 const CONNECTION_LABEL: Record<ConnectionStatus['kind'], string> = {
   connected: 'Connected',
@@ -84,14 +93,54 @@ function Closed({ status }: { status: Extract<ConnectionStatus, { kind: 'closed'
   )
 }
 
+/** The story's status history, refetched whenever the status changes (by anyone). */
+function useHistory(id: string, status: string | undefined): [HistoryEntry[], (history: HistoryEntry[]) => void] {
+  const [history, setHistory] = useState<{ status: string | undefined; entries: HistoryEntry[] }>({ status: undefined, entries: [] })
+  useEffect(() => {
+    let cancelled = false
+    storyHistory(id).then(
+      (entries) => !cancelled && setHistory({ status, entries }),
+      () => undefined,
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [id, status])
+  return [history.entries, (entries) => setHistory((current) => ({ ...current, entries }))]
+}
+
 function OpenStory({ session }: { session: StorySession }) {
-  const name = useProfile((state) => state.name)
-  const color = useProfile((state) => state.color)
-  const user = useMemo(() => ({ name, color }), [name, color])
+  const me = useMe()
+  const users = useSession((state) => state.users)
+  const sections = useSession((state) => state.sections)
+  const nameOf = useUserName()
+  const user = useMemo(() => ({ name: me.displayName, color: me.color }), [me.displayName, me.color])
   const connection = useConnectionStatus(session.provider)
+  const meta = getMeta(session.doc)
   // The headline's Y.Text arrives with the first sync: re-read it when the key changes.
-  useYMapValue(getMeta(session.doc), MetaKey.headline)
+  useYMapValue(meta, MetaKey.headline)
   const [headline] = useYText(getMetaText(session.doc, 'headline'))
+  const [status] = useYMapValue<string>(meta, MetaKey.status)
+  const desk = useDesk(session.doc)
+  const assignment = assignmentOf(desk)
+  const canEdit = canEditStory(me, assignment)
+  const [history, setHistory] = useHistory(session.id, status)
+  const [problem, setProblem] = useState<string | null>(null)
+
+  const report = (action: Promise<unknown>) => {
+    setProblem(null)
+    action.catch((error: unknown) => setProblem(error instanceof Error ? error.message : String(error)))
+  }
+
+  const current: Status = isStatus(status) ? status : 'draft'
+  const deskControls: DeskControls = {
+    sections,
+    canSetDesk: canSetDesk(me),
+    statusOptions: allowedTransitions(me, assignment, current, Object.keys(STATUSES) as Status[]),
+    setSection: (section) => report(updateDesk(session.id, { section })),
+    setPlannedWords: (plannedWords) => report(updateDesk(session.id, { plannedWords })),
+    moveStatus: (to) => report(moveStory(session.id, to).then(setHistory)),
+  }
 
   useEffect(() => {
     session.provider.awareness.setLocalStateField('user', user)
@@ -104,13 +153,27 @@ function OpenStory({ session }: { session: StorySession }) {
   return (
     <main className="story">
       <StatusBar session={session} />
+      {!canEdit && (
+        <p className="notice notice--info readonly" role="note">
+          You can read this story and see who is in it; only its assigned reporters, editors and the desk can change it.
+        </p>
+      )}
+      {problem && (
+        <p className="notice notice--error" role="alert">
+          {problem}
+        </p>
+      )}
       <div className="story__columns">
         <article className="story__main" aria-label="Story">
           <h1 className="story__headline">{headline || <span className="muted">Untitled story</span>}</h1>
           <StoryCredits doc={session.doc} />
-          <StoryEditor session={session} user={user} editable />
+          <StoryEditor session={session} user={user} editable={canEdit} />
         </article>
-        <MetaPanel doc={session.doc} />
+        <MetaPanel doc={session.doc} disabled={!canEdit} desk={deskControls}>
+          <DeskFields desk={desk} users={users} canAssign={canSetDesk(me)} actions={{ assign: (change) => updateDesk(session.id, change) }} />
+          <PartsPanel session={session} desk={desk} users={users} canAssign={canSetDesk(me)} onError={setProblem} />
+          <HistoryList history={history} nameOf={nameOf} />
+        </MetaPanel>
       </div>
     </main>
   )
@@ -118,9 +181,8 @@ function OpenStory({ session }: { session: StorySession }) {
 
 /** `/stories/<id>`: the editor, the side panel, presence and connection state. */
 export function StoryPage({ id }: { id: string }) {
-  const name = useProfile((state) => state.name)
-  const color = useProfile((state) => state.color)
-  const session = useStorySession(id, { name, color })
+  const me = useMe()
+  const session = useStorySession(id, { name: me.displayName, color: me.color })
   if (!session) return <main className="story" aria-busy="true" />
   return <OpenStory key={session.id} session={session} />
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { StorySummarySchema, type StorySummary } from '../shared/api'
+import { PresenceEventSchema, StorySummarySchema, type StorySummary } from '../shared/api'
 import { listStories } from './api'
 
 export type StoryListState =
@@ -12,7 +12,18 @@ function upsert(stories: StorySummary[], story: StorySummary): StorySummary[] {
   return [story, ...rest].sort((a, b) => b.updatedAt - a.updatedAt)
 }
 
-/** The story list, kept current by the server's event stream (no polling). */
+function parse(event: Event): unknown {
+  try {
+    return JSON.parse((event as MessageEvent<string>).data)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Every story, kept current by the server's event stream (no polling): `story` events carry a
+ * changed row, `presence` events who is in a story now.
+ */
 export function useStoryList(): StoryListState {
   const [state, setState] = useState<StoryListState>({ kind: 'loading' })
   useEffect(() => {
@@ -24,9 +35,19 @@ export function useStoryList(): StoryListState {
       )
     const events = new EventSource('/api/stories/events')
     events.addEventListener('story', (event) => {
-      const parsed = StorySummarySchema.safeParse(JSON.parse((event as MessageEvent<string>).data))
+      const parsed = StorySummarySchema.safeParse(parse(event))
       if (!parsed.success) return
       setState((current) => (current.kind === 'ready' ? { kind: 'ready', stories: upsert(current.stories, parsed.data) } : current))
+    })
+    events.addEventListener('presence', (event) => {
+      const parsed = PresenceEventSchema.safeParse(parse(event))
+      if (!parsed.success) return
+      const { storyId, present } = parsed.data
+      setState((current) =>
+        current.kind === 'ready'
+          ? { kind: 'ready', stories: current.stories.map((story) => (story.id === storyId ? { ...story, present } : story)) }
+          : current,
+      )
     })
     // After a dropped stream, reload once: events sent meanwhile were missed.
     events.addEventListener('open', () => void load())

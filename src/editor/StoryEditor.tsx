@@ -12,6 +12,7 @@ import { BODY } from '../shared/storyDoc'
 import { storyExtensions } from '../shared/schema'
 import { installIncrementalSync } from './incrementalSync'
 import { LinkShortcut } from './linkShortcut'
+import { StoryParts } from './storyParts'
 import { Toolbar } from './Toolbar'
 
 // Before any editor exists: bindings bind their observer at construction.
@@ -47,6 +48,7 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable }
         Collaboration.configure({ document: session.doc, field: BODY }),
         CollaborationCaret.configure({ provider: session.provider, user, render: renderCaret }),
         LinkShortcut,
+        StoryParts.configure({ doc: session.doc }),
       ],
       editable,
       shouldRerenderOnTransaction: false,

@@ -1,9 +1,9 @@
 /** The metadata side panel, live-synced through the story's Y.Doc. */
-import { memo } from 'react'
+import { memo, useState, type ReactNode } from 'react'
 import type * as Y from 'yjs'
 import { useWordCount } from '../collab/useWordCount'
 import { useYMapValue } from '../collab/useYMapValue'
-import { HEADLINE_LIMIT, isSection, isStatus, readingMinutes, SECTIONS, SLUG_LIMIT, STATUSES, type Status } from '../shared/newsroom'
+import { HEADLINE_LIMIT, isSection, isStatus, readingMinutes, SLUG_LIMIT, STATUSES, type Status } from '../shared/newsroom'
 import { getBylines, getDatelineMap, getMeta, getMetaText, MetaKey } from '../shared/storyDoc'
 import { BylineEditor } from './BylineEditor'
 import { DatelineFields } from './DatelineFields'
@@ -14,11 +14,34 @@ function toSlug(value: string): string {
   return value.toUpperCase().replace(/\s+/g, '-').replace(/[^A-Z0-9-]/g, '')
 }
 
+/**
+ * Desk fields (section, status, planned length) change through the server's API, which checks
+ * the role; the panel shows them live from the document and offers only what the role may do.
+ */
+export interface DeskControls {
+  sections: string[]
+  canSetDesk: boolean
+  /** Statuses the story may move to now (besides its current one). */
+  statusOptions: Status[]
+  setSection(section: string): void
+  setPlannedWords(words: number | null): void
+  moveStatus(to: Status): void
+}
+
 function WordsField({ doc, planned, setPlanned, disabled }: { doc: Y.Doc; planned: number | null; setPlanned(v: number | null): void; disabled?: boolean }) {
   const words = useWordCount(doc)
+  // A draft while typing; the plan changes (through the server) on Enter or leaving the field.
+  const [draft, setDraft] = useState<string | null>(null)
   const minutes = readingMinutes(words)
   const ratio = planned ? words / planned : 0
   const state = !planned ? 'none' : ratio > 1.1 ? 'over' : ratio >= 0.9 ? 'on' : 'under'
+  const commit = () => {
+    if (draft === null) return
+    const value = Number(draft)
+    const next = draft.trim() === '' || !Number.isFinite(value) || value < 0 ? null : Math.round(value)
+    setDraft(null)
+    if (next !== planned) setPlanned(next)
+  }
   return (
     <div className="field length">
       <label htmlFor="planned-words">Planned words</label>
@@ -28,12 +51,13 @@ function WordsField({ doc, planned, setPlanned, disabled }: { doc: Y.Doc; planne
         min={0}
         step={50}
         inputMode="numeric"
-        value={planned ?? ''}
+        value={draft ?? planned ?? ''}
         disabled={disabled}
-        onChange={(event) => {
-          const raw = event.target.value
-          const value = Number(raw)
-          setPlanned(raw === '' || !Number.isFinite(value) || value < 0 ? null : Math.round(value))
+        onChange={(event) => setDraft(event.target.value)}
+        onBlur={commit}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') commit()
+          if (event.key === 'Escape') setDraft(null)
         }}
       />
       <p className={`length__actual length__actual--${state}`} aria-label="Length">
@@ -48,11 +72,23 @@ function WordsField({ doc, planned, setPlanned, disabled }: { doc: Y.Doc; planne
   )
 }
 
-export const MetaPanel = memo(function MetaPanel({ doc, disabled }: { doc: Y.Doc; disabled?: boolean }) {
+interface Props {
+  doc: Y.Doc
+  /** Headline, slug, byline and dateline are read-only. */
+  disabled?: boolean
+  /** Desk fields' choices and actions; without them the desk fields are read-only. */
+  desk?: DeskControls
+  children?: ReactNode
+}
+
+export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children }: Props) {
   const meta = getMeta(doc)
-  const [section, setSection] = useYMapValue<string>(meta, MetaKey.section)
-  const [status, setStatus] = useYMapValue<string>(meta, MetaKey.status)
-  const [planned, setPlanned] = useYMapValue<number | null>(meta, MetaKey.plannedWords)
+  const [section] = useYMapValue<string>(meta, MetaKey.section)
+  const [status] = useYMapValue<string>(meta, MetaKey.status)
+  const [planned] = useYMapValue<number | null>(meta, MetaKey.plannedWords)
+  const current: Status = isStatus(status) ? status : 'draft'
+  const sectionName = isSection(section) ? section : ''
+  const sectionOptions = [...new Set([...(desk?.sections ?? []), ...(sectionName ? [sectionName] : [])])]
   // Nested types arrive with the first sync: re-read them when the meta map changes.
   useYMapValue(meta, MetaKey.headline)
   useYMapValue(meta, MetaKey.dateline)
@@ -65,9 +101,9 @@ export const MetaPanel = memo(function MetaPanel({ doc, disabled }: { doc: Y.Doc
       <div className="field-row">
         <div className="field">
           <label htmlFor="story-section">Section</label>
-          <select id="story-section" value={isSection(section) ? section : ''} disabled={disabled} onChange={(event) => setSection(event.target.value)}>
+          <select id="story-section" value={sectionName} disabled={!desk?.canSetDesk} onChange={(event) => desk?.setSection(event.target.value)}>
             <option value="">No section</option>
-            {SECTIONS.map((name) => (
+            {sectionOptions.map((name) => (
               <option key={name} value={name}>
                 {name}
               </option>
@@ -76,18 +112,33 @@ export const MetaPanel = memo(function MetaPanel({ doc, disabled }: { doc: Y.Doc
         </div>
         <div className="field">
           <label htmlFor="story-status">Status</label>
-          <select id="story-status" value={isStatus(status) ? status : 'draft'} disabled={disabled} onChange={(event) => setStatus(event.target.value)}>
-            {(Object.keys(STATUSES) as Status[]).map((key) => (
-              <option key={key} value={key}>
-                {STATUSES[key]}
-              </option>
-            ))}
+          <select
+            id="story-status"
+            value={current}
+            disabled={!desk || desk.statusOptions.length === 0}
+            onChange={(event) => {
+              if (isStatus(event.target.value)) desk?.moveStatus(event.target.value)
+            }}
+          >
+            {(Object.keys(STATUSES) as Status[])
+              .filter((key) => key === current || desk?.statusOptions.includes(key))
+              .map((key) => (
+                <option key={key} value={key}>
+                  {STATUSES[key]}
+                </option>
+              ))}
           </select>
         </div>
       </div>
       <BylineEditor bylines={getBylines(doc)} disabled={disabled} />
       <DatelineFields map={getDatelineMap(doc)} disabled={disabled} />
-      <WordsField doc={doc} planned={typeof planned === 'number' ? planned : null} setPlanned={setPlanned} disabled={disabled} />
+      <WordsField
+        doc={doc}
+        planned={typeof planned === 'number' ? planned : null}
+        setPlanned={(words) => desk?.setPlannedWords(words)}
+        disabled={!desk?.canSetDesk}
+      />
+      {children}
     </aside>
   )
 })

@@ -1,15 +1,43 @@
 /** Shapes of the JSON API, validated with zod on the server and typed on the client. */
 import { z } from 'zod'
-import { SECTIONS, STATUSES, type Section, type Status } from './newsroom.js'
+import { SECTION_MAX, STATUSES, type Section, type Status } from './newsroom.js'
+import type { Role } from './permissions.js'
 
 /** `POST /api/stories` body. */
 export const CreateStoryBody = z
   .object({
     headline: z.string().max(500).optional(),
-    section: z.enum(SECTIONS).optional(),
+    section: z.string().trim().min(1).max(SECTION_MAX).optional(),
   })
   .strict()
 export type CreateStoryBody = z.infer<typeof CreateStoryBody>
+
+/** A story part on the budget: who has it and how long it is now. */
+export interface PartSummary {
+  id: string
+  label: string
+  assignee: number | null
+  words: number
+}
+
+/** The desk's plan for a story, as the budget shows it. */
+export interface DeskSummary {
+  lead: number | null
+  contributors: number[]
+  editor: number | null
+  deadline: number | null
+  plannedWords: number | null
+  parts: PartSummary[]
+}
+
+export const EMPTY_DESK_SUMMARY: Readonly<DeskSummary> = Object.freeze({
+  lead: null,
+  contributors: [],
+  editor: null,
+  deadline: null,
+  plannedWords: null,
+  parts: [],
+})
 
 /** A row of the story list (`GET /api/stories`, and each `story` event of the stream). */
 export interface StorySummary {
@@ -22,6 +50,9 @@ export interface StorySummary {
   words: number
   createdAt: number
   updatedAt: number
+  desk: DeskSummary
+  /** User ids of the people in the story right now. */
+  present: number[]
 }
 
 /** Runtime check for summaries arriving over the event stream. */
@@ -29,15 +60,77 @@ export const StorySummarySchema = z.object({
   id: z.string(),
   headline: z.string(),
   slug: z.string(),
-  section: z.union([z.enum(SECTIONS), z.literal('')]),
+  section: z.string(),
   status: z.enum(Object.keys(STATUSES) as [Status, ...Status[]]),
   bylines: z.array(z.string()),
   words: z.number(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  desk: z.object({
+    lead: z.number().nullable(),
+    contributors: z.array(z.number()),
+    editor: z.number().nullable(),
+    deadline: z.number().nullable(),
+    plannedWords: z.number().nullable(),
+    parts: z.array(z.object({ id: z.string(), label: z.string(), assignee: z.number().nullable(), words: z.number() })),
+  }),
+  present: z.array(z.number()),
 })
+
+/** `presence` events of the stream: who is in a story now. */
+export const PresenceEventSchema = z.object({ storyId: z.string(), present: z.array(z.number()) })
 
 /** Error body of every non-2xx API answer. */
 export interface ApiError {
   error: { id: string; message: string }
 }
+
+/** A user as the API shows it (never the password hash). */
+export interface PublicUser {
+  id: number
+  username: string
+  displayName: string
+  bylineName: string
+  color: string
+  role: Role
+  isAdmin: boolean
+  active: boolean
+}
+
+const Username = z.string().trim().min(2).max(40).regex(/^[a-z0-9._-]+$/i, 'Use letters, digits, dots, dashes or underscores.')
+const Password = z.string().min(8, 'Use at least 8 characters.').max(200)
+const Color = z.string().regex(/^#[0-9a-f]{6}$/i)
+
+/** `POST /api/session` body. */
+export const SignInBody = z.object({ username: z.string().max(100), password: z.string().max(200) }).strict()
+
+/** `POST /api/setup` body: the first account on an empty newsroom. */
+export const SetupBody = z
+  .object({ username: Username, password: Password, displayName: z.string().trim().min(1).max(80) })
+  .strict()
+
+/** `POST /api/users` body (administrators). */
+export const CreateUserBody = z
+  .object({
+    username: Username,
+    password: Password,
+    displayName: z.string().trim().min(1).max(80),
+    bylineName: z.string().trim().max(80).optional(),
+    color: Color.optional(),
+    role: z.enum(['reporter', 'editor', 'chief']),
+    isAdmin: z.boolean().optional(),
+  })
+  .strict()
+
+/** `PATCH /api/users/<id>` body (administrators). */
+export const UpdateUserBody = z
+  .object({
+    displayName: z.string().trim().min(1).max(80).optional(),
+    bylineName: z.string().trim().max(80).optional(),
+    color: Color.optional(),
+    role: z.enum(['reporter', 'editor', 'chief']).optional(),
+    isAdmin: z.boolean().optional(),
+    active: z.boolean().optional(),
+    password: Password.optional(),
+  })
+  .strict()

@@ -28,9 +28,9 @@ const DATELINE =
 /** AP state abbreviations (`Ill.`, `N.Y.`, `Calif.`) and the spelled-out short ones. */
 const US_REGION = /^(?:[A-Z][a-z]{0,4}\.(?:\s?[A-Z][a-z]?\.)?|Alaska|Hawaii|Idaho|Iowa|Maine|Ohio|Texas|Utah)$/
 
-function normaliseSection(label: string): { section: Section | ''; warning?: string } {
+function normaliseSection(label: string, sections: readonly string[]): { section: Section | ''; warning?: string } {
   const wanted = label.trim().toLowerCase()
-  const match = SECTIONS.find((name) => name.toLowerCase() === wanted)
+  const match = sections.find((name) => name.toLowerCase() === wanted)
   if (match) return { section: match }
   return { section: '', warning: `Unknown section "${label.trim()}": the story has no section yet.` }
 }
@@ -55,8 +55,8 @@ export function splitDateline(paragraph: string): { dateline: Dateline; text: st
   return { dateline, text: rest }
 }
 
-/** Parse a plain-text story; a reason in plain words when the text is not usable. */
-export function parsePlainTextStory(input: string): ImportResult {
+/** Parse a plain-text story against the paper's `sections`; a reason in plain words when the text is not usable. */
+export function parsePlainTextStory(input: string, sections: readonly string[] = SECTIONS): ImportResult {
   if (input.includes('\u0000')) return { ok: false, reason: 'The file is not plain text.' }
   const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
   const blocks = text
@@ -69,7 +69,7 @@ export function parsePlainTextStory(input: string): ImportResult {
   let section: Section | '' = ''
   const sectionMatch = SECTION_LINE.exec(blocks[0] ?? '')
   if (sectionMatch && (blocks[0] ?? '').length <= 40) {
-    const found = normaliseSection(sectionMatch[1] ?? '')
+    const found = normaliseSection(sectionMatch[1] ?? '', sections)
     section = found.section
     if (found.warning) warnings.push(found.warning)
     blocks.shift()

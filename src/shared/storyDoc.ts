@@ -19,6 +19,7 @@
 import * as Y from 'yjs'
 import { EMPTY_DATELINE, type Dateline } from './dateline.js'
 import { countWords, isSection, isStatus, type Section, type Status } from './newsroom.js'
+import type { Assignment } from './permissions.js'
 
 export const BODY = 'body'
 export const META = 'meta'
@@ -58,6 +59,8 @@ export interface StoryInit {
   plannedWords?: number | null
   /** Body paragraphs as plain text. */
   paragraphs?: string[]
+  /** The desk's assignment. */
+  desk?: Partial<Omit<StoryDesk, 'parts'>>
 }
 
 /** The article fragment TipTap binds to. */
@@ -106,6 +109,12 @@ export function initStoryDoc(doc: Y.Doc, init: StoryInit = {}): void {
     for (const field of DATELINE_FIELDS) dateline.set(field, init.dateline?.[field] ?? '')
     meta.set(MetaKey.dateline, dateline)
     meta.set(MetaKey.plannedWords, init.plannedWords ?? null)
+    const desk = getDesk(doc)
+    desk.set('lead', init.desk?.lead ?? null)
+    desk.set('contributors', init.desk?.contributors ?? [])
+    desk.set('editor', init.desk?.editor ?? null)
+    desk.set('deadline', init.desk?.deadline ?? null)
+    desk.set('parts', [])
     const body = getBody(doc)
     const paragraphs = init.paragraphs?.length ? init.paragraphs : ['']
     body.insert(
@@ -183,4 +192,117 @@ export function bodyWordCount(doc: Y.Doc): number {
   let words = 0
   for (const block of bodyBlocks(doc)) words += countWords(block)
   return words
+}
+
+/**
+ * `desk`: the desk's assignment of the story, written by the server only (through the API, after
+ * checking the desk chief's right); clients read it live like the rest of the document.
+ *
+ *   lead          number | null     user id of the lead reporter
+ *   contributors  number[]          user ids of contributing reporters
+ *   editor        number | null     user id of the assigned editor
+ *   deadline      number | null     ms since the epoch
+ *   parts         StoryPart[]       runs of body blocks assigned to someone
+ */
+export const DESK = 'desk'
+
+/** A run of body blocks assigned to a reporter, anchored by Yjs relative positions. */
+export interface StoryPart {
+  id: string
+  /** Base64 of an encoded `Y.RelativePosition` in `body` before the part's first block. */
+  start: string
+  /** Base64 of an encoded `Y.RelativePosition` in `body` after the part's last block. */
+  end: string
+  assignee: number | null
+  label: string
+}
+
+export interface StoryDesk {
+  lead: number | null
+  contributors: number[]
+  editor: number | null
+  deadline: number | null
+  parts: StoryPart[]
+}
+
+export const EMPTY_DESK: Readonly<StoryDesk> = Object.freeze({ lead: null, contributors: [], editor: null, deadline: null, parts: [] })
+
+/** The desk map. */
+export function getDesk(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(DESK)
+}
+
+const idOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isInteger(value) ? value : null)
+
+function isPart(value: unknown): value is StoryPart {
+  if (typeof value !== 'object' || value === null) return false
+  const part = value as Record<string, unknown>
+  return typeof part.id === 'string' && typeof part.start === 'string' && typeof part.end === 'string' && typeof part.label === 'string'
+}
+
+/** Read the desk map as plain values; anything malformed reads as unassigned. */
+export function readDesk(doc: Y.Doc): StoryDesk {
+  const desk = getDesk(doc)
+  const contributors = desk.get('contributors')
+  const parts = desk.get('parts')
+  return {
+    lead: idOrNull(desk.get('lead')),
+    contributors: Array.isArray(contributors) ? contributors.filter((id): id is number => Number.isInteger(id)) : [],
+    editor: idOrNull(desk.get('editor')),
+    deadline: idOrNull(desk.get('deadline')),
+    parts: Array.isArray(parts)
+      ? parts.filter(isPart).map((part) => ({ ...part, assignee: idOrNull(part.assignee) }))
+      : [],
+  }
+}
+
+/** Encode a relative position for `StoryPart.start`/`end`. */
+export function encodeAnchor(position: Y.RelativePosition): string {
+  let binary = ''
+  for (const byte of Y.encodeRelativePosition(position)) binary += String.fromCharCode(byte)
+  return btoa(binary)
+}
+
+/** Decode a `StoryPart` anchor; null when it is not one. */
+export function decodeAnchor(anchor: string): Y.RelativePosition | null {
+  try {
+    const binary = atob(anchor)
+    const bytes = new Uint8Array(binary.length)
+    for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index)
+    return Y.decodeRelativePosition(bytes)
+  } catch {
+    return null
+  }
+}
+
+/** The body block indexes [from, to) a part covers now, or null when its text is gone. */
+export function resolvePart(doc: Y.Doc, part: StoryPart): { from: number; to: number } | null {
+  const start = decodeAnchor(part.start)
+  const end = decodeAnchor(part.end)
+  if (!start || !end) return null
+  const body = getBody(doc)
+  const from = Y.createAbsolutePositionFromRelativePosition(start, doc)
+  const to = Y.createAbsolutePositionFromRelativePosition(end, doc)
+  if (!from || !to || from.type !== body || to.type !== body || to.index <= from.index) return null
+  return { from: from.index, to: to.index }
+}
+
+/** Words in the body blocks a part covers. */
+export function partWordCount(doc: Y.Doc, part: StoryPart): number {
+  const range = resolvePart(doc, part)
+  if (!range) return 0
+  const out: string[] = []
+  const blocks = getBody(doc).toArray().slice(range.from, range.to)
+  for (const block of blocks) if (block instanceof Y.XmlElement) collectBlocks(block, out)
+  return out.reduce((sum, text) => sum + countWords(text), 0)
+}
+
+/** The assignment a permission check needs, from the desk map. */
+export function assignmentOf(desk: StoryDesk): Assignment {
+  return {
+    lead: desk.lead,
+    contributors: desk.contributors,
+    editor: desk.editor,
+    partAssignees: desk.parts.flatMap((part) => (part.assignee === null ? [] : [part.assignee])),
+  }
 }

@@ -1,7 +1,8 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { MetaPanel } from '../../src/panel/MetaPanel'
+import type { Status } from '../../src/shared/newsroom'
 import { getBody, getBylines, getDatelineMap, getMeta, getMetaText, initStoryDoc, readMeta } from '../../src/shared/storyDoc'
 
 function story(init: Parameters<typeof initStoryDoc>[1] = {}): Y.Doc {
@@ -51,22 +52,47 @@ describe('metadata panel', () => {
     expect(screen.getByText('11/24')).toBeTruthy()
   })
 
-  it('binds section, status and planned words to the map', () => {
+  it('shows desk fields live and changes them only through the desk actions', () => {
     const doc = story()
-    render(<MetaPanel doc={doc} />)
+    const desk = {
+      sections: ['News', 'World', 'Sports'],
+      canSetDesk: true,
+      statusOptions: ['in_edit' as const],
+      setSection: vi.fn<(section: string) => void>(),
+      setPlannedWords: vi.fn<(words: number | null) => void>(),
+      moveStatus: vi.fn<(to: Status) => void>(),
+    }
+    render(<MetaPanel doc={doc} desk={desk} />)
     fireEvent.change(screen.getByLabelText('Section'), { target: { value: 'World' } })
     fireEvent.change(screen.getByLabelText('Status'), { target: { value: 'in_edit' } })
-    fireEvent.change(screen.getByLabelText('Planned words'), { target: { value: '700' } })
-    expect(readMeta(doc)).toMatchObject({ section: 'World', status: 'in_edit', plannedWords: 700 })
+    const planned = screen.getByLabelText('Planned words')
+    fireEvent.change(planned, { target: { value: '700' } })
+    expect(desk.setPlannedWords).not.toHaveBeenCalled()
+    fireEvent.blur(planned)
+    expect(desk.setSection).toHaveBeenCalledWith('World')
+    expect(desk.moveStatus).toHaveBeenCalledWith('in_edit')
+    expect(desk.setPlannedWords).toHaveBeenCalledWith(700)
+    // The panel never writes desk fields into the document itself: the server does.
+    expect(readMeta(doc)).toMatchObject({ section: '', status: 'draft', plannedWords: null })
 
     act(() => {
       getMeta(doc).set('section', 'Sports')
-      getMeta(doc).set('status', 'copy_edit')
+      getMeta(doc).set('status', 'in_edit')
       getMeta(doc).set('plannedWords', 400)
     })
     expect((screen.getByLabelText('Section') as HTMLSelectElement).value).toBe('Sports')
-    expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('copy_edit')
+    expect((screen.getByLabelText('Status') as HTMLSelectElement).value).toBe('in_edit')
     expect((screen.getByLabelText('Planned words') as HTMLInputElement).value).toBe('400')
+  })
+
+  it('offers only the statuses the role may move to, and no desk edits without the right', () => {
+    const doc = story()
+    const desk = { sections: ['News'], canSetDesk: false, statusOptions: ['in_edit' as const], setSection: vi.fn<(section: string) => void>(), setPlannedWords: vi.fn<(words: number | null) => void>(), moveStatus: vi.fn<(to: Status) => void>() }
+    render(<MetaPanel doc={doc} desk={desk} />)
+    const options = [...(screen.getByLabelText('Status') as HTMLSelectElement).options].map((option) => option.value)
+    expect(options).toEqual(['draft', 'in_edit'])
+    expect((screen.getByLabelText('Section') as HTMLSelectElement).disabled).toBe(true)
+    expect((screen.getByLabelText('Planned words') as HTMLInputElement).disabled).toBe(true)
   })
 
   it('adds, reorders and removes byline names', () => {
@@ -125,7 +151,7 @@ describe('metadata panel', () => {
   it('disables every field when the story is read-only', () => {
     const doc = story()
     render(<MetaPanel doc={doc} disabled />)
-    for (const label of ['Headline', 'Slug', 'Section', 'Status', 'Byline', 'Dateline city', 'Planned words']) {
+    for (const label of ['Headline', 'Slug', 'Section', 'Status', 'Byline', 'Dateline city', 'Dateline date', 'Planned words']) {
       expect((screen.getByLabelText(label) as HTMLInputElement).disabled).toBe(true)
     }
   })

@@ -1,12 +1,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { launchBrowser } from '../helpers/browser'
 import { STORIES_DIR } from '../helpers/fixtures'
 import { bodyBlocks } from '../../src/shared/storyDoc'
-import { createStoryVia, ROOT, startTestServer, tempDataDir } from '../helpers/server'
+import { signedInPage, textOf } from '../helpers/e2e'
+import { addUser, createStoryVia, ROOT, signInAs, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
+
+const PASSWORD = 'correct horse'
 
 let server: RunningServer
 let browser: Browser
@@ -25,35 +28,22 @@ afterAll(async () => {
   await server?.close()
 })
 
-/** A browser profile (its own localStorage) signed in under `name`. */
-async function person(name: string, color: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 900 } })
-  contexts.push(context)
-  await context.addInitScript(
-    ([n, c]) => window.localStorage.setItem('deskline.profile', JSON.stringify({ state: { name: n, color: c }, version: 0 })),
-    [name, color] as const,
-  )
-  const page = await context.newPage()
-  page.on('pageerror', (error) => {
-    throw error
-  })
-  return page
+/** A person with an account on `on` (created on first use), signed in through the real sign-in page. */
+async function person(username: string, role: TestRole, on: RunningServer = server): Promise<Page> {
+  if (!on.services.users.byUsername(username)) await addUser(on, username, role, PASSWORD)
+  return signedInPage(browser, on.url, username, PASSWORD, contexts)
 }
 
-/** The body's text without collaborators' caret labels. */
-function textOf(body: Locator): Promise<string> {
-  return body.evaluate((element) => {
-    const copy = element.cloneNode(true) as HTMLElement
-    for (const caret of copy.querySelectorAll('.collab-caret')) caret.remove()
-    return copy.textContent ?? ''
-  })
+/** A token for API calls as the desk (created as a desk chief on first use). */
+async function apiToken(): Promise<string> {
+  return signInAs(server, 'desk', 'admin')
 }
 
 describe('editor in Chromium', () => {
   it('two people on one story see each other typing, carets and headline changes', async () => {
-    const id = await createStoryVia(server.url, { headline: 'Council meets' })
-    const ann = await person('Ann Reporter', '#b4451f')
-    const ben = await person('Ben Editor', '#1f6fb4')
+    const id = await createStoryVia(server.url, await apiToken(), { headline: 'Council meets' })
+    const ann = await person('ann', 'editor')
+    const ben = await person('ben', 'editor')
     await ann.goto(`${server.url}/stories/${id}`)
     await ben.goto(`${server.url}/stories/${id}`)
     for (const page of [ann, ben]) {
@@ -73,10 +63,10 @@ describe('editor in Chromium', () => {
     await expect.poll(() => annBody.textContent()).toContain('The council met on Tuesday. Ben was there.')
 
     // Carets carry names: Ann sees Ben's and Ben sees Ann's.
-    await expect.poll(() => ann.locator('.collab-caret__label').allTextContents()).toContain('Ben Editor')
-    await expect.poll(() => ben.locator('.collab-caret__label').allTextContents()).toContain('Ann Reporter')
+    await expect.poll(() => ann.locator('.collab-caret__label').allTextContents()).toContain('Ben')
+    await expect.poll(() => ben.locator('.collab-caret__label').allTextContents()).toContain('Ann')
     // Presence lists both.
-    await expect.poll(() => ann.getByRole('list', { name: 'In this story now' }).textContent()).toContain('Ben Editor')
+    await expect.poll(() => ann.getByRole('list', { name: 'In this story now' }).textContent()).toContain('Ben')
 
     // Headline change syncs into the other panel and the page heading.
     await ann.getByLabel('Headline').fill('Council approves budget')
@@ -88,9 +78,9 @@ describe('editor in Chromium', () => {
   })
 
   it('formats with the toolbar and shortcuts, and undoes only your own changes', async () => {
-    const id = await createStoryVia(server.url, { headline: 'Formatting' })
-    const ann = await person('Ann Reporter', '#b4451f')
-    const ben = await person('Ben Editor', '#1f6fb4')
+    const id = await createStoryVia(server.url, await apiToken(), { headline: 'Formatting' })
+    const ann = await person('ann', 'editor')
+    const ben = await person('ben', 'editor')
     await ann.goto(`${server.url}/stories/${id}`)
     await ben.goto(`${server.url}/stories/${id}`)
     const annBody = ann.getByRole('textbox', { name: 'Story body' })
@@ -133,8 +123,8 @@ describe('editor in Chromium', () => {
     const dataDir = tempDataDir()
     let local = await startTestServer({ staticDir: path.join(ROOT, 'dist'), dataDir })
     const port = local.port
-    const id = await createStoryVia(local.url)
-    const page = await person('Dee Reporter', '#8e24aa')
+    const id = await createStoryVia(local.url, await signInAs(local, 'desk', 'admin'))
+    const page = await person('dee', 'editor', local)
     await page.goto(`${local.url}/stories/${id}`)
     const body = page.getByRole('textbox', { name: 'Story body' })
     const connection = page.getByRole('status', { name: 'Connection' })
@@ -161,9 +151,9 @@ describe('editor in Chromium', () => {
   })
 
   it('keeps the story list current while someone else edits', async () => {
-    const id = await createStoryVia(server.url, { headline: 'Fire downtown', section: 'News' })
-    const desk = await person('Cara Chief', '#2e7d32')
-    const writer = await person('Ann Reporter', '#b4451f')
+    const id = await createStoryVia(server.url, await apiToken(), { headline: 'Fire downtown', section: 'News' })
+    const desk = await person('cara', 'chief')
+    const writer = await person('ann', 'editor')
     await desk.goto(`${server.url}/`)
     const row = desk.getByRole('row', { name: /Fire downtown/ })
     await row.waitFor()
@@ -171,7 +161,7 @@ describe('editor in Chromium', () => {
     await writer.goto(`${server.url}/stories/${id}`)
     await writer.getByLabel('Headline').fill('Fire downtown: two hurt')
     await writer.getByLabel('Status').selectOption('in_edit')
-    await writer.getByLabel('Byline').fill('Ann Reporter')
+    await writer.getByLabel('Byline').fill('Ann')
     await writer.getByRole('button', { name: 'Add' }).click()
     await writer.getByRole('textbox', { name: 'Story body' }).click()
     await writer.keyboard.type('Two people were hurt in a fire.')
@@ -179,12 +169,12 @@ describe('editor in Chromium', () => {
     const updated = desk.getByRole('row', { name: /Fire downtown: two hurt/ })
     await expect.poll(() => updated.count()).toBe(1)
     await expect.poll(() => updated.textContent()).toContain('In edit')
-    await expect.poll(() => updated.textContent()).toContain('Ann Reporter')
+    await expect.poll(() => updated.textContent()).toContain('Ann')
     await expect.poll(() => updated.locator('td').nth(4).textContent()).toBe('7')
   })
 
   it('says so when a story does not exist, and stops retrying', async () => {
-    const page = await person('Ann Reporter', '#b4451f')
+    const page = await person('ann', 'editor')
     await page.goto(`${server.url}/stories/0000000000000000`)
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Story not found')
     await page.getByRole('link', { name: 'Back to the stories' }).click()
@@ -192,7 +182,7 @@ describe('editor in Chromium', () => {
   })
 
   it('imports the Syria fixture through the story list', async () => {
-    const page = await person('Cara Chief', '#2e7d32')
+    const page = await person('cara', 'chief')
     await page.goto(`${server.url}/`)
     await page.getByRole('heading', { name: 'Stories' }).waitFor()
     await page.getByLabel('Import story file').setInputFiles(path.join(STORIES_DIR, 'syria-ceasefire.txt'))

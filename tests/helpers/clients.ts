@@ -10,13 +10,14 @@ export interface TestClient {
   destroy(): void
 }
 
-/** Open story `id` on the server at `baseUrl` with the stock WebsocketProvider. */
-export function connectClient(baseUrl: string, id: string, options: { clientID?: number } = {}): TestClient {
+/** Open story `id` on the server at `baseUrl` with the stock WebsocketProvider, signed in by `token`. */
+export function connectClient(baseUrl: string, id: string, options: { clientID?: number; token?: string } = {}): TestClient {
   const doc = new Y.Doc()
   if (options.clientID !== undefined) doc.clientID = options.clientID
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/collab', id, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
+    params: options.token ? { token: options.token } : {},
   })
   return {
     doc,
@@ -33,9 +34,10 @@ export async function synced(client: TestClient): Promise<void> {
   await vi.waitFor(() => expect(client.provider.synced).toBe(true), { timeout: 10_000, interval: 10 })
 }
 
-/** Open a raw WebSocket (no provider) to a path of the server. */
-export function rawSocket(baseUrl: string, pathname: string): WebSocket {
-  return new WebSocket(baseUrl.replace(/^http/, 'ws') + pathname)
+/** Open a raw WebSocket (no provider) to a path of the server, signed in by `token` if given. */
+export function rawSocket(baseUrl: string, pathname: string, token?: string, headers: Record<string, string> = {}): WebSocket {
+  const query = token ? `?token=${encodeURIComponent(token)}` : ''
+  return new WebSocket(baseUrl.replace(/^http/, 'ws') + pathname + query, { headers })
 }
 
 /** Resolve with the close code and reason of a raw socket. */

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startServer, type RunningServer } from '../../server/app'
-import { readConfig } from '../../server/config'
+import { readConfig, type Config } from '../../server/config'
 import { createLogger } from '../../server/logger'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -16,9 +16,11 @@ export function tempDataDir(): string {
 }
 
 /** Start the real server in this process on a free port. */
-export async function startTestServer(options: { dataDir?: string; staticDir?: string | null; port?: number } = {}): Promise<RunningServer> {
+export async function startTestServer(
+  options: { dataDir?: string; staticDir?: string | null; port?: number; config?: Partial<Config> } = {},
+): Promise<RunningServer> {
   const config = readConfig({ PORT: String(options.port ?? 0), HOST: '127.0.0.1', DATA_DIR: options.dataDir ?? tempDataDir() })
-  return startServer({ ...config, staticDir: options.staticDir ?? null }, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'))
+  return startServer({ ...config, staticDir: options.staticDir ?? null, ...options.config }, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'))
 }
 
 export interface ChildServer {
@@ -30,7 +32,7 @@ export interface ChildServer {
 }
 
 /** Start `server/main.ts` as a child process (for kill -9 tests); resolves once it listens. */
-export async function startChildServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
+export async function startChildServer(dataDir: string, env: Record<string, string> = { NEWSROOM_DEMO: '1' }): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
@@ -57,15 +59,68 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
   return { url: `http://127.0.0.1:${port}`, port, process: child, exited }
 }
 
-/** POST JSON and return status and parsed body. */
-export async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  return { status: res.status, body: await res.json() }
+/** Send JSON (POST unless told) with an optional bearer token; status and parsed body. */
+export async function sendJson(
+  url: string,
+  body: unknown,
+  token?: string,
+  method = 'POST',
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (token) headers.authorization = `Bearer ${token}`
+  const res = await fetch(url, { method, headers, body: JSON.stringify(body) })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+/** POST JSON; see `sendJson`. */
+export function postJson(url: string, body: unknown, token?: string) {
+  return sendJson(url, body, token)
+}
+
+/** GET with a bearer token; status and parsed body. */
+export async function getJson(url: string, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
 /** Create a story through the API and return its id. */
-export async function createStoryVia(baseUrl: string, body: Record<string, unknown> = {}): Promise<string> {
-  const { status, body: answer } = await postJson(`${baseUrl}/api/stories`, body)
+export async function createStoryVia(baseUrl: string, token: string, body: Record<string, unknown> = {}): Promise<string> {
+  const { status, body: answer } = await postJson(`${baseUrl}/api/stories`, body, token)
   if (status !== 201) throw new Error(`create story failed: ${status} ${JSON.stringify(answer)}`)
   return (answer as { id: string }).id
+}
+
+export type TestRole = 'reporter' | 'editor' | 'chief' | 'admin'
+
+/** An account on an in-process server with an API token, straight through its services. */
+export async function addUser(
+  server: RunningServer,
+  username: string,
+  role: TestRole,
+  password = 'correct horse',
+): Promise<{ id: number; token: string; username: string; password: string }> {
+  const user = await server.services.users.create({
+    username,
+    password,
+    displayName: username.replace(/^./, (c) => c.toUpperCase()),
+    role: role === 'admin' ? 'chief' : role,
+    isAdmin: role === 'admin',
+  })
+  if (!user) throw new Error('user not created')
+  const { token } = server.services.sessions.create(user.id, 'api')
+  return { id: user.id, token, username, password }
+}
+
+/** A token for `username` on an in-process server, creating the account when it is missing. */
+export async function signInAs(server: RunningServer, username: string, role: TestRole): Promise<string> {
+  const existing = server.services.users.byUsername(username)
+  if (existing) return server.services.sessions.create(existing.id, 'api').token
+  return (await addUser(server, username, role)).token
+}
+
+/** Trade a username and password for an API token on any server (e.g. a child process). */
+export async function tokenFor(baseUrl: string, username: string, password: string): Promise<string> {
+  const { status, body } = await postJson(`${baseUrl}/api/tokens`, { username, password })
+  if (status !== 201) throw new Error(`sign-in failed: ${status} ${JSON.stringify(body)}`)
+  return body.token as string
 }

@@ -5,21 +5,33 @@ import { Close, MAX_FRAME_BYTES, MessageType } from '../../src/shared/protocol'
 import { bodyBlocks, getBody, getDatelineMap, getMetaText, readMeta } from '../../src/shared/storyDoc'
 import type { RunningServer } from '../../server/app'
 import { closed, connectClient, opened, rawSocket, synced, type TestClient } from '../helpers/clients'
-import { createStoryVia, startChildServer, startTestServer, tempDataDir } from '../helpers/server'
+import { createStoryVia, getJson, signInAs, startChildServer, startTestServer, tempDataDir, tokenFor } from '../helpers/server'
 
 const cleanup: Array<() => unknown> = []
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()?.()
 })
 
+/** The desk chief's token on the server the test is talking to. */
+let token = ''
+
 async function server(dataDir?: string): Promise<RunningServer> {
   const running = await startTestServer({ dataDir })
   cleanup.push(() => running.close())
+  token = await signInAs(running, 'chief', 'admin')
   return running
 }
 
+/** A demo-mode child process (kill -9 tests), signed in as its desk chief. */
+async function child(dataDir: string) {
+  const started = await startChildServer(dataDir)
+  cleanup.push(() => started.process.kill('SIGKILL'))
+  token = await tokenFor(started.url, 'chief', 'newsroom')
+  return started
+}
+
 function client(baseUrl: string, id: string, clientID?: number): TestClient {
-  const c = connectClient(baseUrl, id, { clientID })
+  const c = connectClient(baseUrl, id, { clientID, token })
   cleanup.push(() => c.destroy())
   return c
 }
@@ -37,7 +49,7 @@ function firstParagraph(doc: Y.Doc): Y.XmlText {
 describe('sync server', () => {
   it('two clients edit concurrently and converge; a late joiner gets the same document', async () => {
     const srv = await server()
-    const id = await createStoryVia(srv.url, { headline: 'Talks', section: 'World' })
+    const id = await createStoryVia(srv.url, token, { headline: 'Talks', section: 'World' })
     const a = client(srv.url, id, 101)
     const b = client(srv.url, id, 202)
     await Promise.all([synced(a), synced(b)])
@@ -69,8 +81,9 @@ describe('sync server', () => {
   it('keeps everything across a restart', async () => {
     const dataDir = tempDataDir()
     const first = await startTestServer({ dataDir })
-    const id = await createStoryVia(first.url)
-    const a = connectClient(first.url, id)
+    token = await signInAs(first, 'chief', 'admin')
+    const id = await createStoryVia(first.url, token)
+    const a = connectClient(first.url, id, { token })
     await synced(a)
     firstParagraph(a.doc).insert(0, 'Survives a restart.')
     getMetaText(a.doc, 'headline')?.insert(0, 'Restart')
@@ -84,28 +97,26 @@ describe('sync server', () => {
     await vi.waitFor(() => expect(bodyBlocks(b.doc)).toEqual(['Survives a restart.']))
     expect(readMeta(b.doc).headline).toBe('Restart')
     // The story index was refreshed from the document before the first server stopped.
-    const list = (await (await fetch(`${second.url}/api/stories`)).json()) as { stories: Array<{ id: string; headline: string; words: number }> }
+    const list = (await getJson(`${second.url}/api/stories`, token)).body as { stories: Array<{ id: string; headline: string; words: number }> }
     expect(list.stories.find((story) => story.id === id)).toMatchObject({ headline: 'Restart', words: 3 })
   })
 
   it('an edit another client has seen survives kill -9 of the server', async () => {
     const dataDir = tempDataDir()
-    const child = await startChildServer(dataDir)
-    cleanup.push(() => child.process.kill('SIGKILL'))
-    const id = await createStoryVia(child.url)
-    const writer = client(child.url, id, 11)
-    const reader = client(child.url, id, 22)
+    const first = await child(dataDir)
+    const id = await createStoryVia(first.url, token)
+    const writer = client(first.url, id, 11)
+    const reader = client(first.url, id, 22)
     await Promise.all([synced(writer), synced(reader)])
 
     firstParagraph(writer.doc).insert(0, 'Seen by the reader.')
     await vi.waitFor(() => expect(bodyBlocks(reader.doc)).toEqual(['Seen by the reader.']))
-    child.process.kill('SIGKILL')
-    expect(await child.exited).toBeNull()
+    first.process.kill('SIGKILL')
+    expect(await first.exited).toBeNull()
     writer.provider.disconnect()
     reader.provider.disconnect()
 
-    const next = await startChildServer(dataDir)
-    cleanup.push(() => next.process.kill('SIGKILL'))
+    const next = await child(dataDir)
     const fresh = client(next.url, id, 33)
     await synced(fresh)
     await vi.waitFor(() => expect(bodyBlocks(fresh.doc)).toEqual(['Seen by the reader.']))
@@ -113,22 +124,20 @@ describe('sync server', () => {
 
   it('shuts down cleanly on SIGTERM: clients are told to retry, everything is stored', async () => {
     const dataDir = tempDataDir()
-    const child = await startChildServer(dataDir)
-    cleanup.push(() => child.process.kill('SIGKILL'))
-    const id = await createStoryVia(child.url)
-    const a = client(child.url, id)
+    const first = await child(dataDir)
+    const id = await createStoryVia(first.url, token)
+    const a = client(first.url, id)
     await synced(a)
     const closes: number[] = []
     a.provider.on('connection-close', (event) => event && closes.push(event.code))
     firstParagraph(a.doc).insert(0, 'Stored at shutdown.')
     await new Promise((resolve) => setTimeout(resolve, 50))
-    child.process.kill('SIGTERM')
-    expect(await child.exited).toBe(0)
+    first.process.kill('SIGTERM')
+    expect(await first.exited).toBe(0)
     await vi.waitFor(() => expect(closes).toContain(Close.shuttingDown.code))
     a.provider.disconnect()
 
-    const next = await startChildServer(dataDir)
-    cleanup.push(() => next.process.kill('SIGKILL'))
+    const next = await child(dataDir)
     const b = client(next.url, id)
     await synced(b)
     await vi.waitFor(() => expect(bodyBlocks(b.doc)).toEqual(['Stored at shutdown.']))
@@ -137,7 +146,7 @@ describe('sync server', () => {
   it('closes a connection to an unknown story with 4404', async () => {
     const srv = await server()
     for (const path of ['/collab/0000000000000000', '/collab/not-an-id', '/collab/']) {
-      const socket = rawSocket(srv.url, path)
+      const socket = rawSocket(srv.url, path, token)
       expect(await closed(socket)).toEqual({ code: Close.storyNotFound.code, reason: Close.storyNotFound.reason })
     }
     // The stock provider sees the same code and stops retrying.
@@ -149,7 +158,7 @@ describe('sync server', () => {
 
   it('garbage frames close only that socket; the story and other clients carry on', async () => {
     const srv = await server()
-    const id = await createStoryVia(srv.url)
+    const id = await createStoryVia(srv.url, token)
     const good = client(srv.url, id, 7)
     await synced(good)
 
@@ -167,14 +176,14 @@ describe('sync server', () => {
       new Uint8Array([MessageType.awareness, 5, 1, 2, 3, 4, 5]), // bad awareness
     ]
     for (const frame of garbage) {
-      const socket = rawSocket(srv.url, `/collab/${id}`)
+      const socket = rawSocket(srv.url, `/collab/${id}`, token)
       await opened(socket)
       const closing = closed(socket)
       socket.send(frame)
       const { code } = await closing
       expect(code).toBe(Close.badFrame.code)
     }
-    const text = rawSocket(srv.url, `/collab/${id}`)
+    const text = rawSocket(srv.url, `/collab/${id}`, token)
     await opened(text)
     const textClosed = closed(text)
     text.send('hello')
@@ -190,8 +199,8 @@ describe('sync server', () => {
 
   it(`refuses frames over ${MAX_FRAME_BYTES} bytes with 1009`, async () => {
     const srv = await server()
-    const id = await createStoryVia(srv.url)
-    const socket = rawSocket(srv.url, `/collab/${id}`)
+    const id = await createStoryVia(srv.url, token)
+    const socket = rawSocket(srv.url, `/collab/${id}`, token)
     await opened(socket)
     const closing = closed(socket)
     socket.send(new Uint8Array(MAX_FRAME_BYTES + 1))
@@ -204,7 +213,7 @@ describe('sync server', () => {
 
   it('removes the awareness of a closed connection at once', async () => {
     const srv = await server()
-    const id = await createStoryVia(srv.url)
+    const id = await createStoryVia(srv.url, token)
     const a = client(srv.url, id, 1)
     const b = client(srv.url, id, 2)
     await Promise.all([synced(a), synced(b)])
@@ -216,7 +225,7 @@ describe('sync server', () => {
 
   it('acknowledges saves only after the update is stored', async () => {
     const srv = await server()
-    const id = await createStoryVia(srv.url)
+    const id = await createStoryVia(srv.url, token)
     const a = client(srv.url, id)
     await synced(a)
     const acks: number[] = []
@@ -235,7 +244,7 @@ describe('sync server', () => {
 
   it('unloads a story when its last client leaves, storing it first', async () => {
     const srv = await server()
-    const id = await createStoryVia(srv.url)
+    const id = await createStoryVia(srv.url, token)
     const a = client(srv.url, id)
     await synced(a)
     expect(srv.rooms.size).toBe(1)

@@ -4,21 +4,27 @@ import { bodyBlocks, readMeta } from '../../src/shared/storyDoc'
 import { MAX_IMPORT_BYTES } from '../../src/shared/protocol'
 import { connectClient, synced } from '../helpers/clients'
 import { readStoryFixture } from '../helpers/fixtures'
-import { postJson, startTestServer } from '../helpers/server'
+import { getJson, postJson, signInAs, startTestServer } from '../helpers/server'
 
 let srv: RunningServer
+let token = ''
 afterEach(async () => {
   await srv?.close()
 })
 
 async function importText(text: string | Uint8Array, type = 'text/plain; charset=utf-8') {
-  const res = await fetch(`${srv.url}/api/stories/import`, { method: 'POST', headers: { 'content-type': type }, body: text as BodyInit })
+  const res = await fetch(`${srv.url}/api/stories/import`, {
+    method: 'POST',
+    headers: { 'content-type': type, authorization: `Bearer ${token}` },
+    body: text as BodyInit,
+  })
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
 describe('HTTP API', () => {
   it('answers /healthz when ready', async () => {
     srv = await startTestServer()
+    token = await signInAs(srv, 'chief', 'admin')
     const res = await fetch(`${srv.url}/healthz`)
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ ok: true })
@@ -26,13 +32,14 @@ describe('HTTP API', () => {
 
   it('creates and lists stories with server-made ids', async () => {
     srv = await startTestServer()
-    const created = await postJson(`${srv.url}/api/stories`, { headline: 'Budget vote', section: 'Politics' })
+    token = await signInAs(srv, 'chief', 'admin')
+    const created = await postJson(`${srv.url}/api/stories`, { headline: 'Budget vote', section: 'Politics' }, token)
     expect(created.status).toBe(201)
     const id = (created.body as { id: string }).id
     expect(id).toMatch(/^[0-9a-z]{16}$/)
-    const empty = await postJson(`${srv.url}/api/stories`, {})
+    const empty = await postJson(`${srv.url}/api/stories`, {}, token)
     expect(empty.status).toBe(201)
-    const list = (await (await fetch(`${srv.url}/api/stories`)).json()) as { stories: Array<Record<string, unknown>> }
+    const list = (await getJson(`${srv.url}/api/stories`, token)).body as { stories: Array<Record<string, unknown>> }
     expect(list.stories).toHaveLength(2)
     expect(list.stories.find((story) => story.id === id)).toMatchObject({
       headline: 'Budget vote',
@@ -41,7 +48,7 @@ describe('HTTP API', () => {
       bylines: [],
       words: 0,
     })
-    const one = await fetch(`${srv.url}/api/stories/${id}`)
+    const one = await getJson(`${srv.url}/api/stories/${id}`, token)
     expect(one.status).toBe(200)
   })
 
@@ -51,7 +58,8 @@ describe('HTTP API', () => {
     [{ id: 'chosen-by-client' }],
   ])('refuses a bad story body %j with 400', async (body) => {
     srv = await startTestServer()
-    const res = await postJson(`${srv.url}/api/stories`, body)
+    token = await signInAs(srv, 'chief', 'admin')
+    const res = await postJson(`${srv.url}/api/stories`, body, token)
     expect(res.status).toBe(400)
     expect(res.body).toMatchObject({ error: { id: 'invalid_story' } })
     expect(srv.storage.listStories()).toHaveLength(0)
@@ -59,20 +67,23 @@ describe('HTTP API', () => {
 
   it('refuses malformed JSON, wrong types and unknown routes clearly', async () => {
     srv = await startTestServer()
-    const bad = await fetch(`${srv.url}/api/stories`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' })
+    token = await signInAs(srv, 'chief', 'admin')
+    const auth = { authorization: `Bearer ${token}` }
+    const bad = await fetch(`${srv.url}/api/stories`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: '{nope' })
     expect(bad.status).toBe(400)
-    const wrongType = await fetch(`${srv.url}/api/stories`, { method: 'POST', headers: { 'content-type': 'text/html' }, body: '<b>' })
+    const wrongType = await fetch(`${srv.url}/api/stories`, { method: 'POST', headers: { 'content-type': 'text/html', ...auth }, body: '<b>' })
     expect(wrongType.status).toBe(415)
-    expect((await fetch(`${srv.url}/api/stories/zzzzzzzzzzzzzzzz`)).status).toBe(404)
-    expect((await fetch(`${srv.url}/api/nothing`)).status).toBe(404)
+    expect((await getJson(`${srv.url}/api/stories/zzzzzzzzzzzzzzzz`, token)).status).toBe(404)
+    expect((await getJson(`${srv.url}/api/nothing`, token)).status).toBe(404)
   })
 
   it('imports the Syria fixture into a story with metadata and nine paragraphs', async () => {
     srv = await startTestServer()
+    token = await signInAs(srv, 'chief', 'admin')
     const { status, body } = await importText(readStoryFixture('syria-ceasefire.txt'))
     expect(status).toBe(201)
     const id = body.id as string
-    const client = connectClient(srv.url, id)
+    const client = connectClient(srv.url, id, { token })
     try {
       await synced(client)
       await vi.waitFor(() => expect(bodyBlocks(client.doc)).toHaveLength(9))
@@ -90,6 +101,7 @@ describe('HTTP API', () => {
 
   it('answers 400 with a reason for empty or unusable text, and stores nothing', async () => {
     srv = await startTestServer()
+    token = await signInAs(srv, 'chief', 'admin')
     for (const text of ['', '\n\n', 'Only a headline']) {
       const { status, body } = await importText(text)
       expect(status).toBe(400)
@@ -102,13 +114,14 @@ describe('HTTP API', () => {
 
   it('streams story changes to the list as they happen', async () => {
     srv = await startTestServer()
+    token = await signInAs(srv, 'chief', 'admin')
     const controller = new AbortController()
-    const res = await fetch(`${srv.url}/api/stories/events`, { signal: controller.signal })
+    const res = await fetch(`${srv.url}/api/stories/events`, { signal: controller.signal, headers: { authorization: `Bearer ${token}` } })
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/)
     const reader = res.body!.getReader()
     const decoder = new TextDecoder()
     let received = ''
-    const created = await postJson(`${srv.url}/api/stories`, { headline: 'Live list' })
+    const created = await postJson(`${srv.url}/api/stories`, { headline: 'Live list' }, token)
     while (!received.includes('Live list')) {
       const chunk = await reader.read()
       if (chunk.done) break

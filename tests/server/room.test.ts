@@ -1,13 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
-import { Room } from '../../server/room'
+import { Room, type Participant } from '../../server/room'
 import { Storage } from '../../server/storage'
 import { StoryEvents } from '../../server/storyEvents'
 import { createLogger } from '../../server/logger'
 import { createStory } from '../../server/stories'
 import { bodyBlocks, getBody } from '../../src/shared/storyDoc'
 import { tempDataDir } from '../helpers/server'
+
+const CHIEF: Participant = { id: 1, role: 'chief', isAdmin: false, displayName: 'Chief', color: '#000000' }
 
 const open: Storage[] = []
 afterEach(() => {
@@ -49,7 +51,7 @@ describe('room', () => {
   it('stores what a connection sent before it left in the same turn', () => {
     const { storage, room, id } = setup()
     const conn = socket()
-    room.join(conn)
+    room.join(conn, CHIEF)
     room.enqueue(edit(room.doc, append(' and last words')), conn)
     room.leave(conn)
     expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start and last words'])
@@ -59,8 +61,8 @@ describe('room', () => {
     const { storage, room, id } = setup()
     const writer = socket()
     const reader = socket()
-    room.join(writer)
-    room.join(reader)
+    room.join(writer, CHIEF)
+    room.join(reader, CHIEF)
     const tail = storage.tailLength(id)
     // Two keystrokes from one client in one turn (each its own update, as a fast typist sends).
     const local = new Y.Doc()

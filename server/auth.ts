@@ -1,0 +1,107 @@
+/**
+ * Who is asking: the session behind a request (cookie for browsers, `Authorization: Bearer`
+ * for scripts, `?token=` for script WebSockets), the same-origin rule, and slowing down
+ * repeated failed sign-ins.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Sessions, SessionKind } from './sessions.js'
+import type { StoredUser, Users } from './users.js'
+
+export const SESSION_COOKIE = 'deskline_session'
+
+/** Read one cookie from a request. */
+function readCookie(req: IncomingMessage, name: string): string | null {
+  const header = req.headers.cookie
+  if (!header) return null
+  for (const part of header.split(';')) {
+    const [key, ...value] = part.trim().split('=')
+    if (key === name) return decodeURIComponent(value.join('='))
+  }
+  return null
+}
+
+/** The token a request carries, if any. */
+export function requestToken(req: IncomingMessage, url?: URL): string | null {
+  const auth = req.headers.authorization
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || null
+  return readCookie(req, SESSION_COOKIE) ?? url?.searchParams.get('token') ?? null
+}
+
+/** The signed-in, active user behind a request, or null. */
+export function authenticate(req: IncomingMessage, sessions: Sessions, users: Users, url?: URL): StoredUser | null {
+  const token = requestToken(req, url)
+  if (!token) return null
+  const userId = sessions.resolve(token)
+  if (userId === null) return null
+  const user = users.get(userId)
+  return user?.active ? user : null
+}
+
+/**
+ * Same-origin check: a browser request from another site carries its `Origin`; refuse it so
+ * no other page can act with our cookie. Requests without `Origin` (scripts, same-origin GETs)
+ * pass and still need a session.
+ */
+export function isForeignOrigin(req: IncomingMessage, allowed: readonly string[] = []): boolean {
+  const origin = req.headers.origin
+  if (!origin || origin === 'null') return origin === 'null'
+  let host: string
+  try {
+    host = new URL(origin).host
+  } catch {
+    return true
+  }
+  return host !== req.headers.host && !allowed.includes(origin)
+}
+
+/** Set the browser session cookie. */
+export function setSessionCookie(res: ServerResponse, token: string, expiresAt: number, secure: boolean): void {
+  const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000))
+  const attributes = [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`]
+  if (secure) attributes.push('Secure')
+  res.setHeader('Set-Cookie', attributes.join('; '))
+}
+
+/** Clear the browser session cookie. */
+export function clearSessionCookie(res: ServerResponse): void {
+  res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`)
+}
+
+/** Failed sign-ins per key (username and address), forgotten after a quiet window. */
+export class SignInThrottle {
+  private readonly failures = new Map<string, { count: number; last: number }>()
+
+  constructor(
+    private readonly freeAttempts = 5,
+    private readonly windowMs = 15 * 60_000,
+    private readonly maxDelayMs = 8_000,
+  ) {}
+
+  /** How long to hold the next answer for these keys. */
+  delayFor(keys: string[], now = Date.now()): number {
+    let count = 0
+    for (const key of keys) {
+      const entry = this.failures.get(key)
+      if (entry && now - entry.last < this.windowMs) count = Math.max(count, entry.count)
+    }
+    if (count < this.freeAttempts) return 0
+    return Math.min(this.maxDelayMs, 250 * 2 ** (count - this.freeAttempts))
+  }
+
+  /** Record a failure for these keys. */
+  fail(keys: string[], now = Date.now()): void {
+    for (const key of keys) {
+      const entry = this.failures.get(key)
+      const count = entry && now - entry.last < this.windowMs ? entry.count + 1 : 1
+      this.failures.set(key, { count, last: now })
+    }
+    if (this.failures.size > 10_000) this.failures.clear()
+  }
+
+  /** Forget failures after a success. */
+  succeed(keys: string[]): void {
+    for (const key of keys) this.failures.delete(key)
+  }
+}
+
+export type { SessionKind }

@@ -1,0 +1,299 @@
+/** Stories: list, create, import, the live stream, and the desk's changes (assignment, status, parts). */
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { CreateStoryBody, type StorySummary } from '../../src/shared/api.js'
+import { parsePlainTextStory } from '../../src/shared/importText.js'
+import { isStatus, STATUSES, type Status } from '../../src/shared/newsroom.js'
+import { canSetDesk, canTransition, isDesk } from '../../src/shared/permissions.js'
+import { MAX_IMPORT_BYTES, MAX_JSON_BYTES } from '../../src/shared/protocol.js'
+import { isStoryId } from '../../src/shared/storyId.js'
+import { assignmentOf, getDesk, getMeta, MetaKey, readDesk, readMeta, resolvePart, type StoryPart } from '../../src/shared/storyDoc.js'
+import { HttpError } from '../errors.js'
+import type { Room } from '../room.js'
+import { readBody, readJson, requireType, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import type { Services } from '../services.js'
+import { createStory } from '../stories.js'
+import type { StoredUser } from '../users.js'
+
+/** Heartbeat on the event stream so proxies keep it open. */
+const STREAM_HEARTBEAT_MS = 25_000
+
+const UserId = z.number().int().positive()
+
+const DeskBody = z
+  .object({
+    section: z.string().trim().max(40).optional(),
+    plannedWords: z.number().int().min(0).max(1_000_000).nullable().optional(),
+    lead: UserId.nullable().optional(),
+    contributors: z.array(UserId).max(50).optional(),
+    editor: UserId.nullable().optional(),
+    deadline: z.number().int().min(0).nullable().optional(),
+  })
+  .strict()
+
+const StatusBody = z.object({ to: z.enum(Object.keys(STATUSES) as [Status, ...Status[]]), reason: z.string().trim().max(500).optional() }).strict()
+
+const Anchor = z.string().min(4).max(200)
+const PartBody = z.object({ start: Anchor, end: Anchor, assignee: UserId.nullable(), label: z.string().trim().max(80).default('') }).strict()
+const PartChangeBody = z.object({ assignee: UserId.nullable().optional(), label: z.string().trim().max(80).optional() }).strict()
+
+/** Status history rows. */
+interface HistoryRow {
+  user_id: number | null
+  from_status: string
+  to_status: string
+  reason: string
+  at: number
+}
+
+function storyIdOf(ctx: RequestContext): string {
+  const id = ctx.params[0] ?? ''
+  if (!isStoryId(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+  return id
+}
+
+/** The story routes. */
+export function storyRoutes(services: Services): Route[] {
+  const { storage, events, rooms, sections, users } = services
+  const db = storage.database
+
+  const withPresence = (stories: StorySummary[]): StorySummary[] => {
+    const present = rooms.presence()
+    return stories.map((story) => ({ ...story, present: present.get(story.id) ?? [] }))
+  }
+
+  /** Run `change` on an existing story as the server; 404 otherwise. */
+  const change = (id: string, fn: (room: Room) => void): void => {
+    if (!rooms.change(id, fn)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+  }
+
+  const requireUser = (id: number): void => {
+    const user = users.get(id)
+    if (!user || !user.active) throw new HttpError(400, 'unknown_user', `There is no active user ${id}.`)
+  }
+
+  const requireDesk = (user: StoredUser): void => {
+    if (!canSetDesk(user)) throw new HttpError(403, 'forbidden', 'Only desk chiefs assign stories.')
+  }
+
+  /** Reporters who start a story lead it, so they can write it. */
+  const leadFor = (user: StoredUser): number | null => (isDesk(user) || user.role === 'editor' ? null : user.id)
+
+  const history = (id: string) =>
+    (db.prepare('SELECT user_id, from_status, to_status, reason, at FROM status_history WHERE story_id = ? ORDER BY at, id').all(id) as HistoryRow[]).map(
+      (row) => ({ userId: row.user_id, from: row.from_status, to: row.to_status, reason: row.reason, at: row.at }),
+    )
+
+  return [
+    {
+      method: 'GET',
+      path: /^\/api\/stories$/,
+      access: 'user',
+      handle: ({ res }) => sendJson(res, 200, { stories: withPresence(storage.listStories()) }),
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/stories$/,
+      access: 'user',
+      async handle(ctx) {
+        const user = userOf(ctx)
+        const body = await readJson(ctx.req, CreateStoryBody, MAX_JSON_BYTES, 'invalid_story')
+        let section = ''
+        if (body.section !== undefined) {
+          requireDesk(user)
+          section = sections.find(body.section) ?? ''
+          if (!section) throw new HttpError(400, 'invalid_story', `There is no section "${body.section}".`)
+        }
+        const story = createStory(storage, events, { headline: body.headline, section, desk: { lead: leadFor(user) } })
+        sendJson(ctx.res, 201, { id: story.id, story })
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/stories\/import$/,
+      access: 'user',
+      async handle(ctx) {
+        const user = userOf(ctx)
+        requireType(ctx.req, 'text/plain')
+        const body = await readBody(ctx.req, MAX_IMPORT_BYTES)
+        const text = new TextDecoder('utf-8', { fatal: false }).decode(body)
+        const result = parsePlainTextStory(text, sections.list())
+        if (!result.ok) throw new HttpError(400, 'unusable_text', result.reason)
+        const { story: imported } = result
+        const warnings = [...imported.warnings]
+        let section = imported.section
+        if (section && !canSetDesk(user)) {
+          warnings.push(`The file says "${section}"; the desk sets the section.`)
+          section = ''
+        }
+        const story = createStory(storage, events, {
+          headline: imported.headline,
+          section,
+          dateline: imported.dateline,
+          paragraphs: imported.paragraphs,
+          desk: { lead: leadFor(user) },
+        })
+        sendJson(ctx.res, 201, { id: story.id, story, warnings })
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/stories\/events$/,
+      access: 'user',
+      handle({ req, res }) {
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' })
+        res.write('retry: 2000\n\n')
+        const unsubscribe = events.subscribe((event) => {
+          const data = event.type === 'story' ? { ...event.story, present: rooms.presence().get(event.story.id) ?? [] } : { storyId: event.storyId, present: event.present }
+          res.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`)
+        })
+        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), STREAM_HEARTBEAT_MS)
+        req.on('close', () => {
+          clearInterval(heartbeat)
+          unsubscribe()
+        })
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/stories\/([^/]+)$/,
+      access: 'user',
+      handle(ctx) {
+        const story = storage.getStory(storyIdOf(ctx))
+        if (!story) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+        sendJson(ctx.res, 200, { story: withPresence([story])[0] })
+      },
+    },
+    {
+      method: 'PATCH',
+      path: /^\/api\/stories\/([^/]+)\/desk$/,
+      access: 'user',
+      async handle(ctx) {
+        const user = userOf(ctx)
+        const id = storyIdOf(ctx)
+        requireDesk(user)
+        const body = await readJson(ctx.req, DeskBody, MAX_JSON_BYTES, 'invalid_desk')
+        const section = body.section === undefined || body.section === '' ? body.section : sections.find(body.section)
+        if (section === null) throw new HttpError(400, 'invalid_desk', `There is no section "${body.section}".`)
+        for (const userId of [body.lead, body.editor, ...(body.contributors ?? [])]) if (typeof userId === 'number') requireUser(userId)
+        change(id, (room) =>
+          room.applyServerChange((doc) => {
+            const meta = getMeta(doc)
+            const desk = getDesk(doc)
+            if (section !== undefined) meta.set(MetaKey.section, section)
+            if (body.plannedWords !== undefined) meta.set(MetaKey.plannedWords, body.plannedWords)
+            if (body.lead !== undefined) desk.set('lead', body.lead)
+            if (body.contributors !== undefined) desk.set('contributors', [...new Set(body.contributors)])
+            if (body.editor !== undefined) desk.set('editor', body.editor)
+            if (body.deadline !== undefined) desk.set('deadline', body.deadline)
+          }),
+        )
+        sendJson(ctx.res, 200, { story: withPresence([storage.getStory(id) as StorySummary])[0] })
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/stories\/([^/]+)\/status$/,
+      access: 'user',
+      async handle(ctx) {
+        const user = userOf(ctx)
+        const id = storyIdOf(ctx)
+        const body = await readJson(ctx.req, StatusBody, MAX_JSON_BYTES, 'invalid_status')
+        let from: Status = 'draft'
+        change(id, (room) => {
+          const current = readMeta(room.doc).status
+          from = isStatus(current) ? current : 'draft'
+          if (!canTransition(user, assignmentOf(readDesk(room.doc)), from, body.to)) {
+            throw new HttpError(403, 'forbidden', `You may not move this story from ${STATUSES[from]} to ${STATUSES[body.to]}.`)
+          }
+          room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, body.to))
+          db.prepare('INSERT INTO status_history (story_id, user_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?, ?)').run(
+            id,
+            user.id,
+            from,
+            body.to,
+            body.reason ?? '',
+            Date.now(),
+          )
+        })
+        sendJson(ctx.res, 200, { status: body.to, history: history(id) })
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/stories\/([^/]+)\/history$/,
+      access: 'user',
+      handle(ctx) {
+        const id = storyIdOf(ctx)
+        if (!storage.hasStory(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+        sendJson(ctx.res, 200, { history: history(id) })
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/stories\/([^/]+)\/parts$/,
+      access: 'user',
+      async handle(ctx) {
+        const user = userOf(ctx)
+        const id = storyIdOf(ctx)
+        requireDesk(user)
+        const body = await readJson(ctx.req, PartBody, MAX_JSON_BYTES, 'invalid_part')
+        if (body.assignee !== null) requireUser(body.assignee)
+        const part: StoryPart = { id: randomUUID(), start: body.start, end: body.end, assignee: body.assignee, label: body.label }
+        change(id, (room) => {
+          if (!resolvePart(room.doc, part)) throw new HttpError(400, 'invalid_part', 'The part must span at least one block of the body.')
+          room.applyServerChange((doc) => getDesk(doc).set('parts', [...readDesk(doc).parts, part]))
+        })
+        sendJson(ctx.res, 201, { part })
+      },
+    },
+    {
+      method: 'PATCH',
+      path: /^\/api\/stories\/([^/]+)\/parts\/([^/]+)$/,
+      access: 'user',
+      async handle(ctx) {
+        const user = userOf(ctx)
+        const id = storyIdOf(ctx)
+        const partId = ctx.params[1] ?? ''
+        requireDesk(user)
+        const body = await readJson(ctx.req, PartChangeBody, MAX_JSON_BYTES, 'invalid_part')
+        if (typeof body.assignee === 'number') requireUser(body.assignee)
+        let updated: StoryPart | null = null
+        change(id, (room) =>
+          room.applyServerChange((doc) => {
+            const parts = readDesk(doc).parts.map((part) => {
+              if (part.id !== partId) return part
+              updated = { ...part, assignee: body.assignee === undefined ? part.assignee : body.assignee, label: body.label ?? part.label }
+              return updated
+            })
+            if (updated) getDesk(doc).set('parts', parts)
+          }),
+        )
+        if (!updated) throw new HttpError(404, 'part_not_found', 'There is no such part.')
+        sendJson(ctx.res, 200, { part: updated })
+      },
+    },
+    {
+      method: 'DELETE',
+      path: /^\/api\/stories\/([^/]+)\/parts\/([^/]+)$/,
+      access: 'user',
+      handle(ctx) {
+        const user = userOf(ctx)
+        const id = storyIdOf(ctx)
+        const partId = ctx.params[1] ?? ''
+        requireDesk(user)
+        let found = false
+        change(id, (room) =>
+          room.applyServerChange((doc) => {
+            const parts = readDesk(doc).parts
+            found = parts.some((part) => part.id === partId)
+            if (found) getDesk(doc).set('parts', parts.filter((part) => part.id !== partId))
+          }),
+        )
+        if (!found) throw new HttpError(404, 'part_not_found', 'There is no such part.')
+        sendJson(ctx.res, 200, { ok: true })
+      },
+    },
+  ]
+}
+

@@ -1,0 +1,22 @@
+/** Everything a route or the sync endpoint may need, built once at start-up. */
+import type { Config } from './config.js'
+import type { Logger } from './logger.js'
+import type { Rooms } from './rooms.js'
+import type { Sections } from './sections.js'
+import type { Sessions } from './sessions.js'
+import type { Storage } from './storage.js'
+import type { StoryEvents } from './storyEvents.js'
+import type { Users } from './users.js'
+import type { SignInThrottle } from './auth.js'
+
+export interface Services {
+  config: Config
+  log: Logger
+  storage: Storage
+  users: Users
+  sessions: Sessions
+  sections: Sections
+  events: StoryEvents
+  rooms: Rooms
+  throttle: SignInThrottle
+}

@@ -1,0 +1,307 @@
+/**
+ * What a client's Yjs update would change in a story document, worked out before it is applied,
+ * so the room can refuse a forged or out-of-rights update whole (server/room.ts `mayApply`).
+ *
+ * An update does not name the fields it touches. An item states its parent only when it has no
+ * neighbours (`origin`/`rightOrigin`), and then either as a root name or as the ID of the item
+ * that holds the parent type; everything else is found by following IDs into the document or
+ * into the update itself. This module follows them the way Yjs does when it integrates
+ * (`Item.getMissing`/`Item.integrate` in yjs 13.6), but read-only: it never splits, integrates or
+ * creates anything in the document (not even a root: `Y.decodeUpdate` keeps root names as strings).
+ *
+ * Wherever the answer is unsure it fails closed: the caller refuses the update, which for a
+ * genuine client only happens to updates no Yjs client produces.
+ */
+import * as Y from 'yjs'
+import { META } from '../src/shared/storyDoc.js'
+
+/** Which parts of a story document an update would change. */
+export interface UpdateScope {
+  /** Root type names the update inserts into or deletes from (e.g. 'body', 'meta', 'desk', or anything forged). */
+  roots: Set<string>
+  /** Keys of the `meta` map whose value or content the update changes (for nested types like headline, the top-level key). */
+  metaKeys: Set<string>
+  /** New values the update assigns to top-level `meta` keys holding plain values (ContentAny), e.g. { status: 'ready' } (last one wins). */
+  metaValues: Map<string, unknown>
+  /**
+   * Keys of `meta` the update assigns or deletes outright, rather than editing inside the type the
+   * key holds. For headline, slug, bylines and dateline that replaces the shared type, which
+   * clients never do (storyDoc.ts): a subset of `metaKeys`.
+   */
+  replacedMetaKeys: Set<string>
+  /** True when some struct's place could not be resolved (its parent/origin is neither in the doc nor in the update): treat as forbidden. */
+  unresolved: boolean
+}
+
+/** Where an item lands: its root, the key of its top-level ancestor there, and whether it sits directly in the root. */
+interface Place {
+  root: string
+  key: string | null
+  top: boolean
+}
+
+/**
+ * The item becomes a GC struct when integrated, because a neighbour or its parent was garbage
+ * collected (content of a deleted type): it changes nothing. Typing into a paragraph that someone
+ * else just deleted produces exactly this, so it must not read as forged.
+ */
+const INERT = Symbol('inert')
+/**
+ * The item depends on a struct neither the document nor the update holds (Yjs would park it in
+ * `pendingStructs` and integrate it later, unchecked), or its references are ones no Yjs client
+ * writes (a cycle, a forward reference to its own client, neighbours in different places).
+ */
+const UNRESOLVED = Symbol('unresolved')
+type Resolution = Place | typeof INERT | typeof UNRESOLVED
+
+/** A struct of the update that can be referred to: GC and Item (a Skip holds nothing). */
+type UpdateStruct = Y.Item | Y.GC
+
+/** Shape of an item as `Y.decodeUpdate` returns it: the typings say the parent is a type, it is a root name or an ID. */
+type DecodedParent = string | Y.ID | null
+
+/** Work out what `update` would change in `doc`, without changing `doc`. */
+export function updateScope(doc: Y.Doc, update: Uint8Array): UpdateScope {
+  const scope: UpdateScope = {
+    roots: new Set(),
+    metaKeys: new Set(),
+    metaValues: new Map(),
+    replacedMetaKeys: new Set(),
+    unresolved: false,
+  }
+  let decoded: ReturnType<typeof Y.decodeUpdate>
+  try {
+    decoded = Y.decodeUpdate(update)
+  } catch {
+    // A frame Yjs' lazy reader cannot read may still be one its integrating reader accepts
+    // (they differ on malformed Skip infos): refuse rather than guess.
+    scope.unresolved = true
+    return scope
+  }
+  try {
+    new ScopeReader(doc, decoded.structs, scope).read(decoded.ds)
+  } catch {
+    // Room code calls this outside its per-update try: a lookup that trips over an
+    // inconsistent store must refuse the update, not take the process down.
+    scope.unresolved = true
+  }
+  return scope
+}
+
+/** One call's worth of lookups, with memos that live only as long as the call. */
+class ScopeReader {
+  private readonly store: Y.Doc['store']
+  /** The update's Items and GCs per client, in clock order. */
+  private readonly byClient = new Map<number, UpdateStruct[]>()
+  private readonly resolved = new Map<Y.Item, Resolution>()
+  private readonly typePlaces = new Map<Y.AbstractType<unknown>, { root: string; key: string | null }>()
+  private readonly rootNames = new Map<Y.AbstractType<unknown>, string>()
+
+  constructor(
+    doc: Y.Doc,
+    private readonly structs: Array<Y.Item | Y.GC | Y.Skip>,
+    private readonly scope: UpdateScope,
+  ) {
+    this.store = doc.store
+    const ends = new Map<number, number>()
+    /** Per client, how far the document and the update's Items and GCs so far reach without a gap. */
+    const reach = new Map<number, number>()
+    for (const struct of structs) {
+      const { client, clock } = struct.id
+      const end = ends.get(client)
+      // Yjs keeps only the last block of a client when one appears twice, so an overlapping
+      // ID could resolve to a struct Yjs never integrates. Encoders never write that.
+      if (end !== undefined && clock < end) this.scope.unresolved = true
+      ends.set(client, clock + struct.length)
+      if (struct instanceof Y.Skip) continue
+      // A struct past a gap in its own client's clocks is parked in `pendingStructs`, shipped to
+      // every client that syncs, and integrated later when something fills the gap: refuse it now.
+      const reached = reach.get(client) ?? Y.getState(this.store, client)
+      if (clock > reached) this.scope.unresolved = true
+      reach.set(client, Math.max(reached, clock + struct.length))
+      let list = this.byClient.get(client)
+      if (!list) this.byClient.set(client, (list = []))
+      list.push(struct)
+    }
+  }
+
+  /** Record every inserted struct's place, then every place the delete set reaches. */
+  read(ds: ReturnType<typeof Y.decodeUpdate>['ds']): void {
+    for (const struct of this.structs) {
+      if (!(struct instanceof Y.Item)) continue
+      const resolution = this.resolve(struct)
+      // Yjs skips what it already has; only a parked reference still matters for such a struct.
+      const isNew = struct.id.clock + struct.length > Y.getState(this.store, struct.id.client)
+      if (resolution === UNRESOLVED || isNew) this.record(resolution)
+      if (isNew && typeof resolution === 'object' && resolution.top && resolution.root === META && resolution.key !== null) {
+        this.scope.replacedMetaKeys.add(resolution.key)
+        const { content } = struct
+        if (!(content instanceof Y.ContentType) && !(content instanceof Y.ContentDeleted)) {
+          // What `Y.Map.get` reads from the winning item; decode order is clock order per client.
+          this.scope.metaValues.set(resolution.key, content.getContent()[struct.length - 1])
+        }
+      }
+    }
+    for (const [client, ranges] of ds.clients) {
+      const state = Y.getState(this.store, client)
+      const structs = this.store.clients.get(client)
+      for (const { clock, len } of ranges) {
+        const end = clock + len
+        if (structs && clock < state) {
+          for (let index = Y.findIndexSS(structs, clock); index < structs.length; index++) {
+            const struct = structs[index] as Y.Item | Y.GC
+            if (struct.id.clock >= end) break
+            // GC structs and deleted items are gone already: deleting them again changes nothing.
+            if (!(struct instanceof Y.Item) || struct.deleted) continue
+            const place = this.placeOfDocItem(struct)
+            this.record(place)
+            if (place.top && place.root === META && place.key !== null) this.scope.replacedMetaKeys.add(place.key)
+          }
+        }
+        // Past the document's state the range must be the update's own structs (recorded above);
+        // anything else Yjs keeps as `pendingDs` and applies later to whatever gets those IDs.
+        if (end > state && !this.updateCovers(client, Math.max(clock, state), end)) this.scope.unresolved = true
+      }
+    }
+  }
+
+  private record(resolution: Resolution): void {
+    if (resolution === INERT) return
+    if (resolution === UNRESOLVED) {
+      this.scope.unresolved = true
+      return
+    }
+    this.scope.roots.add(resolution.root)
+    if (resolution.root !== META) return
+    // A keyless item in `meta` is list content no Y.Map call writes: nobody may add it.
+    if (resolution.key === null) this.scope.unresolved = true
+    else this.scope.metaKeys.add(resolution.key)
+  }
+
+  /**
+   * Resolve an update item, following references into other update items with an explicit stack:
+   * an offline session can chain thousands of items, too deep for recursion.
+   */
+  private resolve(start: Y.Item): Resolution {
+    const known = this.resolved.get(start)
+    if (known !== undefined) return known
+    const stack = [start]
+    const onStack = new Set(stack)
+    while (stack.length > 0) {
+      const item = stack[stack.length - 1] as Y.Item
+      const step = this.step(item)
+      if (step instanceof Y.Item && !onStack.has(step)) {
+        stack.push(step)
+        onStack.add(step)
+        continue
+      }
+      // A reference back onto the stack is a cycle: Yjs would park the lot.
+      this.resolved.set(item, step instanceof Y.Item ? UNRESOLVED : step)
+      stack.pop()
+      onStack.delete(item)
+    }
+    return this.resolved.get(start) ?? UNRESOLVED
+  }
+
+  /** The item's resolution, or an update item that must be resolved first. */
+  private step(item: Y.Item): Resolution | Y.Item {
+    if (item.origin !== null || item.rightOrigin !== null) {
+      // Yjs takes the parent from the left neighbour, else the right, and turns the item into GC
+      // if either is GC. A real client's neighbours share one parent; we require both to agree.
+      const left = item.origin === null ? null : this.lookup(item.origin, item)
+      const right = item.rightOrigin === null ? null : this.lookup(item.rightOrigin, item)
+      if (left === UNRESOLVED || right === UNRESOLVED) return UNRESOLVED
+      if (left instanceof Y.Item) return left
+      if (right instanceof Y.Item) return right
+      if (left === INERT || right === INERT) return INERT
+      if (left && right && (left.root !== right.root || left.key !== right.key || left.top !== right.top)) return UNRESOLVED
+      return (left ?? right) as Place
+    }
+    const parent = item.parent as unknown as DecodedParent
+    if (typeof parent === 'string') return { root: parent, key: item.parentSub, top: true }
+    if (parent === null) return UNRESOLVED
+    // The parent is the type held by the item with this ID: same root and top-level key, one level down.
+    const holder = this.lookup(parent, item)
+    if (holder instanceof Y.Item || holder === INERT || holder === UNRESOLVED) return holder
+    return { root: holder.root, key: holder.key, top: false }
+  }
+
+  /** Find the struct `id` points at: the document's if it has the clock (as Yjs reads it), else the update's. */
+  private lookup(id: Y.ID, from: Y.Item): Resolution | Y.Item {
+    // Yjs only waits for other clients; a reference to its own later clock breaks integration.
+    if (id.client === from.id.client && id.clock >= from.id.clock) return UNRESOLVED
+    if (id.clock < Y.getState(this.store, id.client)) {
+      const structs = this.store.clients.get(id.client) as Array<Y.Item | Y.GC>
+      const struct = structs[Y.findIndexSS(structs, id.clock)]
+      return struct instanceof Y.Item ? this.placeOfDocItem(struct) : INERT
+    }
+    const struct = this.findInUpdate(id.client, id.clock)
+    if (struct === undefined) return UNRESOLVED
+    if (!(struct instanceof Y.Item)) return INERT
+    return this.resolved.get(struct) ?? struct
+  }
+
+  /** The update's struct holding `clock` of `client`, by binary search. */
+  private findInUpdate(client: number, clock: number): UpdateStruct | undefined {
+    const list = this.byClient.get(client)
+    if (!list) return undefined
+    const index = firstEndingAfter(list, clock)
+    const struct = list[index]
+    return struct && struct.id.clock <= clock ? struct : undefined
+  }
+
+  /** Whether the update's own structs fill the clocks [from, to) of `client` without a gap. */
+  private updateCovers(client: number, from: number, to: number): boolean {
+    const list = this.byClient.get(client)
+    if (!list) return false
+    let clock = from
+    for (let index = firstEndingAfter(list, from); clock < to; index++) {
+      const struct = list[index]
+      if (!struct || struct.id.clock > clock) return false
+      clock = struct.id.clock + struct.length
+    }
+    return true
+  }
+
+  /** Where an integrated item sits: walk up through `type._item` to the root. */
+  private placeOfDocItem(item: Y.Item): Place {
+    const parent = item.parent as Y.AbstractType<unknown>
+    if (parent._item === null) return { root: this.rootName(parent), key: item.parentSub, top: true }
+    return { ...this.placeOfType(parent), top: false }
+  }
+
+  /** Root and top-level key of a nested type, memoised per type for deletes that hit many siblings. */
+  private placeOfType(type: Y.AbstractType<unknown>): { root: string; key: string | null } {
+    const walked: Array<Y.AbstractType<unknown>> = []
+    let current = type
+    let found = this.typePlaces.get(current)
+    while (found === undefined) {
+      walked.push(current)
+      const holder = current._item as Y.Item
+      const parent = holder.parent as Y.AbstractType<unknown>
+      if (parent._item === null) found = { root: this.rootName(parent), key: holder.parentSub }
+      else found = this.typePlaces.get((current = parent))
+    }
+    for (const walkedType of walked) this.typePlaces.set(walkedType, found)
+    return found
+  }
+
+  private rootName(type: Y.AbstractType<unknown>): string {
+    let name = this.rootNames.get(type)
+    if (name === undefined) this.rootNames.set(type, (name = Y.findRootTypeKey(type)))
+    return name
+  }
+}
+
+/** Index of the first struct whose clock range ends after `clock` (structs sorted by clock). */
+function firstEndingAfter(list: UpdateStruct[], clock: number): number {
+  let low = 0
+  let high = list.length
+  while (low < high) {
+    const mid = (low + high) >>> 1
+    const struct = list[mid] as UpdateStruct
+    if (struct.id.clock + struct.length <= clock) low = mid + 1
+    else high = mid
+  }
+  return low
+}

@@ -1,0 +1,103 @@
+/**
+ * Who may do what: the newsroom's permission table (../shared/NEWSROOM.md), in one place. The
+ * server enforces it; the UI only uses it to hide what a role may not do.
+ *
+ * |                                              | reporter       | editor | chief | admin |
+ * | read every story, see the budget             | yes            | yes    | yes   | yes   |
+ * | edit body, headline, slug, byline, dateline  | assigned ones  | yes    | yes   | yes   |
+ * | set section, assignees, deadline, planned    | no             | no     | yes   | yes   |
+ * | status Draft → In edit                       | assigned ones  | yes    | yes   | yes   |
+ * | In edit → Copy edit → Ready, back to Draft   | no             | yes    | yes   | yes   |
+ * | Ready → Published, Held, Spiked              | no             | no     | yes   | yes   |
+ * | manage users and sections                    | no             | no     | no    | yes   |
+ */
+import type { Status } from './newsroom.js'
+
+export const ROLES = { reporter: 'Reporter', editor: 'Editor', chief: 'Desk chief' } as const
+export type Role = keyof typeof ROLES
+
+/** Whether `value` is a role id. */
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && Object.hasOwn(ROLES, value)
+}
+
+/** The person acting: enough of a user to decide permissions. */
+export interface Actor {
+  id: number
+  role: Role
+  isAdmin: boolean
+}
+
+/** Who a story is assigned to (the `desk` map of the story document). */
+export interface Assignment {
+  lead: number | null
+  contributors: number[]
+  editor: number | null
+  /** Assignees of story parts. */
+  partAssignees: number[]
+}
+
+export const NO_ASSIGNMENT: Readonly<Assignment> = Object.freeze({ lead: null, contributors: [], editor: null, partAssignees: [] })
+
+/** Whether the story (or a part of it) is assigned to this person. */
+export function isAssigned(actor: Actor, assignment: Assignment): boolean {
+  return (
+    assignment.lead === actor.id ||
+    assignment.editor === actor.id ||
+    assignment.contributors.includes(actor.id) ||
+    assignment.partAssignees.includes(actor.id)
+  )
+}
+
+/** Desk chiefs and administrators run the desk. */
+export function isDesk(actor: Actor): boolean {
+  return actor.isAdmin || actor.role === 'chief'
+}
+
+/** May edit the body and the headline, slug, byline and dateline. */
+export function canEditStory(actor: Actor, assignment: Assignment): boolean {
+  if (isDesk(actor) || actor.role === 'editor') return true
+  return isAssigned(actor, assignment)
+}
+
+/** May set section, assignees, deadline, planned length and story parts. */
+export function canSetDesk(actor: Actor): boolean {
+  return isDesk(actor)
+}
+
+/** May manage users and sections. */
+export function canManage(actor: Actor): boolean {
+  return actor.isAdmin
+}
+
+const EDITOR_MOVES: ReadonlyArray<readonly [Status, Status]> = [
+  ['draft', 'in_edit'],
+  ['in_edit', 'copy_edit'],
+  ['copy_edit', 'ready'],
+  ['in_edit', 'draft'],
+  ['copy_edit', 'draft'],
+  ['ready', 'draft'],
+]
+
+const DESK_MOVES: ReadonlyArray<readonly [Status, Status]> = [
+  ['ready', 'published'],
+  ['ready', 'held'],
+  ['ready', 'spiked'],
+  ['held', 'ready'],
+  ['held', 'spiked'],
+  ['spiked', 'draft'],
+]
+
+/** May move a story from `from` to `to`. */
+export function canTransition(actor: Actor, assignment: Assignment, from: Status, to: Status): boolean {
+  if (from === to) return false
+  const move = (moves: ReadonlyArray<readonly [Status, Status]>) => moves.some(([a, b]) => a === from && b === to)
+  if (isDesk(actor)) return move(EDITOR_MOVES) || move(DESK_MOVES)
+  if (actor.role === 'editor') return move(EDITOR_MOVES)
+  return from === 'draft' && to === 'in_edit' && isAssigned(actor, assignment)
+}
+
+/** Every status `actor` may move the story to from `from`. */
+export function allowedTransitions(actor: Actor, assignment: Assignment, from: Status, all: readonly Status[]): Status[] {
+  return all.filter((to) => canTransition(actor, assignment, from, to))
+}

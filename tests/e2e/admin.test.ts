@@ -1,0 +1,175 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { RunningServer } from '../../server/app'
+import { launchBrowser } from '../helpers/browser'
+import { signedInPage } from '../helpers/e2e'
+import { addUser, ROOT, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
+
+const PASSWORD = 'correct horse'
+const DIST = path.join(ROOT, 'dist')
+
+let server: RunningServer
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('Build the app first: npm run build')
+  server = await startTestServer({ staticDir: DIST })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.close()
+})
+
+/** An account on the shared server (created on first use). */
+async function account(username: string, role: TestRole): Promise<void> {
+  if (!server.services.users.byUsername(username)) await addUser(server, username, role, PASSWORD)
+}
+
+/** The administrator, signed in, on People & sections (reached through the nav link). */
+async function adminPage(): Promise<Page> {
+  await account('admin', 'admin')
+  const page = await signedInPage(browser, server.url, 'admin', PASSWORD, contexts)
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People & sections' }).click()
+  await page.getByRole('heading', { level: 1, name: 'People & sections' }).waitFor()
+  return page
+}
+
+/** A fresh page on the sign-in form, failing the test on any uncaught page error. */
+async function loginPage(baseUrl: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 900 } })
+  contexts.push(context)
+  const page = await context.newPage()
+  page.on('pageerror', (error) => {
+    throw error
+  })
+  await page.goto(`${baseUrl}/login`)
+  return page
+}
+
+describe('people & sections in Chromium', () => {
+  it('first run: an empty newsroom sets up its administrator, who is signed in with the admin link', async () => {
+    const fresh = await startTestServer({ dataDir: tempDataDir(), staticDir: DIST })
+    const context = await browser.newContext({ viewport: { width: 1300, height: 900 } })
+    try {
+      const page = await context.newPage()
+      page.on('pageerror', (error) => {
+        throw error
+      })
+      await page.goto(`${fresh.url}/`)
+      await page.getByRole('heading', { name: 'Set up your newsroom' }).waitFor()
+      await page.getByLabel('Your name').fill('Maria Lopez')
+      await page.getByLabel('Username').fill('maria')
+      await page.getByLabel('Password').fill('a long password')
+      await page.getByRole('button', { name: 'Create account' }).click()
+
+      await page.getByRole('button', { name: 'Sign out' }).waitFor()
+      const adminLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People & sections' })
+      expect(await adminLink.isVisible()).toBe(true)
+
+      // The first account is a desk chief and an administrator, and the admin page says so.
+      await adminLink.click()
+      await page.getByRole('heading', { level: 2, name: 'People' }).waitFor()
+      expect(await page.getByLabel('Role of Maria Lopez').inputValue()).toBe('chief')
+      expect(await page.getByLabel('Administrator: Maria Lopez').isChecked()).toBe(true)
+    } finally {
+      // Close the page's connections before the server, so close() does not wait on them.
+      await context.close()
+      await fresh.close()
+    }
+  })
+
+  it('the administrator adds a reporter through the form, who can then sign in', async () => {
+    const admin = await adminPage()
+    await admin.getByLabel('Display name').fill('Rita Reyes')
+    await admin.getByLabel('Username', { exact: true }).fill('rita')
+    await admin.getByLabel('Password', { exact: true }).fill('rita password')
+    await admin.getByLabel('Role', { exact: true }).selectOption({ label: 'Reporter' })
+    await admin.getByRole('button', { name: 'Add person' }).click()
+
+    await expect.poll(() => admin.getByLabel('Role of Rita Reyes').count()).toBe(1)
+    expect(await admin.getByLabel('Role of Rita Reyes').inputValue()).toBe('reporter')
+    expect(await admin.getByLabel('Administrator: Rita Reyes').isChecked()).toBe(false)
+    // The form is cleared for the next person.
+    expect(await admin.getByLabel('Display name').inputValue()).toBe('')
+    expect(await admin.getByLabel('Username', { exact: true }).inputValue()).toBe('')
+
+    // The same username again: the server's message shows.
+    await admin.getByLabel('Display name').fill('Another Rita')
+    await admin.getByLabel('Username', { exact: true }).fill('rita')
+    await admin.getByLabel('Password', { exact: true }).fill('other password')
+    await admin.getByRole('button', { name: 'Add person' }).click()
+    await expect.poll(() => admin.getByRole('alert').textContent()).toBe('That username is taken.')
+
+    const rita = await signedInPage(browser, server.url, 'rita', 'rita password', contexts)
+    expect(await rita.locator('.profile__name').textContent()).toContain('Rita Reyes · Reporter')
+  })
+
+  it('the administrator makes one person an editor and deactivates another, who can no longer sign in', async () => {
+    await account('erin', 'reporter')
+    await account('dave', 'reporter')
+    const admin = await adminPage()
+
+    await admin.getByLabel('Role of Erin').selectOption({ label: 'Editor' })
+    await expect.poll(() => server.services.users.byUsername('erin')?.role).toBe('editor')
+    expect(await admin.getByLabel('Role of Erin').inputValue()).toBe('editor')
+
+    await admin.getByRole('button', { name: 'Deactivate Dave' }).click()
+    await admin.getByRole('button', { name: 'Reactivate Dave' }).waitFor()
+    expect(await admin.getByRole('row', { name: /Dave/ }).textContent()).toContain('Deactivated')
+    expect(server.services.users.byUsername('dave')?.active).toBe(false)
+
+    // The administrator cannot lock themselves out: the server says why.
+    await admin.getByRole('button', { name: 'Deactivate Admin' }).click()
+    await expect.poll(() => admin.getByRole('alert').textContent()).toContain('You cannot deactivate yourself')
+    expect(await admin.getByRole('button', { name: 'Deactivate Admin' }).isVisible()).toBe(true)
+
+    const dave = await loginPage(server.url)
+    await dave.getByLabel('Username').fill('dave')
+    await dave.getByLabel('Password').fill(PASSWORD)
+    await dave.getByRole('button', { name: 'Sign in' }).click()
+    await expect.poll(() => dave.getByRole('alert').textContent()).toBe('Wrong username or password.')
+
+    const erin = await signedInPage(browser, server.url, 'erin', PASSWORD, contexts)
+    expect(await erin.locator('.profile__name').textContent()).toContain('Erin · Editor')
+  })
+
+  it('the administrator adds and removes sections, and the list follows', async () => {
+    const admin = await adminPage()
+    const list = admin.getByRole('list', { name: 'Sections' })
+    expect(await list.getByRole('button', { name: 'Remove Opinion' }).count()).toBe(1)
+
+    await admin.getByLabel('New section').fill('Science')
+    await admin.getByRole('button', { name: 'Add section' }).click()
+    await expect.poll(() => list.getByRole('button', { name: 'Remove Science' }).count()).toBe(1)
+    expect(await admin.getByLabel('New section').inputValue()).toBe('')
+
+    await list.getByRole('button', { name: 'Remove Opinion' }).click()
+    await expect.poll(() => list.getByRole('button', { name: 'Remove Opinion' }).count()).toBe(0)
+    expect(server.services.sections.list()).toEqual(['News', 'World', 'Politics', 'Business', 'Sports', 'Culture', 'Science'])
+
+    // An existing section: the server's message shows and nothing changes.
+    await admin.getByLabel('New section').fill('News')
+    await admin.getByRole('button', { name: 'Add section' }).click()
+    await expect.poll(() => admin.getByRole('alert').textContent()).toBe('That section exists.')
+    expect(await list.getByRole('listitem').count()).toBe(7)
+  })
+
+  it('a reporter has no admin link, and /admin sends them to the stories', async () => {
+    await account('rory', 'reporter')
+    const rory = await signedInPage(browser, server.url, 'rory', PASSWORD, contexts)
+    const nav = rory.getByRole('navigation', { name: 'Main' })
+    await nav.getByRole('link', { name: 'Stories' }).waitFor()
+    expect(await nav.getByRole('link', { name: 'People & sections' }).count()).toBe(0)
+
+    await rory.goto(`${server.url}/admin`)
+    await expect.poll(() => new URL(rory.url()).pathname).toBe('/')
+    await rory.getByRole('heading', { level: 1, name: 'Stories' }).waitFor()
+    expect(await rory.getByRole('heading', { name: 'People & sections' }).count()).toBe(0)
+  })
+})

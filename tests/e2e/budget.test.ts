@@ -1,0 +1,185 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import * as Y from 'yjs'
+import type { RunningServer } from '../../server/app'
+import { encodeAnchor, getBody } from '../../src/shared/storyDoc'
+import { launchBrowser } from '../helpers/browser'
+import { signedInPage } from '../helpers/e2e'
+import { addUser, createStoryVia, ROOT, sendJson, startTestServer } from '../helpers/server'
+
+type Account = Awaited<ReturnType<typeof addUser>>
+
+const HOUR = 3_600_000
+
+let server: RunningServer
+let browser: Browser
+const contexts: BrowserContext[] = []
+let chief: Account
+let rita: Account
+let eddie: Account
+
+beforeAll(async () => {
+  const dist = path.join(ROOT, 'dist')
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
+  server = await startTestServer({ staticDir: dist })
+  browser = await launchBrowser()
+  chief = await addUser(server, 'chief', 'admin')
+  rita = await addUser(server, 'rita', 'reporter')
+  eddie = await addUser(server, 'eddie', 'editor')
+})
+
+afterAll(async () => {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.close()
+})
+
+/** `account` signed in through the sign-in page, looking at the budget. */
+async function budgetFor(account: Account): Promise<Page> {
+  const page = await signedInPage(browser, server.url, account.username, account.password, contexts)
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Budget', exact: true }).click()
+  await page.getByRole('heading', { level: 1, name: 'Budget' }).waitFor()
+  return page
+}
+
+/** A story created and assigned by the desk chief through the API; returns its id. */
+async function assignedStory(headline: string, section: string | null, desk: Record<string, unknown> = {}): Promise<string> {
+  const id = await createStoryVia(server.url, chief.token, section ? { headline, section } : { headline })
+  if (Object.keys(desk).length) await assign(id, desk)
+  return id
+}
+
+async function assign(id: string, desk: Record<string, unknown>): Promise<void> {
+  const { status, body } = await sendJson(`${server.url}/api/stories/${id}/desk`, desk, chief.token, 'PATCH')
+  if (status !== 200) throw new Error(`assigning ${id} failed: ${status} ${JSON.stringify(body)}`)
+}
+
+/** Import a plain-text story as the desk chief; returns its id. */
+async function importedStory(text: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/stories/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain; charset=utf-8', authorization: `Bearer ${chief.token}` },
+    body: text,
+  })
+  if (res.status !== 201) throw new Error(`import failed: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { id: string }).id
+}
+
+/** Give body blocks [from, to) of a story to `assignee` as a part, anchored in the server's own document. */
+async function addPart(id: string, from: number, to: number, assignee: number, label: string): Promise<void> {
+  let anchors = { start: '', end: '' }
+  server.services.rooms.change(id, (room) => {
+    const body = getBody(room.doc)
+    anchors = {
+      start: encodeAnchor(Y.createRelativePositionFromTypeIndex(body, from, 0)),
+      end: encodeAnchor(Y.createRelativePositionFromTypeIndex(body, to, -1)),
+    }
+  })
+  const { status, body } = await sendJson(`${server.url}/api/stories/${id}/parts`, { ...anchors, assignee, label }, chief.token)
+  if (status !== 201) throw new Error(`adding a part failed: ${status} ${JSON.stringify(body)}`)
+}
+
+/** Headlines of the story rows in the section headed `section` (all sections when null). */
+function headlines(page: Page, section: string | null = null): Promise<string[]> {
+  const scope = section === null ? page.locator('main') : page.getByRole('region', { name: section, exact: true })
+  return scope.locator('tr.budget__story').evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''))
+}
+
+describe('budget in Chromium', () => {
+  it('groups stories by section with their assignees and flags the overdue one', async () => {
+    await assignedStory('Council budget vote', 'News', { lead: rita.id, contributors: [], editor: eddie.id, deadline: Date.now() - HOUR, plannedWords: 600 })
+    await assignedStory('Derby preview', 'Sports', { lead: rita.id, editor: eddie.id, deadline: Date.now() + 2 * HOUR, plannedWords: 400 })
+    await assignedStory('Tip about the bridge', null)
+    const page = await budgetFor(chief)
+
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['News', 'Sports', 'No section'])
+    expect(await headlines(page, 'News')).toEqual(['Council budget vote'])
+    expect(await headlines(page, 'Sports')).toEqual(['Derby preview'])
+    expect(await headlines(page, 'No section')).toEqual(['Tip about the bridge'])
+
+    const vote = page.getByRole('row', { name: 'Council budget vote' })
+    expect(await vote.getAttribute('data-overdue')).toBe('true')
+    const voteText = await vote.textContent()
+    for (const part of ['Draft', 'Rita', 'Eddie', 'Overdue', '0 / 600']) expect(voteText).toContain(part)
+    expect(await vote.getByRole('link', { name: 'Council budget vote' }).getAttribute('href')).toMatch(/^\/stories\//)
+
+    const derby = page.getByRole('row', { name: 'Derby preview' })
+    expect(await derby.getAttribute('data-overdue')).toBeNull()
+    expect(await derby.textContent()).not.toContain('Overdue')
+    expect(await page.getByRole('region', { name: 'News' }).textContent()).toContain('1 story · 0 of 600 words')
+  })
+
+  it('shows the desk assigning a story on an open budget without a reload', async () => {
+    const page = await budgetFor(chief)
+    await page.getByRole('heading', { level: 2 }).first().waitFor()
+    const id = await assignedStory('Storm closes schools', 'World')
+    const row = page.getByRole('row', { name: 'Storm closes schools' })
+    await expect.poll(() => row.textContent()).toContain('Unassigned')
+
+    await assign(id, { lead: rita.id, editor: eddie.id, deadline: Date.now() - HOUR })
+    await expect.poll(() => row.textContent()).toContain('Rita')
+    expect(await row.textContent()).toContain('Eddie')
+    await expect.poll(() => row.getAttribute('data-overdue')).toBe('true')
+    expect(await headlines(page, 'World')).toEqual(['Storm closes schools'])
+  })
+
+  it('filters to my stories, one section and one status', async () => {
+    const mia = await addUser(server, 'mia', 'reporter')
+    const mine = await assignedStory('Harbour dredging delayed', 'Business', { lead: mia.id })
+    await assignedStory('Museum reopens', 'Culture', { contributors: [mia.id] })
+    await assignedStory('Market slides', 'Business', { lead: rita.id })
+    const page = await budgetFor(mia)
+    await expect.poll(() => headlines(page)).toContain('Market slides')
+
+    await page.getByLabel('Mine').check()
+    await expect.poll(() => headlines(page)).toEqual(['Harbour dredging delayed', 'Museum reopens'])
+
+    await page.getByLabel('Section').selectOption({ label: 'Business' })
+    await expect.poll(() => headlines(page)).toEqual(['Harbour dredging delayed'])
+    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Business'])
+
+    await page.getByLabel('Mine').uncheck()
+    await expect.poll(() => headlines(page)).toEqual(['Harbour dredging delayed', 'Market slides'])
+
+    // Status: the desk moves one story on; the filter follows it live.
+    await page.getByLabel('Status').selectOption({ label: 'In edit' })
+    await expect.poll(() => page.getByText('No stories match these filters.').isVisible()).toBe(true)
+    const moved = await sendJson(`${server.url}/api/stories/${mine}/status`, { to: 'in_edit' }, chief.token)
+    expect(moved.status).toBe(200)
+    await expect.poll(() => headlines(page)).toEqual(['Harbour dredging delayed'])
+    expect(await page.getByRole('row', { name: 'Harbour dredging delayed' }).textContent()).toContain('In edit')
+
+    await page.getByLabel('Section').selectOption({ label: 'All' })
+    await page.getByLabel('Status').selectOption({ label: 'All' })
+    await expect.poll(() => headlines(page)).toContain('Council budget vote')
+  })
+
+  it("lists a story's parts under it with assignee and words", async () => {
+    const id = await importedStory('1. Politics\n\nLevy passes narrowly\n\nThe levy passed by four votes.\n\nParents said they were relieved and tired.\n')
+    await addPart(id, 1, 2, rita.id, 'Reaction')
+    const page = await budgetFor(chief)
+    const group = page.getByRole('region', { name: 'Politics' }).getByRole('rowgroup').filter({ has: page.getByRole('row', { name: 'Levy passes narrowly' }) })
+    const part = group.getByRole('row', { name: 'Part: Reaction' })
+    await expect.poll(() => part.textContent()).toContain('Rita')
+    expect(await part.getByRole('cell').allTextContents()).toEqual(['Reaction', 'Rita', '7', ''])
+    expect(await page.getByRole('row', { name: 'Levy passes narrowly' }).textContent()).toContain('13')
+  })
+
+  it('shows who is in a story now, and drops them when they leave', async () => {
+    const id = await assignedStory('Bridge inspection report', 'News', { lead: rita.id })
+    const desk = await budgetFor(chief)
+    const present = desk.getByRole('row', { name: 'Bridge inspection report' }).getByRole('list', { name: 'In the story now' })
+    await expect.poll(() => present.textContent()).toBe('')
+
+    const reporter = await budgetFor(rita)
+    await reporter.getByRole('link', { name: 'Bridge inspection report' }).click()
+    await reporter.waitForURL(`${server.url}/stories/${id}`)
+    await expect.poll(() => present.textContent()).toContain('Rita')
+
+    await reporter.goBack()
+    await reporter.getByRole('heading', { level: 1, name: 'Budget' }).waitFor()
+    await expect.poll(() => present.textContent()).toBe('')
+  })
+})

@@ -1,0 +1,96 @@
+/**
+ * The newsroom end to end: the desk chief assigns a reporter to a story and a part of it; the
+ * reporter, in another browser, sees it live on the budget and in the editor and can write the
+ * story; a second reporter cannot.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext } from 'playwright-core'
+import type { RunningServer } from '../../server/app'
+import { bodyBlocks } from '../../src/shared/storyDoc'
+import { launchBrowser } from '../helpers/browser'
+import { signedInPage, textOf } from '../helpers/e2e'
+import { addUser, ROOT, startTestServer } from '../helpers/server'
+
+let server: RunningServer
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  const dist = path.join(ROOT, 'dist')
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
+  server = await startTestServer({ staticDir: dist })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.close()
+})
+
+describe('the newsroom in Chromium', () => {
+  it('the chief assigns a story and a part; the reporter sees it live and writes; another reporter cannot', async () => {
+    const chief = await addUser(server, 'casey', 'chief')
+    const riley = await addUser(server, 'riley', 'reporter')
+    const robin = await addUser(server, 'robin', 'reporter')
+    const text = '1. News\n\nCity budget vote delayed\n\nThe council delayed its vote.\n\nThe budget has grown for years.\n\nResidents reacted with anger.'
+    const res = await fetch(`${server.url}/api/stories/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${chief.token}` },
+      body: text,
+    })
+    const { id } = (await res.json()) as { id: string }
+
+    const desk = await signedInPage(browser, server.url, 'casey', chief.password, contexts)
+    const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)
+    const other = await signedInPage(browser, server.url, 'robin', robin.password, contexts)
+
+    // Riley watches the budget; nothing is Riley's yet.
+    await reporter.goto(`${server.url}/budget`)
+    const row = reporter.getByRole('row', { name: 'City budget vote delayed' })
+    await row.waitFor()
+    expect(await row.textContent()).not.toContain('Riley')
+
+    // The chief assigns Riley as lead from the side panel, then a part of the story.
+    await desk.goto(`${server.url}/stories/${id}`)
+    await desk.getByLabel('Lead reporter').selectOption({ label: 'Riley' })
+    await expect.poll(() => row.textContent()).toContain('Riley')
+
+    await desk.getByRole('textbox', { name: 'Story body' }).locator('p').nth(1).click()
+    await desk.getByLabel('Part label').fill('Background')
+    await desk.getByLabel('Part assignee').selectOption({ label: 'Riley' })
+    await desk.getByRole('button', { name: 'Assign part' }).click()
+    const partRow = reporter.getByRole('row', { name: 'Part: Background' })
+    await expect.poll(() => partRow.count()).toBe(1)
+    expect(await partRow.textContent()).toContain('Riley')
+
+    // In the editor, the part carries its label; Riley can write and the desk sees it.
+    await reporter.goto(`${server.url}/stories/${id}`)
+    await expect.poll(() => reporter.getByLabel('Story part: Background · Riley').count()).toBe(1)
+    const body = reporter.getByRole('textbox', { name: 'Story body' })
+    await expect.poll(() => body.getAttribute('contenteditable')).toBe('true')
+    await body.locator('p').first().click()
+    await reporter.keyboard.press('End')
+    await reporter.keyboard.type(' Again.')
+    await expect.poll(() => textOf(desk.getByRole('textbox', { name: 'Story body' }))).toContain('The council delayed its vote. Again.')
+
+    // Robin is not assigned: the story opens read-only, and the server would refuse anyway.
+    await other.goto(`${server.url}/stories/${id}`)
+    const robinBody = other.getByRole('textbox', { name: 'Story body' })
+    await expect.poll(() => robinBody.getAttribute('contenteditable')).toBe('false')
+    await expect.poll(() => other.getByRole('note').textContent()).toMatch(/only its assigned reporters/)
+    expect(await other.getByLabel('Headline').isDisabled()).toBe(true)
+    await expect.poll(() => textOf(robinBody)).toContain('Again.')
+
+    // The chief moves Riley's part to Robin: live for everyone, and now Robin may write.
+    await desk.getByLabel('Assignee of Background').selectOption({ label: 'Robin' })
+    await expect.poll(() => reporter.getByLabel('Story part: Background · Robin').count()).toBe(1)
+    await expect.poll(() => robinBody.getAttribute('contenteditable')).toBe('true')
+    await robinBody.locator('p').last().click()
+    await other.keyboard.press('End')
+    await other.keyboard.type(' Robin adds this.')
+    await expect.poll(() => bodyBlocks(server.storage.loadDoc(id)!.doc).join(' ')).toContain('Robin adds this.')
+  })
+})

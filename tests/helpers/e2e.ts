@@ -1,0 +1,27 @@
+/** Browser-test helpers: a signed-in page per person, each in its own browser context. */
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+
+/** Sign `username` in through the real sign-in page in a fresh context; returns the page. */
+export async function signedInPage(browser: Browser, baseUrl: string, username: string, password: string, contexts: BrowserContext[]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 900 } })
+  contexts.push(context)
+  const page = await context.newPage()
+  page.on('pageerror', (error) => {
+    throw error
+  })
+  await page.goto(`${baseUrl}/login`)
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('button', { name: 'Sign out' }).waitFor()
+  return page
+}
+
+/** The body's text without collaborators' caret labels or part labels. */
+export function textOf(body: Locator): Promise<string> {
+  return body.evaluate((element) => {
+    const copy = element.cloneNode(true) as HTMLElement
+    for (const widget of copy.querySelectorAll('.collab-caret, .part-label')) widget.remove()
+    return copy.textContent ?? ''
+  })
+}
