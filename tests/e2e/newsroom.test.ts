@@ -59,6 +59,9 @@ describe('the newsroom in Chromium', () => {
     await expect.poll(() => row.textContent()).toContain('Riley')
 
     await desk.getByRole('textbox', { name: 'Story body' }).locator('p').nth(1).click()
+    // ProseMirror reads a click's selection a moment later, and only while it has focus: wait for
+    // the panel to show the block before moving focus to the form (a person is never this fast).
+    await expect.poll(() => desk.getByText('Selected: block 2').count()).toBe(1)
     await desk.getByLabel('Part label').fill('Background')
     await desk.getByLabel('Part assignee').selectOption({ label: 'Riley' })
     await desk.getByRole('button', { name: 'Assign part' }).click()
