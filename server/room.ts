@@ -79,6 +79,8 @@ export class Room {
   refused = 0
   private pending: PendingUpdate[] = []
   private flushScheduled = false
+  /** Yjs client ids whose author is already recorded. */
+  private readonly knownClients = new Set<number>()
   private lastSeq: number
   private tailLength: number
   private indexTimer: NodeJS.Timeout | null = null
@@ -198,6 +200,7 @@ export class Room {
           if (!this.mayApply(entry)) continue
           try {
             Y.applyUpdate(this.doc, entry.update, entry.from)
+            this.recordAuthors(entry)
           } catch (error) {
             this.deps.log.warn({ err: error, story: this.id }, 'update failed to apply')
             entry.from.close(Close.badFrame.code, 'Update could not be applied')
@@ -252,12 +255,30 @@ export class Room {
     return false
   }
 
+  /** Remember who is behind the Yjs client ids of an applied update (authorship for versions). */
+  private recordAuthors(entry: PendingUpdate): void {
+    const who = this.conns.get(entry.from)?.who
+    if (!who) return
+    for (const client of Y.parseUpdateMeta(entry.update).to.keys()) {
+      if (this.knownClients.has(client)) continue
+      this.knownClients.add(client)
+      this.deps.storage.recordAuthor(this.id, client, who.id)
+    }
+  }
+
   /**
-   * Change the document as the server (desk fields, assignments, parts): one transaction,
-   * stored, then relayed to every connection.
+   * Change the document as the server (desk fields, assignments, parts, restores): one
+   * transaction, stored, then relayed to every connection. With `actorId`, the change is made
+   * under a fresh Yjs client id recorded as that user's, so versions can say who did it.
    */
-  applyServerChange(change: (doc: Y.Doc) => void): void {
+  applyServerChange(change: (doc: Y.Doc) => void, actorId: number | null = null): void {
     this.flush()
+    if (actorId !== null) {
+      // Yjs reads doc.clientID for each new item, so a fresh id here is this change's alone.
+      this.doc.clientID = globalThis.crypto.getRandomValues(new Uint32Array(1))[0] ?? this.doc.clientID
+      this.knownClients.add(this.doc.clientID)
+      this.deps.storage.recordAuthor(this.id, this.doc.clientID, actorId)
+    }
     const outgoing: Uint8Array[] = []
     const collect = (update: Uint8Array): void => {
       outgoing.push(update)

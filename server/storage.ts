@@ -88,6 +88,12 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX status_history_story ON status_history (story_id, at);
    ALTER TABLE stories ADD COLUMN desk TEXT NOT NULL DEFAULT '{}';`,
+  `CREATE TABLE story_authors (
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     client_id INTEGER NOT NULL,
+     user_id INTEGER NOT NULL REFERENCES users (id),
+     PRIMARY KEY (story_id, client_id)
+   );`,
 ]
 
 function parseJson(text: string): unknown {
@@ -231,6 +237,17 @@ export class Storage {
   updateIndex(id: string, fields: StoryIndexFields, desk: DeskSummary, updatedAt: number): StorySummary | null {
     this.statements.updateIndex.run({ id, ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), updatedAt })
     return this.getStory(id)
+  }
+
+  /** Remember that Yjs client `clientId` in a story is `userId` (who wrote what, for versions). */
+  recordAuthor(storyId: string, clientId: number, userId: number): void {
+    this.db.prepare('INSERT OR IGNORE INTO story_authors (story_id, client_id, user_id) VALUES (?, ?, ?)').run(storyId, clientId, userId)
+  }
+
+  /** Every Yjs client id of a story with the user behind it. */
+  authorsOf(storyId: string): Map<number, number> {
+    const rows = this.db.prepare('SELECT client_id, user_id FROM story_authors WHERE story_id = ?').all(storyId) as Array<{ client_id: number; user_id: number }>
+    return new Map(rows.map((row) => [row.client_id, row.user_id]))
   }
 
   /** The open database, for the other repositories (users, sessions, sections, history). */

@@ -4,6 +4,10 @@ import type { StorySummary } from './storage.js'
 export type StoryEvent =
   | { type: 'story'; story: StorySummary }
   | { type: 'presence'; storyId: string; present: number[] }
+  /** Something beside the text changed (comments, versions): clients in the story refetch it. */
+  | { type: 'review'; storyId: string; kind: 'comments' | 'versions' }
+  /** A user has a new notification (e.g. an @mention). */
+  | { type: 'notification'; userId: number }
 
 type Listener = (event: StoryEvent) => void
 

@@ -140,11 +140,29 @@ export function storyRoutes(services: Services): Route[] {
       method: 'GET',
       path: /^\/api\/stories\/events$/,
       access: 'user',
-      handle({ req, res }) {
+      handle(ctx) {
+        const { req, res } = ctx
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' })
         res.write('retry: 2000\n\n')
+        const me = userOf(ctx)
         const unsubscribe = events.subscribe((event) => {
-          const data = event.type === 'story' ? { ...event.story, present: rooms.presence().get(event.story.id) ?? [] } : { storyId: event.storyId, present: event.present }
+          let data: unknown
+          switch (event.type) {
+            case 'story':
+              data = { ...event.story, present: rooms.presence().get(event.story.id) ?? [] }
+              break
+            case 'presence':
+              data = { storyId: event.storyId, present: event.present }
+              break
+            case 'review':
+              data = { storyId: event.storyId, kind: event.kind }
+              break
+            case 'notification':
+              // Only the person notified hears about it.
+              if (event.userId !== me.id) return
+              data = {}
+              break
+          }
           res.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`)
         })
         const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), STREAM_HEARTBEAT_MS)
@@ -186,7 +204,7 @@ export function storyRoutes(services: Services): Route[] {
             if (body.contributors !== undefined) desk.set('contributors', [...new Set(body.contributors)])
             if (body.editor !== undefined) desk.set('editor', body.editor)
             if (body.deadline !== undefined) desk.set('deadline', body.deadline)
-          }),
+          }, user.id),
         )
         sendJson(ctx.res, 200, { story: withPresence([storage.getStory(id) as StorySummary])[0] })
       },
@@ -206,7 +224,7 @@ export function storyRoutes(services: Services): Route[] {
           if (!canTransition(user, assignmentOf(readDesk(room.doc)), from, body.to)) {
             throw new HttpError(403, 'forbidden', `You may not move this story from ${STATUSES[from]} to ${STATUSES[body.to]}.`)
           }
-          room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, body.to))
+          room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, body.to), user.id)
           db.prepare('INSERT INTO status_history (story_id, user_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?, ?)').run(
             id,
             user.id,
@@ -242,7 +260,7 @@ export function storyRoutes(services: Services): Route[] {
         const part: StoryPart = { id: randomUUID(), start: body.start, end: body.end, assignee: body.assignee, label: body.label }
         change(id, (room) => {
           if (!resolvePart(room.doc, part)) throw new HttpError(400, 'invalid_part', 'The part must span at least one block of the body.')
-          room.applyServerChange((doc) => getDesk(doc).set('parts', [...readDesk(doc).parts, part]))
+          room.applyServerChange((doc) => getDesk(doc).set('parts', [...readDesk(doc).parts, part]), user.id)
         })
         sendJson(ctx.res, 201, { part })
       },
@@ -267,7 +285,7 @@ export function storyRoutes(services: Services): Route[] {
               return updated
             })
             if (updated) getDesk(doc).set('parts', parts)
-          }),
+          }, user.id),
         )
         if (!updated) throw new HttpError(404, 'part_not_found', 'There is no such part.')
         sendJson(ctx.res, 200, { part: updated })
@@ -288,7 +306,7 @@ export function storyRoutes(services: Services): Route[] {
             const parts = readDesk(doc).parts
             found = parts.some((part) => part.id === partId)
             if (found) getDesk(doc).set('parts', parts.filter((part) => part.id !== partId))
-          }),
+          }, user.id),
         )
         if (!found) throw new HttpError(404, 'part_not_found', 'There is no such part.')
         sendJson(ctx.res, 200, { ok: true })

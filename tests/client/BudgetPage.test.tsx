@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { describe, expect, it, vi } from 'vitest'
+import { BudgetAssign, deskChange, draftOf, fromLocalInput, toLocalInput, type DeskChange } from '../../src/app/BudgetAssign'
 import {
   formatDeadline,
   groupBySection,
@@ -10,7 +12,7 @@ import {
   sectionOrder,
   summarize,
 } from '../../src/app/BudgetPage'
-import { EMPTY_DESK_SUMMARY, type DeskSummary, type StorySummary } from '../../src/shared/api'
+import { EMPTY_DESK_SUMMARY, type DeskSummary, type PublicUser, type StorySummary } from '../../src/shared/api'
 import type { Actor } from '../../src/shared/permissions'
 
 function story(id: string, fields: Partial<Omit<StorySummary, 'desk'>> = {}, desk: Partial<DeskSummary> = {}): StorySummary {
@@ -105,5 +107,123 @@ describe('budget helpers', () => {
     expect(lengthState(560, 600)).toBe('on')
     expect(lengthState(700, 600)).toBe('over')
     expect(lengthState(700, null)).toBe('none')
+  })
+})
+
+function person(id: number, displayName: string, role: PublicUser['role'], active = true): PublicUser {
+  return { id, username: displayName.toLowerCase(), displayName, bylineName: displayName, color: '#1f6fb4', role, isAdmin: false, active }
+}
+
+const people = [person(1, 'Rita', 'reporter'), person(2, 'Noor', 'reporter'), person(3, 'Eddie', 'editor'), person(4, 'Chief', 'chief'), person(5, 'Gone', 'reporter', false)]
+const nameOf = (id: number | null) => people.find((user) => user.id === id)?.displayName ?? `User ${id}`
+
+/** The editor for `target`, with `save` standing in for the API call. */
+function renderEditor(target: StorySummary, save: (change: DeskChange) => Promise<void> = () => Promise.resolve()) {
+  const calls: DeskChange[] = []
+  const close = vi.fn()
+  render(
+    <BudgetAssign
+      story={target}
+      headline={target.headline}
+      users={people}
+      sections={['News', 'Sports']}
+      name={nameOf}
+      save={(change) => {
+        calls.push(change)
+        return save(change)
+      }}
+      close={close}
+    />,
+  )
+  return { calls, close, form: screen.getByRole('form', { name: `Assign ${target.headline}` }) }
+}
+
+describe('budget assignment editor', () => {
+  it('reads and writes datetime-local values in local time', () => {
+    const ms = new Date(2025, 10, 24, 9, 5).getTime()
+    expect(toLocalInput(ms)).toBe('2025-11-24T09:05')
+    expect(fromLocalInput('2025-11-24T09:05')).toBe(ms)
+    expect(toLocalInput(null)).toBe('')
+    expect(fromLocalInput('')).toBeNull()
+    expect(fromLocalInput('2025-11-')).toBeNull()
+  })
+
+  it('sends only the fields that changed from the opening values', () => {
+    const base = draftOf(story('a', { section: 'News' }, { lead: 1, contributors: [2], deadline: new Date(2025, 0, 2, 9, 30, 45).getTime(), plannedWords: 600 }))
+    expect(deskChange(base, base)).toEqual({ kind: 'change', change: {} })
+    expect(deskChange(base, { ...base, contributors: [2] })).toEqual({ kind: 'change', change: {} })
+    expect(deskChange(base, { ...base, lead: '', editor: '3', section: '' })).toEqual({ kind: 'change', change: { lead: null, editor: 3, section: '' } })
+    expect(deskChange(base, { ...base, deadline: '2025-01-03T10:00', plannedWords: '' })).toEqual({
+      kind: 'change',
+      change: { deadline: new Date(2025, 0, 3, 10, 0).getTime(), plannedWords: null },
+    })
+    expect(deskChange(base, { ...base, contributors: [2, 1] })).toEqual({ kind: 'change', change: { contributors: [2, 1] } })
+    expect(deskChange(base, { ...base, plannedWords: '12.5' }).kind).toBe('invalid')
+    expect(deskChange(base, { ...base, plannedWords: '2000000' }).kind).toBe('invalid')
+  })
+
+  it('offers reporters as contributors, non-reporters as editors, and keeps whoever is already set', () => {
+    renderEditor(story('Gala', {}, { lead: 5, contributors: [5], editor: 3 }))
+    const options = (label: string) => [...(screen.getByLabelText(label) as HTMLSelectElement).options].map((option) => option.text)
+    expect(options('Lead reporter')).toEqual(['Unassigned', 'Rita', 'Noor', 'Eddie', 'Chief', 'Gone'])
+    expect(options('Assigned editor')).toEqual(['Unassigned', 'Eddie', 'Chief'])
+    expect(options('Section')).toEqual(['No section', 'News', 'Sports'])
+    expect((screen.getByLabelText('Lead reporter') as HTMLSelectElement).value).toBe('5')
+    expect(screen.getAllByRole('checkbox').map((box) => box.getAttribute('aria-label'))).toEqual(['Contributor: Rita', 'Contributor: Noor', 'Contributor: Gone'])
+    expect(screen.getByLabelText('Lead reporter')).toBe(document.activeElement)
+  })
+
+  it('saves the changes in one call and closes', async () => {
+    const { calls, close } = renderEditor(story('Vote', { section: 'News' }))
+    fireEvent.change(screen.getByLabelText('Lead reporter'), { target: { value: '1' } })
+    fireEvent.click(screen.getByLabelText('Contributor: Noor'))
+    fireEvent.change(screen.getByLabelText('Assigned editor'), { target: { value: '3' } })
+    fireEvent.change(screen.getByLabelText('Deadline'), { target: { value: '2025-11-24T16:00' } })
+    fireEvent.change(screen.getByLabelText('Planned words'), { target: { value: '700' } })
+    fireEvent.change(screen.getByLabelText('Section'), { target: { value: 'Sports' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    await waitFor(() => expect(close).toHaveBeenCalledOnce())
+    expect(calls).toEqual([{ lead: 1, contributors: [2], editor: 3, deadline: new Date(2025, 10, 24, 16, 0).getTime(), section: 'Sports', plannedWords: 700 }])
+  })
+
+  it('saves on Enter in an input', async () => {
+    const first = renderEditor(story('Vote'))
+    fireEvent.change(screen.getByLabelText('Planned words'), { target: { value: '450' } })
+    fireEvent.keyDown(screen.getByLabelText('Planned words'), { key: 'Enter' })
+    await waitFor(() => expect(first.close).toHaveBeenCalledOnce())
+    expect(first.calls).toEqual([{ plannedWords: 450 }])
+  })
+
+  it('cancels on Escape without saving', () => {
+    const { calls, close } = renderEditor(story('Vote'))
+    fireEvent.change(screen.getByLabelText('Lead reporter'), { target: { value: '1' } })
+    fireEvent.keyDown(screen.getByLabelText('Lead reporter'), { key: 'Escape' })
+    expect(close).toHaveBeenCalledOnce()
+    expect(calls).toEqual([])
+  })
+
+  it("closes without a call when nothing changed", () => {
+    const { calls, close } = renderEditor(story('Vote', {}, { lead: 1 }))
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    expect(close).toHaveBeenCalledOnce()
+    expect(calls).toEqual([])
+  })
+
+  it("shows the server's message and stays open when the save fails", async () => {
+    const { calls, close } = renderEditor(story('Vote'), () => Promise.reject(new Error('Only desk chiefs assign stories.')))
+    fireEvent.change(screen.getByLabelText('Lead reporter'), { target: { value: '1' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    expect((await screen.findByRole('alert')).textContent).toBe('Only desk chiefs assign stories.')
+    expect(close).not.toHaveBeenCalled()
+    expect(calls).toHaveLength(1)
+    expect((screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(false)
+  })
+
+  it('refuses planned words that are not a whole number, without a call', () => {
+    const { calls } = renderEditor(story('Vote'))
+    fireEvent.change(screen.getByLabelText('Planned words'), { target: { value: '12.5' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    expect(screen.getByRole('alert').textContent).toBe('Planned words must be a whole number up to 1,000,000.')
+    expect(calls).toEqual([])
   })
 })

@@ -167,6 +167,86 @@ describe('budget in Chromium', () => {
     expect(await page.getByRole('row', { name: 'Levy passes narrowly' }).textContent()).toContain('13')
   })
 
+  it('lets the desk chief assign a story from the budget, saving with Enter', async () => {
+    const noor = await addUser(server, 'noor', 'reporter')
+    await assignedStory('Ferry strike talks', null)
+    const page = await budgetFor(chief)
+    const row = page.getByRole('row', { name: 'Ferry strike talks' })
+    await expect.poll(() => row.textContent()).toContain('Unassigned')
+
+    const button = page.getByRole('button', { name: 'Assign Ferry strike talks' })
+    await button.click()
+    expect(await button.getAttribute('aria-expanded')).toBe('true')
+    const form = page.getByRole('form', { name: 'Assign Ferry strike talks' })
+    await form.getByLabel('Lead reporter').selectOption({ label: 'Rita' })
+    await form.getByLabel('Contributor: Noor').check()
+    await form.getByLabel('Assigned editor').selectOption({ label: 'Eddie' })
+    // A fixed date long gone: overdue in any time zone.
+    await form.getByLabel('Deadline').fill('2020-01-15T09:30')
+    await form.getByLabel('Section').selectOption({ label: 'Business' })
+    await form.getByLabel('Planned words').fill('800')
+    await form.getByLabel('Planned words').press('Enter')
+
+    await form.waitFor({ state: 'detached' })
+    // The row is the server's event stream at work: nothing reloads it.
+    const moved = page.getByRole('region', { name: 'Business' }).getByRole('row', { name: 'Ferry strike talks' })
+    await expect.poll(() => moved.textContent()).toContain('Overdue')
+    const text = await moved.textContent()
+    for (const part of ['Rita', 'Noor', 'Eddie', 'Jan 15, 2020, 09:30', '0 / 800']) expect(text).toContain(part)
+    expect(await moved.getAttribute('data-overdue')).toBe('true')
+    expect(await headlines(page, 'No section')).not.toContain('Ferry strike talks')
+  })
+
+  it('cancels the assignment editor with Escape and sends nothing', async () => {
+    await assignedStory('Library hours cut', 'News')
+    const page = await budgetFor(chief)
+    const deskRequests: string[] = []
+    page.on('request', (request) => {
+      if (request.url().endsWith('/desk')) deskRequests.push(request.method())
+    })
+    await page.getByRole('button', { name: 'Assign Library hours cut' }).click()
+    const form = page.getByRole('form', { name: 'Assign Library hours cut' })
+    await form.getByLabel('Lead reporter').selectOption({ label: 'Rita' })
+    await form.getByLabel('Planned words').fill('500')
+    await form.getByLabel('Planned words').press('Escape')
+    await form.waitFor({ state: 'detached' })
+    // Focus goes back to the button that opened the editor.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Assign Library hours cut')
+
+    await page.getByRole('button', { name: 'Assign Library hours cut' }).click()
+    expect(await form.getByLabel('Lead reporter').inputValue()).toBe('')
+    expect(await form.getByLabel('Planned words').inputValue()).toBe('')
+    await form.getByRole('button', { name: 'Cancel' }).click()
+    await form.waitFor({ state: 'detached' })
+    expect(await page.getByRole('row', { name: 'Library hours cut' }).textContent()).not.toContain('Rita')
+    expect(deskRequests).toEqual([])
+  })
+
+  it("shows the server's refusal and keeps the editor open", async () => {
+    const dana = await addUser(server, 'dana', 'chief')
+    await assignedStory('Tram fares rise', 'News')
+    const page = await budgetFor(dana)
+    await page.getByRole('button', { name: 'Assign Tram fares rise' }).click()
+    const form = page.getByRole('form', { name: 'Assign Tram fares rise' })
+    await form.getByLabel('Lead reporter').selectOption({ label: 'Rita' })
+    // Dana stops being a desk chief while the editor is open; the server has the last word.
+    await server.services.users.update(dana.id, { role: 'editor' })
+    await form.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe('Only desk chiefs assign stories.')
+    expect(await form.getByLabel('Lead reporter').inputValue()).toBe(String(rita.id))
+    expect(await page.getByRole('row', { name: 'Tram fares rise' }).textContent()).toContain('Unassigned')
+  })
+
+  it('gives reporters and editors no Assign buttons', async () => {
+    await assignedStory('Pier repairs start', 'News', { lead: rita.id })
+    for (const account of [rita, eddie]) {
+      const page = await budgetFor(account)
+      await page.getByRole('row', { name: 'Pier repairs start' }).waitFor()
+      expect(await page.getByRole('button', { name: /^Assign/ }).count()).toBe(0)
+      expect(await page.getByRole('columnheader', { name: 'Assign' }).count()).toBe(0)
+    }
+  })
+
   it('shows who is in a story now, and drops them when they leave', async () => {
     const id = await assignedStory('Bridge inspection report', 'News', { lead: rita.id })
     const desk = await budgetFor(chief)

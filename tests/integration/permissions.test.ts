@@ -94,6 +94,8 @@ describe('edit body and headline/slug/byline/dateline', () => {
     await vi.waitFor(() => expect(bodyBlocks(watcher.doc)).toEqual([`by ${who}`]))
     await vi.waitFor(() => expect(stored()).toEqual([`by ${who}`]))
     expect(readMeta(watcher.doc).headline).toBe('New: Permissions')
+    // The server remembers whose Yjs client wrote it (authorship for versions).
+    expect(srv.storage.authorsOf(id).get(101)).toBe(people[who].id)
   })
 
   it('an unassigned reporter is read-only: nothing stored, nothing relayed, still receives and is present', async () => {

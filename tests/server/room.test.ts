@@ -6,6 +6,7 @@ import { Storage } from '../../server/storage'
 import { StoryEvents } from '../../server/storyEvents'
 import { createLogger } from '../../server/logger'
 import { createStory } from '../../server/stories'
+import { Users } from '../../server/users'
 import { bodyBlocks, getBody } from '../../src/shared/storyDoc'
 import { tempDataDir } from '../helpers/server'
 
@@ -24,9 +25,10 @@ function socket(): WebSocket & { sent: Uint8Array[] } {
   }
 }
 
-function setup() {
+async function setup() {
   const storage = new Storage(tempDataDir())
   open.push(storage)
+  await new Users(storage.database).create({ username: 'chief', password: 'long enough', displayName: 'Chief', role: 'chief' })
   const events = new StoryEvents()
   const story = createStory(storage, events, { paragraphs: ['start'] })
   const room = new Room(story.id, storage.loadDoc(story.id)!, { storage, events, log: createLogger('silent') })
@@ -48,8 +50,8 @@ const append = (text: string) => (doc: Y.Doc) => {
 }
 
 describe('room', () => {
-  it('stores what a connection sent before it left in the same turn', () => {
-    const { storage, room, id } = setup()
+  it('stores what a connection sent before it left in the same turn', async () => {
+    const { storage, room, id } = await setup()
     const conn = socket()
     room.join(conn, CHIEF)
     room.enqueue(edit(room.doc, append(' and last words')), conn)
@@ -57,8 +59,8 @@ describe('room', () => {
     expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start and last words'])
   })
 
-  it('applies one turn of updates as one stored update, relayed once to others only', () => {
-    const { storage, room, id } = setup()
+  it('applies one turn of updates as one stored update, relayed once to others only', async () => {
+    const { storage, room, id } = await setup()
     const writer = socket()
     const reader = socket()
     room.join(writer, CHIEF)
