@@ -1,9 +1,11 @@
-import { useEffect, useId, useMemo, useState } from 'react'
+import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import { Link } from 'wouter'
 import type { PublicUser, StorySummary } from '../shared/api'
 import { STATUSES, type Status } from '../shared/newsroom'
-import { isAssigned, type Actor } from '../shared/permissions'
+import { canSetDesk, isAssigned, type Actor } from '../shared/permissions'
 import { useMe, useSession, useUserName } from '../store/session'
+import { updateDesk } from './api'
+import { BudgetAssign } from './BudgetAssign'
 import { useNow } from './useNow'
 import { useStoryList } from './useStoryList'
 import './budget.css'
@@ -181,7 +183,15 @@ interface RowContext {
   now: number
   name: (id: number | null) => string
   userById: Map<number, PublicUser>
+  users: PublicUser[]
+  /** The desk's sections, for the assignment editor. */
+  sections: string[]
+  /** Whether the reader may assign stories: adds the Assign column. */
+  canAssign: boolean
 }
+
+/** Columns every reader sees; desk readers get one more, for the Assign buttons. */
+const COLUMNS = 8
 
 function People({ ids, name }: { ids: number[]; name: RowContext['name'] }) {
   return ids.length ? <>{ids.map(name).join(', ')}</> : <span className="muted">—</span>
@@ -232,6 +242,14 @@ function Words({ words, planned }: { words: number; planned: number | null }) {
 function StoryRows({ story, context }: { story: StorySummary; context: RowContext }) {
   const headline = story.headline || 'Untitled story'
   const overdue = isOverdue(story, context.now)
+  const [assigning, setAssigning] = useState(false)
+  const assignButton = useRef<HTMLButtonElement>(null)
+  const editorId = useId()
+  const closeEditor = () => {
+    setAssigning(false)
+    // Back to the button that opened it, so the keyboard does not fall to the top of the page.
+    assignButton.current?.focus()
+  }
   return (
     <>
       <tr aria-label={headline} data-overdue={overdue ? 'true' : undefined} className={story.desk.parts.length ? 'budget__story budget__story--parts' : 'budget__story'}>
@@ -256,7 +274,39 @@ function StoryRows({ story, context }: { story: StorySummary; context: RowContex
         <td>
           <Present ids={story.present} context={context} />
         </td>
+        {context.canAssign && (
+          <td className="budget__actions">
+            <button
+              ref={assignButton}
+              type="button"
+              className="budget__assign-button"
+              aria-label={`Assign ${headline}`}
+              aria-expanded={assigning}
+              aria-controls={assigning ? editorId : undefined}
+              onClick={() => setAssigning((open) => !open)}
+            >
+              Assign
+            </button>
+          </td>
+        )}
       </tr>
+      {assigning && (
+        // Named apart from the story row: by its content it would be "Assign <headline>", a second row matching the headline.
+        <tr className="budget__assign" aria-label="Assignment editor">
+          <td colSpan={COLUMNS + 1}>
+            <BudgetAssign
+              id={editorId}
+              story={story}
+              headline={headline}
+              users={context.users}
+              sections={context.sections}
+              name={context.name}
+              save={(change) => updateDesk(story.id, change)}
+              close={closeEditor}
+            />
+          </td>
+        </tr>
+      )}
       {story.desk.parts.map((part) => (
         <tr key={part.id} className="budget__part" aria-label={`Part: ${part.label || 'Untitled part'}`}>
           <td colSpan={2} className="budget__part-label">
@@ -264,7 +314,7 @@ function StoryRows({ story, context }: { story: StorySummary; context: RowContex
           </td>
           <td colSpan={4}>{part.assignee === null ? <span className="muted">Unassigned</span> : context.name(part.assignee)}</td>
           <td className="num">{number(part.words)}</td>
-          <td />
+          <td colSpan={context.canAssign ? 2 : 1} />
         </tr>
       ))}
     </>
@@ -279,7 +329,7 @@ function SectionTable({ group, context }: { group: BudgetGroup; context: RowCont
         <h2 id={headingId}>{group.section || 'No section'}</h2>
         <p className="muted">{summarize(group.stories)}</p>
       </div>
-      <table className="stories budget__table" aria-labelledby={headingId}>
+      <table className={context.canAssign ? 'stories budget__table budget__table--desk' : 'stories budget__table'} aria-labelledby={headingId}>
         <thead>
           <tr>
             <th scope="col">Story</th>
@@ -292,6 +342,11 @@ function SectionTable({ group, context }: { group: BudgetGroup; context: RowCont
               Words
             </th>
             <th scope="col">In now</th>
+            {context.canAssign && (
+              <th scope="col">
+                <span className="visually-hidden">Assign</span>
+              </th>
+            )}
           </tr>
         </thead>
         {group.stories.map((story) => (
@@ -323,7 +378,7 @@ export function BudgetPage() {
   const order = useMemo(() => sectionOrder(deskSections, stories), [deskSections, stories])
   const groups = useMemo(() => groupBySection(stories.filter((story) => matchesFilters(story, filters, me)), order), [stories, filters, me, order])
   const userById = useMemo(() => new Map(users.map((user) => [user.id, user])), [users])
-  const context: RowContext = { now, name, userById }
+  const context: RowContext = { now, name, userById, users, sections: deskSections, canAssign: canSetDesk(me) }
   const filtered = filters.mine || filters.section.kind !== 'all' || filters.status !== 'all'
 
   return (

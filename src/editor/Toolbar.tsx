@@ -46,6 +46,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
       bullet: e.isActive('bulletList'),
       ordered: e.isActive('orderedList'),
       quote: e.isActive('blockquote'),
+      note: e.isActive('note'),
       canUndo: e.can().undo(),
       canRedo: e.can().redo(),
     }),
@@ -92,6 +93,9 @@ export function Toolbar({ editor }: { editor: Editor }) {
       </ToolButton>
       <ToolButton label="Quote" shortcut={`${mod}Shift+B`} active={state.quote} disabled={off} onClick={() => chain().toggleBlockquote().run()}>
         “ Quote
+      </ToolButton>
+      <ToolButton label="Note" shortcut={`${mod}Alt+N`} active={state.note} disabled={off} onClick={() => chain().toggleNote().run()}>
+        ✎ Note
       </ToolButton>
       <span className="toolbar__sep" aria-hidden="true" />
       <ToolButton label="Undo" shortcut={`${mod}Z`} disabled={off || !state.canUndo} onClick={() => chain().undo().run()}>

@@ -1,19 +1,12 @@
 /** The desk's assignment of a story: lead, contributors, editor, deadline (desk chiefs edit). */
 import { useState } from 'react'
+import { fromLocalInput, toLocalInput } from '../app/BudgetAssign'
 import { useNow } from '../app/useNow'
 import type { PublicUser } from '../shared/api'
 import type { StoryDesk } from '../shared/storyDoc'
 
 export interface DeskActions {
   assign(change: Partial<{ lead: number | null; contributors: number[]; editor: number | null; deadline: number | null }>): Promise<void>
-}
-
-/** `datetime-local` value for a timestamp, in the browser's zone. */
-function toLocalInput(ms: number | null): string {
-  if (ms === null) return ''
-  const date = new Date(ms)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`
 }
 
 interface Props {
@@ -111,7 +104,7 @@ export function DeskFields({ desk, users, canAssign, actions }: Props) {
           type="datetime-local"
           value={toLocalInput(desk.deadline)}
           className={overdue ? 'overdue' : undefined}
-          onChange={(event) => run({ deadline: event.target.value ? new Date(event.target.value).getTime() : null })}
+          onChange={(event) => run({ deadline: fromLocalInput(event.target.value) })}
         />
       </label>
       {error && (

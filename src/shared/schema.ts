@@ -1,10 +1,11 @@
 /**
  * The editor schema: the TipTap extensions that define what a story body may contain.
- * Paragraphs, headings (2-4), bold, italic, links, bullet and numbered lists, blockquotes and
- * hard breaks. History is off: Yjs' undo manager undoes only your own changes.
+ * Paragraphs, headings (2-4), bold, italic, links, bullet and numbered lists, blockquotes, hard
+ * breaks, and desk notes (non-printing). History is off: Yjs' undo manager undoes only your own changes.
  */
 import { StarterKit } from '@tiptap/starter-kit'
 import type { AnyExtension } from '@tiptap/core'
+import { NoteMark } from './noteMark.js'
 
 /** Heading levels a story uses: h1 is the page's headline, set in the panel. */
 export const HEADING_LEVELS = [2, 3, 4] as const
@@ -29,5 +30,6 @@ export function storyExtensions(): AnyExtension[] {
         HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
       },
     }),
+    NoteMark,
   ]
 }

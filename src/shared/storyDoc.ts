@@ -21,6 +21,9 @@ import { EMPTY_DATELINE, type Dateline } from './dateline.js'
 import { countWords, isSection, isStatus, type Section, type Status } from './newsroom.js'
 import type { Assignment } from './permissions.js'
 
+/** The desk-note mark's attribute name (src/shared/noteMark.ts); kept here so the server need not load TipTap. */
+export const NOTE = 'note'
+
 export const BODY = 'body'
 export const META = 'meta'
 
@@ -151,11 +154,12 @@ export function readMeta(doc: Y.Doc): StoryMeta {
   }
 }
 
-/** Plain text of a text node: its string inserts, without marks or embeds. */
+/** Printed text of a text node: its string inserts, without marks, embeds or desk notes. */
 function xmlTextContent(text: Y.XmlText): string {
   let out = ''
-  for (const op of text.toDelta() as Array<{ insert?: unknown }>) {
-    if (typeof op.insert === 'string') out += op.insert
+  for (const op of text.toDelta() as Array<{ insert?: unknown; attributes?: Record<string, unknown> }>) {
+    // Desk notes never print, so they are not words of the story.
+    if (typeof op.insert === 'string' && !op.attributes?.[NOTE]) out += op.insert
   }
   return out
 }

@@ -120,7 +120,7 @@ const nameOf = (id: number | null) => people.find((user) => user.id === id)?.dis
 /** The editor for `target`, with `save` standing in for the API call. */
 function renderEditor(target: StorySummary, save: (change: DeskChange) => Promise<void> = () => Promise.resolve()) {
   const calls: DeskChange[] = []
-  const close = vi.fn()
+  const close = vi.fn<() => void>()
   render(
     <BudgetAssign
       story={target}
@@ -145,6 +145,8 @@ describe('budget assignment editor', () => {
     expect(fromLocalInput('2025-11-24T09:05')).toBe(ms)
     expect(toLocalInput(null)).toBe('')
     expect(fromLocalInput('')).toBeNull()
+    expect(fromLocalInput('2025-11-24T09:05:30')).toBe(ms + 30_000)
+    expect(fromLocalInput('0050-03-01T12:00')).toBe(new Date(new Date(2000, 0, 1, 12).setFullYear(50, 2, 1)).getTime())
     expect(fromLocalInput('2025-11-')).toBeNull()
   })
 

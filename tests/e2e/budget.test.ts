@@ -168,7 +168,7 @@ describe('budget in Chromium', () => {
   })
 
   it('lets the desk chief assign a story from the budget, saving with Enter', async () => {
-    const noor = await addUser(server, 'noor', 'reporter')
+    await addUser(server, 'noor', 'reporter')
     await assignedStory('Ferry strike talks', null)
     const page = await budgetFor(chief)
     const row = page.getByRole('row', { name: 'Ferry strike talks' })

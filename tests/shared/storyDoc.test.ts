@@ -97,3 +97,18 @@ describe('story document layout', () => {
     expect(bodyWordCount(doc)).toBe(5)
   })
 })
+
+describe('desk notes', () => {
+  it('are not counted as words of the story, nor of a block', () => {
+    const doc = new Y.Doc()
+    initStoryDoc(doc, { paragraphs: [''] })
+    const paragraph = getBody(doc).get(0) as Y.XmlElement
+    const text = new Y.XmlText()
+    paragraph.insert(0, [text])
+    text.insert(0, 'Council votes today.')
+    text.insert(text.length, ' check the figure with the clerk', { note: {} })
+    text.insert(text.length, ' Residents object.', { bold: true })
+    expect(bodyBlocks(doc)).toEqual(['Council votes today. Residents object.'])
+    expect(bodyWordCount(doc)).toBe(5)
+  })
+})

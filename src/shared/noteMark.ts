@@ -1,0 +1,39 @@
+/**
+ * Desk notes: non-printing text inside the body (like the Guardian's note marks). Shown in a
+ * distinct style in the editor, never counted as words and never exported.
+ */
+import { Mark, mergeAttributes } from '@tiptap/core'
+import { NOTE } from './storyDoc.js'
+
+declare module '@tiptap/core' {
+  interface Commands<ReturnType> {
+    deskNote: {
+      /** Turn the selection into a desk note, or back into story text. */
+      toggleNote: () => ReturnType
+    }
+  }
+}
+
+
+export const NoteMark = Mark.create({
+  name: NOTE,
+  // Typing at the edge of a note does not extend it: notes are deliberate.
+  inclusive: false,
+  parseHTML() {
+    return [{ tag: 'span[data-desk-note]' }]
+  },
+  renderHTML({ HTMLAttributes }) {
+    return ['span', mergeAttributes(HTMLAttributes, { 'data-desk-note': '', class: 'desk-note', title: 'Desk note: never printed' }), 0]
+  },
+  addCommands() {
+    return {
+      toggleNote:
+        () =>
+        ({ commands }) =>
+          commands.toggleMark(this.name),
+    }
+  },
+  addKeyboardShortcuts() {
+    return { 'Mod-Alt-n': () => this.editor.commands.toggleNote() }
+  },
+})
