@@ -42,6 +42,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     sessions: new Sessions(storage.database, config.sessionTtlMs),
     sections: new Sections(storage.database),
     throttle: new SignInThrottle(),
+    openThreads: () => 0,
   }
   services.sections.ensureDefaults()
   services.sessions.prune()

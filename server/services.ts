@@ -19,4 +19,6 @@ export interface Services {
   events: StoryEvents
   rooms: Rooms
   throttle: SignInThrottle
+  /** Unresolved comment threads of a story (the review gate before Ready). */
+  openThreads(storyId: string): number
 }

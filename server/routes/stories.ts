@@ -224,6 +224,15 @@ export function storyRoutes(services: Services): Route[] {
           if (!canTransition(user, assignmentOf(readDesk(room.doc)), from, body.to)) {
             throw new HttpError(403, 'forbidden', `You may not move this story from ${STATUSES[from]} to ${STATUSES[body.to]}.`)
           }
+          // The review gate: nothing goes to Ready with unresolved comments, unless a desk chief
+          // overrides with a reason, which the history keeps.
+          if (body.to === 'ready') {
+            const open = services.openThreads(id)
+            if (open > 0 && !(isDesk(user) && body.reason)) {
+              const what = `${open} unresolved comment${open === 1 ? '' : 's'}`
+              throw new HttpError(409, 'review_open', isDesk(user) ? `${what}: resolve them, or override with a reason.` : `${what}: resolve them before Ready.`)
+            }
+          }
           room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, body.to), user.id)
           db.prepare('INSERT INTO status_history (story_id, user_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?, ?)').run(
             id,

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useState, type FormEvent } from 'react'
 import { Link } from 'wouter'
 import { useConnectionStatus, type ConnectionStatus } from '../collab/useConnectionStatus'
 import { usePresence } from '../collab/usePresence'
@@ -24,7 +24,7 @@ import type { DeskControls } from '../panel/MetaPanel'
 import { allowedTransitions, canEditStory, canSetDesk } from '../shared/permissions'
 import { isStatus, STATUSES, type Status } from '../shared/newsroom'
 import { assignmentOf } from '../shared/storyDoc'
-import { moveStory, storyHistory, updateDesk, type HistoryEntry } from './api'
+import { ApiFailure, moveStory, storyHistory, updateDesk, type HistoryEntry } from './api'
 
 const CONNECTION_LABEL: Record<ConnectionStatus['kind'], string> = {
   connected: 'Connected',
@@ -126,6 +126,8 @@ function OpenStory({ session }: { session: StorySession }) {
   const canEdit = canEditStory(me, assignment)
   const [history, setHistory] = useHistory(session.id, status)
   const [problem, setProblem] = useState<string | null>(null)
+  /** A move the review gate stopped, which a desk chief may override with a reason. */
+  const [override, setOverride] = useState<{ to: Status; reason: string } | null>(null)
 
   const report = (action: Promise<unknown>) => {
     setProblem(null)
@@ -139,7 +141,26 @@ function OpenStory({ session }: { session: StorySession }) {
     statusOptions: allowedTransitions(me, assignment, current, Object.keys(STATUSES) as Status[]),
     setSection: (section) => report(updateDesk(session.id, { section })),
     setPlannedWords: (plannedWords) => report(updateDesk(session.id, { plannedWords })),
-    moveStatus: (to) => report(moveStory(session.id, to).then(setHistory)),
+    moveStatus: (to) => {
+      setProblem(null)
+      setOverride(null)
+      moveStory(session.id, to)
+        .then(setHistory)
+        .catch((error: unknown) => {
+          setProblem(error instanceof Error ? error.message : String(error))
+          if (error instanceof ApiFailure && error.status === 409 && canSetDesk(me)) setOverride({ to, reason: '' })
+        })
+    },
+  }
+  const submitOverride = (event: FormEvent) => {
+    event.preventDefault()
+    if (!override?.reason.trim()) return
+    report(
+      moveStory(session.id, override.to, override.reason.trim()).then((entries) => {
+        setHistory(entries)
+        setOverride(null)
+      }),
+    )
   }
 
   useEffect(() => {
@@ -162,6 +183,20 @@ function OpenStory({ session }: { session: StorySession }) {
         <p className="notice notice--error" role="alert">
           {problem}
         </p>
+      )}
+      {override && (
+        <form className="notice notice--info override" onSubmit={submitOverride}>
+          <label>
+            <span>Reason for moving to {STATUSES[override.to]} anyway</span>
+            <input aria-label="Override reason" value={override.reason} onChange={(event) => setOverride({ ...override, reason: event.target.value })} autoFocus />
+          </label>
+          <button type="submit" className="primary" disabled={!override.reason.trim()}>
+            Move to {STATUSES[override.to]} anyway
+          </button>
+          <button type="button" onClick={() => setOverride(null)}>
+            Cancel
+          </button>
+        </form>
       )}
       <div className="story__columns">
         <article className="story__main" aria-label="Story">

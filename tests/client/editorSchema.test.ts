@@ -3,7 +3,7 @@ import { Editor } from '@tiptap/core'
 import { Collaboration } from '@tiptap/extension-collaboration'
 import * as Y from 'yjs'
 import { storyExtensions } from '../../src/shared/schema'
-import { getBody, initStoryDoc } from '../../src/shared/storyDoc'
+import { bodyWordCount, getBody, initStoryDoc } from '../../src/shared/storyDoc'
 
 const editors: Editor[] = []
 afterEach(() => {
@@ -58,5 +58,21 @@ describe('story schema against hostile HTML', () => {
     const html = editor.getHTML()
     expect(html).not.toMatch(/<script|javascript:/i)
     expect(editor.getText()).toContain('bad link')
+  })
+})
+
+describe('desk notes in the editor', () => {
+  it('toggle on the selection, render distinctly and stay out of the word count', () => {
+    const doc = new Y.Doc()
+    initStoryDoc(doc, { paragraphs: ['Council votes today.'] })
+    const editor = editorOn(doc)
+    editor.commands.setTextSelection({ from: 1, to: 8 })
+    editor.commands.toggleNote()
+    expect(editor.getHTML()).toContain('<span data-desk-note="" class="desk-note" title="Desk note: never printed">Council</span>')
+    expect(bodyWordCount(doc)).toBe(2)
+    editor.commands.setTextSelection({ from: 1, to: 8 })
+    editor.commands.toggleNote()
+    expect(editor.getHTML()).not.toContain('desk-note')
+    expect(bodyWordCount(doc)).toBe(3)
   })
 })
