@@ -2,6 +2,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react'
 import type { PublicUser, StorySummary } from '../shared/api'
 import type { updateDesk } from './api'
+import { UserOptions } from '../panel/UserOptions'
 
 /** A desk change as `PATCH /api/stories/<id>/desk` takes it. */
 export type DeskChange = Parameters<typeof updateDesk>[1]
@@ -185,23 +186,13 @@ export function BudgetAssign({ story, headline, users, sections, name, save, clo
         <div className="field">
           <label htmlFor={`${fieldId}-lead`}>Lead reporter</label>
           <select id={`${fieldId}-lead`} ref={leadRef} value={draft.lead} onChange={(event) => set({ lead: event.target.value })}>
-            <option value="">Unassigned</option>
-            {leads.map((option) => (
-              <option key={option.id} value={option.id}>
-                {option.label}
-              </option>
-            ))}
+            <UserOptions people={leads.map((person) => ({ id: person.id, name: person.label }))} />
           </select>
         </div>
         <div className="field">
           <label htmlFor={`${fieldId}-editor`}>Assigned editor</label>
           <select id={`${fieldId}-editor`} value={draft.editor} onChange={(event) => set({ editor: event.target.value })}>
-            <option value="">Unassigned</option>
-            {editors.map((option) => (
-              <option key={option.id} value={option.id}>
-                {option.label}
-              </option>
-            ))}
+            <UserOptions people={editors.map((person) => ({ id: person.id, name: person.label }))} />
           </select>
         </div>
         <div className="field">

@@ -9,6 +9,7 @@ import { BudgetAssign } from './BudgetAssign'
 import { useNow } from './useNow'
 import { useStoryList } from './useStoryList'
 import './budget.css'
+import { lengthState } from '../shared/newsroom'
 
 /** Which sections the budget shows: all, only stories without one, or one section. */
 export type SectionFilter = { kind: 'all' } | { kind: 'none' } | { kind: 'section'; name: string }
@@ -31,7 +32,6 @@ export interface BudgetGroup {
 }
 
 /** How a story's length compares with its plan (the same bands as the story panel's meter). */
-export type LengthState = 'none' | 'under' | 'on' | 'over'
 
 const NO_STORIES: StorySummary[] = []
 const FINISHED: ReadonlySet<Status> = new Set(['published', 'spiked'])
@@ -88,12 +88,6 @@ export function summarize(stories: readonly StorySummary[]): string {
   return plans.length ? `${count} · ${number(words)} of ${number(planned)} words` : `${count} · ${number(words)} words`
 }
 
-/** Length against plan: within 10% is on plan. */
-export function lengthState(words: number, planned: number | null): LengthState {
-  if (!planned) return 'none'
-  const ratio = words / planned
-  return ratio > 1.1 ? 'over' : ratio >= 0.9 ? 'on' : 'under'
-}
 
 const MONTH_DAY = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric' })
 const MONTH_DAY_YEAR = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric' })

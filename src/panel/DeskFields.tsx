@@ -4,6 +4,7 @@ import { fromLocalInput, toLocalInput } from '../app/BudgetAssign'
 import { useNow } from '../app/useNow'
 import type { PublicUser } from '../shared/api'
 import type { StoryDesk } from '../shared/storyDoc'
+import { UserOptions } from './UserOptions'
 
 export interface DeskActions {
   assign(change: Partial<{ lead: number | null; contributors: number[]; editor: number | null; deadline: number | null }>): Promise<void>
@@ -56,12 +57,7 @@ export function DeskFields({ desk, users, canAssign, actions }: Props) {
       <label className="desk__row">
         <span>Lead reporter</span>
         <select aria-label="Lead reporter" value={desk.lead ?? ''} onChange={(event) => run({ lead: event.target.value ? Number(event.target.value) : null })}>
-          <option value="">Unassigned</option>
-          {active.map((user) => (
-            <option key={user.id} value={user.id}>
-              {user.displayName}
-            </option>
-          ))}
+          <UserOptions people={active.map((person) => ({ id: person.id, name: person.displayName }))} />
         </select>
       </label>
       <div className="desk__row">
@@ -89,12 +85,7 @@ export function DeskFields({ desk, users, canAssign, actions }: Props) {
       <label className="desk__row">
         <span>Editor</span>
         <select aria-label="Assigned editor" value={desk.editor ?? ''} onChange={(event) => run({ editor: event.target.value ? Number(event.target.value) : null })}>
-          <option value="">Unassigned</option>
-          {editors.map((user) => (
-            <option key={user.id} value={user.id}>
-              {user.displayName}
-            </option>
-          ))}
+          <UserOptions people={editors.map((person) => ({ id: person.id, name: person.displayName }))} />
         </select>
       </label>
       <label className="desk__row">

@@ -3,7 +3,7 @@ import { memo, useState, type ReactNode } from 'react'
 import type * as Y from 'yjs'
 import { useWordCount } from '../collab/useWordCount'
 import { useYMapValue } from '../collab/useYMapValue'
-import { HEADLINE_LIMIT, isSection, isStatus, readingMinutes, SLUG_LIMIT, STATUSES, type Status } from '../shared/newsroom'
+import { HEADLINE_LIMIT, isSection, isStatus, lengthState, readingMinutes, SLUG_LIMIT, STATUSES, type Status } from '../shared/newsroom'
 import { getBylines, getDatelineMap, getMeta, getMetaText, MetaKey } from '../shared/storyDoc'
 import { BylineEditor } from './BylineEditor'
 import { DatelineFields } from './DatelineFields'
@@ -33,8 +33,7 @@ function WordsField({ doc, planned, setPlanned, disabled }: { doc: Y.Doc; planne
   // A draft while typing; the plan changes (through the server) on Enter or leaving the field.
   const [draft, setDraft] = useState<string | null>(null)
   const minutes = readingMinutes(words)
-  const ratio = planned ? words / planned : 0
-  const state = !planned ? 'none' : ratio > 1.1 ? 'over' : ratio >= 0.9 ? 'on' : 'under'
+  const state = lengthState(words, planned)
   const commit = () => {
     if (draft === null) return
     const value = Number(draft)

@@ -6,6 +6,7 @@ import type { StorySession } from '../collab/storySession'
 import type { PublicUser } from '../shared/api'
 import { encodeAnchor, getBody, partWordCount, type StoryDesk } from '../shared/storyDoc'
 import { useEditorUi } from '../store/ui'
+import { UserOptions } from './UserOptions'
 
 interface Props {
   session: StorySession
@@ -55,12 +56,7 @@ export function PartsPanel({ session, desk, users, canAssign, onError }: Props) 
                     value={part.assignee ?? ''}
                     onChange={(event) => run(updatePart(session.id, part.id, { assignee: event.target.value ? Number(event.target.value) : null }))}
                   >
-                    <option value="">Unassigned</option>
-                    {active.map((user) => (
-                      <option key={user.id} value={user.id}>
-                        {user.displayName}
-                      </option>
-                    ))}
+                    <UserOptions people={active.map((person) => ({ id: person.id, name: person.displayName }))} />
                   </select>
                   <button type="button" aria-label={`Remove part ${part.label || ''}`.trim()} onClick={() => run(removePart(session.id, part.id))}>
                     ×
@@ -80,12 +76,7 @@ export function PartsPanel({ session, desk, users, canAssign, onError }: Props) 
           </p>
           <input aria-label="Part label" placeholder="e.g. Background" value={label} onChange={(event) => setLabel(event.target.value)} />
           <select aria-label="Part assignee" value={assignee} onChange={(event) => setAssignee(event.target.value)}>
-            <option value="">Unassigned</option>
-            {active.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.displayName}
-              </option>
-            ))}
+            <UserOptions people={active.map((person) => ({ id: person.id, name: person.displayName }))} />
           </select>
           <button type="submit" disabled={!range}>
             Assign part

@@ -50,3 +50,12 @@ export function countWords(text: string): number {
   }
   return count
 }
+
+export type LengthState = 'none' | 'under' | 'on' | 'over'
+
+/** Length against the plan: within 10% either side is on plan. */
+export function lengthState(words: number, planned: number | null): LengthState {
+  if (!planned) return 'none'
+  const ratio = words / planned
+  return ratio > 1.1 ? 'over' : ratio >= 0.9 ? 'on' : 'under'
+}

@@ -6,12 +6,12 @@ import {
   groupBySection,
   isMine,
   isOverdue,
-  lengthState,
   matchesFilters,
   NO_FILTERS,
   sectionOrder,
   summarize,
 } from '../../src/app/BudgetPage'
+import { lengthState } from '../../src/shared/newsroom'
 import { EMPTY_DESK_SUMMARY, type DeskSummary, type PublicUser, type StorySummary } from '../../src/shared/api'
 import type { Actor } from '../../src/shared/permissions'
 
