@@ -14,6 +14,8 @@ import { Sessions } from './sessions.js'
 import { Storage } from './storage.js'
 import { StoryEvents } from './storyEvents.js'
 import { Users } from './users.js'
+import { Comments } from './comments.js'
+import { Versions } from './versions.js'
 
 export interface RunningServer {
   /** `http://host:port` of the listening server. */
@@ -31,7 +33,16 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const storage = new Storage(config.dataDir)
   const events = new StoryEvents()
-  const rooms = new Rooms({ storage, events, log })
+  const versions = new Versions(storage.database)
+  const rooms = new Rooms({
+    storage,
+    events,
+    log,
+    onApplied: (room, update, userId) => versions.recordDeletions(room.id, update, userId),
+    onStored: (room) => {
+      if (versions.onEdited(room.id, room.doc)) events.publish({ type: 'review', storyId: room.id, kind: 'versions' })
+    },
+  })
   const services: Services = {
     config,
     log,
@@ -42,7 +53,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     sessions: new Sessions(storage.database, config.sessionTtlMs),
     sections: new Sections(storage.database),
     throttle: new SignInThrottle(),
-    openThreads: () => 0,
+    comments: new Comments(storage.database),
+    versions,
   }
   services.sections.ensureDefaults()
   services.sessions.prune()

@@ -30,6 +30,10 @@ export interface RoomDeps {
   log: Logger
   /** Someone joined or left (the budget shows who is in each story). */
   onPresence?: (room: Room) => void
+  /** A client's update was applied (who sent it: deletions are attributed from here). */
+  onApplied?: (room: Room, update: Uint8Array, userId: number) => void
+  /** A client change was stored (the rhythm of automatic checkpoints). */
+  onStored?: (room: Room) => void
 }
 
 interface PendingUpdate {
@@ -200,11 +204,15 @@ export class Room {
           if (!this.mayApply(entry)) continue
           try {
             Y.applyUpdate(this.doc, entry.update, entry.from)
-            this.recordAuthors(entry)
           } catch (error) {
             this.deps.log.warn({ err: error, story: this.id }, 'update failed to apply')
             entry.from.close(Close.badFrame.code, 'Update could not be applied')
+            continue
           }
+          // Bookkeeping after a good apply; its failures are ours, not the sender's bad frame.
+          this.recordAuthors(entry)
+          const who = this.conns.get(entry.from)?.who
+          if (who) this.deps.onApplied?.(this, entry.update, who.id)
         }
       }, this)
     } finally {
@@ -215,6 +223,7 @@ export class Room {
     // A lone writer does not need its own edit back.
     this.store(update, origins.size === 1 ? ([...origins][0] ?? null) : null)
     this.scheduleIndexRefresh()
+    this.deps.onStored?.(this)
   }
 
   /** Write an update to the log, then relay it to everyone but `skip`. */

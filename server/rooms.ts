@@ -15,6 +15,7 @@ export class Rooms {
   constructor(deps: RoomDeps) {
     this.deps = {
       ...deps,
+      // Keep hooks passed in (versions), add the presence announcement.
       onPresence: (room) =>
         deps.events.publish({ type: 'presence', storyId: room.id, present: room.people().map((person) => person.id) }),
     }

@@ -8,6 +8,8 @@ import type { Storage } from './storage.js'
 import type { StoryEvents } from './storyEvents.js'
 import type { Users } from './users.js'
 import type { SignInThrottle } from './auth.js'
+import type { Comments } from './comments.js'
+import type { Versions } from './versions.js'
 
 export interface Services {
   config: Config
@@ -19,6 +21,6 @@ export interface Services {
   events: StoryEvents
   rooms: Rooms
   throttle: SignInThrottle
-  /** Unresolved comment threads of a story (the review gate before Ready). */
-  openThreads(storyId: string): number
+  comments: Comments
+  versions: Versions
 }

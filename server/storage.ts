@@ -14,7 +14,7 @@ import { EMPTY_DESK_SUMMARY, type DeskSummary, type StorySummary } from '../src/
 export type { StorySummary }
 
 /** The index fields that come from the document itself. */
-export type StoryIndexFields = Omit<StorySummary, 'id' | 'createdAt' | 'updatedAt' | 'desk' | 'present'>
+export type StoryIndexFields = Omit<StorySummary, 'id' | 'createdAt' | 'updatedAt' | 'desk' | 'present' | 'openComments'>
 
 interface StoryRow {
   id: string
@@ -120,6 +120,7 @@ function toSummary(row: StoryRow): StorySummary {
     updatedAt: row.updated_at,
     desk,
     present: [],
+    openComments: 0,
   }
 }
 
@@ -181,7 +182,7 @@ export class Storage {
       this.statements.insertStory.run(row)
       this.statements.insertSnapshot.run(id, state, 0)
     })()
-    return { id, ...fields, createdAt: now, updatedAt: now, desk, present: [] }
+    return { id, ...fields, createdAt: now, updatedAt: now, desk, present: [], openComments: 0 }
   }
 
   /** Whether a story with this id exists. */

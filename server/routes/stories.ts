@@ -7,6 +7,7 @@ import { isStatus, STATUSES, type Status } from '../../src/shared/newsroom.js'
 import { canSetDesk, canTransition, isDesk } from '../../src/shared/permissions.js'
 import { MAX_IMPORT_BYTES, MAX_JSON_BYTES } from '../../src/shared/protocol.js'
 import { isStoryId } from '../../src/shared/storyId.js'
+import { countOpenSuggestions } from '../../src/shared/suggestions.js'
 import { assignmentOf, getDesk, getMeta, MetaKey, readDesk, readMeta, resolvePart, type StoryPart } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
 import type { Room } from '../room.js'
@@ -57,9 +58,10 @@ export function storyRoutes(services: Services): Route[] {
   const { storage, events, rooms, sections, users } = services
   const db = storage.database
 
+  /** Rows as the list and budget show them: with who is in each story and its open comments. */
   const withPresence = (stories: StorySummary[]): StorySummary[] => {
     const present = rooms.presence()
-    return stories.map((story) => ({ ...story, present: present.get(story.id) ?? [] }))
+    return stories.map((story) => ({ ...story, present: present.get(story.id) ?? [], openComments: services.comments.openThreadCount(story.id) }))
   }
 
   /** Run `change` on an existing story as the server; 404 otherwise. */
@@ -149,14 +151,18 @@ export function storyRoutes(services: Services): Route[] {
           let data: unknown
           switch (event.type) {
             case 'story':
-              data = { ...event.story, present: rooms.presence().get(event.story.id) ?? [] }
+              data = withPresence([event.story])[0]
               break
             case 'presence':
               data = { storyId: event.storyId, present: event.present }
               break
-            case 'review':
+            case 'review': {
               data = { storyId: event.storyId, kind: event.kind }
+              // The budget shows each story's open comments: send the row again when they change.
+              const story = event.kind === 'comments' ? storage.getStory(event.storyId) : null
+              if (story) res.write(`event: story\ndata: ${JSON.stringify(withPresence([story])[0])}\n\n`)
               break
+            }
             case 'notification':
               // Only the person notified hears about it.
               if (event.userId !== me.id) return
@@ -227,13 +233,21 @@ export function storyRoutes(services: Services): Route[] {
           // The review gate: nothing goes to Ready with unresolved comments, unless a desk chief
           // overrides with a reason, which the history keeps.
           if (body.to === 'ready') {
-            const open = services.openThreads(id)
-            if (open > 0 && !(isDesk(user) && body.reason)) {
-              const what = `${open} unresolved comment${open === 1 ? '' : 's'}`
-              throw new HttpError(409, 'review_open', isDesk(user) ? `${what}: resolve them, or override with a reason.` : `${what}: resolve them before Ready.`)
+            const comments = services.comments.openThreadCount(id)
+            const suggestions = countOpenSuggestions(room.doc)
+            if (comments + suggestions > 0 && !(isDesk(user) && body.reason)) {
+              const parts = [
+                comments ? `${comments} unresolved comment${comments === 1 ? '' : 's'}` : '',
+                suggestions ? `${suggestions} open suggestion${suggestions === 1 ? '' : 's'}` : '',
+              ].filter(Boolean)
+              const what = parts.join(' and ')
+              throw new HttpError(409, 'review_open', isDesk(user) ? `${what}: settle them, or override with a reason.` : `${what}: settle them before Ready.`)
             }
           }
           room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, body.to), user.id)
+          // Every status change is a checkpoint in the story's history.
+          services.versions.checkpoint(id, room.doc, { kind: 'status', name: `Moved to ${STATUSES[body.to]}`, userId: user.id })
+          events.publish({ type: 'review', storyId: id, kind: 'versions' })
           db.prepare('INSERT INTO status_history (story_id, user_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?, ?)').run(
             id,
             user.id,

@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { useSession } from '../store/session'
+import { Notifications } from '../review/Notifications'
 import type { PublicUser } from '../shared/api'
 import { ROLES } from '../shared/permissions'
 import { AdminPage } from './AdminPage'
@@ -38,6 +39,7 @@ function TopBar({ user }: { user: PublicUser | null }) {
       </nav>
       {user && (
         <div className="profile">
+          <Notifications />
           <span className="dot" style={{ backgroundColor: user.color }} aria-hidden="true" />
           <span className="profile__name">
             {user.displayName} <span className="muted">· {ROLES[user.role]}</span>

@@ -250,6 +250,11 @@ function StoryRows({ story, context }: { story: StorySummary; context: RowContex
         <th scope="row" className="stories__headline">
           <Link href={`/stories/${story.id}`}>{story.headline || <span className="muted">Untitled story</span>}</Link>
           {story.slug && <span className="slug">{story.slug}</span>}
+          {story.openComments > 0 && (
+            <span className="budget__comments">
+              {story.openComments} open comment{story.openComments === 1 ? '' : 's'}
+            </span>
+          )}
         </th>
         <td>
           <span className={`status status--${story.status}`}>{STATUSES[story.status]}</span>

@@ -20,6 +20,8 @@ import { useDesk } from '../collab/useDesk'
 import { DeskFields } from '../panel/DeskFields'
 import { HistoryList } from '../panel/HistoryList'
 import { PartsPanel } from '../panel/PartsPanel'
+import { CommentsPanel } from '../review/CommentsPanel'
+import { VersionsPanel } from '../review/VersionsPanel'
 import type { DeskControls } from '../panel/MetaPanel'
 import { allowedTransitions, canEditStory, canSetDesk } from '../shared/permissions'
 import { isStatus, STATUSES, type Status } from '../shared/newsroom'
@@ -202,11 +204,20 @@ function OpenStory({ session }: { session: StorySession }) {
         <article className="story__main" aria-label="Story">
           <h1 className="story__headline">{headline || <span className="muted">Untitled story</span>}</h1>
           <StoryCredits doc={session.doc} />
-          <StoryEditor session={session} user={user} editable={canEdit} />
+          <StoryEditor
+            session={session}
+            user={user}
+            userId={me.id}
+            editable={canEdit}
+            // Editors review in suggest mode on stories they are not writing themselves.
+            suggestByDefault={me.role === 'editor' && desk.lead !== me.id && !desk.contributors.includes(me.id)}
+          />
         </article>
         <MetaPanel doc={session.doc} disabled={!canEdit} desk={deskControls}>
           <DeskFields desk={desk} users={users} canAssign={canSetDesk(me)} actions={{ assign: (change) => updateDesk(session.id, change) }} />
+          <CommentsPanel session={session} canComment />
           <PartsPanel session={session} desk={desk} users={users} canAssign={canSetDesk(me)} onError={setProblem} />
+          <VersionsPanel session={session} />
           <HistoryList history={history} nameOf={nameOf} />
         </MetaPanel>
       </div>

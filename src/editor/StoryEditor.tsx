@@ -3,7 +3,7 @@
  * path: the editor never re-renders its component on transactions, and the toolbar reads only
  * the few booleans it shows through `useEditorState` selectors.
  */
-import { memo, useEffect } from 'react'
+import { memo, useEffect, useRef } from 'react'
 import { EditorContent, useEditor } from '@tiptap/react'
 import { Collaboration } from '@tiptap/extension-collaboration'
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
@@ -13,6 +13,10 @@ import { storyExtensions } from '../shared/schema'
 import { installIncrementalSync } from './incrementalSync'
 import { LinkShortcut } from './linkShortcut'
 import { StoryParts } from './storyParts'
+import { CommentHighlights } from '../review/commentMarks'
+import { SuggestChanges } from '../review/suggestChanges'
+import { SuggestionPopover } from '../review/SuggestionPopover'
+import { SuggestionsPanel } from '../review/SuggestionsPanel'
 import { Toolbar } from './Toolbar'
 
 // Before any editor exists: bindings bind their observer at construction.
@@ -38,9 +42,14 @@ interface Props {
   session: StorySession
   user: { name: string; color: string }
   editable: boolean
+  /** Open in suggest mode (an editor who is not the story's lead or contributor); re-applied when it changes. */
+  suggestByDefault?: boolean
+  /** The signed-in user's id, stored on their suggestions (only its author may edit a suggestion). */
+  userId?: number | null
 }
 
-export const StoryEditor = memo(function StoryEditor({ session, user, editable }: Props) {
+export const StoryEditor = memo(function StoryEditor({ session, user, editable, suggestByDefault = false, userId = null }: Props) {
+  const contentBox = useRef<HTMLDivElement>(null)
   const editor = useEditor(
     {
       extensions: [
@@ -49,6 +58,8 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable }
         CollaborationCaret.configure({ provider: session.provider, user, render: renderCaret }),
         LinkShortcut,
         StoryParts.configure({ doc: session.doc }),
+        CommentHighlights.configure({ doc: session.doc }),
+        SuggestChanges.configure({ author: { id: userId, name: user.name, color: user.color }, suggesting: suggestByDefault }),
       ],
       editable,
       shouldRerenderOnTransaction: false,
@@ -75,11 +86,24 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable }
     editor?.commands.updateUser(user)
   }, [editor, user])
 
+  useEffect(() => {
+    editor?.commands.setSuggestionAuthor({ id: userId, name: user.name, color: user.color })
+  }, [editor, user, userId])
+
+  useEffect(() => {
+    // The desk's assignment arrives with the first sync (and may change): follow it.
+    editor?.commands.setSuggesting(suggestByDefault)
+  }, [editor, suggestByDefault])
+
   if (!editor) return null
   return (
     <div className="editor">
       <Toolbar editor={editor} />
-      <EditorContent editor={editor} className="editor__content" />
+      <div className="suggestion-anchor" ref={contentBox}>
+        <EditorContent editor={editor} className="editor__content" />
+        <SuggestionPopover editor={editor} container={contentBox} />
+      </div>
+      <SuggestionsPanel editor={editor} />
     </div>
   )
 })

@@ -1,6 +1,7 @@
 import type { FormEvent, ReactNode } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
 import { useEditorUi } from '../store/ui'
+import { isSuggesting } from '../review/suggestChanges'
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 const mod = isMac ? '⌘' : 'Ctrl+'
@@ -47,6 +48,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
       ordered: e.isActive('orderedList'),
       quote: e.isActive('blockquote'),
       note: e.isActive('note'),
+      suggesting: isSuggesting(e.state),
       canUndo: e.can().undo(),
       canRedo: e.can().redo(),
     }),
@@ -96,6 +98,10 @@ export function Toolbar({ editor }: { editor: Editor }) {
       </ToolButton>
       <ToolButton label="Note" shortcut={`${mod}Alt+N`} active={state.note} disabled={off} onClick={() => chain().toggleNote().run()}>
         ✎ Note
+      </ToolButton>
+      {/* Track changes: your edits become suggestions the story's reporters accept or reject. */}
+      <ToolButton label="Suggest" active={state.suggesting} disabled={off} onClick={() => chain().toggleSuggesting().run()}>
+        ± Suggest
       </ToolButton>
       <span className="toolbar__sep" aria-hidden="true" />
       <ToolButton label="Undo" shortcut={`${mod}Z`} disabled={off || !state.canUndo} onClick={() => chain().undo().run()}>

@@ -53,6 +53,8 @@ export interface StorySummary {
   desk: DeskSummary
   /** User ids of the people in the story right now. */
   present: number[]
+  /** Unresolved comment threads. */
+  openComments: number
 }
 
 /** Runtime check for summaries arriving over the event stream. */
@@ -75,6 +77,7 @@ export const StorySummarySchema = z.object({
     parts: z.array(z.object({ id: z.string(), label: z.string(), assignee: z.number().nullable(), words: z.number() })),
   }),
   present: z.array(z.number()),
+  openComments: z.number(),
 })
 
 /** `presence` events of the stream: who is in a story now. */

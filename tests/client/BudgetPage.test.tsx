@@ -27,6 +27,7 @@ function story(id: string, fields: Partial<Omit<StorySummary, 'desk'>> = {}, des
     createdAt: 0,
     updatedAt: 0,
     present: [],
+    openComments: 0,
     ...fields,
     desk: { ...EMPTY_DESK_SUMMARY, ...desk },
   }

@@ -1,0 +1,276 @@
+/**
+ * Review comments: threads anchored to a passage of a story's body, replies, resolve and reopen,
+ * and @mention notifications. Anyone who can read a story may comment (commenting is not
+ * editing); only a comment's author changes or deletes it. Every change is announced on the
+ * event stream (`review`, kind `comments`) so open panels refetch.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import * as Y from 'yjs'
+import { z } from 'zod'
+import { isDesk, type Actor } from '../../src/shared/permissions.js'
+import { MAX_JSON_BYTES } from '../../src/shared/protocol.js'
+import { isStoryId } from '../../src/shared/storyId.js'
+import { BODY, decodeAnchor, encodeAnchor, getBody } from '../../src/shared/storyDoc.js'
+import { Comments, type ThreadView } from '../comments.js'
+import { HttpError } from '../errors.js'
+import { readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import type { Services } from '../services.js'
+
+/** Longest comment, in characters. */
+export const COMMENT_MAX_CHARS = 5000
+/** Longest quote of the commented passage kept with a thread. */
+export const QUOTE_MAX_CHARS = 1000
+/** How long a new thread may wait for the text it anchors to (sent over the socket a moment earlier). */
+const ANCHOR_WAIT_MS = 2000
+
+/** Plain text: no control characters besides tab and newlines (the client renders text, never HTML). */
+function isPlainText(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return false
+  }
+  return true
+}
+
+const CommentText = z
+  .string()
+  .trim()
+  .min(1, 'Write something first.')
+  .max(COMMENT_MAX_CHARS, `Keep comments under ${COMMENT_MAX_CHARS} characters.`)
+  .refine(isPlainText, 'Comments are plain text.')
+  .transform((text) => text.replace(/\r\n?/g, '\n'))
+
+const Anchor = z.string().min(4).max(200)
+const NewThreadBody = z
+  .object({
+    start: Anchor,
+    end: Anchor,
+    quote: z.string().trim().min(1).max(QUOTE_MAX_CHARS).refine(isPlainText, 'The quote is plain text.'),
+    body: CommentText,
+  })
+  .strict()
+const CommentBody = z.object({ body: CommentText }).strict()
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/** `@username` tokens: an @ not inside a word or address, then username characters. */
+const MENTION = /(?:^|[^a-z0-9._@-])@([a-z0-9._-]{2,40})/gi
+
+/** Usernames a comment mentions (as written; trailing dots and dashes are punctuation). */
+export function mentionedNames(body: string): string[] {
+  const names = new Set<string>()
+  for (const match of body.matchAll(MENTION)) {
+    const name = match[1] ?? ''
+    names.add(name)
+    const trimmed = name.replace(/[._-]+$/, '')
+    if (trimmed.length >= 2) names.add(trimmed)
+  }
+  return [...names]
+}
+
+/** Who may resolve or reopen a thread: its author, editors and the desk; reporters only their own. */
+export function canResolveThread(actor: Actor, thread: { authorId: number }): boolean {
+  return actor.id === thread.authorId || actor.role === 'editor' || isDesk(actor)
+}
+
+type AnchorVerdict = 'ok' | 'bad' | 'pending'
+
+/**
+ * Whether an anchor is a relative position in the story's body. An item this server has not
+ * received yet is `pending`: the client may have typed it a moment before commenting.
+ */
+function judgeAnchor(doc: Y.Doc, anchor: string): AnchorVerdict {
+  const position = decodeAnchor(anchor)
+  // Only the canonical encoding: no trailing bytes, nothing that merely happens to decode.
+  if (!position || encodeAnchor(position) !== anchor) return 'bad'
+  if (position.tname !== null) return position.tname === BODY ? 'ok' : 'bad'
+  const id = position.item ?? position.type
+  if (!id) return 'bad'
+  if (Y.getState(doc.store, id.client) <= id.clock) return 'pending'
+  const absolute = Y.createAbsolutePositionFromRelativePosition(position, doc)
+  if (!absolute) return 'bad'
+  const body = getBody(doc)
+  return absolute.type === body || Y.isParentOf(body, absolute.type._item) ? 'ok' : 'bad'
+}
+
+function idParam(ctx: RequestContext, index: number, what: string): string {
+  const id = ctx.params[index] ?? ''
+  if (!UUID.test(id)) throw new HttpError(404, `${what}_not_found`, `There is no such ${what}.`)
+  return id
+}
+
+/** The comment routes; `comments` is the repository (one is made on the services' database otherwise). */
+export function commentRoutes(services: Services, comments = new Comments(services.storage.database)): Route[] {
+  const { storage, events, rooms, users } = services
+
+  const announce = (storyId: string) => events.publish({ type: 'review', storyId, kind: 'comments' })
+
+  const storyOf = (ctx: RequestContext): string => {
+    const id = ctx.params[0] ?? ''
+    if (!isStoryId(id) || !storage.hasStory(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+    return id
+  }
+
+  const threadOf = (ctx: RequestContext): ThreadView => {
+    const thread = comments.thread(idParam(ctx, 0, 'thread'))
+    if (!thread) throw new HttpError(404, 'thread_not_found', 'There is no such thread.')
+    return thread
+  }
+
+  /** A live comment of the caller's own; 404 for unknown or deleted ones, 403 for someone else's. */
+  const ownComment = (ctx: RequestContext) => {
+    const user = userOf(ctx)
+    const comment = comments.comment(idParam(ctx, 0, 'comment'))
+    if (!comment || comment.deleted) throw new HttpError(404, 'comment_not_found', 'There is no such comment.')
+    if (comment.authorId !== user.id) throw new HttpError(403, 'forbidden', 'Only its author may change a comment.')
+    const thread = comments.thread(comment.threadId) as ThreadView
+    return { user, comment, thread }
+  }
+
+  /** Notify every active user a comment mentions (once per comment and person), live. */
+  const notifyMentions = (thread: ThreadView, commentId: string, body: string, byUserId: number) => {
+    const mentioned: number[] = []
+    for (const name of mentionedNames(body)) {
+      const user = users.byUsername(name)
+      if (user?.active) mentioned.push(user.id)
+    }
+    if (mentioned.length === 0) return
+    const notified = comments.notify(mentioned, { storyId: thread.storyId, threadId: thread.id, commentId, byUserId })
+    for (const userId of notified) events.publish({ type: 'notification', userId })
+  }
+
+  /** 400 unless both anchors are positions in the story's body (waiting briefly for text in flight). */
+  const requireAnchors = async (storyId: string, anchors: string[]) => {
+    const deadline = Date.now() + ANCHOR_WAIT_MS
+    for (;;) {
+      let pending = false
+      const found = rooms.change(storyId, (room) => {
+        for (const anchor of anchors) {
+          const verdict = judgeAnchor(room.doc, anchor)
+          if (verdict === 'bad') throw new HttpError(400, 'invalid_anchor', 'The comment must be anchored to a passage of the story.')
+          if (verdict === 'pending') pending = true
+        }
+      })
+      if (!found) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+      if (!pending) return
+      // Text in flight arrives only over an open connection; a closed story never gets it.
+      if (!rooms.get(storyId) || Date.now() >= deadline) {
+        throw new HttpError(400, 'invalid_anchor', 'The commented passage is not in the story.')
+      }
+      await sleep(50)
+    }
+  }
+
+  const setResolved = (ctx: RequestContext, resolved: boolean) => {
+    const user = userOf(ctx)
+    const thread = threadOf(ctx)
+    if (!canResolveThread(user, thread)) throw new HttpError(403, 'forbidden', 'Reporters may resolve and reopen only their own threads.')
+    // Idempotent: two people resolving at once both succeed; the first is recorded.
+    if (comments.setResolved(thread.id, resolved, user.id)) announce(thread.storyId)
+    sendJson(ctx.res, 200, { thread: comments.thread(thread.id) })
+  }
+
+  return [
+    {
+      method: 'GET',
+      path: /^\/api\/stories\/([^/]+)\/threads$/,
+      access: 'user',
+      handle(ctx) {
+        sendJson(ctx.res, 200, { threads: comments.threads(storyOf(ctx)) })
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/stories\/([^/]+)\/threads$/,
+      access: 'user',
+      async handle(ctx) {
+        const user = userOf(ctx)
+        const storyId = storyOf(ctx)
+        const body = await readJson(ctx.req, NewThreadBody, MAX_JSON_BYTES, 'invalid_comment')
+        await requireAnchors(storyId, [body.start, body.end])
+        const thread = comments.createThread({ storyId, start: body.start, end: body.end, quote: body.quote, authorId: user.id, body: body.body })
+        const first = thread.comments[0]
+        if (first) notifyMentions(thread, first.id, first.body, user.id)
+        announce(storyId)
+        sendJson(ctx.res, 201, { thread })
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/threads\/([^/]+)\/comments$/,
+      access: 'user',
+      async handle(ctx) {
+        const user = userOf(ctx)
+        const thread = threadOf(ctx)
+        const body = await readJson(ctx.req, CommentBody, MAX_JSON_BYTES, 'invalid_comment')
+        const comment = comments.addComment(thread.id, user.id, body.body)
+        notifyMentions(thread, comment.id, comment.body, user.id)
+        announce(thread.storyId)
+        sendJson(ctx.res, 201, { comment })
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/threads\/([^/]+)\/resolve$/,
+      access: 'user',
+      handle: (ctx) => setResolved(ctx, true),
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/threads\/([^/]+)\/reopen$/,
+      access: 'user',
+      handle: (ctx) => setResolved(ctx, false),
+    },
+    {
+      method: 'PATCH',
+      path: /^\/api\/comments\/([^/]+)$/,
+      access: 'user',
+      async handle(ctx) {
+        const { user, comment, thread } = ownComment(ctx)
+        const body = await readJson(ctx.req, CommentBody, MAX_JSON_BYTES, 'invalid_comment')
+        const edited = comments.editComment(comment.id, body.body)
+        if (!edited) throw new HttpError(404, 'comment_not_found', 'There is no such comment.')
+        notifyMentions(thread, edited.id, edited.body, user.id)
+        announce(thread.storyId)
+        sendJson(ctx.res, 200, { comment: edited })
+      },
+    },
+    {
+      method: 'DELETE',
+      path: /^\/api\/comments\/([^/]+)$/,
+      access: 'user',
+      handle(ctx) {
+        const { comment, thread } = ownComment(ctx)
+        const { threadDeleted } = comments.deleteComment(comment.id)
+        announce(thread.storyId)
+        sendJson(ctx.res, 200, { ok: true, threadDeleted })
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/notifications$/,
+      access: 'user',
+      handle(ctx) {
+        const headlines = new Map<string, string>()
+        const headline = (storyId: string) => {
+          if (!headlines.has(storyId)) headlines.set(storyId, storage.getStory(storyId)?.headline ?? '')
+          return headlines.get(storyId) ?? ''
+        }
+        const notifications = comments.notifications(userOf(ctx).id).map((item) => ({ ...item, headline: headline(item.storyId) }))
+        sendJson(ctx.res, 200, { notifications, unread: notifications.filter((item) => item.readAt === null).length })
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/notifications\/([^/]+)\/read$/,
+      access: 'user',
+      handle(ctx) {
+        const user = userOf(ctx)
+        if (!comments.markRead(idParam(ctx, 0, 'notification'), user.id)) {
+          throw new HttpError(404, 'notification_not_found', 'There is no such notification.')
+        }
+        sendJson(ctx.res, 200, { ok: true })
+      },
+    },
+  ]
+}

@@ -1,0 +1,158 @@
+/** Version history routes: list, name a version, compare two, restore one as a new change. */
+import type * as Y from 'yjs'
+import { z } from 'zod'
+import { canEditStory } from '../../src/shared/permissions.js'
+import { MAX_JSON_BYTES } from '../../src/shared/protocol.js'
+import { isStoryId } from '../../src/shared/storyId.js'
+import { assignmentOf, readDesk } from '../../src/shared/storyDoc.js'
+import { HttpError } from '../errors.js'
+import type { Room } from '../room.js'
+import { readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import type { Services } from '../services.js'
+import type { StoredUser } from '../users.js'
+import { compareDocs, restoreDoc, type Attribution, type VersionSummary } from '../versions.js'
+
+const NameBody = z.object({ name: z.string().trim().min(1, 'Give the version a name.').max(120) }).strict()
+
+/** `from`/`to` of a comparison: a version id or `current`. */
+const VersionRef = z.union([z.literal('current'), z.coerce.number().int().positive()])
+
+function storyIdOf(ctx: RequestContext): string {
+  const id = ctx.params[0] ?? ''
+  if (!isStoryId(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+  return id
+}
+
+/** How a version is called in lists and in "Before restoring …". */
+function versionLabel(version: VersionSummary): string {
+  if (version.name) return version.name
+  return version.kind === 'auto' ? 'Automatic checkpoint' : `Version ${version.id}`
+}
+
+/** The version routes. */
+export function versionRoutes(services: Services): Route[] {
+  const { storage, rooms, events, versions } = services
+
+  /** Run `fn` on the story's open room (loading it if needed); 404 for unknown stories. */
+  const change = (id: string, fn: (room: Room) => void): void => {
+    if (!rooms.change(id, fn)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+  }
+
+  const requireEditor = (user: StoredUser, room: Room): void => {
+    if (!canEditStory(user, assignmentOf(readDesk(room.doc)))) throw new HttpError(403, 'forbidden', 'Only people who may edit this story can do that.')
+  }
+
+  const announce = (storyId: string): void => events.publish({ type: 'review', storyId, kind: 'versions' })
+
+  /** The story's current document without loading it into a room when nobody has it open. */
+  const withCurrent = <T>(id: string, fn: (doc: Y.Doc) => T): T => {
+    const open = rooms.get(id)
+    if (open) {
+      open.flush()
+      return fn(open.doc)
+    }
+    const loaded = storage.loadDoc(id)
+    if (!loaded) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+    try {
+      return fn(loaded.doc)
+    } finally {
+      loaded.doc.destroy()
+    }
+  }
+
+  const attribution = (id: string): Attribution => {
+    const authors = storage.authorsOf(id)
+    return {
+      insertedBy: (client) => authors.get(client) ?? null,
+      deletedBy: (client, clock, len) => versions.deletedBy(id, client, clock, len),
+    }
+  }
+
+  return [
+    {
+      method: 'GET',
+      path: /^\/api\/stories\/([^/]+)\/versions$/,
+      access: 'user',
+      handle(ctx) {
+        const id = storyIdOf(ctx)
+        if (!storage.hasStory(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+        sendJson(ctx.res, 200, { versions: versions.list(id) })
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/stories\/([^/]+)\/versions$/,
+      access: 'user',
+      async handle(ctx) {
+        const user = userOf(ctx)
+        const id = storyIdOf(ctx)
+        const body = await readJson(ctx.req, NameBody, MAX_JSON_BYTES, 'invalid_version')
+        let version: VersionSummary | null = null
+        change(id, (room) => {
+          requireEditor(user, room)
+          room.flush()
+          version = versions.checkpoint(id, room.doc, { kind: 'named', name: body.name, userId: user.id })
+        })
+        announce(id)
+        sendJson(ctx.res, 201, { version })
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/stories\/([^/]+)\/versions\/compare$/,
+      access: 'user',
+      handle(ctx) {
+        const id = storyIdOf(ctx)
+        const refs = [ctx.url.searchParams.get('from') ?? '', ctx.url.searchParams.get('to') ?? 'current'].map((value) => {
+          const parsed = VersionRef.safeParse(value)
+          if (!parsed.success) throw new HttpError(400, 'invalid_compare', 'Compare a version id or "current" with another.')
+          return parsed.data
+        })
+        // Always older → newer: the walk needs the later state, which holds every item of the earlier.
+        const [older, newer] = [...refs].sort((a, b) => (a === 'current' ? 1 : b === 'current' ? -1 : a - b)) as ['current' | number, 'current' | number]
+        const loaded = [older, newer].map((ref) => {
+          if (ref === 'current') return null
+          const version = versions.load(id, ref)
+          if (!version) throw new HttpError(404, 'version_not_found', 'There is no such version of this story.')
+          return version
+        })
+        try {
+          const [olderDoc, newerDoc] = loaded
+          const who = attribution(id)
+          const comparison = newerDoc
+            ? compareDocs(olderDoc?.doc ?? newerDoc.doc, newerDoc.doc, who)
+            : withCurrent(id, (current) => compareDocs(olderDoc?.doc ?? current, current, who))
+          sendJson(ctx.res, 200, { from: older, to: newer, ...comparison })
+        } finally {
+          for (const version of loaded) version?.doc.destroy()
+        }
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/stories\/([^/]+)\/versions\/(\d+)\/restore$/,
+      access: 'user',
+      handle(ctx) {
+        const user = userOf(ctx)
+        const id = storyIdOf(ctx)
+        const versionId = Number(ctx.params[1])
+        if (!storage.hasStory(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+        const target = versions.load(id, versionId)
+        if (!target) throw new HttpError(404, 'version_not_found', 'There is no such version of this story.')
+        let before: VersionSummary | null = null
+        try {
+          change(id, (room) => {
+            requireEditor(user, room)
+            room.flush()
+            before = versions.checkpoint(id, room.doc, { kind: 'restore', name: `Before restoring “${versionLabel(target.summary)}”`, userId: user.id })
+            room.applyServerChange((doc) => versions.recordDeleteSet(id, restoreDoc(doc, target.doc), user.id), user.id)
+          })
+        } finally {
+          target.doc.destroy()
+        }
+        announce(id)
+        sendJson(ctx.res, 200, { restored: target.summary, before })
+      },
+    },
+  ]
+}

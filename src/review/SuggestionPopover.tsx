@@ -1,0 +1,69 @@
+/**
+ * Accept or reject the suggestion the caret is in, from the text: a small popover above the
+ * start of the suggestion's run. The selector returns only the id and where the run starts,
+ * which stay the same while its author types at its end, so typing does not re-render it; it
+ * measures (one `coordsAtPos`) only while the caret is in a suggestion.
+ */
+import type { RefObject } from 'react'
+import { useEditorState, type Editor } from '@tiptap/react'
+import { suggestionAtSelection } from './suggestChanges'
+
+interface Props {
+  editor: Editor
+  /** The positioned element the popover is placed in (it wraps the editor's content). */
+  container: RefObject<HTMLElement | null>
+}
+
+interface Anchor {
+  id: string
+  authorName: string
+  left: number
+  top: number
+}
+
+const sameAnchor = (a: Anchor | null, b: Anchor | null) =>
+  a === b || (a !== null && b !== null && a.id === b.id && a.left === b.left && a.top === b.top && a.authorName === b.authorName)
+
+export function SuggestionPopover({ editor, container }: Props) {
+  const anchor = useEditorState({
+    editor,
+    equalityFn: sameAnchor,
+    selector: ({ editor: e }): Anchor | null => {
+      const box = container.current
+      if (!box || !e.isEditable || !e.isFocused) return null
+      const at = suggestionAtSelection(e.state)
+      if (!at) return null
+      try {
+        const coords = e.view.coordsAtPos(at.start)
+        const frame = box.getBoundingClientRect()
+        return { id: at.id, authorName: at.authorName, left: Math.round(coords.left - frame.left), top: Math.round(coords.top - frame.top) }
+      } catch {
+        // No layout (jsdom) or the position is gone: no popover.
+        return null
+      }
+    },
+  })
+
+  if (!anchor) return null
+  const settle = (accept: boolean) => {
+    const chain = editor.chain().focus()
+    ;(accept ? chain.acceptSuggestion(anchor.id) : chain.rejectSuggestion(anchor.id)).run()
+  }
+  return (
+    <div
+      className="suggestion-popover"
+      role="group"
+      aria-label={`Suggestion by ${anchor.authorName || 'someone'}`}
+      style={{ left: anchor.left, top: anchor.top }}
+      // Keep the caret in the story: a mousedown here would blur the editor and hide the popover.
+      onMouseDown={(event) => event.preventDefault()}
+    >
+      <button type="button" onClick={() => settle(true)}>
+        Accept suggestion
+      </button>
+      <button type="button" onClick={() => settle(false)}>
+        Reject suggestion
+      </button>
+    </div>
+  )
+}

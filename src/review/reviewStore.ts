@@ -1,0 +1,64 @@
+/**
+ * Review UI state the editor and the comments panel share (never document content): the
+ * editor's current selection as a passage to comment on, the open composer with the passage it
+ * will comment on, the thread in focus, and which open threads the editor should highlight.
+ */
+import { create } from 'zustand'
+
+/** A passage of the body: encoded `Y.RelativePosition`s (src/review/anchors.ts) and its text then. */
+export interface Passage {
+  start: string
+  end: string
+  quote: string
+}
+
+/** An open thread the editor highlights. */
+export interface Highlight {
+  id: string
+  start: string
+  end: string
+}
+
+interface ReviewState {
+  /** The editor's selection as a passage, or null when nothing is selected. */
+  selection: Passage | null
+  setSelection(selection: Passage | null): void
+  /** The composer's passage while it is open. */
+  composer: Passage | null
+  /** Open the composer for `passage` (the current selection by default); false when there is none. */
+  openComposer(passage?: Passage | null): boolean
+  closeComposer(): void
+  /** The thread in focus (clicked in the panel or in the text). */
+  activeThreadId: string | null
+  setActiveThread(id: string | null): void
+  highlights: Highlight[]
+  setHighlights(highlights: Highlight[]): void
+}
+
+const samePassage = (a: Passage | null, b: Passage | null) => a === b || (!!a && !!b && a.start === b.start && a.end === b.end && a.quote === b.quote)
+
+const sameHighlights = (a: Highlight[], b: Highlight[]) =>
+  a.length === b.length && a.every((item, index) => item.id === b[index]?.id && item.start === b[index]?.start && item.end === b[index]?.end)
+
+export const useReview = create<ReviewState>()((set, get) => ({
+  selection: null,
+  setSelection(selection) {
+    if (!samePassage(get().selection, selection)) set({ selection })
+  },
+  composer: null,
+  openComposer(passage) {
+    const chosen = passage ?? get().selection
+    if (!chosen) return false
+    set({ composer: chosen, activeThreadId: null })
+    return true
+  },
+  closeComposer: () => set({ composer: null }),
+  activeThreadId: null,
+  setActiveThread(id) {
+    if (get().activeThreadId !== id) set({ activeThreadId: id })
+  },
+  highlights: [],
+  setHighlights(highlights) {
+    if (!sameHighlights(get().highlights, highlights)) set({ highlights })
+  },
+}))

@@ -1,0 +1,545 @@
+/**
+ * Suggest mode (track changes): while it is on, local typing and deleting become suggestions —
+ * inserted text carries an `insertion` mark, deleted text stays in the story with a `deletion`
+ * mark — which anyone who may edit the story accepts or rejects, one by one or all at once.
+ *
+ * Why our own transform and not `@handlewithcare/prosemirror-suggest-changes` (which installs
+ * cleanly here): it marks whole inserted or deleted blocks with *node* marks, which
+ * `@tiptap/y-tiptap` 3.0.9 never writes to Yjs (it syncs node attributes only), so peers and the
+ * stored story would diverge; it joins a change to any adjacent suggestion and re-ids that
+ * neighbour, whoever wrote it, and really deletes other people's suggested insertions, where the
+ * newsroom rule is that nobody edits another person's suggestion; its ids are "highest id in the
+ * document + 1", which two clients suggesting at once both pick; and its marks carry no author.
+ *
+ * The rules here:
+ * - Only text is tracked. Inserted inline content gets *my* insertion mark (one id per run of
+ *   typing; a replacement's deletion and insertion share an id). Deleted text gets my deletion
+ *   mark; my own suggested insertions are really deleted (that is withdrawing them); other
+ *   people's suggested insertions and text already marked deleted are left alone.
+ * - Structure is not tracked: splitting and joining paragraphs, headings, lists, quotes and
+ *   formatting apply directly, as they would outside suggest mode.
+ * - Transactions from Yjs (remote changes, and undo/redo by the Yjs undo manager, which arrive
+ *   through y-sync with `isChangeOrigin`) and our own accept/reject commands are never touched.
+ * - Outside suggest mode, text typed inside someone's suggestion does not join it (it would be
+ *   attributed to them): inherited suggestion marks are stripped from local insertions.
+ */
+import { Extension, Mark, mergeAttributes } from '@tiptap/core'
+import type { Fragment, Mark as PMMark, MarkType, Node as PMNode, Schema } from '@tiptap/pm/model'
+import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state'
+import { Mapping, ReplaceStep } from '@tiptap/pm/transform'
+import { ySyncPluginKey } from '@tiptap/y-tiptap'
+import { DELETION, INSERTION, type SuggestionAttrs } from '../shared/suggestions.js'
+
+export { DELETION, INSERTION, type SuggestionAttrs } from '../shared/suggestions.js'
+
+/** Who is suggesting: stored on every mark they make. */
+export interface SuggestionAuthor {
+  id: number | null
+  name: string
+  color: string | null
+}
+
+export interface SuggestChangesOptions {
+  author: SuggestionAuthor
+  /** Suggest mode when the editor opens. */
+  suggesting: boolean
+  /** New suggestion ids: unique across clients (random by default). */
+  generateId: () => string
+}
+
+export interface SuggestChangesStorage {
+  author: SuggestionAuthor
+}
+
+declare module '@tiptap/core' {
+  interface Commands<ReturnType> {
+    suggestChanges: {
+      /** Turn suggest mode on or off. */
+      toggleSuggesting: () => ReturnType
+      /** Set suggest mode. */
+      setSuggesting: (on: boolean) => ReturnType
+      /** Change who new suggestions are attributed to (name or colour changed). */
+      setSuggestionAuthor: (author: SuggestionAuthor) => ReturnType
+      /** Accept one suggestion: its insertions become story text, its deletions go. */
+      acceptSuggestion: (id: string) => ReturnType
+      /** Reject (or withdraw) one suggestion: its insertions go, its deletions become plain again. */
+      rejectSuggestion: (id: string) => ReturnType
+      acceptAllSuggestions: () => ReturnType
+      rejectAllSuggestions: () => ReturnType
+    }
+  }
+  interface Storage {
+    suggestChanges: SuggestChangesStorage
+  }
+}
+
+/** Meta that marks a transaction this module made or that must pass untouched. */
+export const SKIP_SUGGESTING = 'suggestChanges.skip'
+
+/** Suggest mode lives in editor state, so toolbars read it like any other state. */
+export const suggestingKey = new PluginKey<{ on: boolean }>('suggesting')
+
+/** Whether suggest mode is on in this state. */
+export function isSuggesting(state: EditorState): boolean {
+  return suggestingKey.getState(state)?.on ?? false
+}
+
+/** Made once: marks are rendered often, and a new DateTimeFormat per render is costly. */
+let timeFormat: Intl.DateTimeFormat | null = null
+
+/** "12 Nov 2026, 14:05" in the reader's locale, or '' without a time. */
+export function formatSuggestionTime(time: number | null): string {
+  if (typeof time !== 'number' || !Number.isFinite(time)) return ''
+  timeFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  return timeFormat.format(time)
+}
+
+/** Hover text of a suggestion: "Suggested by <name>, <time>". */
+export function describeSuggestion(attrs: Pick<SuggestionAttrs, 'authorName' | 'time'>): string {
+  const when = formatSuggestionTime(attrs.time)
+  return `Suggested by ${attrs.authorName || 'someone'}${when ? `, ${when}` : ''}`
+}
+
+/** A colour safe to put in a style attribute (marks come from other clients: never trust them). */
+export function safeColor(color: unknown): string | null {
+  return typeof color === 'string' && /^(#[0-9a-fA-F]{3,8}|(rgb|hsl)a?\([\d\s.,%/]{1,40}\)|[a-zA-Z]{3,20})$/.test(color) ? color : null
+}
+
+function numberOrNull(value: string | null): number | null {
+  if (value === null || value === '') return null
+  const number = Number(value)
+  return Number.isFinite(number) ? number : null
+}
+
+function suggestionMark(name: typeof INSERTION | typeof DELETION, tag: 'ins' | 'del') {
+  return Mark.create({
+    name,
+    // Typing at the edge of a suggestion does not extend it: suggest mode adds the author's own mark.
+    inclusive: false,
+    // One suggestion per character: text is either suggested in or suggested out.
+    excludes: `${INSERTION} ${DELETION}`,
+    keepOnSplit: false,
+    addAttributes() {
+      return {
+        id: {
+          default: null,
+          parseHTML: (element) => element.getAttribute('data-suggestion'),
+          renderHTML: (attrs) => ({ 'data-suggestion': attrs.id }),
+        },
+        authorId: {
+          default: null,
+          parseHTML: (element) => numberOrNull(element.getAttribute('data-author-id')),
+          renderHTML: (attrs) => (attrs.authorId === null ? {} : { 'data-author-id': attrs.authorId }),
+        },
+        authorName: {
+          default: '',
+          parseHTML: (element) => element.getAttribute('data-author') ?? '',
+          renderHTML: (attrs) => ({ 'data-author': attrs.authorName }),
+        },
+        authorColor: {
+          default: null,
+          parseHTML: (element) => safeColor(element.getAttribute('data-author-color')),
+          renderHTML: (attrs) => {
+            const color = safeColor(attrs.authorColor)
+            return color ? { 'data-author-color': color, style: `--suggestion-color: ${color}` } : {}
+          },
+        },
+        time: {
+          default: null,
+          parseHTML: (element) => numberOrNull(element.getAttribute('data-time')),
+          renderHTML: (attrs) => (attrs.time === null ? {} : { 'data-time': attrs.time }),
+        },
+      }
+    },
+    parseHTML() {
+      return [{ tag: `${tag}[data-suggestion]` }]
+    },
+    renderHTML({ mark, HTMLAttributes }) {
+      const attrs = mark.attrs as SuggestionAttrs
+      return [tag, mergeAttributes(HTMLAttributes, { class: `suggestion suggestion--${name}`, title: describeSuggestion(attrs) }), 0]
+    },
+  })
+}
+
+/** Suggested insertion: shown underlined in the author's colour. Part of the story schema. */
+export const InsertionMark = suggestionMark(INSERTION, 'ins')
+/** Suggested deletion: the text stays, struck through, until accepted. Part of the story schema. */
+export const DeletionMark = suggestionMark(DELETION, 'del')
+
+interface SuggestionTypes {
+  insertion: MarkType
+  deletion: MarkType
+}
+
+function typesOf(schema: Schema): SuggestionTypes | null {
+  const insertion = schema.marks[INSERTION]
+  const deletion = schema.marks[DELETION]
+  return insertion && deletion ? { insertion, deletion } : null
+}
+
+/** The suggestion mark on an inline node, if any (they exclude each other: at most one). */
+export function suggestionOf(node: PMNode | null | undefined, types: SuggestionTypes): PMMark | null {
+  if (!node) return null
+  return node.marks.find((mark) => mark.type === types.insertion || mark.type === types.deletion) ?? null
+}
+
+function isOwn(mark: PMMark, author: SuggestionAuthor): boolean {
+  const attrs = mark.attrs as SuggestionAttrs
+  if (author.id !== null) return attrs.authorId === author.id
+  return attrs.authorId === null && attrs.authorName === author.name
+}
+
+/** A random id: `crypto.getRandomValues` works in insecure contexts too (unlike randomUUID). */
+export function randomSuggestionId(): string {
+  const bytes = new Uint8Array(8)
+  crypto.getRandomValues(bytes)
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+function hasInline(fragment: Fragment): boolean {
+  let found = false
+  fragment.descendants((node) => {
+    if (node.isInline) found = true
+    return !found
+  })
+  return found
+}
+
+/** Move `pos` out of the middle of a run of deleted text (insertions go after it, as in Word). */
+function afterDeletionRun(doc: PMNode, pos: number, deletion: MarkType): number {
+  let $pos = doc.resolve(pos)
+  if (!deletion.isInSet($pos.nodeBefore?.marks ?? [])) return pos
+  while ($pos.nodeAfter && deletion.isInSet($pos.nodeAfter.marks)) {
+    pos += $pos.nodeAfter.nodeSize
+    $pos = doc.resolve(pos)
+  }
+  return pos
+}
+
+/** Private transaction state we carry over to the replacement transaction. */
+interface TransactionMeta {
+  meta: Record<string, unknown>
+}
+
+interface SuggestContext {
+  author: SuggestionAuthor
+  generateId: () => string
+  now: number
+}
+
+/**
+ * The transaction that suggests what `tr` does, built on `state` (which `tr` started from).
+ * Each step is rebased onto what we built so far: back through the earlier original steps,
+ * forward through ours (where deleted text is still there).
+ */
+export function toSuggestion(tr: Transaction, state: EditorState, context: SuggestContext): Transaction {
+  const types = typesOf(state.schema)
+  if (!types) return tr
+  const { insertion, deletion } = types
+  const { author } = context
+  const out = state.tr
+  let freshId: string | null = null
+  let caret: number | null = null
+
+  /**
+   * My mark of `type`, continuing my adjacent suggestion when there is one: a run of Backspaces
+   * or of typing stays one suggestion, and so does text typed right after (or before) text I
+   * struck out, a replacement. A deletion never joins my adjacent insertion: both stay separate.
+   */
+  const markFor = (type: MarkType, neighbours: Array<PMNode | null | undefined>): PMMark => {
+    const own =
+      neighbours
+        .map((node) => suggestionOf(node, types))
+        .find((mark) => mark !== null && isOwn(mark, author) && (type === insertion || mark.type === type)) ?? null
+    if (own && own.type === type) return own
+    const id = own ? String(own.attrs.id) : (freshId ??= context.generateId())
+    const attrs: SuggestionAttrs = { id, authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now }
+    return type.create(attrs)
+  }
+
+  for (let index = 0; index < tr.steps.length; index++) {
+    const step = tr.steps[index]!
+    const rebase = new Mapping()
+    for (let earlier = index - 1; earlier >= 0; earlier--) rebase.appendMap(tr.steps[earlier]!.getMap().invert())
+    rebase.appendMapping(out.mapping)
+    const rebased = step.map(rebase)
+    if (!rebased) continue
+    if (!(rebased instanceof ReplaceStep)) {
+      // Formatting, wrapping, lifting, block types: not tracked, applied as they are.
+      out.maybeStep(rebased)
+      continue
+    }
+    const { from, to, slice } = rebased
+    const segments: Array<{ from: number; to: number; node: PMNode }> = []
+    out.doc.nodesBetween(from, to, (node, pos) => {
+      if (!node.isInline) return true
+      segments.push({ from: Math.max(pos, from), to: Math.min(pos + node.nodeSize, to), node })
+      return false
+    })
+    const inserts = hasInline(slice.content)
+    if (segments.length === 0 && !inserts) {
+      // Pure structure (Enter, joining paragraphs, removing an empty one): applied directly.
+      out.maybeStep(rebased)
+      continue
+    }
+
+    const stepsBefore = out.steps.length
+    if (segments.length > 0) {
+      const $from = out.doc.resolve(from)
+      const $to = out.doc.resolve(to)
+      let mark: PMMark | null = null
+      const withdrawn: Array<{ from: number; to: number }> = []
+      for (const segment of segments) {
+        const existing = suggestionOf(segment.node, types)
+        if (existing?.type === insertion) {
+          // My own suggested text is withdrawn for real; someone else's is theirs to keep.
+          if (isOwn(existing, author)) withdrawn.push(segment)
+          continue
+        }
+        if (existing?.type === deletion) continue
+        mark ??= markFor(deletion, [$to.nodeAfter, $from.nodeBefore])
+        out.addMark(segment.from, segment.to, mark)
+      }
+      for (const range of withdrawn.reverse()) out.delete(range.from, range.to)
+      const collapsedAtEdge = tr.steps.length === 1 && state.selection.empty && (state.selection.head === from || state.selection.head === to)
+      if (tr.selectionSet || collapsedAtEdge) {
+        // Backspace leaves the caret before what it struck out (the next one strikes the character
+        // before); Delete and a deleted selection leave it after. Backspace is the default: the
+        // state's selection can lag behind the browser's (End, then Backspace at once).
+        const forward = !state.selection.empty || state.selection.head === from
+        const since = out.mapping.slice(stepsBefore)
+        caret = forward ? since.map(to, -1) : since.map(from, -1)
+      }
+    }
+
+    // Only content with text is inserted: the blocks a deletion would have left (ProseMirror
+    // refills an emptied document with an empty paragraph) are not needed, the deleted ones stay.
+    if (inserts) {
+      const at = afterDeletionRun(out.doc, out.mapping.slice(stepsBefore).map(to, -1), deletion)
+      const insertStep = out.steps.length
+      out.replace(at, at, slice)
+      if (out.steps.length > insertStep) {
+        const inserted = out.mapping.slice(insertStep)
+        const start = inserted.map(at, -1)
+        const end = inserted.map(at, 1)
+        // Inherited or pasted suggestion marks go: what I insert is my suggestion only.
+        out.removeMark(start, end, insertion)
+        out.removeMark(start, end, deletion)
+        out.addMark(start, end, markFor(insertion, [out.doc.resolve(start).nodeBefore, out.doc.resolve(end).nodeAfter]))
+        if (tr.selectionSet) caret = end
+      }
+    }
+  }
+
+  if (caret !== null) {
+    out.setSelection(TextSelection.near(out.doc.resolve(Math.min(caret, out.doc.content.size))))
+  } else if (tr.selectionSet) {
+    const start = tr.docs[0] ?? tr.doc
+    out.setSelection(tr.selection.map(start, tr.mapping.invert()).map(out.doc, out.mapping))
+  }
+  if (tr.storedMarksSet) out.setStoredMarks(tr.storedMarks?.filter((mark) => mark.type !== insertion && mark.type !== deletion) ?? null)
+  if (tr.scrolledIntoView) out.scrollIntoView()
+  Object.assign((out as unknown as TransactionMeta).meta, (tr as unknown as TransactionMeta).meta)
+  return out
+}
+
+/** Outside suggest mode: text inserted inside someone's suggestion must not join it. */
+function stripInheritedSuggestions(tr: Transaction, types: SuggestionTypes): Transaction {
+  const ranges: Array<{ from: number; to: number }> = []
+  tr.steps.forEach((step, index) => {
+    if (!(step instanceof ReplaceStep) || step.slice.size === 0) return
+    const after = tr.mapping.slice(index + 1)
+    const from = after.map(step.from, 1)
+    const to = after.map(step.from + step.slice.size, -1)
+    if (from < to) ranges.push({ from, to })
+  })
+  for (const { from, to } of ranges) {
+    if (tr.doc.rangeHasMark(from, to, types.insertion)) tr.removeMark(from, to, types.insertion)
+    if (tr.doc.rangeHasMark(from, to, types.deletion)) tr.removeMark(from, to, types.deletion)
+  }
+  return tr
+}
+
+/** True for transactions that come from Yjs: remote changes and the Yjs undo manager's undo/redo. */
+function fromYjs(tr: Transaction): boolean {
+  const meta = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean; isUndoRedoOperation?: boolean } | undefined
+  return Boolean(meta?.isChangeOrigin || meta?.isUndoRedoOperation)
+}
+
+/** One open suggestion, as the review list shows it. */
+export interface SuggestionSummary extends SuggestionAttrs {
+  inserted: string
+  deleted: string
+  /** Document position of its first character. */
+  from: number
+}
+
+/** Every open suggestion in the document, in reading order. */
+export function listSuggestions(doc: PMNode): SuggestionSummary[] {
+  const types = typesOf(doc.type.schema)
+  if (!types) return []
+  const byId = new Map<string, SuggestionSummary>()
+  doc.descendants((node, pos) => {
+    if (!node.isInline) return true
+    const mark = suggestionOf(node, types)
+    if (!mark) return false
+    const attrs = mark.attrs as SuggestionAttrs
+    const id = String(attrs.id)
+    let entry = byId.get(id)
+    if (!entry) {
+      entry = { ...attrs, id, inserted: '', deleted: '', from: pos }
+      byId.set(id, entry)
+    }
+    const text = node.isText ? (node.text ?? '') : ' '
+    if (mark.type === types.insertion) entry.inserted += text
+    else entry.deleted += text
+    return false
+  })
+  return [...byId.values()]
+}
+
+/** The suggestion the caret is in (or touching), with where its run starts, or null. */
+export function suggestionAtSelection(state: EditorState): { id: string; authorName: string; start: number } | null {
+  const types = typesOf(state.schema)
+  if (!types) return null
+  const { $head } = state.selection
+  const after = suggestionOf($head.nodeAfter, types)
+  const mark = after ?? suggestionOf($head.nodeBefore, types)
+  if (!mark) return null
+  // The child of the block that carries the mark, and where it starts; then walk back to the start
+  // of this suggestion's run, so that the anchor stays put while its author types at its end.
+  let index = after ? $head.index() : $head.index() - 1
+  let start = after ? $head.pos - $head.textOffset : $head.pos - ($head.nodeBefore?.nodeSize ?? 0)
+  while (index > 0) {
+    const previous = $head.parent.child(index - 1)
+    const previousMark = suggestionOf(previous, types)
+    if (!previousMark || previousMark.attrs.id !== mark.attrs.id) break
+    start -= previous.nodeSize
+    index--
+  }
+  return { id: String(mark.attrs.id), authorName: String(mark.attrs.authorName ?? ''), start }
+}
+
+/**
+ * Settle the suggestions `match` picks: accepting removes deleted text and unmarks inserted text;
+ * rejecting does the reverse. A block left with nothing but settled-away text goes too (a
+ * suggested new paragraph that is rejected leaves no empty paragraph), unless it is the last one.
+ */
+function settle(tr: Transaction, types: SuggestionTypes, match: (mark: PMMark) => boolean, accept: boolean): boolean {
+  const goes = (node: PMNode): boolean => {
+    const mark = suggestionOf(node, types)
+    return mark !== null && match(mark) && (mark.type === types.deletion) === accept
+  }
+  const removals: Array<{ from: number; to: number }> = []
+  const unmarks: Array<{ from: number; to: number; mark: PMMark }> = []
+  const removedFrom = new Map<PMNode, number>()
+  tr.doc.descendants((node, pos, parent, index) => {
+    if (node.isTextblock && node.childCount > 0 && parent) {
+      let all = true
+      node.forEach((child) => {
+        if (!goes(child)) all = false
+      })
+      const removed = removedFrom.get(parent) ?? 0
+      if (all && parent.childCount - removed > 1 && parent.canReplace(index, index + 1)) {
+        removedFrom.set(parent, removed + 1)
+        removals.push({ from: pos, to: pos + node.nodeSize })
+        return false
+      }
+    }
+    if (!node.isInline) return true
+    const mark = suggestionOf(node, types)
+    if (mark && match(mark)) {
+      if (goes(node)) removals.push({ from: pos, to: pos + node.nodeSize })
+      else unmarks.push({ from: pos, to: pos + node.nodeSize, mark })
+    }
+    return false
+  })
+  if (removals.length === 0 && unmarks.length === 0) return false
+  for (const { from, to, mark } of unmarks) tr.removeMark(from, to, mark)
+  for (const { from, to } of removals.sort((a, b) => b.from - a.from)) tr.delete(from, to)
+  tr.setMeta(SKIP_SUGGESTING, true)
+  return true
+}
+
+/** Suggest mode: the flag, the dispatch wrapper that turns edits into suggestions, accept/reject. */
+export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestChangesStorage>({
+  name: 'suggestChanges',
+
+  addOptions() {
+    return {
+      author: { id: null, name: 'Someone', color: null },
+      suggesting: false,
+      generateId: randomSuggestionId,
+    }
+  },
+
+  addStorage() {
+    return { author: this.options.author }
+  },
+
+  addProseMirrorPlugins() {
+    const initial = this.options.suggesting
+    return [
+      new Plugin<{ on: boolean }>({
+        key: suggestingKey,
+        state: {
+          init: () => ({ on: initial }),
+          apply(tr, value) {
+            const next = tr.getMeta(suggestingKey) as { on: boolean } | undefined
+            return next ?? value
+          },
+        },
+      }),
+    ]
+  },
+
+  addCommands() {
+    const settleWith =
+      (match: (mark: PMMark) => boolean, accept: boolean) =>
+      ({ tr, state, dispatch }: { tr: Transaction; state: EditorState; dispatch: ((tr: Transaction) => void) | undefined }) => {
+        const types = typesOf(state.schema)
+        if (!types) return false
+        if (!dispatch) return listSuggestions(state.doc).some((suggestion) => match(types.insertion.create({ id: suggestion.id })))
+        return settle(tr, types, match, accept)
+      }
+    const byId = (id: string) => (mark: PMMark) => String(mark.attrs.id) === id
+    const any = () => true
+    return {
+      toggleSuggesting:
+        () =>
+        ({ tr, state }) => {
+          tr.setMeta(suggestingKey, { on: !isSuggesting(state) })
+          return true
+        },
+      setSuggesting:
+        (on) =>
+        ({ tr }) => {
+          tr.setMeta(suggestingKey, { on })
+          return true
+        },
+      setSuggestionAuthor: (author) => () => {
+        this.storage.author = author
+        return true
+      },
+      acceptSuggestion: (id) => settleWith(byId(id), true),
+      rejectSuggestion: (id) => settleWith(byId(id), false),
+      acceptAllSuggestions: () => settleWith(any, true),
+      rejectAllSuggestions: () => settleWith(any, false),
+    }
+  },
+
+  dispatchTransaction({ transaction: tr, next }) {
+    const state = this.editor.state
+    const types = typesOf(state.schema)
+    // Only local edits made on the current state: never Yjs' own transactions, nor ours.
+    if (!types || !tr.docChanged || tr.getMeta(SKIP_SUGGESTING) || fromYjs(tr) || (tr.docs[0] ?? tr.doc) !== state.doc) {
+      next(tr)
+      return
+    }
+    if (!isSuggesting(state)) {
+      next(stripInheritedSuggestions(tr, types))
+      return
+    }
+    next(toSuggestion(tr, state, { author: this.storage.author, generateId: this.options.generateId, now: Date.now() }))
+  },
+})

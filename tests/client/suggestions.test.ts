@@ -1,0 +1,368 @@
+/**
+ * Suggest mode (src/review/suggestChanges.ts) on real TipTap editors bound to Y.Docs, two peers
+ * with pinned clientIDs and explicit delivery: A (an editor, clientID 1) suggests, B (the lead
+ * reporter, clientID 2) writes directly and accepts or rejects.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { Editor } from '@tiptap/core'
+import { Collaboration } from '@tiptap/extension-collaboration'
+import { Fragment, Slice, type Node as PMNode } from '@tiptap/pm/model'
+import { TextSelection } from '@tiptap/pm/state'
+import { yUndoPluginKey } from '@tiptap/y-tiptap'
+import { installIncrementalSync, uninstallIncrementalSync } from '../../src/editor/incrementalSync'
+import { storyExtensions } from '../../src/shared/schema'
+import { BODY, bodyBlocks } from '../../src/shared/storyDoc'
+import { isSuggesting, listSuggestions, SuggestChanges, type SuggestionAuthor } from '../../src/review/suggestChanges'
+import { countOpenSuggestions } from '../../src/shared/suggestions'
+
+const A_ID = 1
+const B_ID = 2
+const ALICE: SuggestionAuthor = { id: 11, name: 'Alice Editor', color: '#b4421f' }
+const BOB: SuggestionAuthor = { id: 22, name: 'Bob Reporter', color: '#1f6fb4' }
+
+interface Peer {
+  doc: Y.Doc
+  editor: Editor
+}
+
+const openPeers: Peer[] = []
+
+function openPeer(clientID: number, author: SuggestionAuthor, suggesting = false, doc = new Y.Doc()): Peer {
+  doc.clientID = clientID
+  const element = document.createElement('div')
+  document.body.appendChild(element)
+  let next = 0
+  const editor = new Editor({
+    element,
+    extensions: [
+      ...storyExtensions(),
+      Collaboration.configure({ document: doc, field: BODY }),
+      // Readable, deterministic ids: author initial and a counter.
+      SuggestChanges.configure({ author, suggesting, generateId: () => `${author.name[0]}${++next}` }),
+    ],
+  })
+  const peer = { doc, editor }
+  openPeers.push(peer)
+  return peer
+}
+
+/** Sends what `from` has and `to` lacks. */
+function deliver(from: Y.Doc, to: Y.Doc): void {
+  Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)))
+}
+
+function exchange(a: Peer, b: Peer): void {
+  deliver(a.doc, b.doc)
+  deliver(b.doc, a.doc)
+}
+
+/** B writes the story; A opens it afterwards. */
+function pair(html: string, aSuggesting = true): { a: Peer; b: Peer } {
+  const b = openPeer(B_ID, BOB)
+  b.editor.commands.setContent(html)
+  const docA = new Y.Doc()
+  deliver(b.doc, docA)
+  return { a: openPeer(A_ID, ALICE, aSuggesting, docA), b }
+}
+
+/** Position just before `needle` in top-level block `block`. */
+function at(editor: Editor, block: number, needle: string, after = false): number {
+  const doc = editor.state.doc
+  let pos = 0
+  for (let i = 0; i < block; i++) pos += doc.child(i).nodeSize
+  const offset = doc.child(block).textContent.indexOf(needle)
+  if (offset < 0) throw new Error(`"${needle}" not in block ${block}: "${doc.child(block).textContent}"`)
+  return pos + 1 + offset + (after ? needle.length : 0)
+}
+
+/** Type `text` one character at a time at `pos`, as the browser does. */
+function type(editor: Editor, pos: number, text: string): void {
+  editor.view.dispatch(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, pos)))
+  for (const char of text) editor.view.dispatch(editor.state.tr.insertText(char))
+}
+
+/** Press Backspace `times` times with the caret at `pos` (ProseMirror reads it from the DOM: delete + caret). */
+function backspace(editor: Editor, pos: number, times = 1): void {
+  editor.view.dispatch(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, pos)))
+  for (let i = 0; i < times; i++) {
+    const head = editor.state.selection.head
+    const tr = editor.state.tr.delete(head - 1, head)
+    editor.view.dispatch(tr.setSelection(TextSelection.create(tr.doc, head - 1)))
+  }
+}
+
+/** Select [from, to) and type `text` over it (or delete it when empty). */
+function replace(editor: Editor, from: number, to: number, text: string): void {
+  const tr = editor.state.tr.setSelection(TextSelection.create(editor.state.doc, from, to))
+  editor.view.dispatch(text ? tr.insertText(text) : tr.deleteSelection())
+}
+
+/** The next change is its own undo step (Yjs merges changes less than 500 ms apart). */
+function stopCapturing(editor: Editor): void {
+  const state = yUndoPluginKey.getState(editor.state) as { undoManager: Y.UndoManager } | undefined
+  state?.undoManager.stopCapturing()
+}
+
+/** The runs of text with their suggestion, e.g. `['It ', '+big:A1:11', ' vote', '-old:A1:11']`. */
+function runs(doc: PMNode): string[] {
+  const out: string[] = []
+  doc.descendants((node) => {
+    if (!node.isText) return true
+    const mark = node.marks.find((m) => m.type.name === 'insertion' || m.type.name === 'deletion')
+    const text = node.text ?? ''
+    if (!mark) out.push(text)
+    else out.push(`${mark.type.name === 'insertion' ? '+' : '-'}${text}:${String(mark.attrs.id)}:${String(mark.attrs.authorId)}`)
+    return false
+  })
+  return out
+}
+
+function hasSuggestionMarks(doc: PMNode): boolean {
+  let found = false
+  doc.descendants((node) => {
+    if (node.marks.some((mark) => mark.type.name === 'insertion' || mark.type.name === 'deletion')) found = true
+    return !found
+  })
+  return found
+}
+
+/** Both peers show the same document, which is also what a freshly opened editor shows. */
+function expectConverged(a: Peer, b: Peer): void {
+  expect(a.editor.getJSON()).toEqual(b.editor.getJSON())
+  const copy = new Y.Doc()
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(a.doc))
+  const fresh = openPeer(99, BOB, false, copy)
+  expect(fresh.editor.getJSON()).toEqual(a.editor.getJSON())
+}
+
+beforeAll(() => {
+  // As in the app (StoryEditor): bindings take `_typeChanged` when they are constructed.
+  installIncrementalSync()
+})
+
+afterAll(() => {
+  uninstallIncrementalSync()
+})
+
+afterEach(() => {
+  for (const peer of openPeers.splice(0)) {
+    peer.editor.destroy()
+    peer.doc.destroy()
+  }
+})
+
+describe('suggest mode', () => {
+  it('marks typing as my insertion and deleting as my deletion, with author and time', () => {
+    const { a } = pair('<p>The council met on Tuesday.</p>')
+    expect(isSuggesting(a.editor.state)).toBe(true)
+    const before = Date.now()
+    type(a.editor, at(a.editor, 0, ' met'), ' finally')
+    expect(runs(a.editor.state.doc)).toEqual(['The council', '+ finally:A1:11', ' met on Tuesday.'])
+    const [suggestion] = listSuggestions(a.editor.state.doc)
+    expect(suggestion).toMatchObject({ id: 'A1', authorId: 11, authorName: 'Alice Editor', authorColor: '#b4421f', inserted: ' finally', deleted: '' })
+    expect(suggestion?.time).toBeGreaterThanOrEqual(before)
+    // The caret follows the typing, so the run stays one suggestion.
+    expect(a.editor.state.selection.head).toBe(at(a.editor, 0, ' finally', true))
+
+    // Backspace strikes characters out one after another, as one suggestion.
+    backspace(a.editor, at(a.editor, 0, 'Tuesday', true), 3)
+    expect(runs(a.editor.state.doc)).toEqual(['The council', '+ finally:A1:11', ' met on Tues', '-day:A2:11', '.'])
+    expect(a.editor.state.doc.textContent).toBe('The council finally met on Tuesday.')
+
+    // Delete (forward) strikes out the characters after the caret, one after another.
+    const fromOn = at(a.editor, 0, 'on ')
+    a.editor.commands.setTextSelection(fromOn)
+    stopCapturing(a.editor)
+    for (let i = 0; i < 3; i++) {
+      const head = a.editor.state.selection.head
+      const tr = a.editor.state.tr.delete(head, head + 1)
+      a.editor.view.dispatch(tr.setSelection(TextSelection.create(tr.doc, head)))
+    }
+    expect(runs(a.editor.state.doc)).toEqual(['The council', '+ finally:A1:11', ' met ', '-on :A3:11', 'Tues', '-day:A2:11', '.'])
+    expect(a.editor.state.selection.head).toBe(fromOn + 3)
+    a.editor.commands.undo()
+    expect(runs(a.editor.state.doc)).toEqual(['The council', '+ finally:A1:11', ' met on Tues', '-day:A2:11', '.'])
+    stopCapturing(a.editor)
+
+    // Typing over a selection is one replacement: the deletion and the insertion share an id.
+    replace(a.editor, at(a.editor, 0, 'council'), at(a.editor, 0, 'council', true), 'board')
+    expect(runs(a.editor.state.doc)).toEqual(['The ', '-council:A4:11', '+board:A4:11', '+ finally:A1:11', ' met on Tues', '-day:A2:11', '.'])
+    expect(listSuggestions(a.editor.state.doc).map((s) => [s.id, s.inserted, s.deleted])).toEqual([
+      ['A4', 'board', 'council'],
+      ['A1', ' finally', ''],
+      ['A2', '', 'day'],
+    ])
+    expect(countOpenSuggestions(a.doc)).toBe(3)
+  })
+
+  it('withdraws my own suggested text for real, never touches someone else’s, and types my own inside theirs', () => {
+    const { a, b } = pair('<p>Repairs start in May.</p>')
+    // Bob suggests too (he turned suggest mode on).
+    b.editor.commands.setSuggesting(true)
+    exchange(a, b)
+    type(b.editor, at(b.editor, 0, ' in May'), ' roads')
+    exchange(a, b)
+    expect(runs(a.editor.state.doc)).toEqual(['Repairs start', '+ roads:B1:22', ' in May.'])
+
+    // Alice deletes across Bob's suggestion: his stays as it is, the plain text is struck out.
+    replace(a.editor, at(a.editor, 0, 'start'), at(a.editor, 0, ' in', true), '')
+    expect(runs(a.editor.state.doc)).toEqual(['Repairs ', '-start:A1:11', '+ roads:B1:22', '- in:A1:11', ' May.'])
+
+    // Typing inside Bob's suggestion makes Alice's own, splitting his.
+    type(a.editor, at(a.editor, 0, 'ads'), 'XX')
+    expect(runs(a.editor.state.doc)).toEqual(['Repairs ', '-start:A1:11', '+ ro:B1:22', '+XX:A2:11', '+ads:B1:22', '- in:A1:11', ' May.'])
+
+    // Deleting her own suggestion withdraws it: the text goes, nothing is left marked.
+    backspace(a.editor, at(a.editor, 0, 'roXX', true), 2)
+    expect(runs(a.editor.state.doc)).toEqual(['Repairs ', '-start:A1:11', '+ roads:B1:22', '- in:A1:11', ' May.'])
+    exchange(a, b)
+    expectConverged(a, b)
+    // Still two suggestions: Bob's (in two runs) and Alice's deletion.
+    expect(listSuggestions(b.editor.state.doc).map((s) => [s.id, s.authorName, s.inserted, s.deleted])).toEqual([
+      ['A1', 'Alice Editor', '', 'start in'],
+      ['B1', 'Bob Reporter', ' roads', ''],
+    ])
+  })
+
+  it('a suggesting client and a direct editor on the same paragraph converge', () => {
+    const { a, b } = pair('<p>The council met on Tuesday to vote.</p>')
+    // Concurrently: Alice suggests an insertion and a deletion; Bob writes into the same paragraph.
+    type(a.editor, at(a.editor, 0, ' met'), ' finally')
+    replace(a.editor, at(a.editor, 0, ' to vote'), at(a.editor, 0, ' to vote', true), '')
+    type(b.editor, at(b.editor, 0, 'council', true), ' of Hangzhou')
+    type(b.editor, at(b.editor, 0, 'Tuesday'), 'next ')
+    exchange(a, b)
+    expectConverged(a, b)
+    // Bob's text typed where Alice inserted hers lands after it (Yjs orders by client), unmarked.
+    expect(runs(b.editor.state.doc)).toEqual(['The council', '+ finally:A1:11', ' of Hangzhou met on next Tuesday', '- to vote:A2:11', '.'])
+    // Word count (bodyBlocks): suggested insertions and not-yet-accepted deletions both count.
+    expect(bodyBlocks(b.doc)).toEqual(['The council finally of Hangzhou met on next Tuesday to vote.'])
+  })
+
+  it('never turns remote changes into suggestions', () => {
+    const { a, b } = pair('<p>Residents were not convinced.</p><p>The vote is final.</p>')
+    expect(isSuggesting(a.editor.state)).toBe(true)
+    type(b.editor, at(b.editor, 0, ' convinced'), ' at all')
+    replace(b.editor, at(b.editor, 1, ' is final'), at(b.editor, 1, ' is final', true), ' stands')
+    b.editor.commands.setTextSelection(at(b.editor, 1, 'stands.', true))
+    b.editor.commands.splitBlock()
+    type(b.editor, b.editor.state.selection.head, 'Next week, roads.')
+    deliver(b.doc, a.doc)
+    expect(a.editor.state.doc.textContent).toBe('Residents were not at all convinced.The vote stands.Next week, roads.')
+    expect(hasSuggestionMarks(a.editor.state.doc)).toBe(false)
+    // A wrote nothing to Yjs on B's behalf: its document holds B's changes only.
+    expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc))
+    expect(Y.decodeStateVector(Y.encodeStateVector(a.doc)).has(A_ID)).toBe(false)
+    expectConverged(a, b)
+  })
+
+  it('accept all and reject all leave plain text with no suggestion marks, on both peers', () => {
+    const story = '<p>The council met on Tuesday.</p><p>Repairs start in May.</p>'
+    for (const accept of [true, false]) {
+      const { a, b } = pair(story)
+      type(a.editor, at(a.editor, 0, ' met'), ' finally')
+      replace(a.editor, at(a.editor, 0, 'Tuesday'), at(a.editor, 0, 'Tuesday', true), 'Monday')
+      backspace(a.editor, at(a.editor, 1, ' in May', true), 7)
+      // A whole new paragraph: Enter applies directly, its text is suggested.
+      a.editor.commands.setTextSelection(at(a.editor, 1, '.', true))
+      a.editor.commands.splitBlock()
+      type(a.editor, a.editor.state.selection.head, 'Roads close.')
+      exchange(a, b)
+      expect(countOpenSuggestions(b.doc)).toBe(4)
+
+      expect(accept ? b.editor.commands.acceptAllSuggestions() : b.editor.commands.rejectAllSuggestions()).toBe(true)
+      exchange(a, b)
+      expectConverged(a, b)
+      expect(bodyBlocks(a.doc)).toEqual(
+        accept ? ['The council finally met on Monday.', 'Repairs start.', 'Roads close.'] : ['The council met on Tuesday.', 'Repairs start in May.'],
+      )
+      expect(hasSuggestionMarks(a.editor.state.doc)).toBe(false)
+      expect(countOpenSuggestions(a.doc)).toBe(0)
+      expect(b.editor.commands.acceptAllSuggestions()).toBe(false)
+      for (const peer of openPeers.splice(0)) {
+        peer.editor.destroy()
+        peer.doc.destroy()
+      }
+    }
+  })
+
+  it('select all + delete strikes out every block, and pasted paragraphs are suggested whole', () => {
+    const { a, b } = pair('<p>The council met.</p><h2>Roads</h2><ul><li><p>Main Street</p></li></ul><p>Ends.</p>')
+    a.editor.commands.selectAll()
+    a.editor.commands.deleteSelection()
+    // Nothing left the document: every block is still there, its text struck out as one suggestion.
+    expect(bodyBlocks(a.doc)).toEqual(['The council met.', 'Roads', 'Main Street', 'Ends.'])
+    expect(listSuggestions(a.editor.state.doc).map((s) => s.deleted)).toEqual(['The council met.RoadsMain StreetEnds.'])
+    exchange(a, b)
+    b.editor.commands.rejectAllSuggestions()
+    exchange(a, b)
+    expect(hasSuggestionMarks(a.editor.state.doc)).toBe(false)
+
+    // Pasting two paragraphs in the middle of one: the structure applies, all the text is suggested.
+    a.editor.commands.setTextSelection(at(a.editor, 0, ' met'))
+    const { schema } = a.editor
+    const pasted = Fragment.from([schema.node('paragraph', null, schema.text(', newly elected,')), schema.node('paragraph', null, schema.text('Then it'))])
+    // What a paste of two paragraphs is: a slice open on both sides, so it joins the paragraph around it.
+    a.editor.view.dispatch(a.editor.state.tr.replaceSelection(new Slice(pasted, 1, 1)).setMeta('paste', true))
+    exchange(a, b)
+    expect(bodyBlocks(b.doc)).toEqual(['The council, newly elected,', 'Then it met.', 'Roads', 'Main Street', 'Ends.'])
+    expect(countOpenSuggestions(b.doc)).toBe(1)
+    b.editor.commands.rejectAllSuggestions()
+    exchange(a, b)
+    expectConverged(a, b)
+    // The paragraph split stays (structure is not tracked); the suggested text is gone.
+    expect(bodyBlocks(a.doc)).toEqual(['The council', ' met.', 'Roads', 'Main Street', 'Ends.'])
+  })
+
+  it('accepts and rejects one suggestion at a time', () => {
+    const { a, b } = pair('<p>The council met on Tuesday.</p>')
+    type(a.editor, at(a.editor, 0, ' met'), ' finally')
+    replace(a.editor, at(a.editor, 0, 'Tuesday'), at(a.editor, 0, 'Tuesday', true), 'Monday')
+    exchange(a, b)
+    expect(listSuggestions(b.editor.state.doc).map((s) => s.id)).toEqual(['A1', 'A2'])
+    b.editor.commands.rejectSuggestion('A2')
+    expect(runs(b.editor.state.doc)).toEqual(['The council', '+ finally:A1:11', ' met on Tuesday.'])
+    b.editor.commands.acceptSuggestion('A1')
+    exchange(a, b)
+    expectConverged(a, b)
+    expect(runs(a.editor.state.doc)).toEqual(['The council finally met on Tuesday.'])
+    expect(b.editor.commands.acceptSuggestion('A1')).toBe(false)
+  })
+
+  it('undo of my own suggestion removes it', () => {
+    const { a, b } = pair('<p>The council met on Tuesday.</p>')
+    type(a.editor, at(a.editor, 0, ' met'), ' finally')
+    exchange(a, b)
+    expect(countOpenSuggestions(b.doc)).toBe(1)
+    expect(a.editor.commands.undo()).toBe(true)
+    exchange(a, b)
+    expect(runs(b.editor.state.doc)).toEqual(['The council met on Tuesday.'])
+    expect(countOpenSuggestions(b.doc)).toBe(0)
+    // Redo brings it back as a suggestion, not as plain text.
+    expect(a.editor.commands.redo()).toBe(true)
+    expect(runs(a.editor.state.doc)).toEqual(['The council', '+ finally:A1:11', ' met on Tuesday.'])
+
+    // A suggested deletion, undone, leaves the text unmarked.
+    stopCapturing(a.editor)
+    replace(a.editor, at(a.editor, 0, ' on Tuesday'), at(a.editor, 0, ' on Tuesday', true), '')
+    expect(runs(a.editor.state.doc)).toEqual(['The council', '+ finally:A1:11', ' met', '- on Tuesday:A2:11', '.'])
+    a.editor.commands.undo()
+    expect(runs(a.editor.state.doc)).toEqual(['The council', '+ finally:A1:11', ' met on Tuesday.'])
+    exchange(a, b)
+    expectConverged(a, b)
+  })
+
+  it('outside suggest mode, typing inside someone’s suggestion does not join it', () => {
+    const { a, b } = pair('<p>Repairs start in May.</p>')
+    type(a.editor, at(a.editor, 0, ' in'), ' roadworks')
+    exchange(a, b)
+    type(b.editor, at(b.editor, 0, 'works'), '-')
+    expect(runs(b.editor.state.doc)).toEqual(['Repairs start', '+ road:A1:11', '-', '+works:A1:11', ' in May.'])
+    // And turning suggest mode off and on is a command, like the toolbar's.
+    a.editor.commands.toggleSuggesting()
+    expect(isSuggesting(a.editor.state)).toBe(false)
+    type(a.editor, at(a.editor, 0, 'May'), 'late ')
+    expect(runs(a.editor.state.doc)).toEqual(['Repairs start', '+ roadworks:A1:11', ' in late May.'])
+  })
+})

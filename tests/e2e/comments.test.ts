@@ -1,0 +1,126 @@
+/**
+ * Review comments end to end: an editor selects a passage, comments on it (mentioning the
+ * reporter), and the reporter, in another browser, sees the thread arrive live, is notified and
+ * answers; the editor sees the answer arrive and resolves the thread, which leaves the reporter's
+ * open list too. Then the reporter comments by keyboard and deletes the passage: the thread stays,
+ * detached, for both.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext } from 'playwright-core'
+import type { RunningServer } from '../../server/app'
+import { launchBrowser } from '../helpers/browser'
+import { signedInPage } from '../helpers/e2e'
+import { addUser, ROOT, startTestServer } from '../helpers/server'
+
+let server: RunningServer
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  const dist = path.join(ROOT, 'dist')
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
+  server = await startTestServer({ staticDir: dist })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.close()
+})
+
+describe('comments in Chromium', () => {
+  it('an editor comments on a passage; the reporter sees it live and answers; the editor sees the answer', async () => {
+    const editor = await addUser(server, 'edna', 'editor')
+    const riley = await addUser(server, 'riley', 'reporter')
+    const text = 'Council delays vote\n\nThe council delayed its vote.\n\nThe budget has grown for years.'
+    const res = await fetch(`${server.url}/api/stories/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${riley.token}` },
+      body: text,
+    })
+    const { id } = (await res.json()) as { id: string }
+
+    const desk = await signedInPage(browser, server.url, 'edna', editor.password, contexts)
+    const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)
+    await reporter.goto(`${server.url}/stories/${id}`)
+    await desk.goto(`${server.url}/stories/${id}`)
+    await reporter.getByText('No open comments.').waitFor()
+
+    // The editor selects the first paragraph with the keyboard.
+    const body = desk.getByRole('textbox', { name: 'Story body' })
+    await expect.poll(() => body.getAttribute('contenteditable')).toBe('true')
+    await body.locator('p').first().click()
+    await desk.keyboard.press('Home')
+    await desk.keyboard.press('Shift+End')
+    // ProseMirror takes a keyboard selection a moment later, and only while it has focus: wait for
+    // the panel to show it before the focus moves to the panel.
+    await expect.poll(() => desk.getByText('Selected: “The council delayed its vote.”').count()).toBe(1)
+    await desk.getByRole('button', { name: 'Comment', exact: true }).click()
+
+    // Type, mention Riley through the suggestions, and post with Ctrl+Enter.
+    const field = desk.getByRole('textbox', { name: 'Comment', exact: true })
+    await field.pressSequentially('Which vote? @ril')
+    await desk.getByRole('option', { name: /Riley/ }).waitFor()
+    await desk.keyboard.press('Enter')
+    await field.pressSequentially('please check.')
+    expect(await field.inputValue()).toBe('Which vote? @riley please check.')
+    await desk.keyboard.press('Control+Enter')
+
+    const deskThread = desk.getByRole('listitem', { name: 'Comment thread on “The council delayed its vote.”' })
+    await deskThread.waitFor()
+    await expect.poll(() => desk.getByLabel('Commented passage').textContent()).toBe('The council delayed its vote.')
+
+    // Riley sees the thread arrive without reloading, with the passage highlighted, and is notified.
+    const thread = reporter.getByRole('listitem', { name: 'Comment thread on “The council delayed its vote.”' })
+    await thread.waitFor()
+    expect(await thread.textContent()).toContain('Which vote? @riley please check.')
+    expect(await thread.textContent()).toContain('Edna')
+    await expect.poll(() => reporter.getByLabel('Commented passage').count()).toBe(1)
+    const bell = reporter.getByRole('button', { name: /^Notifications.*1 unread/ })
+    await bell.click()
+    await reporter.getByRole('link', { name: /Edna mentioned you in Council delays vote/ }).click()
+    await expect.poll(() => bell.count()).toBe(0)
+
+    // Riley answers in the thread.
+    await thread.getByRole('textbox', { name: 'Reply' }).fill('The budget vote, on Tuesday.')
+    await thread.getByRole('button', { name: 'Reply', exact: true }).click()
+    await expect.poll(() => thread.textContent()).toContain('The budget vote, on Tuesday.')
+
+    // The editor sees the answer live, and resolves the thread: it leaves Riley's open list.
+    await expect.poll(() => deskThread.textContent()).toContain('The budget vote, on Tuesday.')
+    expect(await deskThread.textContent()).toContain('Riley')
+    await deskThread.getByRole('button', { name: 'Resolve' }).click()
+    await reporter.getByText('No open comments.').waitFor()
+    await expect.poll(() => reporter.getByLabel('Commented passage').count()).toBe(0)
+    // Riley was in that thread, so it stays in view among the resolved ones.
+    await expect.poll(() => thread.textContent()).toContain('Resolved by Edna')
+    await reporter.getByRole('button', { name: 'Hide resolved (1)' }).click()
+    await expect.poll(() => thread.count()).toBe(0)
+    await reporter.getByRole('button', { name: 'Show resolved (1)' }).click()
+    await expect.poll(() => thread.count()).toBe(1)
+
+    // Riley comments with the keyboard, then deletes the passage: the thread stays, detached.
+    const story = reporter.getByRole('textbox', { name: 'Story body' })
+    await story.locator('p').nth(1).click()
+    await reporter.keyboard.press('Home')
+    await reporter.keyboard.press('Shift+End')
+    await expect.poll(() => reporter.getByText('Selected: “The budget has grown for years.”').count()).toBe(1)
+    await reporter.keyboard.press('Control+Alt+m')
+    await reporter.getByRole('textbox', { name: 'Comment', exact: true }).pressSequentially('Cut this?')
+    await reporter.keyboard.press('Control+Enter')
+    const second = desk.getByRole('listitem', { name: 'Comment thread on “The budget has grown for years.”' })
+    await second.waitFor()
+    expect(await second.textContent()).not.toContain('Detached')
+    await story.locator('p').nth(1).click()
+    await reporter.keyboard.press('Home')
+    await reporter.keyboard.press('Shift+End')
+    await expect.poll(() => reporter.getByText('Selected: “The budget has grown for years.”').count()).toBe(1)
+    await reporter.keyboard.press('Backspace')
+    await expect.poll(() => second.textContent()).toContain('Detached')
+    expect(await second.textContent()).toContain('Cut this?')
+    await expect.poll(() => desk.getByLabel('Commented passage').count()).toBe(0)
+  })
+})

@@ -1,0 +1,108 @@
+/**
+ * Suggest mode in Chromium: an editor suggests an insertion, the lead reporter sees it marked
+ * with the editor's name and accepts it from the text; the story then holds plain text.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext } from 'playwright-core'
+import type { RunningServer } from '../../server/app'
+import { countOpenSuggestions } from '../../src/shared/suggestions'
+import { bodyBlocks } from '../../src/shared/storyDoc'
+import { launchBrowser } from '../helpers/browser'
+import { signedInPage, textOf } from '../helpers/e2e'
+import { addUser, ROOT, sendJson, startTestServer } from '../helpers/server'
+
+let server: RunningServer
+let browser: Browser
+const contexts: BrowserContext[] = []
+
+beforeAll(async () => {
+  const dist = path.join(ROOT, 'dist')
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
+  server = await startTestServer({ staticDir: dist })
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.close()
+})
+
+/** The story as stored on the server. */
+function stored(id: string) {
+  const loaded = server.storage.loadDoc(id)
+  if (!loaded) throw new Error(`story ${id} is not stored`)
+  return loaded.doc
+}
+
+describe('suggestions in Chromium', () => {
+  it('an editor suggests an insertion; the lead reporter accepts it; the story holds plain text', async () => {
+    const chief = await addUser(server, 'casey', 'chief')
+    const riley = await addUser(server, 'riley', 'reporter')
+    const eddie = await addUser(server, 'eddie', 'editor')
+    const res = await fetch(`${server.url}/api/stories/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${chief.token}` },
+      body: '1. News\n\nCity budget vote delayed\n\nThe council delayed its vote.\n\nResidents reacted with anger.',
+    })
+    const { id } = (await res.json()) as { id: string }
+    expect((await sendJson(`${server.url}/api/stories/${id}/desk`, { lead: riley.id }, chief.token, 'PATCH')).status).toBe(200)
+
+    // The editor turns suggest mode on (it may already be on: editors who are not assigned default to it).
+    const editor = await signedInPage(browser, server.url, 'eddie', eddie.password, contexts)
+    await editor.goto(`${server.url}/stories/${id}`)
+    const editorBody = editor.getByRole('textbox', { name: 'Story body' })
+    await expect.poll(() => editorBody.getAttribute('contenteditable')).toBe('true')
+    const suggest = editor.getByRole('button', { name: 'Suggest', exact: true })
+    if ((await suggest.getAttribute('aria-pressed')) !== 'true') await suggest.click()
+    await expect.poll(() => suggest.getAttribute('aria-pressed')).toBe('true')
+
+    await editorBody.locator('p').first().click()
+    await editor.keyboard.press('End')
+    await editor.keyboard.type(' Again.')
+    const suggested = editorBody.locator('ins.suggestion--insertion')
+    await expect.poll(() => suggested.textContent()).toBe(' Again.')
+    expect(await suggested.getAttribute('title')).toMatch(/^Suggested by Eddie, /)
+    // Stored on the server as a suggestion, and listed under the story.
+    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(1)
+    await expect.poll(() => editor.getByRole('listitem', { name: 'Suggestion by Eddie' }).count()).toBe(1)
+
+    // The lead reporter sees it marked, puts the caret in it and accepts it from the text.
+    const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)
+    await reporter.goto(`${server.url}/stories/${id}`)
+    const reporterBody = reporter.getByRole('textbox', { name: 'Story body' })
+    await expect.poll(() => reporterBody.getAttribute('contenteditable')).toBe('true')
+    expect(await reporter.getByRole('button', { name: 'Suggest', exact: true }).getAttribute('aria-pressed')).toBe('false')
+    const marked = reporterBody.locator('ins.suggestion--insertion')
+    await expect.poll(() => marked.textContent()).toBe(' Again.')
+    await marked.click()
+    const accept = reporter.getByRole('button', { name: 'Accept suggestion' })
+    await accept.waitFor()
+    await accept.click()
+
+    // Plain text everywhere: in the stored story, and with no insertion mark in either browser.
+    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
+    expect(bodyBlocks(stored(id))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
+    await expect.poll(() => marked.count()).toBe(0)
+    await expect.poll(() => suggested.count()).toBe(0)
+    await expect.poll(() => textOf(editorBody)).toContain('The council delayed its vote. Again.')
+    await expect.poll(() => editor.getByRole('region', { name: 'Suggestions' }).count()).toBe(0)
+
+    // Backspace strikes text out (the browser's own deletion path): it stays, marked, until the
+    // reporter rejects the suggestion from the list under the story.
+    await editorBody.locator('p').last().click()
+    await editor.keyboard.press('End')
+    for (let i = 0; i < 'anger.'.length; i++) await editor.keyboard.press('Backspace')
+    const struck = editorBody.locator('del.suggestion--deletion')
+    await expect.poll(() => struck.textContent()).toBe('anger.')
+    await expect.poll(() => textOf(editorBody)).toContain('Residents reacted with anger.')
+    const item = reporter.getByRole('listitem', { name: 'Suggestion by Eddie' })
+    await expect.poll(() => item.count()).toBe(1)
+    await item.getByRole('button', { name: 'Reject', exact: true }).click()
+    await expect.poll(() => struck.count()).toBe(0)
+    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
+    expect(bodyBlocks(stored(id))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
+  })
+})

@@ -1,0 +1,85 @@
+/** The review gate: no Ready with unresolved comments, unless a desk chief overrides with a reason. */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import type { RunningServer } from '../../server/app'
+import { encodeAnchor, getBody } from '../../src/shared/storyDoc'
+import { countOpenSuggestions } from '../../src/shared/suggestions'
+import { connectClient, synced } from '../helpers/clients'
+import { addUser, getJson, sendJson, startTestServer } from '../helpers/server'
+
+let srv: RunningServer
+let chief: Awaited<ReturnType<typeof addUser>>
+let editor: Awaited<ReturnType<typeof addUser>>
+
+beforeAll(async () => {
+  srv = await startTestServer()
+  chief = await addUser(srv, 'chief', 'chief')
+  editor = await addUser(srv, 'editor', 'editor')
+})
+afterAll(() => srv.close())
+
+async function storyInCopyEdit(): Promise<string> {
+  const res = await fetch(`${srv.url}/api/stories/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', authorization: `Bearer ${chief.token}` },
+    body: 'Gate\n\nFirst paragraph here.\n\nSecond one.',
+  })
+  const { id } = (await res.json()) as { id: string }
+  for (const to of ['in_edit', 'copy_edit']) expect((await sendJson(`${srv.url}/api/stories/${id}/status`, { to }, editor.token)).status).toBe(200)
+  return id
+}
+
+async function comment(id: string): Promise<string> {
+  const client = connectClient(srv.url, id, { token: editor.token })
+  await synced(client)
+  const body = getBody(client.doc)
+  const text = (body.get(0) as Y.XmlElement).get(0) as Y.XmlText
+  const start = encodeAnchor(Y.createRelativePositionFromTypeIndex(text, 0))
+  const end = encodeAnchor(Y.createRelativePositionFromTypeIndex(text, 5))
+  client.destroy()
+  const res = await sendJson(`${srv.url}/api/stories/${id}/threads`, { start, end, quote: 'First', body: 'Source for this?' }, editor.token)
+  expect(res.status).toBe(201)
+  return (res.body.thread as { id: string }).id
+}
+
+describe('review gate', () => {
+  it('refuses Ready while a comment is open, for editors and for chiefs without a reason', async () => {
+    const id = await storyInCopyEdit()
+    const thread = await comment(id)
+    const byEditor = await sendJson(`${srv.url}/api/stories/${id}/status`, { to: 'ready' }, editor.token)
+    expect(byEditor.status).toBe(409)
+    expect((byEditor.body.error as { message: string }).message).toMatch(/1 unresolved comment/)
+    expect((await sendJson(`${srv.url}/api/stories/${id}/status`, { to: 'ready' }, chief.token)).status).toBe(409)
+    // An editor's reason is not an override.
+    expect((await sendJson(`${srv.url}/api/stories/${id}/status`, { to: 'ready', reason: 'trust me' }, editor.token)).status).toBe(409)
+    // The budget shows the open comment.
+    const story = (await getJson(`${srv.url}/api/stories/${id}`, editor.token)).body.story as { openComments: number; status: string }
+    expect(story).toMatchObject({ openComments: 1, status: 'copy_edit' })
+
+    // Resolved, the story may go to Ready.
+    expect((await sendJson(`${srv.url}/api/threads/${thread}/resolve`, {}, editor.token)).status).toBe(200)
+    expect((await sendJson(`${srv.url}/api/stories/${id}/status`, { to: 'ready' }, editor.token)).status).toBe(200)
+  })
+
+  it('counts open suggestions too', async () => {
+    const id = await storyInCopyEdit()
+    const client = connectClient(srv.url, id, { token: editor.token })
+    await synced(client)
+    const text = (getBody(client.doc).get(1) as Y.XmlElement).get(0) as Y.XmlText
+    text.insert(0, 'Suggested ', { insertion: { id: 's1', authorId: editor.id, authorName: 'Editor', authorColor: null, time: Date.now() } })
+    await vi.waitFor(() => expect(countOpenSuggestions(srv.storage.loadDoc(id)!.doc)).toBe(1))
+    client.destroy()
+    const res = await sendJson(`${srv.url}/api/stories/${id}/status`, { to: 'ready' }, editor.token)
+    expect(res.status).toBe(409)
+    expect((res.body.error as { message: string }).message).toMatch(/1 open suggestion/)
+  })
+
+  it('lets a desk chief override with a reason, which the history keeps', async () => {
+    const id = await storyInCopyEdit()
+    await comment(id)
+    const res = await sendJson(`${srv.url}/api/stories/${id}/status`, { to: 'ready', reason: 'Legal cleared it by phone' }, chief.token)
+    expect(res.status).toBe(200)
+    const history = res.body.history as Array<{ to: string; reason: string; userId: number }>
+    expect(history.at(-1)).toMatchObject({ to: 'ready', reason: 'Legal cleared it by phone', userId: chief.id })
+  })
+})
