@@ -16,6 +16,7 @@ import { useMe, useSession, useUserName } from '../store/session'
 import { inDocumentOrder, type Placement } from './anchors'
 import { useReview, type Passage } from './reviewStore'
 import './review.css'
+import { useReviewEvents } from './useReviewEvents'
 
 /** Longest comment the server takes. */
 const COMMENT_MAX_CHARS = 5000
@@ -108,21 +109,7 @@ function useThreads(storyId: string): { threads: ThreadData[] | null; error: str
     },
     [storyId],
   )
-  useEffect(() => {
-    reload()
-    if (typeof EventSource === 'undefined') return
-    const events = new EventSource('/api/stories/events')
-    events.addEventListener('review', (event) => {
-      try {
-        const data = JSON.parse((event as MessageEvent<string>).data) as { storyId?: unknown; kind?: unknown }
-        if (data.storyId === storyId && data.kind === 'comments') reload()
-      } catch {
-        // Not ours to fix: the next event or reconnect refetches.
-      }
-    })
-    events.addEventListener('open', reload)
-    return () => events.close()
-  }, [storyId, reload])
+  useReviewEvents(storyId, 'comments', reload)
   return { ...state, reload }
 }
 

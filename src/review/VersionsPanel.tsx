@@ -4,7 +4,7 @@
  * what; restore one as a new change everyone receives live. The list refetches whenever the
  * server announces a change to this story's versions.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react'
+import { useCallback, useState, type FormEvent } from 'react'
 import { ApiFailure } from '../app/api'
 import { formatUpdated } from '../app/format'
 import { useNow } from '../app/useNow'
@@ -15,6 +15,7 @@ import { canEditStory } from '../shared/permissions'
 import { assignmentOf } from '../shared/storyDoc'
 import { useMe, useUserName } from '../store/session'
 import './versions.css'
+import { useReviewEvents } from './useReviewEvents'
 
 // The wire shapes of server/routes/versions.ts.
 type VersionKind = 'auto' | 'status' | 'named' | 'restore'
@@ -98,22 +99,7 @@ function useVersionList(storyId: string): { versions: VersionData[] | null; erro
       (error: unknown) => setState((current) => ({ ...current, error: error instanceof Error ? error.message : String(error) })),
     )
   }, [storyId])
-  useEffect(() => {
-    reload()
-    if (typeof EventSource === 'undefined') return
-    const events = new EventSource('/api/stories/events')
-    events.addEventListener('review', (event) => {
-      try {
-        const data = JSON.parse((event as MessageEvent<string>).data) as { storyId?: unknown; kind?: unknown }
-        if (data.storyId === storyId && data.kind === 'versions') reload()
-      } catch {
-        // A malformed event: the next one, or the reconnect, refetches.
-      }
-    })
-    // After a dropped stream, events sent meanwhile were missed.
-    events.addEventListener('open', reload)
-    return () => events.close()
-  }, [storyId, reload])
+  useReviewEvents(storyId, 'versions', reload)
   return { ...state, reload }
 }
 

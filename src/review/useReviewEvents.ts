@@ -1,0 +1,23 @@
+import { useEffect } from 'react'
+
+/**
+ * Refetch with `reload` now, whenever the server says this story's `kind` (comments, versions)
+ * changed, and after the event stream reconnects (events sent meanwhile were missed).
+ */
+export function useReviewEvents(storyId: string, kind: 'comments' | 'versions', reload: () => void): void {
+  useEffect(() => {
+    reload()
+    if (typeof EventSource === 'undefined') return
+    const events = new EventSource('/api/stories/events')
+    events.addEventListener('review', (event) => {
+      try {
+        const data = JSON.parse((event as MessageEvent<string>).data) as { storyId?: unknown; kind?: unknown }
+        if (data.storyId === storyId && data.kind === kind) reload()
+      } catch {
+        // A malformed event: the next one, or the reconnect, refetches.
+      }
+    })
+    events.addEventListener('open', reload)
+    return () => events.close()
+  }, [storyId, kind, reload])
+}
