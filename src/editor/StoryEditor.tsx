@@ -14,6 +14,7 @@ import { installIncrementalSync } from './incrementalSync'
 import { LinkShortcut } from './linkShortcut'
 import { StoryParts } from './storyParts'
 import { CommentHighlights } from '../review/commentMarks'
+import { MarginThreads } from '../review/MarginThreads'
 import { SuggestChanges } from '../review/suggestChanges'
 import { SuggestionPopover } from '../review/SuggestionPopover'
 import { SuggestionsPanel } from '../review/SuggestionsPanel'
@@ -59,7 +60,7 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
         LinkShortcut,
         StoryParts.configure({ doc: session.doc }),
         CommentHighlights.configure({ doc: session.doc }),
-        SuggestChanges.configure({ author: { id: userId, name: user.name, color: user.color }, suggesting: suggestByDefault }),
+        SuggestChanges.configure({ author: { id: userId, name: user.name, color: user.color }, suggesting: suggestByDefault, storyId: session.id }),
       ],
       editable,
       shouldRerenderOnTransaction: false,
@@ -102,6 +103,7 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
       <div className="suggestion-anchor" ref={contentBox}>
         <EditorContent editor={editor} className="editor__content" />
         <SuggestionPopover editor={editor} container={contentBox} />
+        <MarginThreads editor={editor} container={contentBox} />
       </div>
       <SuggestionsPanel editor={editor} />
     </div>

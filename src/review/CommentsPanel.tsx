@@ -332,7 +332,8 @@ function Thread({ thread, placement, me, users, now, active, run }: ThreadProps)
   }, [active])
   const className = ['thread', thread.resolved && 'thread--resolved', detached && 'thread--detached', active && 'thread--active'].filter(Boolean).join(' ')
   return (
-    <li ref={item} className={className} id={`thread-${thread.id}`} aria-label={`Comment thread on “${thread.quote}”`} onClick={() => useReview.getState().setActiveThread(thread.id)}>
+    // Focusable from script only: a margin card moves the keyboard here (src/review/MarginThreads.tsx).
+    <li ref={item} tabIndex={-1} className={className} id={`thread-${thread.id}`} aria-label={`Comment thread on “${thread.quote}”`} onClick={() => useReview.getState().setActiveThread(thread.id)}>
       <div className="thread__head">
         <blockquote className="thread__quote">{thread.quote}</blockquote>
         {detached && (
@@ -441,7 +442,21 @@ export function CommentsPanel({ session, canComment = true }: Props) {
 
   // The editor highlights the open threads' passages.
   useEffect(() => {
-    useReview.getState().setHighlights(open.map(({ thread }) => ({ id: thread.id, start: thread.start, end: thread.end })))
+    useReview.getState().setHighlights(
+      open.map(({ thread, placement }) => {
+        const [first, ...replies] = thread.comments
+        return {
+          id: thread.id,
+          start: thread.start,
+          end: thread.end,
+          quote: thread.quote,
+          excerpt: !first ? '' : first.deleted ? 'Comment deleted' : first.body,
+          authorId: first?.authorId ?? thread.authorId,
+          replies: replies.filter((comment) => !comment.deleted).length,
+          detached: placement.kind === 'detached',
+        }
+      }),
+    )
   }, [open])
   useEffect(
     () => () => {
@@ -451,7 +466,6 @@ export function CommentsPanel({ session, canComment = true }: Props) {
     [],
   )
 
-  // A thread put in focus (in the text, or from a notification) is scrolled to.
   // A thread put in focus (in the text, or from a notification) shows even when resolved.
   const activeResolved = resolved.some(({ thread }) => thread.id === activeThreadId)
 

@@ -7,6 +7,7 @@
 import type { RefObject } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
 import { suggestionAtSelection } from './suggestChanges'
+import { settleSuggestions } from './SuggestionsPanel'
 
 interface Props {
   editor: Editor
@@ -45,10 +46,8 @@ export function SuggestionPopover({ editor, container }: Props) {
   })
 
   if (!anchor) return null
-  const settle = (accept: boolean) => {
-    const chain = editor.chain().focus()
-    ;(accept ? chain.acceptSuggestion(anchor.id) : chain.rejectSuggestion(anchor.id)).run()
-  }
+  // Records the decision too (who and when are stamped by the server).
+  const settle = (accept: boolean) => settleSuggestions(editor, accept ? 'accept' : 'reject', [anchor.id])
   return (
     <div
       className="suggestion-popover"

@@ -1,7 +1,8 @@
 /**
  * Review UI state the editor and the comments panel share (never document content): the
  * editor's current selection as a passage to comment on, the open composer with the passage it
- * will comment on, the thread in focus, and which open threads the editor should highlight.
+ * will comment on, the thread in focus, and which open threads the editor should highlight (with
+ * the short summary the margin cards show; the threads themselves live on the server).
  */
 import { create } from 'zustand'
 
@@ -12,11 +13,18 @@ export interface Passage {
   quote: string
 }
 
-/** An open thread the editor highlights. */
+/** An open thread the editor highlights, with what its margin card shows. */
 export interface Highlight {
   id: string
   start: string
   end: string
+  quote: string
+  /** The first comment's text (or a note that it was deleted). */
+  excerpt: string
+  authorId: number
+  replies: number
+  /** Its passage was deleted: no highlight, no margin card. */
+  detached: boolean
 }
 
 interface ReviewState {
@@ -37,8 +45,18 @@ interface ReviewState {
 
 const samePassage = (a: Passage | null, b: Passage | null) => a === b || (!!a && !!b && a.start === b.start && a.end === b.end && a.quote === b.quote)
 
-const sameHighlights = (a: Highlight[], b: Highlight[]) =>
-  a.length === b.length && a.every((item, index) => item.id === b[index]?.id && item.start === b[index]?.start && item.end === b[index]?.end)
+const sameHighlight = (a: Highlight, b: Highlight | undefined) =>
+  !!b &&
+  a.id === b.id &&
+  a.start === b.start &&
+  a.end === b.end &&
+  a.quote === b.quote &&
+  a.excerpt === b.excerpt &&
+  a.authorId === b.authorId &&
+  a.replies === b.replies &&
+  a.detached === b.detached
+
+const sameHighlights = (a: Highlight[], b: Highlight[]) => a.length === b.length && a.every((item, index) => sameHighlight(item, b[index]))
 
 export const useReview = create<ReviewState>()((set, get) => ({
   selection: null,

@@ -45,10 +45,13 @@ export interface SuggestChangesOptions {
   suggesting: boolean
   /** New suggestion ids: unique across clients (random by default). */
   generateId: () => string
+  /** The story, so accept/reject decisions can be recorded against it. */
+  storyId: string | null
 }
 
 export interface SuggestChangesStorage {
   author: SuggestionAuthor
+  storyId: string | null
 }
 
 declare module '@tiptap/core' {
@@ -468,13 +471,14 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestCha
   addOptions() {
     return {
       author: { id: null, name: 'Someone', color: null },
+      storyId: null,
       suggesting: false,
       generateId: randomSuggestionId,
     }
   },
 
   addStorage() {
-    return { author: this.options.author }
+    return { author: this.options.author, storyId: this.options.storyId }
   },
 
   addProseMirrorPlugins() {

@@ -3,12 +3,12 @@
  * reporter), and the reporter, in another browser, sees the thread arrive live, is notified and
  * answers; the editor sees the answer arrive and resolves the thread, which leaves the reporter's
  * open list too. Then the reporter comments by keyboard and deletes the passage: the thread stays,
- * detached, for both.
+ * detached, for both. Open threads also show as cards in the margin, level with their passage.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext, Locator } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { launchBrowser } from '../helpers/browser'
 import { signedInPage } from '../helpers/e2e'
@@ -30,6 +30,12 @@ afterAll(async () => {
   await browser?.close()
   await server?.close()
 })
+
+/** How far apart, in px, the tops of two elements are on screen. */
+async function topGap(a: Locator, b: Locator): Promise<number> {
+  const [boxA, boxB] = await Promise.all([a.boundingBox(), b.boundingBox()])
+  return boxA && boxB ? Math.abs(boxA.y - boxB.y) : Infinity
+}
 
 describe('comments in Chromium', () => {
   it('an editor comments on a passage; the reporter sees it live and answers; the editor sees the answer', async () => {
@@ -72,6 +78,12 @@ describe('comments in Chromium', () => {
     const deskThread = desk.getByRole('listitem', { name: 'Comment thread on “The council delayed its vote.”' })
     await deskThread.waitFor()
     await expect.poll(() => desk.getByLabel('Commented passage').textContent()).toBe('The council delayed its vote.')
+    // Its card sits in the margin, level with the passage.
+    const card = desk.getByRole('button', { name: 'Thread: The council delayed its vote.' })
+    await card.waitFor()
+    await expect.poll(() => topGap(card, desk.getByLabel('Commented passage'))).toBeLessThan(40)
+    expect(await card.textContent()).toContain('Which vote? @riley please check.')
+    expect(await card.textContent()).toContain('Edna')
 
     // Riley sees the thread arrive without reloading, with the passage highlighted, and is notified.
     const thread = reporter.getByRole('listitem', { name: 'Comment thread on “The council delayed its vote.”' })
@@ -79,6 +91,12 @@ describe('comments in Chromium', () => {
     expect(await thread.textContent()).toContain('Which vote? @riley please check.')
     expect(await thread.textContent()).toContain('Edna')
     await expect.poll(() => reporter.getByLabel('Commented passage').count()).toBe(1)
+    // Clicking the passage marks its margin card.
+    const rileyCard = reporter.getByRole('button', { name: 'Thread: The council delayed its vote.' })
+    await rileyCard.waitFor()
+    expect(await rileyCard.getAttribute('aria-current')).toBeNull()
+    await reporter.getByLabel('Commented passage').click()
+    await expect.poll(() => rileyCard.getAttribute('aria-current')).toBe('true')
     const bell = reporter.getByRole('button', { name: /^Notifications.*1 unread/ })
     await bell.click()
     await reporter.getByRole('link', { name: /Edna mentioned you in Council delays vote/ }).click()
@@ -114,6 +132,14 @@ describe('comments in Chromium', () => {
     const second = desk.getByRole('listitem', { name: 'Comment thread on “The budget has grown for years.”' })
     await second.waitFor()
     expect(await second.textContent()).not.toContain('Detached')
+    // On the desk, the new thread's margin card puts it in focus in the panel.
+    const secondCard = desk.getByRole('button', { name: 'Thread: The budget has grown for years.' })
+    await secondCard.waitFor()
+    await expect.poll(() => topGap(secondCard, desk.locator('[data-thread-id]').last())).toBeLessThan(40)
+    expect(await second.getAttribute('class')).not.toContain('thread--active')
+    await secondCard.click()
+    await expect.poll(() => second.getAttribute('class')).toContain('thread--active')
+    expect(await secondCard.getAttribute('aria-current')).toBe('true')
     await story.locator('p').nth(1).click()
     await reporter.keyboard.press('Home')
     await reporter.keyboard.press('Shift+End')
@@ -122,5 +148,7 @@ describe('comments in Chromium', () => {
     await expect.poll(() => second.textContent()).toContain('Detached')
     expect(await second.textContent()).toContain('Cut this?')
     await expect.poll(() => desk.getByLabel('Commented passage').count()).toBe(0)
+    // A detached thread has no margin card.
+    await expect.poll(() => secondCard.count()).toBe(0)
   })
 })

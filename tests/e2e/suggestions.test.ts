@@ -89,6 +89,9 @@ describe('suggestions in Chromium', () => {
     await expect.poll(() => suggested.count()).toBe(0)
     await expect.poll(() => textOf(editorBody)).toContain('The council delayed its vote. Again.')
     await expect.poll(() => editor.getByRole('region', { name: 'Suggestions' }).count()).toBe(0)
+    // The accept is recorded (who, what, whose) and listed under the story for the reporter.
+    const decisions = reporter.getByRole('region', { name: 'Suggestion decisions' })
+    await expect.poll(() => textOf(decisions)).toMatch(/Accepted by Riley · ‘ Again\.’ by Eddie · /)
 
     // Backspace strikes text out (the browser's own deletion path): it stays, marked, until the
     // reporter rejects the suggestion from the list under the story.
@@ -103,6 +106,7 @@ describe('suggestions in Chromium', () => {
     await item.getByRole('button', { name: 'Reject', exact: true }).click()
     await expect.poll(() => struck.count()).toBe(0)
     await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
+    await expect.poll(() => textOf(decisions)).toMatch(/Rejected by Riley · ‘anger\.’ by Eddie · .*Accepted by Riley/)
     expect(bodyBlocks(stored(id))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
   })
 })
