@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
+import type { CommentView, NotificationView, ThreadView } from '../src/shared/api.js'
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS comment_threads (
@@ -76,46 +77,6 @@ interface NotificationRow {
   read_at: number | null
   body: string
   deleted: number
-}
-
-/** A comment as the API shows it; a deleted one keeps its place with an empty body. */
-export interface CommentView {
-  id: string
-  threadId: string
-  authorId: number
-  body: string
-  createdAt: number
-  editedAt: number | null
-  deleted: boolean
-}
-
-/** A thread as the API shows it, with its comments oldest first. */
-export interface ThreadView {
-  id: string
-  storyId: string
-  start: string
-  end: string
-  quote: string
-  authorId: number
-  createdAt: number
-  resolved: boolean
-  resolvedAt: number | null
-  resolvedBy: number | null
-  comments: CommentView[]
-}
-
-/** A notification as its recipient sees it (newest first). */
-export interface NotificationView {
-  id: string
-  kind: 'mention'
-  storyId: string
-  threadId: string
-  commentId: string
-  byUserId: number
-  createdAt: number
-  readAt: number | null
-  /** The start of the comment that mentioned you ('' once it is deleted). */
-  excerpt: string
 }
 
 /** What a notification's excerpt keeps of the comment. */

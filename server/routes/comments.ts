@@ -7,19 +7,16 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import * as Y from 'yjs'
 import { z } from 'zod'
-import { isDesk, type Actor } from '../../src/shared/permissions.js'
+import { COMMENT_MAX_CHARS, QUOTE_MAX_CHARS, type NotificationItem, type ThreadView } from '../../src/shared/api.js'
+import { canResolveThread } from '../../src/shared/permissions.js'
 import { MAX_JSON_BYTES } from '../../src/shared/protocol.js'
 import { isStoryId } from '../../src/shared/storyId.js'
 import { BODY, decodeAnchor, encodeAnchor, getBody } from '../../src/shared/storyDoc.js'
-import { Comments, type ThreadView } from '../comments.js'
+import { Comments } from '../comments.js'
 import { HttpError } from '../errors.js'
 import { readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 
-/** Longest comment, in characters. */
-export const COMMENT_MAX_CHARS = 5000
-/** Longest quote of the commented passage kept with a thread. */
-export const QUOTE_MAX_CHARS = 1000
 /** How long a new thread may wait for the text it anchors to (sent over the socket a moment earlier). */
 const ANCHOR_WAIT_MS = 2000
 
@@ -68,10 +65,6 @@ export function mentionedNames(body: string): string[] {
   return [...names]
 }
 
-/** Who may resolve or reopen a thread: its author, editors and the desk; reporters only their own. */
-export function canResolveThread(actor: Actor, thread: { authorId: number }): boolean {
-  return actor.id === thread.authorId || actor.role === 'editor' || isDesk(actor)
-}
 
 type AnchorVerdict = 'ok' | 'bad' | 'pending'
 
@@ -256,7 +249,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
           if (!headlines.has(storyId)) headlines.set(storyId, storage.getStory(storyId)?.headline ?? '')
           return headlines.get(storyId) ?? ''
         }
-        const notifications = comments.notifications(userOf(ctx).id).map((item) => ({ ...item, headline: headline(item.storyId) }))
+        const notifications = comments.notifications(userOf(ctx).id).map((item): NotificationItem => ({ ...item, headline: headline(item.storyId) }))
         sendJson(ctx.res, 200, { notifications, unread: notifications.filter((item) => item.readAt === null).length })
       },
     },

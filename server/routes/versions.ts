@@ -1,6 +1,7 @@
 /** Version history routes: list, name a version, compare two, restore one as a new change. */
 import type * as Y from 'yjs'
 import { z } from 'zod'
+import { VERSION_NAME_MAX_CHARS, type ComparisonAnswer, type VersionSummary } from '../../src/shared/api.js'
 import { canEditStory } from '../../src/shared/permissions.js'
 import { MAX_JSON_BYTES } from '../../src/shared/protocol.js'
 import { isStoryId } from '../../src/shared/storyId.js'
@@ -10,9 +11,10 @@ import type { Room } from '../room.js'
 import { readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 import type { StoredUser } from '../users.js'
-import { compareDocs, restoreDoc, type Attribution, type VersionSummary } from '../versions.js'
+import { compareDocs, type Attribution } from '../versionDiff.js'
+import { restoreDoc } from '../versionRestore.js'
 
-const NameBody = z.object({ name: z.string().trim().min(1, 'Give the version a name.').max(120) }).strict()
+const NameBody = z.object({ name: z.string().trim().min(1, 'Give the version a name.').max(VERSION_NAME_MAX_CHARS) }).strict()
 
 /** `from`/`to` of a comparison: a version id or `current`. */
 const VersionRef = z.union([z.literal('current'), z.coerce.number().int().positive()])
@@ -122,7 +124,8 @@ export function versionRoutes(services: Services): Route[] {
           const comparison = newerDoc
             ? compareDocs(olderDoc?.doc ?? newerDoc.doc, newerDoc.doc, who)
             : withCurrent(id, (current) => compareDocs(olderDoc?.doc ?? current, current, who))
-          sendJson(ctx.res, 200, { from: older, to: newer, ...comparison })
+          const answer: ComparisonAnswer = { from: older, to: newer, ...comparison }
+          sendJson(ctx.res, 200, answer)
         } finally {
           for (const version of loaded) version?.doc.destroy()
         }

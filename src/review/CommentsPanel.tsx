@@ -10,42 +10,16 @@ import { ApiFailure } from '../app/api'
 import { formatUpdated } from '../app/format'
 import { useNow } from '../app/useNow'
 import type { StorySession } from '../collab/storySession'
-import type { ApiError, PublicUser } from '../shared/api'
-import { isDesk } from '../shared/permissions'
+import { COMMENT_MAX_CHARS, type ApiError, type CommentView, type PublicUser, type ThreadView } from '../shared/api'
+import { canResolveThread } from '../shared/permissions'
 import { useMe, useSession, useUserName } from '../store/session'
 import { inDocumentOrder, type Placement } from './anchors'
 import { useReview, type Passage } from './reviewStore'
 import './review.css'
 import { useReviewEvents } from './useReviewEvents'
 
-/** Longest comment the server takes. */
-const COMMENT_MAX_CHARS = 5000
 /** Re-place passages at most this often while the text changes. */
 const REPLACE_MS = 250
-
-interface CommentData {
-  id: string
-  threadId: string
-  authorId: number
-  body: string
-  createdAt: number
-  editedAt: number | null
-  deleted: boolean
-}
-
-interface ThreadData {
-  id: string
-  storyId: string
-  start: string
-  end: string
-  quote: string
-  authorId: number
-  createdAt: number
-  resolved: boolean
-  resolvedAt: number | null
-  resolvedBy: number | null
-  comments: CommentData[]
-}
 
 async function request<T>(path: string, method = 'GET', json?: unknown): Promise<T> {
   const res = await fetch(path, {
@@ -60,9 +34,9 @@ async function request<T>(path: string, method = 'GET', json?: unknown): Promise
 }
 
 const api = {
-  threads: (storyId: string) => request<{ threads: ThreadData[] }>(`/api/stories/${storyId}/threads`).then((body) => body.threads),
+  threads: (storyId: string) => request<{ threads: ThreadView[] }>(`/api/stories/${storyId}/threads`).then((body) => body.threads),
   start: (storyId: string, passage: Passage, body: string) =>
-    request<{ thread: ThreadData }>(`/api/stories/${storyId}/threads`, 'POST', { ...passage, body }).then((answer) => answer.thread),
+    request<{ thread: ThreadView }>(`/api/stories/${storyId}/threads`, 'POST', { ...passage, body }).then((answer) => answer.thread),
   reply: (threadId: string, body: string) => request(`/api/threads/${threadId}/comments`, 'POST', { body }),
   edit: (commentId: string, body: string) => request(`/api/comments/${commentId}`, 'PATCH', { body }),
   remove: (commentId: string) => request(`/api/comments/${commentId}`, 'DELETE'),
@@ -96,8 +70,8 @@ function useDocSnapshot(doc: Y.Doc): { doc: Y.Doc; version: number } {
 }
 
 /** The story's threads, refetched when the server announces a change to them (and after a dropped stream). */
-function useThreads(storyId: string): { threads: ThreadData[] | null; error: string | null; reload(): void } {
-  const [state, setState] = useState<{ threads: ThreadData[] | null; error: string | null }>({ threads: null, error: null })
+function useThreads(storyId: string): { threads: ThreadView[] | null; error: string | null; reload(): void } {
+  const [state, setState] = useState<{ threads: ThreadView[] | null; error: string | null }>({ threads: null, error: null })
   const latest = useRef(0)
   const reload = useMemo(
     () => () => {
@@ -251,7 +225,7 @@ function When({ at, now, edited }: { at: number; now: number; edited?: boolean }
 }
 
 interface ThreadProps {
-  thread: ThreadData
+  thread: ThreadView
   placement: Placement
   me: PublicUser
   users: PublicUser[]
@@ -263,7 +237,7 @@ interface ThreadProps {
 /** Run an API call, report its failure in the panel and refetch; the answer, or undefined when it failed. */
 type Run = <T>(action: Promise<T>) => Promise<T | undefined>
 
-function CommentItem({ comment, mine, users, now, run }: { comment: CommentData; mine: boolean; users: PublicUser[]; now: number; run: Run }) {
+function CommentItem({ comment, mine, users, now, run }: { comment: CommentView; mine: boolean; users: PublicUser[]; now: number; run: Run }) {
   const nameOf = useUserName()
   const [draft, setDraft] = useState<string | null>(null)
   const save = () => {
@@ -316,7 +290,7 @@ function Thread({ thread, placement, me, users, now, active, run }: ThreadProps)
   const nameOf = useUserName()
   const [reply, setReply] = useState('')
   const detached = placement.kind === 'detached'
-  const mayResolve = me.id === thread.authorId || me.role === 'editor' || isDesk(me)
+  const mayResolve = canResolveThread(me, thread)
   const send = () => {
     if (!reply.trim()) return
     void run(api.reply(thread.id, reply)).then((ok) => ok && setReply(''))

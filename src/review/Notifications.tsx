@@ -8,23 +8,10 @@ import { Link } from 'wouter'
 import { ApiFailure } from '../app/api'
 import { formatUpdated } from '../app/format'
 import { useNow } from '../app/useNow'
-import type { ApiError } from '../shared/api'
+import type { ApiError, NotificationItem } from '../shared/api'
 import { useUserName } from '../store/session'
 import { useReview } from './reviewStore'
 import './review.css'
-
-interface NotificationData {
-  id: string
-  kind: 'mention'
-  storyId: string
-  threadId: string
-  commentId: string
-  byUserId: number
-  createdAt: number
-  readAt: number | null
-  excerpt: string
-  headline: string
-}
 
 async function request<T>(path: string, method = 'GET'): Promise<T> {
   const res = await fetch(path, { method, credentials: 'same-origin' })
@@ -34,14 +21,14 @@ async function request<T>(path: string, method = 'GET'): Promise<T> {
 }
 
 /** My notifications, refetched on each `notification` event (and after a dropped stream). */
-function useNotifications(): { items: NotificationData[]; unread: number; markRead(id: string): void } {
-  const [state, setState] = useState<{ items: NotificationData[]; unread: number }>({ items: [], unread: 0 })
+function useNotifications(): { items: NotificationItem[]; unread: number; markRead(id: string): void } {
+  const [state, setState] = useState<{ items: NotificationItem[]; unread: number }>({ items: [], unread: 0 })
   const latest = useRef(0)
   useEffect(() => {
     let closed = false
     const load = () => {
       const ticket = ++latest.current
-      request<{ notifications: NotificationData[]; unread: number }>('/api/notifications').then(
+      request<{ notifications: NotificationItem[]; unread: number }>('/api/notifications').then(
         (body) => !closed && ticket === latest.current && setState({ items: body.notifications, unread: body.unread }),
         () => undefined,
       )

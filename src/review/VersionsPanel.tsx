@@ -10,44 +10,12 @@ import { formatUpdated } from '../app/format'
 import { useNow } from '../app/useNow'
 import { useDesk } from '../collab/useDesk'
 import type { StorySession } from '../collab/storySession'
-import type { ApiError } from '../shared/api'
+import { VERSION_NAME_MAX_CHARS, type ApiError, type ComparisonAnswer, type DiffBlock, type DiffRun, type VersionSummary } from '../shared/api'
 import { canEditStory } from '../shared/permissions'
 import { assignmentOf } from '../shared/storyDoc'
 import { useMe, useUserName } from '../store/session'
 import './versions.css'
 import { useReviewEvents } from './useReviewEvents'
-
-// The wire shapes of server/routes/versions.ts.
-type VersionKind = 'auto' | 'status' | 'named' | 'restore'
-interface VersionData {
-  id: number
-  kind: VersionKind
-  name: string
-  userId: number | null
-  createdAt: number
-  bytes: number
-  words: number
-}
-type Change = 'same' | 'added' | 'removed'
-interface DiffRun {
-  text: string
-  change: Change
-  by: number | null
-}
-interface DiffBlock {
-  type: string
-  change: Change | 'changed'
-  runs: DiffRun[]
-}
-interface ComparisonData {
-  from: number | 'current'
-  to: number | 'current'
-  headline: DiffRun[]
-  blocks: DiffBlock[]
-}
-
-/** Longest version name the server takes. */
-const NAME_MAX_CHARS = 120
 
 async function request<T>(path: string, method = 'GET', json?: unknown): Promise<T> {
   const res = await fetch(path, {
@@ -62,15 +30,15 @@ async function request<T>(path: string, method = 'GET', json?: unknown): Promise
 }
 
 const api = {
-  list: (storyId: string) => request<{ versions: VersionData[] }>(`/api/stories/${storyId}/versions`).then((body) => body.versions),
-  name: (storyId: string, name: string) => request<{ version: VersionData }>(`/api/stories/${storyId}/versions`, 'POST', { name }),
+  list: (storyId: string) => request<{ versions: VersionSummary[] }>(`/api/stories/${storyId}/versions`).then((body) => body.versions),
+  name: (storyId: string, name: string) => request<{ version: VersionSummary }>(`/api/stories/${storyId}/versions`, 'POST', { name }),
   compare: (storyId: string, from: string, to: string) =>
-    request<ComparisonData>(`/api/stories/${storyId}/versions/compare?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
+    request<ComparisonAnswer>(`/api/stories/${storyId}/versions/compare?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
   restore: (storyId: string, versionId: number) => request(`/api/stories/${storyId}/versions/${versionId}/restore`, 'POST', {}),
 }
 
 /** How a version is called: its name, or what made it. */
-function versionLabel(version: VersionData): string {
+function versionLabel(version: VersionSummary): string {
   if (version.name) return version.name
   switch (version.kind) {
     case 'auto':
@@ -91,8 +59,8 @@ function formatSize(bytes: number): string {
 const fullTime = (at: number) => new Date(at).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })
 
 /** The story's versions, refetched on the server's `review`/`versions` events and on reconnect. */
-function useVersionList(storyId: string): { versions: VersionData[] | null; error: string | null; reload(): void } {
-  const [state, setState] = useState<{ versions: VersionData[] | null; error: string | null }>({ versions: null, error: null })
+function useVersionList(storyId: string): { versions: VersionSummary[] | null; error: string | null; reload(): void } {
+  const [state, setState] = useState<{ versions: VersionSummary[] | null; error: string | null }>({ versions: null, error: null })
   const reload = useCallback(() => {
     api.list(storyId).then(
       (versions) => setState({ versions, error: null }),
@@ -125,7 +93,7 @@ function Runs({ runs, nameOf }: { runs: DiffRun[]; nameOf(id: number | null): st
 }
 
 /** A comparison: changed blocks in full, runs of unchanged ones folded. */
-function ComparisonView({ comparison, nameOf, labelOf }: { comparison: ComparisonData; nameOf(id: number | null): string; labelOf(ref: number | 'current'): string }) {
+function ComparisonView({ comparison, nameOf, labelOf }: { comparison: ComparisonAnswer; nameOf(id: number | null): string; labelOf(ref: number | 'current'): string }) {
   const headlineChanged = comparison.headline.some((run) => run.change !== 'same')
   const changes = comparison.blocks.filter((block) => block.change !== 'same').length
   const shown: Array<DiffBlock | number> = []
@@ -175,7 +143,7 @@ export function VersionsPanel({ session }: { session: StorySession }) {
   const [problem, setProblem] = useState<string | null>(null)
   const [from, setFrom] = useState('')
   const [to, setTo] = useState('current')
-  const [comparison, setComparison] = useState<ComparisonData | null>(null)
+  const [comparison, setComparison] = useState<ComparisonAnswer | null>(null)
   const [confirming, setConfirming] = useState<number | null>(null)
 
   const fail = (failure: unknown) => setProblem(failure instanceof Error ? failure.message : String(failure))
@@ -208,7 +176,7 @@ export function VersionsPanel({ session }: { session: StorySession }) {
     run(async () => {
       setComparison(await api.compare(session.id, fromRef, toRef))
     })
-  const restore = (version: VersionData) =>
+  const restore = (version: VersionSummary) =>
     run(async () => {
       await api.restore(session.id, version.id)
       setConfirming(null)
@@ -228,7 +196,7 @@ export function VersionsPanel({ session }: { session: StorySession }) {
             <input
               id="version-name"
               value={name}
-              maxLength={NAME_MAX_CHARS}
+              maxLength={VERSION_NAME_MAX_CHARS}
               placeholder="e.g. Filed for the web"
               onChange={(event) => setName(event.target.value)}
             />

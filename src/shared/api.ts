@@ -137,3 +137,101 @@ export const UpdateUserBody = z
     password: Password.optional(),
   })
   .strict()
+
+// Comments and notifications (server/comments.ts, server/routes/comments.ts) ------------------
+
+/** Longest comment, in characters. */
+export const COMMENT_MAX_CHARS = 5000
+/** Longest quote of the commented passage kept with a thread. */
+export const QUOTE_MAX_CHARS = 1000
+
+/** A comment as the API shows it; a deleted one keeps its place with an empty body. */
+export interface CommentView {
+  id: string
+  threadId: string
+  authorId: number
+  body: string
+  createdAt: number
+  editedAt: number | null
+  deleted: boolean
+}
+
+/** A thread as the API shows it, with its comments oldest first. */
+export interface ThreadView {
+  id: string
+  storyId: string
+  start: string
+  end: string
+  quote: string
+  authorId: number
+  createdAt: number
+  resolved: boolean
+  resolvedAt: number | null
+  resolvedBy: number | null
+  comments: CommentView[]
+}
+
+/** A notification as its recipient sees it (newest first). */
+export interface NotificationView {
+  id: string
+  kind: 'mention'
+  storyId: string
+  threadId: string
+  commentId: string
+  byUserId: number
+  createdAt: number
+  readAt: number | null
+  /** The start of the comment that mentioned you ('' once it is deleted). */
+  excerpt: string
+}
+
+/** A row of `GET /api/notifications`: the notification with its story's headline. */
+export interface NotificationItem extends NotificationView {
+  headline: string
+}
+
+// Versions (server/versions.ts, server/versionDiff.ts, server/routes/versions.ts) --------------
+
+export const VERSION_KINDS = ['auto', 'status', 'named', 'restore'] as const
+export type VersionKind = (typeof VERSION_KINDS)[number]
+
+/** Longest version name, in characters. */
+export const VERSION_NAME_MAX_CHARS = 120
+
+/** One version as lists show it (no state). */
+export interface VersionSummary {
+  id: number
+  storyId: string
+  kind: VersionKind
+  name: string
+  userId: number | null
+  createdAt: number
+  /** Bytes stored for this version (the deflated state). */
+  bytes: number
+  /** Words in the body at that version. */
+  words: number
+}
+
+export type Change = 'same' | 'added' | 'removed'
+/** A run of text: unchanged, added or removed, and by whom (who wrote it; for removed text, who removed it). */
+export interface DiffRun {
+  text: string
+  change: Change
+  by: number | null
+}
+/** A top-level body block; `changed` when it is in both versions with differences inside. */
+export interface DiffBlock {
+  type: string
+  change: Change | 'changed'
+  runs: DiffRun[]
+}
+export interface Comparison {
+  headline: DiffRun[]
+  blocks: DiffBlock[]
+}
+
+/** `GET /api/stories/<id>/versions/compare` answer: always older → newer. */
+export interface ComparisonAnswer extends Comparison {
+  from: number | 'current'
+  to: number | 'current'
+}

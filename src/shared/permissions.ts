@@ -101,3 +101,8 @@ export function canTransition(actor: Actor, assignment: Assignment, from: Status
 export function allowedTransitions(actor: Actor, assignment: Assignment, from: Status, all: readonly Status[]): Status[] {
   return all.filter((to) => canTransition(actor, assignment, from, to))
 }
+
+/** Who may resolve or reopen a thread: its author, editors and the desk; reporters only their own. */
+export function canResolveThread(actor: Actor, thread: { authorId: number }): boolean {
+  return actor.id === thread.authorId || actor.role === 'editor' || isDesk(actor)
+}

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import * as Y from 'yjs'
 import type { RunningServer } from '../../server/app'
 import type { StoryEvent } from '../../server/storyEvents'
-import type { Comparison, VersionSummary } from '../../server/versions'
+import type { Comparison, VersionSummary } from '../../src/shared/api'
 import { bodyBlocks, getBody } from '../../src/shared/storyDoc'
 import { connectClient, synced, type TestClient } from '../helpers/clients'
 import { addUser, createStoryVia, getJson, postJson, sendJson, startTestServer } from '../helpers/server'
