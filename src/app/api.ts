@@ -25,6 +25,11 @@ async function call<T>(path: string, init: RequestInit & { json?: unknown } = {}
   return body as T
 }
 
+/** Any API call with an optional JSON body; rejects with the server's message (`ApiFailure`). */
+export function request<T>(path: string, method = 'GET', json?: unknown): Promise<T> {
+  return call<T>(path, json === undefined ? { method } : { method, json })
+}
+
 /** Every story, most recently updated first. */
 export async function listStories(): Promise<StorySummary[]> {
   return (await call<{ stories: StorySummary[] }>('/api/stories')).stories

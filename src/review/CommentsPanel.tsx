@@ -6,11 +6,11 @@
  */
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react'
 import type * as Y from 'yjs'
-import { ApiFailure } from '../app/api'
+import { request } from '../app/api'
 import { formatUpdated } from '../app/format'
 import { useNow } from '../app/useNow'
 import type { StorySession } from '../collab/storySession'
-import { COMMENT_MAX_CHARS, type ApiError, type CommentView, type PublicUser, type ThreadView } from '../shared/api'
+import { COMMENT_MAX_CHARS, type CommentView, type PublicUser, type ThreadView } from '../shared/api'
 import { canResolveThread } from '../shared/permissions'
 import { useMe, useSession, useUserName } from '../store/session'
 import { inDocumentOrder, type Placement } from './anchors'
@@ -20,18 +20,6 @@ import { useReviewEvents } from './useReviewEvents'
 
 /** Re-place passages at most this often while the text changes. */
 const REPLACE_MS = 250
-
-async function request<T>(path: string, method = 'GET', json?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: json === undefined ? {} : { 'content-type': 'application/json' },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  })
-  const body = (await res.json().catch(() => null)) as T | ApiError | null
-  if (!res.ok) throw new ApiFailure((body as ApiError | null)?.error?.message ?? `The server answered ${res.status}.`, res.status)
-  return body as T
-}
 
 const api = {
   threads: (storyId: string) => request<{ threads: ThreadView[] }>(`/api/stories/${storyId}/threads`).then((body) => body.threads),

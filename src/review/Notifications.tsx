@@ -5,20 +5,13 @@
  */
 import { useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'wouter'
-import { ApiFailure } from '../app/api'
+import { request } from '../app/api'
 import { formatUpdated } from '../app/format'
 import { useNow } from '../app/useNow'
-import type { ApiError, NotificationItem } from '../shared/api'
+import type { NotificationItem } from '../shared/api'
 import { useUserName } from '../store/session'
 import { useReview } from './reviewStore'
 import './review.css'
-
-async function request<T>(path: string, method = 'GET'): Promise<T> {
-  const res = await fetch(path, { method, credentials: 'same-origin' })
-  const body = (await res.json().catch(() => null)) as T | ApiError | null
-  if (!res.ok) throw new ApiFailure((body as ApiError | null)?.error?.message ?? `The server answered ${res.status}.`, res.status)
-  return body as T
-}
 
 /** My notifications, refetched on each `notification` event (and after a dropped stream). */
 function useNotifications(): { items: NotificationItem[]; unread: number; markRead(id: string): void } {

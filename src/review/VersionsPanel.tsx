@@ -5,29 +5,17 @@
  * server announces a change to this story's versions.
  */
 import { useCallback, useState, type FormEvent } from 'react'
-import { ApiFailure } from '../app/api'
+import { request } from '../app/api'
 import { formatUpdated } from '../app/format'
 import { useNow } from '../app/useNow'
 import { useDesk } from '../collab/useDesk'
 import type { StorySession } from '../collab/storySession'
-import { VERSION_NAME_MAX_CHARS, type ApiError, type ComparisonAnswer, type DiffBlock, type DiffRun, type VersionSummary } from '../shared/api'
+import { VERSION_NAME_MAX_CHARS, type ComparisonAnswer, type DiffBlock, type DiffRun, type VersionSummary } from '../shared/api'
 import { canEditStory } from '../shared/permissions'
 import { assignmentOf } from '../shared/storyDoc'
 import { useMe, useUserName } from '../store/session'
 import './versions.css'
 import { useReviewEvents } from './useReviewEvents'
-
-async function request<T>(path: string, method = 'GET', json?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: json === undefined ? {} : { 'content-type': 'application/json' },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  })
-  const body = (await res.json().catch(() => null)) as T | ApiError | null
-  if (!res.ok) throw new ApiFailure((body as ApiError | null)?.error?.message ?? `The server answered ${res.status}.`, res.status)
-  return body as T
-}
 
 const api = {
   list: (storyId: string) => request<{ versions: VersionSummary[] }>(`/api/stories/${storyId}/versions`).then((body) => body.versions),
