@@ -3,8 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
-import { launchBrowser } from '../helpers/browser'
-import { signedInPage } from '../helpers/e2e'
+import { closeApp, openApp, signedInPage } from '../helpers/e2e'
 import { addUser, ROOT, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
 
 const PASSWORD = 'correct horse'
@@ -16,15 +15,10 @@ const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('Build the app first: npm run build')
-  server = await startTestServer({ staticDir: DIST })
-  browser = await launchBrowser()
+  ;({ server, browser } = await openApp())
 })
 
-afterAll(async () => {
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.close()
-})
+afterAll(() => closeApp(server, browser, contexts))
 
 /** An account on the shared server (created on first use). */
 async function account(username: string, role: TestRole): Promise<void> {

@@ -1,13 +1,10 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import * as Y from 'yjs'
 import type { RunningServer } from '../../server/app'
 import { encodeAnchor, getBody } from '../../src/shared/storyDoc'
-import { launchBrowser } from '../helpers/browser'
-import { signedInPage } from '../helpers/e2e'
-import { addUser, createStoryVia, ROOT, sendJson, startTestServer } from '../helpers/server'
+import { closeApp, openApp, signedInPage } from '../helpers/e2e'
+import { addUser, createStoryVia, sendJson } from '../helpers/server'
 
 type Account = Awaited<ReturnType<typeof addUser>>
 
@@ -21,20 +18,13 @@ let rita: Account
 let eddie: Account
 
 beforeAll(async () => {
-  const dist = path.join(ROOT, 'dist')
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
-  server = await startTestServer({ staticDir: dist })
-  browser = await launchBrowser()
+  ;({ server, browser } = await openApp())
   chief = await addUser(server, 'chief', 'admin')
   rita = await addUser(server, 'rita', 'reporter')
   eddie = await addUser(server, 'eddie', 'editor')
 })
 
-afterAll(async () => {
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.close()
-})
+afterAll(() => closeApp(server, browser, contexts))
 
 /** `account` signed in through the sign-in page, looking at the budget. */
 async function budgetFor(account: Account): Promise<Page> {

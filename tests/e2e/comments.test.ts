@@ -5,31 +5,21 @@
  * open list too. Then the reporter comments by keyboard and deletes the passage: the thread stays,
  * detached, for both. Open threads also show as cards in the margin, level with their passage.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Locator } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
-import { launchBrowser } from '../helpers/browser'
-import { signedInPage } from '../helpers/e2e'
-import { addUser, ROOT, startTestServer } from '../helpers/server'
+import { closeApp, openApp, signedInPage } from '../helpers/e2e'
+import { addUser } from '../helpers/server'
 
 let server: RunningServer
 let browser: Browser
 const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
-  const dist = path.join(ROOT, 'dist')
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
-  server = await startTestServer({ staticDir: dist })
-  browser = await launchBrowser()
+  ;({ server, browser } = await openApp())
 })
 
-afterAll(async () => {
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.close()
-})
+afterAll(() => closeApp(server, browser, contexts))
 
 /** How far apart, in px, the tops of two elements are on screen. */
 async function topGap(a: Locator, b: Locator): Promise<number> {

@@ -1,12 +1,10 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
-import { launchBrowser } from '../helpers/browser'
 import { STORIES_DIR } from '../helpers/fixtures'
 import { bodyBlocks } from '../../src/shared/storyDoc'
-import { signedInPage, textOf } from '../helpers/e2e'
+import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
 import { addUser, createStoryVia, ROOT, signInAs, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
 
 const PASSWORD = 'correct horse'
@@ -16,17 +14,10 @@ let browser: Browser
 const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
-  const dist = path.join(ROOT, 'dist')
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
-  server = await startTestServer({ staticDir: dist })
-  browser = await launchBrowser()
+  ;({ server, browser } = await openApp())
 })
 
-afterAll(async () => {
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.close()
-})
+afterAll(() => closeApp(server, browser, contexts))
 
 /** A person with an account on `on` (created on first use), signed in through the real sign-in page. */
 async function person(username: string, role: TestRole, on: RunningServer = server): Promise<Page> {

@@ -3,32 +3,22 @@
  * reporter, in another browser, sees it live on the budget and in the editor and can write the
  * story; a second reporter cannot.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { bodyBlocks } from '../../src/shared/storyDoc'
-import { launchBrowser } from '../helpers/browser'
-import { signedInPage, textOf } from '../helpers/e2e'
-import { addUser, ROOT, startTestServer } from '../helpers/server'
+import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
+import { addUser } from '../helpers/server'
 
 let server: RunningServer
 let browser: Browser
 const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
-  const dist = path.join(ROOT, 'dist')
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
-  server = await startTestServer({ staticDir: dist })
-  browser = await launchBrowser()
+  ;({ server, browser } = await openApp())
 })
 
-afterAll(async () => {
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.close()
-})
+afterAll(() => closeApp(server, browser, contexts))
 
 describe('the newsroom in Chromium', () => {
   it('the chief assigns a story and a part; the reporter sees it live and writes; another reporter cannot', async () => {

@@ -2,33 +2,23 @@
  * Suggest mode in Chromium: an editor suggests an insertion, the lead reporter sees it marked
  * with the editor's name and accepts it from the text; the story then holds plain text.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { countOpenSuggestions } from '../../src/shared/suggestions'
 import { bodyBlocks } from '../../src/shared/storyDoc'
-import { launchBrowser } from '../helpers/browser'
-import { signedInPage, textOf } from '../helpers/e2e'
-import { addUser, ROOT, sendJson, startTestServer } from '../helpers/server'
+import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
+import { addUser, sendJson } from '../helpers/server'
 
 let server: RunningServer
 let browser: Browser
 const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
-  const dist = path.join(ROOT, 'dist')
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
-  server = await startTestServer({ staticDir: dist })
-  browser = await launchBrowser()
+  ;({ server, browser } = await openApp())
 })
 
-afterAll(async () => {
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.close()
-})
+afterAll(() => closeApp(server, browser, contexts))
 
 /** The story as stored on the server. */
 function stored(id: string) {

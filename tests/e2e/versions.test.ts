@@ -3,31 +3,21 @@
  * another browser, the comparison shows the change with its author, and a restore brings the
  * text back in the reporter's browser live.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
-import { launchBrowser } from '../helpers/browser'
-import { signedInPage, textOf } from '../helpers/e2e'
-import { addUser, ROOT, sendJson, startTestServer } from '../helpers/server'
+import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
+import { addUser, sendJson } from '../helpers/server'
 
 let server: RunningServer
 let browser: Browser
 const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
-  const dist = path.join(ROOT, 'dist')
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
-  server = await startTestServer({ staticDir: dist })
-  browser = await launchBrowser()
+  ;({ server, browser } = await openApp())
 })
 
-afterAll(async () => {
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.close()
-})
+afterAll(() => closeApp(server, browser, contexts))
 
 describe('versions in Chromium', () => {
   it('name a version, change the text, compare shows the change, restore brings it back live', async () => {

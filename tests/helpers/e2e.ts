@@ -1,5 +1,10 @@
 /** Browser-test helpers: a signed-in page per person, each in its own browser context. */
+import fs from 'node:fs'
+import path from 'node:path'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import type { RunningServer } from '../../server/app'
+import { launchBrowser } from './browser'
+import { ROOT, startTestServer } from './server'
 
 /** Sign `username` in through the real sign-in page in a fresh context; returns the page. */
 export async function signedInPage(browser: Browser, baseUrl: string, username: string, password: string, contexts: BrowserContext[]): Promise<Page> {
@@ -24,4 +29,19 @@ export function textOf(body: Locator): Promise<string> {
     for (const widget of copy.querySelectorAll('.collab-caret, .part-label')) widget.remove()
     return copy.textContent ?? ''
   })
+}
+
+/** The built app on a real server (port 0, fresh data) and a headless Chromium, for one test file. */
+export async function openApp(options: { dataDir?: string } = {}): Promise<{ server: RunningServer; browser: Browser }> {
+  const dist = path.join(ROOT, 'dist')
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
+  const server = await startTestServer({ staticDir: dist, dataDir: options.dataDir })
+  return { server, browser: await launchBrowser() }
+}
+
+/** Close what `openApp` opened, and every browser context the tests made. */
+export async function closeApp(server: RunningServer | undefined, browser: Browser | undefined, contexts: BrowserContext[]): Promise<void> {
+  for (const context of contexts) await context.close()
+  await browser?.close()
+  await server?.close()
 }
