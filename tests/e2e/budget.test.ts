@@ -4,7 +4,7 @@ import * as Y from 'yjs'
 import type { RunningServer } from '../../server/app'
 import { encodeAnchor, getBody } from '../../src/shared/storyDoc'
 import { closeApp, openApp, signedInPage } from '../helpers/e2e'
-import { addUser, createStoryVia, sendJson } from '../helpers/server'
+import { addUser, createStoryVia, importStoryVia, sendJson } from '../helpers/server'
 
 type Account = Awaited<ReturnType<typeof addUser>>
 
@@ -48,13 +48,7 @@ async function assign(id: string, desk: Record<string, unknown>): Promise<void> 
 
 /** Import a plain-text story as the desk chief; returns its id. */
 async function importedStory(text: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/stories/import`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain; charset=utf-8', authorization: `Bearer ${chief.token}` },
-    body: text,
-  })
-  if (res.status !== 201) throw new Error(`import failed: ${res.status} ${await res.text()}`)
-  return ((await res.json()) as { id: string }).id
+  return importStoryVia(server.url, chief.token, text)
 }
 
 /** Give body blocks [from, to) of a story to `assignee` as a part, anchored in the server's own document. */

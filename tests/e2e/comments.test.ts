@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Locator } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { closeApp, openApp, signedInPage } from '../helpers/e2e'
-import { addUser } from '../helpers/server'
+import { addUser, importStoryVia } from '../helpers/server'
 
 let server: RunningServer
 let browser: Browser
@@ -32,12 +32,7 @@ describe('comments in Chromium', () => {
     const editor = await addUser(server, 'edna', 'editor')
     const riley = await addUser(server, 'riley', 'reporter')
     const text = 'Council delays vote\n\nThe council delayed its vote.\n\nThe budget has grown for years.'
-    const res = await fetch(`${server.url}/api/stories/import`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain', authorization: `Bearer ${riley.token}` },
-      body: text,
-    })
-    const { id } = (await res.json()) as { id: string }
+    const id = await importStoryVia(server.url, riley.token, text)
 
     const desk = await signedInPage(browser, server.url, 'edna', editor.password, contexts)
     const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { bodyBlocks } from '../../src/shared/storyDoc'
 import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
-import { addUser } from '../helpers/server'
+import { addUser, importStoryVia } from '../helpers/server'
 
 let server: RunningServer
 let browser: Browser
@@ -26,12 +26,7 @@ describe('the newsroom in Chromium', () => {
     const riley = await addUser(server, 'riley', 'reporter')
     const robin = await addUser(server, 'robin', 'reporter')
     const text = '1. News\n\nCity budget vote delayed\n\nThe council delayed its vote.\n\nThe budget has grown for years.\n\nResidents reacted with anger.'
-    const res = await fetch(`${server.url}/api/stories/import`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain', authorization: `Bearer ${chief.token}` },
-      body: text,
-    })
-    const { id } = (await res.json()) as { id: string }
+    const id = await importStoryVia(server.url, chief.token, text)
 
     const desk = await signedInPage(browser, server.url, 'casey', chief.password, contexts)
     const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)

@@ -8,7 +8,7 @@ import type { RunningServer } from '../../server/app'
 import { countOpenSuggestions } from '../../src/shared/suggestions'
 import { bodyBlocks } from '../../src/shared/storyDoc'
 import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
-import { addUser, sendJson } from '../helpers/server'
+import { addUser, importStoryVia, sendJson } from '../helpers/server'
 
 let server: RunningServer
 let browser: Browser
@@ -32,12 +32,7 @@ describe('suggestions in Chromium', () => {
     const chief = await addUser(server, 'casey', 'chief')
     const riley = await addUser(server, 'riley', 'reporter')
     const eddie = await addUser(server, 'eddie', 'editor')
-    const res = await fetch(`${server.url}/api/stories/import`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain', authorization: `Bearer ${chief.token}` },
-      body: '1. News\n\nCity budget vote delayed\n\nThe council delayed its vote.\n\nResidents reacted with anger.',
-    })
-    const { id } = (await res.json()) as { id: string }
+    const id = await importStoryVia(server.url, chief.token, '1. News\n\nCity budget vote delayed\n\nThe council delayed its vote.\n\nResidents reacted with anger.')
     expect((await sendJson(`${server.url}/api/stories/${id}/desk`, { lead: riley.id }, chief.token, 'PATCH')).status).toBe(200)
 
     // The editor turns suggest mode on (it may already be on: editors who are not assigned default to it).

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
-import { addUser, sendJson } from '../helpers/server'
+import { addUser, importStoryVia, sendJson } from '../helpers/server'
 
 let server: RunningServer
 let browser: Browser
@@ -24,12 +24,7 @@ describe('versions in Chromium', () => {
     const chief = await addUser(server, 'chief', 'chief')
     const riley = await addUser(server, 'riley', 'reporter')
     const ed = await addUser(server, 'ed', 'editor')
-    const res = await fetch(`${server.url}/api/stories/import`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain', authorization: `Bearer ${chief.token}` },
-      body: 'Council delays budget vote\n\nThe council delayed its vote.\n\nResidents reacted with anger.',
-    })
-    const { id } = (await res.json()) as { id: string }
+    const id = await importStoryVia(server.url, chief.token, 'Council delays budget vote\n\nThe council delayed its vote.\n\nResidents reacted with anger.')
     expect((await sendJson(`${server.url}/api/stories/${id}/desk`, { lead: riley.id }, chief.token, 'PATCH')).status).toBe(200)
 
     const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)

@@ -90,6 +90,17 @@ export async function createStoryVia(baseUrl: string, token: string, body: Recor
   return (answer as { id: string }).id
 }
 
+/** Import a plain-text story through the API and return its id. */
+export async function importStoryVia(baseUrl: string, token: string, text: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/stories/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain; charset=utf-8', authorization: `Bearer ${token}` },
+    body: text,
+  })
+  if (res.status !== 201) throw new Error(`import failed: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { id: string }).id
+}
+
 export type TestRole = 'reporter' | 'editor' | 'chief' | 'admin'
 
 /** An account on an in-process server with an API token, straight through its services. */

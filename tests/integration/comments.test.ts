@@ -11,7 +11,7 @@ import type { StoryEvent } from '../../server/storyEvents'
 import { passageAnchors } from '../../src/review/anchors'
 import { encodeAnchor, getBody, getMetaText } from '../../src/shared/storyDoc'
 import { connectClient, synced, type TestClient } from '../helpers/clients'
-import { addUser, getJson, sendJson, startTestServer } from '../helpers/server'
+import { addUser, getJson, importStoryVia, sendJson, startTestServer } from '../helpers/server'
 
 type Person = Awaited<ReturnType<typeof addUser>>
 type Json = Record<string, unknown>
@@ -57,12 +57,7 @@ beforeAll(async () => {
   people.gone = await addUser(srv, 'gone', 'reporter')
   await srv.services.users.update(people.gone.id, { active: false })
   // Riley imports the story, so Riley leads it; Robin and Rory are not assigned (read-only).
-  const res = await fetch(`${srv.url}/api/stories/import`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', authorization: `Bearer ${people.lead.token}` },
-    body: TEXT,
-  })
-  storyId = ((await res.json()) as { id: string }).id
+  storyId = await importStoryVia(srv.url, people.lead.token, TEXT)
   client = connectClient(srv.url, storyId, { token: people.lead.token })
   await synced(client)
   unsubscribe = srv.services.events.subscribe((event) => {

@@ -5,7 +5,7 @@ import type { RunningServer } from '../../server/app'
 import { encodeAnchor, getBody } from '../../src/shared/storyDoc'
 import { countOpenSuggestions } from '../../src/shared/suggestions'
 import { connectClient, synced } from '../helpers/clients'
-import { addUser, getJson, sendJson, startTestServer } from '../helpers/server'
+import { addUser, getJson, importStoryVia, sendJson, startTestServer } from '../helpers/server'
 
 let srv: RunningServer
 let chief: Awaited<ReturnType<typeof addUser>>
@@ -19,12 +19,7 @@ beforeAll(async () => {
 afterAll(() => srv.close())
 
 async function storyInCopyEdit(): Promise<string> {
-  const res = await fetch(`${srv.url}/api/stories/import`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain', authorization: `Bearer ${chief.token}` },
-    body: 'Gate\n\nFirst paragraph here.\n\nSecond one.',
-  })
-  const { id } = (await res.json()) as { id: string }
+  const id = await importStoryVia(srv.url, chief.token, 'Gate\n\nFirst paragraph here.\n\nSecond one.')
   for (const to of ['in_edit', 'copy_edit']) expect((await sendJson(`${srv.url}/api/stories/${id}/status`, { to }, editor.token)).status).toBe(200)
   return id
 }
