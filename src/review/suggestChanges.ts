@@ -12,23 +12,29 @@
  * document + 1", which two clients suggesting at once both pick; and its marks carry no author.
  *
  * The rules here:
- * - Only text is tracked. Inserted inline content gets *my* insertion mark (one id per run of
- *   typing; a replacement's deletion and insertion share an id). Deleted text gets my deletion
- *   mark; my own suggested insertions are really deleted (that is withdrawing them); other
- *   people's suggested insertions and text already marked deleted are left alone.
- * - Structure is not tracked: splitting and joining paragraphs, headings, lists, quotes and
- *   formatting apply directly, as they would outside suggest mode.
+ * - Text: inserted inline content gets *my* insertion mark (one id per run of typing; a
+ *   replacement's deletion and insertion share an id). Deleted text gets my deletion mark; my own
+ *   suggested insertions are really deleted (that is withdrawing them); other people's suggested
+ *   insertions and text already marked deleted are left alone.
+ * - Paragraph breaks: a new break (Enter, a pasted paragraph) is made and the block after it is
+ *   marked as a suggested `split`; removing a break (Backspace at the start of a paragraph, Delete
+ *   at its end, a deletion across paragraphs) keeps it and marks the block after it as a
+ *   suggested `join`. Marks cannot sit on a break and `@tiptap/y-tiptap` does not sync node marks,
+ *   so the suggestion is a block attribute (`BREAK_ATTRIBUTE`, see src/shared/suggestions.ts).
+ *   Rejecting a split, or accepting a join, removes the break; the others just drop the attribute.
+ * - Not tracked, applied directly as outside suggest mode: block types (heading, list, quote),
+ *   list nesting and formatting (bold, italic, links, notes).
  * - Transactions from Yjs (remote changes, and undo/redo by the Yjs undo manager, which arrive
  *   through y-sync with `isChangeOrigin`) and our own accept/reject commands are never touched.
  * - Outside suggest mode, text typed inside someone's suggestion does not join it (it would be
  *   attributed to them): inherited suggestion marks are stripped from local insertions.
  */
 import { Extension, Mark, mergeAttributes } from '@tiptap/core'
-import type { Fragment, Mark as PMMark, MarkType, Node as PMNode, Schema } from '@tiptap/pm/model'
+import { Slice, type Fragment, type Mark as PMMark, type MarkType, type Node as PMNode, type Schema } from '@tiptap/pm/model'
 import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state'
 import { Mapping, ReplaceStep } from '@tiptap/pm/transform'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
-import { DELETION, INSERTION, type SuggestionAttrs } from '../shared/suggestions.js'
+import { BREAK_ATTRIBUTE, BREAK_SIGN, DELETION, INSERTION, encodeBreak, parseBreak, type BreakSuggestion, type SuggestionAttrs } from '../shared/suggestions.js'
 
 export { DELETION, INSERTION, type SuggestionAttrs } from '../shared/suggestions.js'
 
@@ -169,6 +175,48 @@ export const InsertionMark = suggestionMark(INSERTION, 'ins')
 /** Suggested deletion: the text stays, struck through, until accepted. Part of the story schema. */
 export const DeletionMark = suggestionMark(DELETION, 'del')
 
+/** Blocks that can carry a suggested paragraph break (the textblocks of the story schema). */
+export const BREAK_BLOCKS = ['paragraph', 'heading']
+
+/** Hover text of a suggested break. */
+function describeBreak(suggestion: BreakSuggestion): string {
+  return `${suggestion.kind === 'split' ? 'New paragraph' : 'Paragraphs joined'}. ${describeSuggestion(suggestion)}`
+}
+
+/**
+ * Suggested paragraph breaks: a block attribute, shown as a pilcrow in the author's colour at the
+ * start of the block after the break. Never read from HTML: pasted text carries no one's suggestion.
+ */
+export const SuggestedBreaks = Extension.create({
+  name: 'suggestedBreaks',
+  addGlobalAttributes() {
+    return [
+      {
+        types: BREAK_BLOCKS,
+        attributes: {
+          [BREAK_ATTRIBUTE]: {
+            default: null,
+            keepOnSplit: false,
+            parseHTML: () => null,
+            renderHTML: (attrs) => {
+              const suggestion = parseBreak(attrs[BREAK_ATTRIBUTE])
+              if (!suggestion) return {}
+              const color = safeColor(suggestion.authorColor)
+              return {
+                class: `suggested-break suggested-break--${suggestion.kind}`,
+                'data-suggested-break': suggestion.kind,
+                'data-suggestion-id': suggestion.id,
+                title: describeBreak(suggestion),
+                ...(color ? { style: `--suggestion-color: ${color}` } : {}),
+              }
+            },
+          },
+        },
+      },
+    ]
+  },
+})
+
 interface SuggestionTypes {
   insertion: MarkType
   deletion: MarkType
@@ -186,10 +234,64 @@ export function suggestionOf(node: PMNode | null | undefined, types: SuggestionT
   return node.marks.find((mark) => mark.type === types.insertion || mark.type === types.deletion) ?? null
 }
 
-function isOwn(mark: PMMark, author: SuggestionAuthor): boolean {
-  const attrs = mark.attrs as SuggestionAttrs
+function isOwn(suggestion: PMMark | SuggestionAttrs, author: SuggestionAuthor): boolean {
+  const attrs = ('attrs' in suggestion ? suggestion.attrs : suggestion) as SuggestionAttrs
   if (author.id !== null) return attrs.authorId === author.id
   return attrs.authorId === null && attrs.authorName === author.name
+}
+
+/** The suggested break a block carries, if any. */
+export function breakOf(node: PMNode | null | undefined): BreakSuggestion | null {
+  return node?.isTextblock ? parseBreak(node.attrs[BREAK_ATTRIBUTE]) : null
+}
+
+/** Positions of the textblocks that start strictly inside (from, to): the breaks before them lie in the range. */
+function blocksStartingIn(doc: PMNode, from: number, to: number): number[] {
+  const found: number[] = []
+  if (to - from < 2) return found
+  doc.nodesBetween(from, to, (node, pos) => {
+    if (node.isInline) return false
+    if (node.isTextblock) {
+      if (pos > from && pos < to && node.type.spec.attrs?.[BREAK_ATTRIBUTE] !== undefined) found.push(pos)
+      return false
+    }
+    return true
+  })
+  return found
+}
+
+/** Positions of the textblocks that lie wholly inside [from, to] (a step deleting them whole). */
+function wholeBlocksIn(doc: PMNode, from: number, to: number): number[] {
+  const found: number[] = []
+  doc.nodesBetween(from, to, (node, pos) => {
+    if (node.isInline) return false
+    if (node.isTextblock) {
+      if (pos >= from && pos + node.nodeSize <= to && node.type.spec.attrs?.[BREAK_ATTRIBUTE] !== undefined) found.push(pos)
+      return false
+    }
+    return true
+  })
+  return found
+}
+
+/**
+ * Remove the paragraph break before the textblock at `pos`, the inverse of the split that made
+ * it: a block that opens its list item (or other wrapper) takes the wrapper's break with it.
+ * False when there is no such break to remove (the story's first block, different wrappers).
+ */
+function removeBreakBefore(tr: Transaction, pos: number): boolean {
+  let at = pos
+  let $at = tr.doc.resolve(at)
+  let depth = 1
+  while ($at.index() === 0 && $at.depth > 0) {
+    at = $at.before()
+    $at = tr.doc.resolve(at)
+    depth++
+  }
+  if ($at.index() === 0 || at - depth < 0) return false
+  const $end = tr.doc.resolve(at - depth)
+  if (!$end.parent.isTextblock || $end.depth !== $at.depth + depth || $end.parentOffset !== $end.parent.content.size) return false
+  return !tr.maybeStep(new ReplaceStep(at - depth, at + depth, Slice.empty)).failed
 }
 
 /** A random id: `crypto.getRandomValues` works in insecure contexts too (unlike randomUUID). */
@@ -249,15 +351,27 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
    * or of typing stays one suggestion, and so does text typed right after (or before) text I
    * struck out, a replacement. A deletion never joins my adjacent insertion: both stay separate.
    */
-  const markFor = (type: MarkType, neighbours: Array<PMNode | null | undefined>): PMMark => {
+  const markFor = (type: MarkType, neighbours: Array<PMNode | null | undefined>, fallbackId: string | null = null): PMMark => {
     const own =
       neighbours
         .map((node) => suggestionOf(node, types))
         .find((mark) => mark !== null && isOwn(mark, author) && (type === insertion || mark.type === type)) ?? null
     if (own && own.type === type) return own
-    const id = own ? String(own.attrs.id) : (freshId ??= context.generateId())
+    const id = own ? String(own.attrs.id) : (fallbackId ?? (freshId ??= context.generateId()))
     const attrs: SuggestionAttrs = { id, authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now }
     return type.create(attrs)
+  }
+  const breakValue = (kind: BreakSuggestion['kind'], id: string) =>
+    encodeBreak({ kind, id, authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now })
+  /** Mark the blocks that start inside (from, to) as split off by me: the breaks before them are new. */
+  const markSplits = (from: number, to: number, id: string) => {
+    for (const pos of blocksStartingIn(out.doc, from, to)) out.setNodeAttribute(pos, BREAK_ATTRIBUTE, breakValue('split', id))
+  }
+  /** Suggest removing the breaks before these blocks (unless someone already suggested something there). */
+  const markJoins = (positions: number[], id: string) => {
+    for (const pos of positions) {
+      if (!breakOf(out.doc.nodeAt(pos))) out.setNodeAttribute(pos, BREAK_ATTRIBUTE, breakValue('join', id))
+    }
   }
 
   for (let index = 0; index < tr.steps.length; index++) {
@@ -276,13 +390,38 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
     const segments: Array<{ from: number; to: number; node: PMNode }> = []
     out.doc.nodesBetween(from, to, (node, pos) => {
       if (!node.isInline) return true
-      segments.push({ from: Math.max(pos, from), to: Math.min(pos + node.nodeSize, to), node })
+      // An empty range still visits the text around it: only what the step really removes counts.
+      if (from < to) segments.push({ from: Math.max(pos, from), to: Math.min(pos + node.nodeSize, to), node })
       return false
     })
     const inserts = hasInline(slice.content)
+    const breaksRemoved = blocksStartingIn(out.doc, from, to)
     if (segments.length === 0 && !inserts) {
-      // Pure structure (Enter, joining paragraphs, removing an empty one): applied directly.
-      out.maybeStep(rebased)
+      // Which breaks the step removes: those before the blocks it joins, or, when it deletes whole
+      // empty blocks (Backspace before an empty paragraph deletes it), those before the deleted ones.
+      const deletedBlocks = breaksRemoved.length === 0 ? wholeBlocksIn(out.doc, from, to) : []
+      const removed = breaksRemoved.length > 0 ? breaksRemoved : deletedBlocks
+      const breaks = removed.map((pos) => breakOf(out.doc.nodeAt(pos)))
+      const mine = (suggestion: BreakSuggestion | null | undefined) => suggestion?.kind === 'split' && isOwn(suggestion, author)
+      // An empty block I split off before a block: deleting it withdraws my break after it.
+      const nextBreak = deletedBlocks.length > 0 ? breakOf(out.doc.nodeAt(to)) : null
+      const withdrawsNext = mine(nextBreak) && breaks.every((suggestion) => suggestion === null || mine(suggestion))
+      if (removed.length === 0 || withdrawsNext || breaks.every(mine)) {
+        // A new break (Enter) is made and marked; one I suggested myself is withdrawn for real;
+        // other structure (removing an empty list, joining two lists) applies directly.
+        const stepIndex = out.steps.length
+        if (!out.maybeStep(rebased).failed) {
+          const map = out.mapping.slice(stepIndex)
+          if (removed.length === 0) markSplits(map.map(from, -1), map.map(to, 1), (freshId ??= context.generateId()))
+          // The break left before the next block is the one that was before the deleted block.
+          else if (withdrawsNext && !breaks[0]) out.setNodeAttribute(map.map(to, 1), BREAK_ATTRIBUTE, null)
+        }
+        continue
+      }
+      // Removing a break: keep it, suggest removing it, and step over it as Word does.
+      markJoins(removed, (freshId ??= context.generateId()))
+      const forward = state.selection.empty && state.selection.head <= (deletedBlocks.length > 0 ? to : from)
+      caret = forward ? TextSelection.near(out.doc.resolve(to), 1).head : TextSelection.near(out.doc.resolve(from), -1).head
       continue
     }
 
@@ -303,6 +442,8 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
         mark ??= markFor(deletion, [$to.nodeAfter, $from.nodeBefore])
         out.addMark(segment.from, segment.to, mark)
       }
+      // The breaks inside a deleted range stay too, suggested for removal with the text.
+      if (breaksRemoved.length > 0) markJoins(breaksRemoved, String((mark ?? markFor(deletion, [$to.nodeAfter, $from.nodeBefore])).attrs.id))
       for (const range of withdrawn.reverse()) out.delete(range.from, range.to)
       const collapsedAtEdge = tr.steps.length === 1 && state.selection.empty && (state.selection.head === from || state.selection.head === to)
       if (tr.selectionSet || collapsedAtEdge) {
@@ -328,7 +469,14 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
         // Inherited or pasted suggestion marks go: what I insert is my suggestion only.
         out.removeMark(start, end, insertion)
         out.removeMark(start, end, deletion)
-        out.addMark(start, end, markFor(insertion, [out.doc.resolve(start).nodeBefore, out.doc.resolve(end).nodeAfter]))
+        const $start = out.doc.resolve(start)
+        // Typing at the start of a paragraph I split off continues that suggestion.
+        const ownSplit = $start.parentOffset === 0 ? breakOf($start.parent) : null
+        const fallbackId = ownSplit?.kind === 'split' && isOwn(ownSplit, author) ? ownSplit.id : null
+        const mark = markFor(insertion, [$start.nodeBefore, out.doc.resolve(end).nodeAfter], fallbackId)
+        out.addMark(start, end, mark)
+        // Pasted paragraphs: the breaks they bring are part of the same suggestion.
+        markSplits(start, end, String(mark.attrs.id))
         if (tr.selectionSet) caret = end
       }
     }
@@ -346,7 +494,10 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
   return out
 }
 
-/** Outside suggest mode: text inserted inside someone's suggestion must not join it. */
+/**
+ * Outside suggest mode: text inserted inside someone's suggestion must not join it, and a block
+ * split off one that carries a suggested break does not copy that suggestion.
+ */
 function stripInheritedSuggestions(tr: Transaction, types: SuggestionTypes): Transaction {
   const ranges: Array<{ from: number; to: number }> = []
   tr.steps.forEach((step, index) => {
@@ -359,6 +510,9 @@ function stripInheritedSuggestions(tr: Transaction, types: SuggestionTypes): Tra
   for (const { from, to } of ranges) {
     if (tr.doc.rangeHasMark(from, to, types.insertion)) tr.removeMark(from, to, types.insertion)
     if (tr.doc.rangeHasMark(from, to, types.deletion)) tr.removeMark(from, to, types.deletion)
+    for (const pos of blocksStartingIn(tr.doc, from - 1, to)) {
+      if (breakOf(tr.doc.nodeAt(pos))) tr.setNodeAttribute(pos, BREAK_ATTRIBUTE, null)
+    }
   }
   return tr
 }
@@ -382,17 +536,29 @@ export function listSuggestions(doc: PMNode): SuggestionSummary[] {
   const types = typesOf(doc.type.schema)
   if (!types) return []
   const byId = new Map<string, SuggestionSummary>()
-  doc.descendants((node, pos) => {
-    if (!node.isInline) return true
-    const mark = suggestionOf(node, types)
-    if (!mark) return false
-    const attrs = mark.attrs as SuggestionAttrs
+  const entryFor = (attrs: SuggestionAttrs, from: number): SuggestionSummary => {
     const id = String(attrs.id)
     let entry = byId.get(id)
     if (!entry) {
-      entry = { ...attrs, id, inserted: '', deleted: '', from: pos }
+      const { authorId, authorName, authorColor, time } = attrs
+      entry = { id, authorId, authorName, authorColor, time, inserted: '', deleted: '', from }
       byId.set(id, entry)
     }
+    return entry
+  }
+  doc.descendants((node, pos) => {
+    if (!node.isInline) {
+      const suggested = breakOf(node)
+      if (suggested) {
+        const entry = entryFor(suggested, pos + 1)
+        if (suggested.kind === 'split') entry.inserted += BREAK_SIGN
+        else entry.deleted += BREAK_SIGN
+      }
+      return true
+    }
+    const mark = suggestionOf(node, types)
+    if (!mark) return false
+    const entry = entryFor(mark.attrs as SuggestionAttrs, pos)
     const text = node.isText ? (node.text ?? '') : ' '
     if (mark.type === types.insertion) entry.inserted += text
     else entry.deleted += text
@@ -408,7 +574,11 @@ export function suggestionAtSelection(state: EditorState): { id: string; authorN
   const { $head } = state.selection
   const after = suggestionOf($head.nodeAfter, types)
   const mark = after ?? suggestionOf($head.nodeBefore, types)
-  if (!mark) return null
+  if (!mark) {
+    // At the start of a block after a suggested break: that suggestion.
+    const suggested = $head.parentOffset === 0 ? breakOf($head.parent) : null
+    return suggested ? { id: suggested.id, authorName: suggested.authorName, start: $head.pos } : null
+  }
   // The child of the block that carries the mark, and where it starts; then walk back to the start
   // of this suggestion's run, so that the anchor stays put while its author types at its end.
   let index = after ? $head.index() : $head.index() - 1
@@ -427,16 +597,22 @@ export function suggestionAtSelection(state: EditorState): { id: string; authorN
  * Settle the suggestions `match` picks: accepting removes deleted text and unmarks inserted text;
  * rejecting does the reverse. A block left with nothing but settled-away text goes too (a
  * suggested new paragraph that is rejected leaves no empty paragraph), unless it is the last one.
+ * Then the suggested breaks: accepting a join or rejecting a split removes the break, the others
+ * only lose the suggestion.
  */
-function settle(tr: Transaction, types: SuggestionTypes, match: (mark: PMMark) => boolean, accept: boolean): boolean {
+function settle(tr: Transaction, types: SuggestionTypes, match: (id: string) => boolean, accept: boolean): boolean {
   const goes = (node: PMNode): boolean => {
     const mark = suggestionOf(node, types)
-    return mark !== null && match(mark) && (mark.type === types.deletion) === accept
+    return mark !== null && match(String(mark.attrs.id)) && (mark.type === types.deletion) === accept
   }
+  const start = tr.steps.length
   const removals: Array<{ from: number; to: number }> = []
   const unmarks: Array<{ from: number; to: number; mark: PMMark }> = []
+  const breaks: Array<{ pos: number; remove: boolean }> = []
   const removedFrom = new Map<PMNode, number>()
   tr.doc.descendants((node, pos, parent, index) => {
+    const suggested = breakOf(node)
+    if (suggested && match(suggested.id)) breaks.push({ pos, remove: (suggested.kind === 'join') === accept })
     if (node.isTextblock && node.childCount > 0 && parent) {
       let all = true
       node.forEach((child) => {
@@ -451,15 +627,21 @@ function settle(tr: Transaction, types: SuggestionTypes, match: (mark: PMMark) =
     }
     if (!node.isInline) return true
     const mark = suggestionOf(node, types)
-    if (mark && match(mark)) {
+    if (mark && match(String(mark.attrs.id))) {
       if (goes(node)) removals.push({ from: pos, to: pos + node.nodeSize })
       else unmarks.push({ from: pos, to: pos + node.nodeSize, mark })
     }
     return false
   })
-  if (removals.length === 0 && unmarks.length === 0) return false
+  if (removals.length === 0 && unmarks.length === 0 && breaks.length === 0) return false
   for (const { from, to, mark } of unmarks) tr.removeMark(from, to, mark)
   for (const { from, to } of removals.sort((a, b) => b.from - a.from)) tr.delete(from, to)
+  for (const { pos, remove } of breaks.reverse()) {
+    const mapped = tr.mapping.slice(start).mapResult(pos, 1)
+    if (mapped.deleted || !breakOf(tr.doc.nodeAt(mapped.pos))) continue
+    tr.setNodeAttribute(mapped.pos, BREAK_ATTRIBUTE, null)
+    if (remove) removeBreakBefore(tr, mapped.pos)
+  }
   tr.setMeta(SKIP_SUGGESTING, true)
   return true
 }
@@ -499,14 +681,14 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestCha
 
   addCommands() {
     const settleWith =
-      (match: (mark: PMMark) => boolean, accept: boolean) =>
+      (match: (id: string) => boolean, accept: boolean) =>
       ({ tr, state, dispatch }: { tr: Transaction; state: EditorState; dispatch: ((tr: Transaction) => void) | undefined }) => {
         const types = typesOf(state.schema)
         if (!types) return false
-        if (!dispatch) return listSuggestions(state.doc).some((suggestion) => match(types.insertion.create({ id: suggestion.id })))
+        if (!dispatch) return listSuggestions(state.doc).some((suggestion) => match(suggestion.id))
         return settle(tr, types, match, accept)
       }
-    const byId = (id: string) => (mark: PMMark) => String(mark.attrs.id) === id
+    const byId = (id: string) => (candidate: string) => candidate === id
     const any = () => true
     return {
       toggleSuggesting:

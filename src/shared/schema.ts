@@ -1,13 +1,14 @@
 /**
  * The editor schema: the TipTap extensions that define what a story body may contain.
  * Paragraphs, headings (2-4), bold, italic, links, bullet and numbered lists, blockquotes, hard
- * breaks, desk notes (non-printing) and suggested insertions/deletions (src/review/suggestChanges.ts).
+ * breaks, desk notes (non-printing), suggested insertions/deletions and suggested paragraph breaks
+ * (src/review/suggestChanges.ts).
  * History is off: Yjs' undo manager undoes only your own changes.
  */
 import { StarterKit } from '@tiptap/starter-kit'
 import type { AnyExtension } from '@tiptap/core'
 import { NoteMark } from './noteMark.js'
-import { DeletionMark, InsertionMark } from '../review/suggestChanges.js'
+import { DeletionMark, InsertionMark, SuggestedBreaks } from '../review/suggestChanges.js'
 
 /** Heading levels a story uses: h1 is the page's headline, set in the panel. */
 export const HEADING_LEVELS = [2, 3, 4] as const
@@ -33,8 +34,10 @@ export function storyExtensions(): AnyExtension[] {
       },
     }),
     NoteMark,
-    // Suggestions (track changes): marks only; suggest mode itself is client-side (StoryEditor).
+    // Suggestions (track changes): text marks and suggested paragraph breaks (a block attribute);
+    // suggest mode itself is client-side (StoryEditor).
     InsertionMark,
     DeletionMark,
+    SuggestedBreaks,
   ]
 }

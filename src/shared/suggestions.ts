@@ -3,6 +3,9 @@
  * server can use it for the review gate. The suggestion marks (src/review/suggestChanges.ts) are
  * stored by the Yjs binding as format attributes of the body's Y.XmlText runs: the key is the
  * mark's name and the value its attributes, `{ id, authorId, authorName, authorColor, time }`.
+ * A suggested paragraph break (a new one, or one to remove) is an attribute of the block after
+ * the break: key `suggestion`, value the same attributes plus `kind`, as a JSON string (a string
+ * compares by value, so the binding never re-sends it: it compares attributes with `!==`).
  */
 import * as Y from 'yjs'
 import { getBody } from './storyDoc.js'
@@ -23,6 +26,48 @@ export interface SuggestionAttrs {
   time: number | null
 }
 
+/** Block attribute holding a suggested paragraph break (JSON of `BreakSuggestion`), or null. */
+export const BREAK_ATTRIBUTE = 'suggestion'
+
+/**
+ * A suggested paragraph break, stored on the block after it: `split` suggests the break (the block
+ * was split off the one before), `join` suggests removing it (joining the block to the one before).
+ */
+export interface BreakSuggestion extends SuggestionAttrs {
+  kind: 'split' | 'join'
+}
+
+/** How a suggested break reads in the review list and the decision record: ¶ inserted or deleted. */
+export const BREAK_SIGN = '¶'
+
+/** The break suggestion a block attribute holds, or null when it holds none or nothing valid. */
+export function parseBreak(value: unknown): BreakSuggestion | null {
+  if (typeof value !== 'string' || value === '') return null
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch {
+    return null
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null
+  const { kind, id, authorId, authorName, authorColor, time } = parsed as Record<string, unknown>
+  if ((kind !== 'split' && kind !== 'join') || typeof id !== 'string' || id === '') return null
+  return {
+    kind,
+    id,
+    authorId: typeof authorId === 'number' && Number.isFinite(authorId) ? authorId : null,
+    authorName: typeof authorName === 'string' ? authorName : '',
+    authorColor: typeof authorColor === 'string' ? authorColor : null,
+    time: typeof time === 'number' && Number.isFinite(time) ? time : null,
+  }
+}
+
+/** The block attribute value for a break suggestion. */
+export function encodeBreak(suggestion: BreakSuggestion): string {
+  const { kind, id, authorId, authorName, authorColor, time } = suggestion
+  return JSON.stringify({ kind, id, authorId, authorName, authorColor, time })
+}
+
 /** The suggestion id in a format attribute value, or null when it is not one. */
 function suggestionId(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return null
@@ -40,12 +85,14 @@ function collect(node: Y.XmlFragment | Y.XmlElement, ids: Set<string>): void {
         }
       }
     } else if (child instanceof Y.XmlElement) {
+      const suggested = parseBreak(child.getAttribute(BREAK_ATTRIBUTE))
+      if (suggested) ids.add(suggested.id)
       collect(child, ids)
     }
   }
 }
 
-/** Number of distinct open suggestions (insertions, deletions or replacements) in the body. */
+/** Number of distinct open suggestions (insertions, deletions, replacements, paragraph breaks) in the body. */
 export function countOpenSuggestions(doc: Y.Doc): number {
   const ids = new Set<string>()
   collect(getBody(doc), ids)

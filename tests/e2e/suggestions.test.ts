@@ -3,7 +3,7 @@
  * with the editor's name and accepts it from the text; the story then holds plain text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { countOpenSuggestions } from '../../src/shared/suggestions'
 import { bodyBlocks } from '../../src/shared/storyDoc'
@@ -19,6 +19,11 @@ beforeAll(async () => {
 })
 
 afterAll(() => closeApp(server, browser, contexts))
+
+/** Let the page handle the selection change the last keys made (a frame, then a task). */
+function selectionTaken(page: Page): Promise<void> {
+  return page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))))
+}
 
 /** The story as stored on the server. */
 function stored(id: string) {
@@ -93,5 +98,55 @@ describe('suggestions in Chromium', () => {
     await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
     await expect.poll(() => textOf(decisions)).toMatch(/Rejected by Riley · ‘anger\.’ by Eddie · .*Accepted by Riley/)
     expect(bodyBlocks(stored(id))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
+  })
+
+  it('paragraph breaks are suggested too: Enter and Backspace at a paragraph start, rejected and accepted by the reporter', async () => {
+    const chief = await addUser(server, 'casey2', 'chief')
+    const riley = await addUser(server, 'riley2', 'reporter')
+    const eddie = await addUser(server, 'eddie2', 'editor')
+    const id = await importStoryVia(server.url, chief.token, '1. News\n\nBridge reopens\n\nThe bridge reopened on Monday after repairs.\n\nTraffic was light.')
+    expect((await sendJson(`${server.url}/api/stories/${id}/desk`, { lead: riley.id }, chief.token, 'PATCH')).status).toBe(200)
+
+    const editor = await signedInPage(browser, server.url, 'eddie2', eddie.password, contexts)
+    await editor.goto(`${server.url}/stories/${id}`)
+    const editorBody = editor.getByRole('textbox', { name: 'Story body' })
+    await expect.poll(() => editorBody.getAttribute('contenteditable')).toBe('true')
+    // Editors who are not on the story review in suggest mode by default.
+    await expect.poll(() => editor.getByRole('button', { name: 'Suggest', exact: true }).getAttribute('aria-pressed')).toBe('true')
+
+    // Enter in the middle of the first paragraph, then typing: one suggestion, a new paragraph.
+    await editorBody.locator('p').first().click()
+    await editor.keyboard.press('End')
+    for (let i = 0; i < ' after repairs.'.length; i++) await editor.keyboard.press('ArrowLeft')
+    // Enter acts on ProseMirror's selection, which follows the browser's on its next selectionchange.
+    await selectionTaken(editor)
+    await editor.keyboard.press('Enter')
+    await editor.keyboard.type('Crews worked')
+    await expect.poll(() => bodyBlocks(stored(id))).toEqual(['The bridge reopened on Monday', 'Crews worked after repairs.', 'Traffic was light.'])
+    const newParagraph = editorBody.locator('p[data-suggested-break="split"]')
+    expect(await newParagraph.getAttribute('title')).toMatch(/^New paragraph\. Suggested by Eddie2?, /i)
+    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(1)
+
+    // Backspace at the start of the last paragraph suggests joining it: it stays a paragraph.
+    await editorBody.locator('p').last().click()
+    await editor.keyboard.press('Home')
+    await selectionTaken(editor)
+    await editor.keyboard.press('Backspace')
+    await expect.poll(() => editorBody.locator('p[data-suggested-break="join"]').count()).toBe(1)
+    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(2)
+    expect(bodyBlocks(stored(id))).toHaveLength(3)
+
+    // The reporter rejects the new paragraph and accepts the join, from the list under the story.
+    const reporter = await signedInPage(browser, server.url, 'riley2', riley.password, contexts)
+    await reporter.goto(`${server.url}/stories/${id}`)
+    const items = reporter.getByRole('listitem', { name: /^Suggestion by Eddie/ })
+    await expect.poll(() => items.count()).toBe(2)
+    await expect.poll(() => textOf(items.first())).toContain('¶Crews worked')
+    await items.first().getByRole('button', { name: 'Reject', exact: true }).click()
+    await expect.poll(() => items.count()).toBe(1)
+    await items.first().getByRole('button', { name: 'Accept', exact: true }).click()
+    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
+    expect(bodyBlocks(stored(id))).toEqual(['The bridge reopened on Monday after repairs.Traffic was light.'])
+    await expect.poll(() => editorBody.locator('p').count()).toBe(1)
   })
 })
