@@ -27,14 +27,26 @@ export function requestToken(req: IncomingMessage, url?: URL): string | null {
   return readCookie(req, SESSION_COOKIE) ?? url?.searchParams.get('token') ?? null
 }
 
-/** The signed-in, active user behind a request, or null. */
-export function authenticate(req: IncomingMessage, sessions: Sessions, users: Users, url?: URL): StoredUser | null {
+/**
+ * The signed-in, active user behind a request, or null. Using a browser session slides its expiry
+ * (sessions.ts); given `res`, a session that slid and came in the cookie gets its cookie again,
+ * so the cookie's Max-Age follows. (A WebSocket upgrade has no response to carry it: the next API
+ * request of that browser does.)
+ */
+export function authenticate(req: IncomingMessage, sessions: Sessions, users: Users, url?: URL, res?: ServerResponse): StoredUser | null {
   const token = requestToken(req, url)
   if (!token) return null
-  const userId = sessions.resolve(token)
-  if (userId === null) return null
-  const user = users.get(userId)
-  return user?.active ? user : null
+  const session = sessions.use(token)
+  if (!session) return null
+  const user = users.get(session.userId)
+  if (!user?.active) return null
+  if (res && session.renewed && readCookie(req, SESSION_COOKIE) === token) setSessionCookie(res, token, session.expiresAt, isSecureRequest(req))
+  return user
+}
+
+/** Whether the request reached us over HTTPS (through the TLS-terminating proxy): cookies get `Secure`. */
+export function isSecureRequest(req: IncomingMessage): boolean {
+  return req.headers['x-forwarded-proto'] === 'https'
 }
 
 /**

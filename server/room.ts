@@ -12,7 +12,7 @@ import { canEditStory, type Actor, type Assignment } from '../src/shared/permiss
 import { Close, MessageType } from '../src/shared/protocol.js'
 import type { DeskSummary } from '../src/shared/api.js'
 import { assignmentOf, bodyWordCount, META, MetaKey, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
-import { updateScope } from './updateScope.js'
+import { suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
 import type { Logger } from './logger.js'
 import type { Storage, StoryIndexFields } from './storage.js'
 import type { StoryEvents } from './storyEvents.js'
@@ -85,6 +85,11 @@ export class Room {
   private flushScheduled = false
   /** Yjs client ids whose author is already recorded. */
   private readonly knownClients = new Set<number>()
+  /**
+   * Every suggestion id the room has held since it was loaded, with the user it is attributed to.
+   * Only grows: ids are random 64-bit hex, so one coming back under another author is forged.
+   */
+  private readonly suggestionAuthors: Map<string, number | null>
   private lastSeq: number
   private tailLength: number
   private indexTimer: NodeJS.Timeout | null = null
@@ -100,6 +105,7 @@ export class Room {
     this.doc = loaded.doc
     this.lastSeq = loaded.lastSeq
     this.tailLength = loaded.tailLength
+    this.suggestionAuthors = suggestionAuthorsIn(this.doc)
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
@@ -201,7 +207,8 @@ export class Room {
       this.doc.transact(() => {
         for (const entry of batch) {
           // Checked against the document as it is now, with this turn's earlier updates in it.
-          if (!this.mayApply(entry)) continue
+          const scope = this.mayApply(entry)
+          if (!scope) continue
           try {
             Y.applyUpdate(this.doc, entry.update, entry.from)
           } catch (error) {
@@ -210,6 +217,7 @@ export class Room {
             continue
           }
           // Bookkeeping after a good apply; its failures are ours, not the sender's bad frame.
+          for (const { id, authorId } of scope.suggestions) if (!this.suggestionAuthors.has(id)) this.suggestionAuthors.set(id, authorId)
           this.recordAuthors(entry)
           const who = this.conns.get(entry.from)?.who
           if (who) this.deps.onApplied?.(this, entry.update, who.id)
@@ -239,14 +247,17 @@ export class Room {
   }
 
   /**
-   * Whether an update may be applied: its sender may write now, and it changes nothing but the
-   * body and the headline, slug, byline and dateline. A forged update (a desk field, the desk
-   * map, an unknown root) is refused whole and its connection closed with 4403.
+   * The update's scope if it may be applied, else null: its sender may write now, it changes
+   * nothing but the body and the headline, slug, byline and dateline, and every suggestion it
+   * carries is the sender's own or one the room already holds under the same author. A forged
+   * update (a desk field, the desk map, an unknown root, a suggestion in someone else's name) is
+   * refused whole and its connection closed with 4403.
    */
-  private mayApply(entry: PendingUpdate): boolean {
-    if (!this.canWrite(entry.from)) {
+  private mayApply(entry: PendingUpdate): UpdateScope | null {
+    const who = this.conns.get(entry.from)?.who
+    if (!who || !this.canWrite(entry.from)) {
       this.refused++
-      return false
+      return null
     }
     const scope = updateScope(this.doc, entry.update)
     const forbidden =
@@ -255,13 +266,38 @@ export class Room {
       scope.replacedMetaKeys.size > 0 ||
       [...scope.roots].some((root) => !CLIENT_ROOTS.has(root)) ||
       [...scope.metaKeys].some((key) => !CLIENT_META_KEYS.has(key))
-    if (!forbidden) return true
+    const forged = !forbidden && !this.suggestionsAllowed(scope, who.id)
+    if (!forbidden && !forged) return scope
     this.refused++
-    const who = this.conns.get(entry.from)?.who
-    this.deps.log.warn({ story: this.id, user: who?.id, roots: [...scope.roots], metaKeys: [...scope.metaKeys] }, 'refused a forbidden update')
+    const reason = forged ? 'refused a suggestion in another author\'s name' : 'refused a forbidden update'
+    this.deps.log.warn({ story: this.id, user: who.id, roots: [...scope.roots], metaKeys: [...scope.metaKeys] }, reason)
     entry.from.close(Close.forbidden.code, 'That change is not allowed')
     this.pending = this.pending.filter((other) => other.from !== entry.from)
-    return false
+    return null
+  }
+
+  /**
+   * Whether the suggestions an update carries may be applied for `userId`: each is well formed,
+   * and its id is either one the room holds under the same author, or new and the sender's own.
+   * Honest clients re-emit other people's values with their ids (Yjs' restore formats around
+   * typing and formatting, the binding re-setting attributes, undoing a reject), never a new id.
+   */
+  private suggestionsAllowed(scope: UpdateScope, userId: number): boolean {
+    if (scope.malformedSuggestion) return false
+    if (scope.suggestions.length === 0) return true
+    // Ids this update introduces: one update must not give a new id two authors either.
+    const introduced = new Map<string, number | null>()
+    for (const { id, authorId } of scope.suggestions) {
+      // Authors are numbers or null (an anonymous author): undefined means the id is new.
+      const known = this.suggestionAuthors.has(id) ? this.suggestionAuthors.get(id) : introduced.get(id)
+      if (known === undefined) {
+        if (authorId !== userId) return false
+        introduced.set(id, authorId)
+      } else if (known !== authorId) {
+        return false
+      }
+    }
+    return true
   }
 
   /** Remember who is behind the Yjs client ids of an applied update (authorship for versions). */
@@ -292,13 +328,19 @@ export class Room {
     const collect = (update: Uint8Array): void => {
       outgoing.push(update)
     }
+    let before = new Map<number, number>()
     this.doc.on('update', collect)
     try {
-      this.doc.transact(() => change(this.doc), this)
+      this.doc.transact((transaction) => {
+        before = transaction.beforeState
+        change(this.doc)
+      }, this)
     } finally {
       this.doc.off('update', collect)
     }
     if (outgoing.length === 0) return
+    // A restore brings back anyone's suggestions, unchecked: the server's own change is trusted.
+    for (const [id, authorId] of suggestionAuthorsIn(this.doc, before)) if (!this.suggestionAuthors.has(id)) this.suggestionAuthors.set(id, authorId)
     this.store(outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing), null)
     this.refreshIndex()
   }

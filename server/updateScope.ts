@@ -11,9 +11,19 @@
  *
  * Wherever the answer is unsure it fails closed: the caller refuses the update, which for a
  * genuine client only happens to updates no Yjs client produces.
+ *
+ * The same pass lists the suggestion values (track changes) that new body items carry, so the room
+ * can refuse a suggestion attributed to someone else without decoding the update again.
  */
 import * as Y from 'yjs'
-import { META } from '../src/shared/storyDoc.js'
+import { BODY, META } from '../src/shared/storyDoc.js'
+import { BREAK_ATTRIBUTE, DELETION, INSERTION } from '../src/shared/suggestions.js'
+
+/** A suggestion value's id and the user it is attributed to. */
+export interface SuggestionRef {
+  id: string
+  authorId: number | null
+}
 
 /** Which parts of a story document an update would change. */
 export interface UpdateScope {
@@ -31,13 +41,27 @@ export interface UpdateScope {
   replacedMetaKeys: Set<string>
   /** True when some struct's place could not be resolved (its parent/origin is neither in the doc nor in the update): treat as forbidden. */
   unresolved: boolean
+  /**
+   * Suggestion values that new items landing in `body` carry, in update order: suggestion marks
+   * (format items `insertion`/`deletion` with a value) and suggested paragraph breaks (a block's
+   * `suggestion` attribute). Honest clients re-emit other people's values too (Yjs' restore
+   * formats, the binding re-setting attributes), so this lists values, not authorship claims.
+   */
+  suggestions: SuggestionRef[]
+  /** True when a new body item carries a suggestion value that is not a well-formed one: treat as forbidden. */
+  malformedSuggestion: boolean
 }
 
-/** Where an item lands: its root, the key of its top-level ancestor there, and whether it sits directly in the root. */
+/**
+ * Where an item lands: its root, the key of its top-level ancestor there, whether it sits directly
+ * in the root, and its own map key (`parentSub`, which Yjs copies from the left neighbour when the
+ * update leaves it out).
+ */
 interface Place {
   root: string
   key: string | null
   top: boolean
+  sub: string | null
 }
 
 /**
@@ -68,6 +92,8 @@ export function updateScope(doc: Y.Doc, update: Uint8Array): UpdateScope {
     metaValues: new Map(),
     replacedMetaKeys: new Set(),
     unresolved: false,
+    suggestions: [],
+    malformedSuggestion: false,
   }
   let decoded: ReturnType<typeof Y.decodeUpdate>
   try {
@@ -133,6 +159,12 @@ class ScopeReader {
       // Yjs skips what it already has; only a parked reference still matters for such a struct.
       const isNew = struct.id.clock + struct.length > Y.getState(this.store, struct.id.client)
       if (resolution === UNRESOLVED || isNew) this.record(resolution)
+      if (isNew && typeof resolution === 'object' && resolution.root === BODY) {
+        for (const ref of suggestionValues(struct.content, resolution.sub)) {
+          if (ref) this.scope.suggestions.push(ref)
+          else this.scope.malformedSuggestion = true
+        }
+      }
       if (isNew && typeof resolution === 'object' && resolution.top && resolution.root === META && resolution.key !== null) {
         this.scope.replacedMetaKeys.add(resolution.key)
         const { content } = struct
@@ -214,16 +246,16 @@ class ScopeReader {
       if (left instanceof Y.Item) return left
       if (right instanceof Y.Item) return right
       if (left === INERT || right === INERT) return INERT
-      if (left && right && (left.root !== right.root || left.key !== right.key || left.top !== right.top)) return UNRESOLVED
+      if (left && right && (left.root !== right.root || left.key !== right.key || left.top !== right.top || left.sub !== right.sub)) return UNRESOLVED
       return (left ?? right) as Place
     }
     const parent = item.parent as unknown as DecodedParent
-    if (typeof parent === 'string') return { root: parent, key: item.parentSub, top: true }
+    if (typeof parent === 'string') return { root: parent, key: item.parentSub, top: true, sub: item.parentSub }
     if (parent === null) return UNRESOLVED
     // The parent is the type held by the item with this ID: same root and top-level key, one level down.
     const holder = this.lookup(parent, item)
     if (holder instanceof Y.Item || holder === INERT || holder === UNRESOLVED) return holder
-    return { root: holder.root, key: holder.key, top: false }
+    return { root: holder.root, key: holder.key, top: false, sub: item.parentSub }
   }
 
   /** Find the struct `id` points at: the document's if it has the clock (as Yjs reads it), else the update's. */
@@ -266,8 +298,8 @@ class ScopeReader {
   /** Where an integrated item sits: walk up through `type._item` to the root. */
   private placeOfDocItem(item: Y.Item): Place {
     const parent = item.parent as Y.AbstractType<unknown>
-    if (parent._item === null) return { root: this.rootName(parent), key: item.parentSub, top: true }
-    return { ...this.placeOfType(parent), top: false }
+    if (parent._item === null) return { root: this.rootName(parent), key: item.parentSub, top: true, sub: item.parentSub }
+    return { ...this.placeOfType(parent), top: false, sub: item.parentSub }
   }
 
   /** Root and top-level key of a nested type, memoised per type for deletes that hit many siblings. */
@@ -304,4 +336,87 @@ function firstEndingAfter(list: UpdateStruct[], clock: number): number {
     else high = mid
   }
   return low
+}
+
+/** y-tiptap's key for a mark that may overlap itself: `name--<8-char hash>` (its `yattr2markname`). */
+const HASHED_MARK_KEY = /(.*)(--[a-zA-Z0-9+/=]{8})$/
+const NO_SUGGESTIONS: ReadonlyArray<SuggestionRef | null> = []
+
+/**
+ * The suggestion values an item's content carries, null for each that is malformed; empty when it
+ * carries none. A format key counts as the binding reads it back into a mark, so a hashed
+ * `insertion--…` key is an insertion too.
+ */
+function suggestionValues(content: Y.Item['content'], sub: string | null): ReadonlyArray<SuggestionRef | null> {
+  if (content instanceof Y.ContentFormat) {
+    const { key } = content
+    const name = key === INSERTION || key === DELETION ? key : (HASHED_MARK_KEY.exec(key)?.[1] ?? key)
+    // A null value ends the mark: it introduces nothing.
+    if ((name !== INSERTION && name !== DELETION) || content.value === null) return NO_SUGGESTIONS
+    return [suggestionRef(content.value, false)]
+  }
+  if (sub !== BREAK_ATTRIBUTE || content instanceof Y.ContentDeleted) return NO_SUGGESTIONS
+  // `setAttribute` with a string writes ContentAny; any other content (a type, binary, text…) is forged.
+  if (!(content instanceof Y.ContentAny)) return [null]
+  return content.getContent().map((value) => (typeof value === 'string' ? parseBreakRef(value) : null))
+}
+
+/** A suggested paragraph break's id and author, or null unless it is the JSON object clients write. */
+function parseBreakRef(value: string): SuggestionRef | null {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch {
+    return null
+  }
+  return suggestionRef(parsed, true)
+}
+
+/** A suggestion value's id and author, or null when it lacks a string id or a number-or-null author. */
+function suggestionRef(value: unknown, isBreak: boolean): SuggestionRef | null {
+  if (typeof value !== 'object' || value === null) return null
+  const { id, authorId, kind } = value as { id?: unknown; authorId?: unknown; kind?: unknown }
+  if (typeof id !== 'string' || id === '') return null
+  if (authorId !== null && typeof authorId !== 'number') return null
+  if (isBreak && kind !== 'split' && kind !== 'join') return null
+  return { id, authorId }
+}
+
+/**
+ * Every well-formed suggestion value in the document's body, id → author (the first seen wins),
+ * read from the struct store so deleted content Yjs still keeps counts too; with `since` (a state
+ * vector), only in structs added after it. Which suggestions a room knows (server/room.ts).
+ */
+export function suggestionAuthorsIn(doc: Y.Doc, since: Map<number, number> = new Map()): Map<string, number | null> {
+  const authors = new Map<string, number | null>()
+  const body = doc.share.get(BODY)
+  if (!body) return authors
+  const inBody = new Map<Y.AbstractType<unknown>, boolean>()
+  const isInBody = (type: Y.AbstractType<unknown>): boolean => {
+    const walked: Array<Y.AbstractType<unknown>> = []
+    let current: Y.AbstractType<unknown> | null = type
+    let answer: boolean | undefined
+    while (answer === undefined) {
+      if (current === null) answer = false
+      else if (current === body) answer = true
+      else if ((answer = inBody.get(current)) === undefined) {
+        walked.push(current)
+        current = current._item === null ? null : (current._item.parent as Y.AbstractType<unknown> | null)
+      }
+    }
+    for (const walkedType of walked) inBody.set(walkedType, answer)
+    return answer
+  }
+  for (const [client, structs] of doc.store.clients) {
+    const from = since.get(client) ?? 0
+    if (from >= Y.getState(doc.store, client)) continue
+    for (let index = from === 0 ? 0 : Y.findIndexSS(structs, from); index < structs.length; index++) {
+      const struct = structs[index]
+      if (!(struct instanceof Y.Item)) continue
+      const values = suggestionValues(struct.content, struct.parentSub)
+      if (values.length === 0 || !isInBody(struct.parent as Y.AbstractType<unknown>)) continue
+      for (const ref of values) if (ref && !authors.has(ref.id)) authors.set(ref.id, ref.authorId)
+    }
+  }
+  return authors
 }

@@ -3,7 +3,7 @@ import { CreateUserBody, SetupBody, SignInBody, UpdateUserBody } from '../../src
 import { MAX_JSON_BYTES } from '../../src/shared/protocol.js'
 import { SECTION_MAX } from '../../src/shared/newsroom.js'
 import { z } from 'zod'
-import { clearSessionCookie, requestToken, setSessionCookie } from '../auth.js'
+import { clearSessionCookie, isSecureRequest, requestToken, setSessionCookie } from '../auth.js'
 import { HttpError } from '../errors.js'
 import { DUMMY_HASH, verifyPassword } from '../passwords.js'
 import { readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
@@ -28,10 +28,6 @@ async function checkCredentials(ctx: RequestContext, services: Services, usernam
   return user
 }
 
-function isSecure(ctx: RequestContext): boolean {
-  return ctx.req.headers['x-forwarded-proto'] === 'https'
-}
-
 /** The account routes. */
 export function accountRoutes(services: Services): Route[] {
   const { users, sessions, sections } = services
@@ -52,7 +48,7 @@ export function accountRoutes(services: Services): Route[] {
         const user = await users.create({ ...body, role: 'chief', isAdmin: true }, { onlyIfEmpty: true })
         if (!user) throw new HttpError(409, 'already_set_up', 'This newsroom already has accounts: sign in.')
         const session = sessions.create(user.id, 'browser')
-        setSessionCookie(ctx.res, session.token, session.expiresAt, isSecure(ctx))
+        setSessionCookie(ctx.res, session.token, session.expiresAt, isSecureRequest(ctx.req))
         sendJson(ctx.res, 201, { user: publicUser(user) })
       },
     },
@@ -64,7 +60,7 @@ export function accountRoutes(services: Services): Route[] {
         const body = await readJson(ctx.req, SignInBody, MAX_JSON_BYTES)
         const user = await checkCredentials(ctx, services, body.username, body.password)
         const session = sessions.create(user.id, 'browser')
-        setSessionCookie(ctx.res, session.token, session.expiresAt, isSecure(ctx))
+        setSessionCookie(ctx.res, session.token, session.expiresAt, isSecureRequest(ctx.req))
         sendJson(ctx.res, 200, { user: publicUser(user) })
       },
     },

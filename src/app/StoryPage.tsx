@@ -21,6 +21,8 @@ import { DeskFields } from '../panel/DeskFields'
 import { HistoryList } from '../panel/HistoryList'
 import { PartsPanel } from '../panel/PartsPanel'
 import { CommentsPanel } from '../review/CommentsPanel'
+import { useReview } from '../review/reviewStore'
+import { useEditorUi } from '../store/ui'
 import { VersionsPanel } from '../review/VersionsPanel'
 import type { DeskControls } from '../panel/MetaPanel'
 import { allowedTransitions, canEditStory, canSetDesk } from '../shared/permissions'
@@ -127,6 +129,7 @@ function OpenStory({ session }: { session: StorySession }) {
   const assignment = assignmentOf(desk)
   const canEdit = canEditStory(me, assignment)
   const [history, setHistory] = useHistory(session.id, status)
+  const openComments = useReview((review) => review.highlights.length)
   const [problem, setProblem] = useState<string | null>(null)
   /** A move the review gate stopped, which a desk chief may override with a reason. */
   const [override, setOverride] = useState<{ to: Status; reason: string } | null>(null)
@@ -171,6 +174,12 @@ function OpenStory({ session }: { session: StorySession }) {
   useEffect(() => {
     document.title = `${headline || 'Untitled story'} · Deskline`
   }, [headline])
+  // A story opens on the side panel tab this browser remembers, or on Review when it arrives with
+  // a thread to show (a mention notification puts the thread in focus before opening the story).
+  useEffect(() => {
+    if (useReview.getState().activeThreadId !== null) useEditorUi.getState().showPanelTab('review')
+    else useEditorUi.getState().restorePanelTab()
+  }, [])
 
   if (connection.kind === 'closed') return <Closed status={connection} />
   return (
@@ -213,12 +222,21 @@ function OpenStory({ session }: { session: StorySession }) {
             suggestByDefault={me.role === 'editor' && desk.lead !== me.id && !desk.contributors.includes(me.id)}
           />
         </article>
-        <MetaPanel doc={session.doc} disabled={!canEdit} desk={deskControls}>
+        <MetaPanel
+          doc={session.doc}
+          disabled={!canEdit}
+          desk={deskControls}
+          review={<CommentsPanel session={session} canComment />}
+          openComments={openComments}
+          history={
+            <>
+              <VersionsPanel session={session} />
+              <HistoryList history={history} nameOf={nameOf} />
+            </>
+          }
+        >
           <DeskFields desk={desk} users={users} canAssign={canSetDesk(me)} actions={{ assign: (change) => updateDesk(session.id, change) }} />
-          <CommentsPanel session={session} canComment />
           <PartsPanel session={session} desk={desk} users={users} canAssign={canSetDesk(me)} onError={setProblem} />
-          <VersionsPanel session={session} />
-          <HistoryList history={history} nameOf={nameOf} />
         </MetaPanel>
       </div>
     </main>

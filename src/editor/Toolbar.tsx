@@ -2,6 +2,7 @@ import type { FormEvent, ReactNode } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
 import { useEditorUi } from '../store/ui'
 import { isSuggesting } from '../review/suggestChanges'
+import { useReview } from '../review/reviewStore'
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 const mod = isMac ? '⌘' : 'Ctrl+'
@@ -33,7 +34,7 @@ function ToolButton({ label, shortcut, active, disabled, onClick, children }: Bu
   )
 }
 
-/** Marks, blocks, links and undo/redo of your own changes. */
+/** Marks, blocks, links, notes, suggest mode, comments and undo/redo of your own changes. */
 export function Toolbar({ editor }: { editor: Editor }) {
   const state = useEditorState({
     editor,
@@ -57,6 +58,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
   const showLink = useEditorUi((ui) => ui.openLink)
   const setLinkDraft = useEditorUi((ui) => ui.setLinkDraft)
   const closeLink = useEditorUi((ui) => ui.closeLink)
+  const hasPassage = useReview((review) => review.selection !== null)
   const chain = () => editor.chain().focus()
   const off = !state.editable
 
@@ -102,6 +104,10 @@ export function Toolbar({ editor }: { editor: Editor }) {
       {/* Track changes: your edits become suggestions the story's reporters accept or reject. */}
       <ToolButton label="Suggest" active={state.suggesting} disabled={off} onClick={() => chain().toggleSuggesting().run()}>
         ± Suggest
+      </ToolButton>
+      {/* Not tied to editing: everyone who can read a story may comment on it (opens the side panel's Review tab). */}
+      <ToolButton label="Comment" shortcut={`${mod}Alt+M`} disabled={!hasPassage} onClick={() => useReview.getState().openComposer()}>
+        Comment
       </ToolButton>
       <span className="toolbar__sep" aria-hidden="true" />
       <ToolButton label="Undo" shortcut={`${mod}Z`} disabled={off || !state.canUndo} onClick={() => chain().undo().run()}>

@@ -1,13 +1,19 @@
-/** The metadata side panel, live-synced through the story's Y.Doc. */
+/**
+ * The story's side panel, live-synced through the story's Y.Doc, in three tabs: Details (the
+ * metadata fields and whatever else describes the story: assignment, parts), Review (comments)
+ * and History (versions, status changes).
+ */
 import { memo, useState, type ReactNode } from 'react'
 import type * as Y from 'yjs'
 import { useWordCount } from '../collab/useWordCount'
 import { useYMapValue } from '../collab/useYMapValue'
 import { HEADLINE_LIMIT, isSection, isStatus, lengthState, readingMinutes, SLUG_LIMIT, STATUSES, type Status } from '../shared/newsroom'
 import { getBylines, getDatelineMap, getMeta, getMetaText, MetaKey } from '../shared/storyDoc'
+import { useEditorUi, type PanelTab } from '../store/ui'
 import { BylineEditor } from './BylineEditor'
 import { DatelineFields } from './DatelineFields'
 import { LimitedTextField } from './LimitedTextField'
+import { PanelTabs, type PanelTabSpec } from './PanelTabs'
 
 /** Slugs are newsroom shorthand: capitals, digits and dashes. */
 function toSlug(value: string): string {
@@ -77,10 +83,46 @@ interface Props {
   disabled?: boolean
   /** Desk fields' choices and actions; without them the desk fields are read-only. */
   desk?: DeskControls
+  /** More of the Details tab, below the metadata fields (assignment, story parts). */
   children?: ReactNode
+  /** The Review tab (comments); without it there is no such tab. */
+  review?: ReactNode
+  /** Open comment threads, shown on the Review tab. */
+  openComments?: number
+  /** The History tab (versions, status changes); without it there is no such tab. */
+  history?: ReactNode
 }
 
-export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children }: Props) {
+/** The side panel: its tabs, with the metadata fields leading the Details tab. */
+export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children, review, openComments, history }: Props) {
+  const tab = useEditorUi((ui) => ui.panelTab)
+  const chooseTab = useEditorUi((ui) => ui.choosePanelTab)
+  const tabs: Array<PanelTabSpec<PanelTab>> = [
+    {
+      id: 'details',
+      label: 'Details',
+      content: (
+        <>
+          <MetaFields doc={doc} disabled={disabled} desk={desk} />
+          {children}
+        </>
+      ),
+    },
+  ]
+  if (review !== undefined) {
+    const count = openComments ?? 0
+    tabs.push({ id: 'review', label: 'Review', count, countLabel: `${count} open ${count === 1 ? 'comment' : 'comments'}`, content: review })
+  }
+  if (history !== undefined) tabs.push({ id: 'history', label: 'History', content: history })
+  return (
+    <aside className="panel" aria-label="Story panel">
+      <PanelTabs label="Side panel" tabs={tabs} selected={tab} onSelect={chooseTab} />
+    </aside>
+  )
+})
+
+/** Headline, slug, section, status, bylines, dateline and length. */
+function MetaFields({ doc, disabled, desk }: { doc: Y.Doc; disabled?: boolean; desk?: DeskControls }) {
   const meta = getMeta(doc)
   const [section] = useYMapValue<string>(meta, MetaKey.section)
   const [status] = useYMapValue<string>(meta, MetaKey.status)
@@ -94,7 +136,7 @@ export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children
   useYMapValue(meta, MetaKey.bylines)
 
   return (
-    <aside className="panel" aria-label="Story details">
+    <>
       <LimitedTextField label="Headline" ytext={getMetaText(doc, 'headline')} limit={HEADLINE_LIMIT} disabled={disabled} placeholder="Write a headline" multiline />
       <LimitedTextField label="Slug" ytext={getMetaText(doc, 'slug')} limit={SLUG_LIMIT} disabled={disabled} placeholder="e.g. SYRIA-TALKS" transform={toSlug} />
       <div className="field-row">
@@ -137,7 +179,6 @@ export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children
         setPlanned={(words) => desk?.setPlannedWords(words)}
         disabled={!desk?.canSetDesk}
       />
-      {children}
-    </aside>
+    </>
   )
-})
+}

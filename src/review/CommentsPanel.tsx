@@ -90,11 +90,13 @@ interface MentionFieldProps {
   onSubmit(): void
   users: PublicUser[]
   autoFocus?: boolean
+  /** Take the focus whenever this changes (and on mount), like `autoFocus` on demand. */
+  focusKey?: number
   placeholder?: string
 }
 
 /** A plain-text field that offers people to @mention, and sends with Ctrl/⌘+Enter. */
-function MentionField({ label, value, onChange, onSubmit, users, autoFocus, placeholder }: MentionFieldProps) {
+function MentionField({ label, value, onChange, onSubmit, users, autoFocus, focusKey, placeholder }: MentionFieldProps) {
   const listId = useId()
   const field = useRef<HTMLTextAreaElement>(null)
   const [query, setQuery] = useState<{ at: number; text: string } | null>(null)
@@ -109,6 +111,11 @@ function MentionField({ label, value, onChange, onSubmit, users, autoFocus, plac
       .slice(0, 6)
   }, [query, users])
   const open = matches.length > 0
+
+  // After the commit, so a side panel tab shown in the same update no longer hides the field.
+  useEffect(() => {
+    if (focusKey !== undefined) field.current?.focus()
+  }, [focusKey])
 
   // After inserting a mention, put the caret after it (once React has rendered the new text).
   useLayoutEffect(() => {
@@ -341,6 +348,8 @@ function Thread({ thread, placement, me, users, now, active, run }: ThreadProps)
 }
 
 function Composer({ passage, storyId, users, run, onPosted }: { passage: Passage; storyId: string; users: PublicUser[]; run: Run; onPosted(id: string): void }) {
+  // Every Comment press or Ctrl/⌘+Alt+M brings the keyboard here, even when the composer was open.
+  const focusKey = useReview((state) => state.composerFocus)
   const [body, setBody] = useState('')
   const [sending, setSending] = useState(false)
   const post = () => {
@@ -364,7 +373,7 @@ function Composer({ passage, storyId, users, run, onPosted }: { passage: Passage
       }}
     >
       <blockquote className="thread__quote">{passage.quote}</blockquote>
-      <MentionField label="Comment" value={body} onChange={setBody} onSubmit={post} users={users} autoFocus placeholder="Comment… (@ to mention; Ctrl+Enter posts)" />
+      <MentionField label="Comment" value={body} onChange={setBody} onSubmit={post} users={users} focusKey={focusKey} placeholder="Comment… (@ to mention; Ctrl+Enter posts)" />
       <div className="thread__footer">
         <button type="submit" className="primary" disabled={!body.trim() || sending}>
           Post comment
@@ -463,20 +472,12 @@ export function CommentsPanel({ session, canComment = true }: Props) {
         <h2 id="review-heading" className="panel__heading">
           Comments{open.length > 0 ? ` (${open.length} open)` : ''}
         </h2>
-        {canComment && (
-          <button
-            type="button"
-            onClick={() => useReview.getState().openComposer()}
-            disabled={!selection}
-            title={selection ? 'Comment on the selected passage (Ctrl+Alt+M)' : 'Select a passage in the story first'}
-          >
-            Comment
-          </button>
-        )}
       </div>
       {canComment && !composer && (
         <p className="muted review__hint" aria-live="polite">
-          {selection ? `Selected: “${selection.quote.length > 60 ? `${selection.quote.slice(0, 59)}…` : selection.quote}”` : 'Select a passage to comment on it.'}
+          {selection
+            ? `Selected: “${selection.quote.length > 60 ? `${selection.quote.slice(0, 59)}…` : selection.quote}”`
+            : 'Select a passage in the story, then press Comment (Ctrl+Alt+M).'}
         </p>
       )}
       {(problem ?? loadError) && (

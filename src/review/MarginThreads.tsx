@@ -1,14 +1,15 @@
 /**
  * Margin threads: beside the text, a compact card per open thread, level with the top of its
  * highlighted passage and pushed down so cards never overlap. Clicking a card puts its thread in
- * focus in the review panel; clicking a highlight marks its card. Narrow screens hide the margin
- * (review.css) and rely on the panel.
+ * focus in the review panel (switching the side panel to its Review tab); clicking a highlight
+ * marks its card. Narrow screens hide the margin (review.css) and rely on the panel.
  *
  * React stays off the keystroke path: React renders the cards only when the threads or the
  * thread in focus change; where they sit is measured and written to the DOM directly, at most
  * once a frame, and only when a position actually moved.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react'
+import { flushSync } from 'react-dom'
 import type { Editor } from '@tiptap/core'
 import { useUserName } from '../store/session'
 import { useReview } from './reviewStore'
@@ -107,7 +108,8 @@ export function MarginThreads({ editor, container }: Props) {
   useLayoutEffect(() => schedule())
 
   const open = (id: string) => {
-    useReview.getState().setActiveThread(id)
+    // Render the side panel's Review tab now: a thread in a hidden tab can be neither scrolled to nor focused.
+    flushSync(() => useReview.getState().openThread(id))
     const item = document.getElementById(`thread-${id}`)
     item?.scrollIntoView?.({ block: 'nearest' })
     item?.focus({ preventScroll: true })

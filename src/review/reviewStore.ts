@@ -5,6 +5,7 @@
  * the short summary the margin cards show; the threads themselves live on the server).
  */
 import { create } from 'zustand'
+import { useEditorUi } from '../store/ui'
 
 /** A passage of the body: encoded `Y.RelativePosition`s (src/review/anchors.ts) and its text then. */
 export interface Passage {
@@ -33,12 +34,20 @@ interface ReviewState {
   setSelection(selection: Passage | null): void
   /** The composer's passage while it is open. */
   composer: Passage | null
-  /** Open the composer for `passage` (the current selection by default); false when there is none. */
+  /**
+   * Open the composer for `passage` (the current selection by default) on the side panel's Review
+   * tab, and put the keyboard in it; false when there is no passage.
+   */
   openComposer(passage?: Passage | null): boolean
+  /** Bumped by every `openComposer`: the composer takes the focus again even when it was already open. */
+  composerFocus: number
   closeComposer(): void
   /** The thread in focus (clicked in the panel or in the text). */
   activeThreadId: string | null
+  /** Put a thread in focus where it is, without changing the side panel's tab (a click in the text or the panel). */
   setActiveThread(id: string | null): void
+  /** Put a thread in focus and show it: switch the side panel to its Review tab (a margin card, a notification). */
+  openThread(id: string): void
   highlights: Highlight[]
   setHighlights(highlights: Highlight[]): void
 }
@@ -67,13 +76,20 @@ export const useReview = create<ReviewState>()((set, get) => ({
   openComposer(passage) {
     const chosen = passage ?? get().selection
     if (!chosen) return false
-    set({ composer: chosen, activeThreadId: null })
+    // The tab first: the composer's field can take the focus only once its panel is shown.
+    useEditorUi.getState().showPanelTab('review')
+    set({ composer: chosen, activeThreadId: null, composerFocus: get().composerFocus + 1 })
     return true
   },
+  composerFocus: 0,
   closeComposer: () => set({ composer: null }),
   activeThreadId: null,
   setActiveThread(id) {
     if (get().activeThreadId !== id) set({ activeThreadId: id })
+  },
+  openThread(id) {
+    useEditorUi.getState().showPanelTab('review')
+    get().setActiveThread(id)
   },
   highlights: [],
   setHighlights(highlights) {

@@ -1,10 +1,27 @@
-/** Editor UI state that keyboard shortcuts and the toolbar share (never document content). */
+/** Editor UI state that keyboard shortcuts, the toolbar and the side panel share (never document content). */
 import { create } from 'zustand'
 
 /** Top-level body blocks [from, to) the selection touches. */
 export interface BlockRange {
   from: number
   to: number
+}
+
+/** The story side panel's tabs, in the order they are shown. */
+export const PANEL_TABS = ['details', 'review', 'history'] as const
+export type PanelTab = (typeof PANEL_TABS)[number]
+
+/** Where this browser remembers the tab a person last chose. */
+const PANEL_TAB_KEY = 'deskline.panelTab'
+
+/** The remembered tab, or Details; storage may be missing or refused (private windows, node tests). */
+function rememberedPanelTab(): PanelTab {
+  try {
+    const stored = globalThis.localStorage?.getItem(PANEL_TAB_KEY)
+    return PANEL_TABS.find((tab) => tab === stored) ?? 'details'
+  } catch {
+    return 'details'
+  }
 }
 
 interface EditorUiState {
@@ -16,6 +33,14 @@ interface EditorUiState {
   openLink(href: string): void
   setLinkDraft(href: string): void
   closeLink(): void
+  /** The side panel's tab in view. */
+  panelTab: PanelTab
+  /** The person picked a tab: show it, and open stories on it in this browser from now on. */
+  choosePanelTab(tab: PanelTab): void
+  /** Show a tab because of something the person did elsewhere (started a comment, opened a thread); not remembered. */
+  showPanelTab(tab: PanelTab): void
+  /** Back to the tab this browser remembers (a story was just opened). */
+  restorePanelTab(): void
 }
 
 export const useEditorUi = create<EditorUiState>()((set, get) => ({
@@ -29,4 +54,19 @@ export const useEditorUi = create<EditorUiState>()((set, get) => ({
   openLink: (href) => set({ linkDraft: href }),
   setLinkDraft: (href) => set({ linkDraft: href }),
   closeLink: () => set({ linkDraft: null }),
+  panelTab: rememberedPanelTab(),
+  choosePanelTab(tab) {
+    get().showPanelTab(tab)
+    try {
+      globalThis.localStorage?.setItem(PANEL_TAB_KEY, tab)
+    } catch {
+      // Storage full or refused: the choice still holds for this page.
+    }
+  },
+  showPanelTab(tab) {
+    if (get().panelTab !== tab) set({ panelTab: tab })
+  },
+  restorePanelTab() {
+    get().showPanelTab(rememberedPanelTab())
+  },
 }))

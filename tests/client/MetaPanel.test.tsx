@@ -1,9 +1,11 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react'
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { MetaPanel } from '../../src/panel/MetaPanel'
+import { useReview } from '../../src/review/reviewStore'
 import type { Status } from '../../src/shared/newsroom'
 import { getBody, getBylines, getDatelineMap, getMeta, getMetaText, initStoryDoc, readMeta } from '../../src/shared/storyDoc'
+import { useEditorUi } from '../../src/store/ui'
 
 function story(init: Parameters<typeof initStoryDoc>[1] = {}): Y.Doc {
   const doc = new Y.Doc()
@@ -154,5 +156,75 @@ describe('metadata panel', () => {
     for (const label of ['Headline', 'Slug', 'Section', 'Status', 'Byline', 'Dateline city', 'Dateline date', 'Planned words']) {
       expect((screen.getByLabelText(label) as HTMLInputElement).disabled).toBe(true)
     }
+  })
+})
+
+describe('the side panel tabs', () => {
+  beforeEach(() => {
+    localStorage.clear()
+    useEditorUi.setState({ panelTab: 'details' })
+    useReview.setState({ composer: null, activeThreadId: null, selection: null })
+  })
+  afterEach(() => localStorage.clear())
+
+  function renderPanel(openComments = 0) {
+    return render(
+      <MetaPanel doc={story({ headline: 'Ferry fares rise' })} review={<p>Comment threads</p>} openComments={openComments} history={<p>Versions and status changes</p>}>
+        <p>Assignment</p>
+      </MetaPanel>,
+    )
+  }
+
+  it('has Details (fields and the rest of the story details), Review with its count, and History', () => {
+    renderPanel(2)
+    expect(screen.getAllByRole('tab').map((tab) => tab.getAttribute('aria-label') ?? tab.textContent)).toEqual(['Details', 'Review, 2 open comments', 'History'])
+    const details = screen.getByRole('tabpanel', { name: 'Details' })
+    expect(within(details).getByLabelText('Headline')).toBeTruthy()
+    expect(within(details).getByText('Assignment')).toBeTruthy()
+    expect(screen.queryByText('Comment threads')?.closest('[role="tabpanel"]')?.hasAttribute('hidden')).toBe(true)
+  })
+
+  it('says "1 open comment" for one', () => {
+    renderPanel(1)
+    expect(screen.getByRole('tab', { name: 'Review, 1 open comment' })).toBeTruthy()
+  })
+
+  it('remembers the tab a person chooses, but not one shown for them', () => {
+    renderPanel()
+    fireEvent.click(screen.getByRole('tab', { name: 'History' }))
+    expect(screen.getByRole('tabpanel', { name: 'History' }).textContent).toBe('Versions and status changes')
+    expect(localStorage.getItem('deskline.panelTab')).toBe('history')
+
+    act(() => useEditorUi.getState().showPanelTab('review'))
+    expect(screen.getByRole('tabpanel', { name: 'Review' }).textContent).toBe('Comment threads')
+    expect(localStorage.getItem('deskline.panelTab')).toBe('history')
+    // The next story opens on the chosen tab again.
+    act(() => useEditorUi.getState().restorePanelTab())
+    expect(screen.getByRole('tabpanel', { name: 'History' })).toBeTruthy()
+  })
+
+  const selectedTab = () => screen.getAllByRole('tab').find((tab) => tab.getAttribute('aria-selected') === 'true')?.textContent
+
+  it('switches to Review when a comment is started or a thread is opened from the margin', () => {
+    renderPanel()
+    const passage = { start: 'a', end: 'b', quote: 'Fares rise in May.' }
+    // Nothing selected: no composer, and the panel stays where it is.
+    act(() => {
+      expect(useReview.getState().openComposer()).toBe(false)
+    })
+    expect(selectedTab()).toBe('Details')
+
+    act(() => {
+      expect(useReview.getState().openComposer(passage)).toBe(true)
+    })
+    expect(selectedTab()).toBe('Review')
+
+    fireEvent.click(screen.getByRole('tab', { name: 'Details' }))
+    // A click in the text puts a thread in focus without moving the panel; a margin card shows it.
+    act(() => useReview.getState().setActiveThread('t1'))
+    expect(selectedTab()).toBe('Details')
+    act(() => useReview.getState().openThread('t2'))
+    expect(selectedTab()).toBe('Review')
+    expect(useReview.getState().activeThreadId).toBe('t2')
   })
 })

@@ -4,11 +4,12 @@
  * answers; the editor sees the answer arrive and resolves the thread, which leaves the reporter's
  * open list too. Then the reporter comments by keyboard and deletes the passage: the thread stays,
  * detached, for both. Open threads also show as cards in the margin, level with their passage.
+ * Comments live on the side panel's Review tab: starting one (or opening a margin card) shows it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Locator } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
-import { closeApp, openApp, signedInPage } from '../helpers/e2e'
+import { closeApp, openApp, showPanelTab, signedInPage } from '../helpers/e2e'
 import { addUser, importStoryVia } from '../helpers/server'
 
 let server: RunningServer
@@ -38,6 +39,9 @@ describe('comments in Chromium', () => {
     const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)
     await reporter.goto(`${server.url}/stories/${id}`)
     await desk.goto(`${server.url}/stories/${id}`)
+    // Both follow the comments on the side panel's Review tab.
+    await showPanelTab(reporter, 'Review')
+    await showPanelTab(desk, 'Review')
     await reporter.getByText('No open comments.').waitFor()
 
     // The editor selects the first paragraph with the keyboard.
@@ -49,6 +53,7 @@ describe('comments in Chromium', () => {
     // ProseMirror takes a keyboard selection a moment later, and only while it has focus: wait for
     // the panel to show it before the focus moves to the panel.
     await expect.poll(() => desk.getByText('Selected: “The council delayed its vote.”').count()).toBe(1)
+    // The toolbar's Comment button.
     await desk.getByRole('button', { name: 'Comment', exact: true }).click()
 
     // Type, mention Riley through the suggestions, and post with Ctrl+Enter.
@@ -117,13 +122,18 @@ describe('comments in Chromium', () => {
     const second = desk.getByRole('listitem', { name: 'Comment thread on “The budget has grown for years.”' })
     await second.waitFor()
     expect(await second.textContent()).not.toContain('Detached')
-    // On the desk, the new thread's margin card puts it in focus in the panel.
+    // On the desk, the new thread's margin card puts it in focus in the panel, bringing the
+    // Review tab back from wherever the desk was.
     const secondCard = desk.getByRole('button', { name: 'Thread: The budget has grown for years.' })
     await secondCard.waitFor()
     await expect.poll(() => topGap(secondCard, desk.locator('[data-thread-id]').last())).toBeLessThan(40)
     expect(await second.getAttribute('class')).not.toContain('thread--active')
+    await showPanelTab(desk, 'History')
+    expect(await second.count()).toBe(0)
     await secondCard.click()
+    await expect.poll(() => desk.getByRole('tab', { name: /^Review/ }).getAttribute('aria-selected')).toBe('true')
     await expect.poll(() => second.getAttribute('class')).toContain('thread--active')
+    expect(await second.evaluate((element) => element === document.activeElement)).toBe(true)
     expect(await secondCard.getAttribute('aria-current')).toBe('true')
     await story.locator('p').nth(1).click()
     await reporter.keyboard.press('Home')
@@ -135,5 +145,45 @@ describe('comments in Chromium', () => {
     await expect.poll(() => desk.getByLabel('Commented passage').count()).toBe(0)
     // A detached thread has no margin card.
     await expect.poll(() => secondCard.count()).toBe(0)
+  })
+
+  it('Ctrl+Alt+M on a selected passage shows the Review tab with the composer focused; drafts survive switching tabs', async () => {
+    const wren = await addUser(server, 'wren', 'reporter')
+    const id = await importStoryVia(server.url, wren.token, 'Ferry fares rise\n\nFares rise in May.\n\nCommuters object.')
+    const page = await signedInPage(browser, server.url, 'wren', wren.password, contexts)
+    await page.goto(`${server.url}/stories/${id}`)
+    const details = page.getByRole('tab', { name: /^Details/ })
+    const review = page.getByRole('tab', { name: /^Review/ })
+    // A fresh browser opens a story on the Details tab.
+    await expect.poll(() => details.getAttribute('aria-selected')).toBe('true')
+    expect(await review.getAttribute('aria-selected')).toBe('false')
+    const body = page.getByRole('textbox', { name: 'Story body' })
+    await expect.poll(() => body.getAttribute('contenteditable')).toBe('true')
+
+    await body.locator('p').first().click()
+    await page.keyboard.press('Home')
+    await page.keyboard.press('Shift+End')
+    // The toolbar's Comment button comes on once the editor has taken the selection.
+    await expect.poll(() => page.getByRole('button', { name: 'Comment', exact: true }).isEnabled()).toBe(true)
+    await page.keyboard.press('Control+Alt+m')
+
+    await expect.poll(() => review.getAttribute('aria-selected')).toBe('true')
+    expect(await details.getAttribute('aria-selected')).toBe('false')
+    expect(await page.getByLabel('Headline').isVisible()).toBe(false)
+    const field = page.getByRole('textbox', { name: 'Comment', exact: true })
+    await expect.poll(() => field.evaluate((element) => element === document.activeElement)).toBe(true)
+    expect(await page.getByRole('form', { name: 'New comment' }).getByRole('blockquote').textContent()).toBe('Fares rise in May.')
+
+    // The keyboard is in the composer; a look at another tab keeps the draft.
+    await page.keyboard.type('Since when?')
+    await showPanelTab(page, 'Details')
+    expect(await field.count()).toBe(0)
+    await showPanelTab(page, 'Review')
+    expect(await field.inputValue()).toBe('Since when?')
+    await field.press('Control+Enter')
+    await page.getByRole('listitem', { name: 'Comment thread on “Fares rise in May.”' }).waitFor()
+    // The tab counts the open threads.
+    await expect.poll(() => review.textContent()).toMatch(/^Review1/)
+    await expect.poll(() => page.getByRole('tab', { name: 'Review, 1 open comment', exact: true }).count()).toBe(1)
   })
 })

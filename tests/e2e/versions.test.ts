@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
-import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
+import { closeApp, openApp, showPanelTab, signedInPage, textOf } from '../helpers/e2e'
 import { addUser, importStoryVia, sendJson } from '../helpers/server'
 
 let server: RunningServer
@@ -31,6 +31,9 @@ describe('versions in Chromium', () => {
     const editor = await signedInPage(browser, server.url, 'ed', ed.password, contexts)
     await reporter.goto(`${server.url}/stories/${id}`)
     await editor.goto(`${server.url}/stories/${id}`)
+    // Versions are on the side panel's History tab.
+    await showPanelTab(reporter, 'History')
+    await showPanelTab(editor, 'History')
     const history = reporter.getByRole('list', { name: 'Version history' })
 
     // Riley names the current state.

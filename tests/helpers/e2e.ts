@@ -31,6 +31,21 @@ export function textOf(body: Locator): Promise<string> {
   })
 }
 
+/** A tab of the story page's side panel. */
+export type PanelTabName = 'Details' | 'Review' | 'History'
+
+/**
+ * Show a tab of the story page's side panel and wait until its panel is in view: fields on the
+ * other tabs are hidden (still mounted, but out of the accessibility tree and not clickable).
+ * Clicking a tab takes the focus from the story body, so select text only after this.
+ */
+export async function showPanelTab(page: Page, tab: PanelTabName): Promise<void> {
+  // The Review tab's name goes on with its count of open comments ("Review, 2 open comments").
+  const name = new RegExp(`^${tab}\\b`)
+  await page.getByRole('tab', { name }).click()
+  await page.getByRole('tabpanel', { name }).waitFor()
+}
+
 /** The built app on a real server (port 0, fresh data) and a headless Chromium, for one test file. */
 export async function openApp(options: { dataDir?: string } = {}): Promise<{ server: RunningServer; browser: Browser }> {
   const dist = path.join(ROOT, 'dist')

@@ -1,7 +1,7 @@
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { updateScope, type UpdateScope } from '../../server/updateScope'
+import { suggestionAuthorsIn, updateScope, type UpdateScope } from '../../server/updateScope'
 import { bodyBlocks, getBody, getBylines, getDatelineMap, getDesk, getMeta, getMetaText, initStoryDoc, type StoryInit } from '../../src/shared/storyDoc'
 
 const SERVER_ID = 1
@@ -340,8 +340,10 @@ describe('updateScope: cost', () => {
     Y.applyUpdate(server, first)
     const keystroke = edit(alice, (doc) => textOf(doc, 1250).insert(1, 'y'))
     const backspace = edit(alice, (doc) => textOf(doc, 1800).delete(10, 1))
+    const suggestion = { id: '0123456789abcdef', authorId: 1, authorName: 'Ann', authorColor: '#c00', time: 1 }
+    const suggested = edit(clientOf(server, BOB), (doc) => textOf(doc, 1250).insert(1, 'z', { insertion: suggestion }))
     const rounds = 5000
-    for (const [name, update] of [['keystroke', keystroke], ['backspace', backspace]] as const) {
+    for (const [name, update] of [['keystroke', keystroke], ['backspace', backspace], ['suggested keystroke', suggested]] as const) {
       expect(plain(updateScope(server, update))).toEqual(BODY_ONLY)
       for (let i = 0; i < 500; i++) updateScope(server, update)
       const start = performance.now()
@@ -349,5 +351,98 @@ describe('updateScope: cost', () => {
       const micros = ((performance.now() - start) * 1000) / rounds
       console.log(`updateScope ${name} in a 50,000-word story: ${micros.toFixed(2)} µs`)
     }
+  })
+})
+
+describe('updateScope: suggestions', () => {
+  const ANN = 7
+  const BEN = 8
+  const mark = (id: string, authorId: number | null) => ({ id, authorId, authorName: 'Someone', authorColor: '#c00', time: 1 })
+  const split = (id: string, authorId: number | null) => JSON.stringify({ kind: 'split', id, authorId, authorName: 'Someone', authorColor: '#c00', time: 1 })
+  const ids = (scope: UpdateScope) => scope.suggestions.map(({ id, authorId }) => `${id}:${authorId}`)
+
+  it('lists a new suggestion mark, inserted or formatted, and nothing for a mark ended with null', () => {
+    const server = serverDoc({ paragraphs: ['Hello world'] })
+    const alice = clientOf(server)
+    const typed = scopeThenApply(server, edit(alice, (doc) => textOf(doc, 0).insert(5, ' big', { insertion: mark('a1', ANN) })))
+    expect(ids(typed)).toEqual(['a1:7'])
+    expect(typed.malformedSuggestion).toBe(false)
+    const struck = scopeThenApply(server, edit(alice, (doc) => textOf(doc, 0).format(0, 5, { deletion: mark('a2', ANN) })))
+    expect(ids(struck)).toEqual(['a2:7'])
+    const accepted = scopeThenApply(server, edit(alice, (doc) => textOf(doc, 0).format(0, 5, { deletion: null })))
+    expect(accepted.suggestions).toEqual([])
+    expect(accepted.malformedSuggestion).toBe(false)
+  })
+
+  it("lists the restore formats Yjs writes after typing or formatting inside someone else's run", () => {
+    const server = serverDoc({ paragraphs: ['Hello'] })
+    const alice = clientOf(server, ALICE)
+    scopeThenApply(server, edit(alice, (doc) => textOf(doc, 0).insert(5, ' world', { insertion: mark('a1', ANN) })))
+    // Each from a fresh copy of the server's document: none of them is applied.
+    const byBob = (change: (doc: Y.Doc) => void) => ids(updateScope(server, edit(clientOf(server, BOB), change)))
+    // What the binding writes for plain text typed inside the run: the mark negated, then restored.
+    expect(byBob((doc) => textOf(doc, 0).insert(8, 'XX', {}))).toEqual(['a1:7'])
+    expect(byBob((doc) => textOf(doc, 0).format(7, 2, { insertion: null }))).toEqual(['a1:7'])
+    expect(byBob((doc) => textOf(doc, 0).insert(8, 'YY', { insertion: mark('b1', BEN) }))).toEqual(['b1:8', 'a1:7'])
+    // Accepting the whole run ends it without restoring anything.
+    expect(byBob((doc) => textOf(doc, 0).format(5, 6, { insertion: null }))).toEqual([])
+  })
+
+  it('lists a paragraph-break attribute, also when set over an earlier value (map key left out of the update)', () => {
+    const server = serverDoc({ paragraphs: ['One', 'Two'] })
+    const alice = clientOf(server)
+    const first = scopeThenApply(server, edit(alice, (doc) => paragraph(doc, 1).setAttribute('suggestion', split('s1', ANN))))
+    expect(ids(first)).toEqual(['s1:7'])
+    const again = edit(alice, (doc) => paragraph(doc, 1).setAttribute('suggestion', split('s2', BEN)))
+    const item = Y.decodeUpdate(again).structs[0] as Y.Item
+    expect(item.origin).not.toBeNull()
+    expect(item.parentSub).toBeNull()
+    expect(ids(scopeThenApply(server, again))).toEqual(['s2:8'])
+    // Removing it (accept or reject) writes a delete set only.
+    const removed = edit(alice, (doc) => paragraph(doc, 1).removeAttribute('suggestion'))
+    expect(updateScope(server, removed)).toMatchObject({ suggestions: [], malformedSuggestion: false })
+    // Other attributes are not suggestions.
+    expect(updateScope(server, edit(alice, (doc) => paragraph(doc, 0).setAttribute('textAlign', 'left')))).toMatchObject({ suggestions: [], malformedSuggestion: false })
+  })
+
+  it('flags malformed suggestion values', () => {
+    const server = serverDoc({ paragraphs: ['Hello world'] })
+    const malformed = (change: (doc: Y.Doc) => void) => updateScope(server, edit(clientOf(server), change)).malformedSuggestion
+    expect(malformed((doc) => paragraph(doc, 0).setAttribute('suggestion', 'not json'))).toBe(true)
+    expect(malformed((doc) => paragraph(doc, 0).setAttribute('suggestion', 42 as unknown as string))).toBe(true)
+    expect(malformed((doc) => paragraph(doc, 0).setAttribute('suggestion', JSON.stringify({ kind: 'split', authorId: ANN })))).toBe(true)
+    expect(malformed((doc) => paragraph(doc, 0).setAttribute('suggestion', JSON.stringify({ kind: 'merge', id: 'x', authorId: ANN })))).toBe(true)
+    expect(malformed((doc) => paragraph(doc, 0).setAttribute('suggestion', JSON.stringify({ kind: 'join', id: 'x', authorId: '7' })))).toBe(true)
+    expect(malformed((doc) => paragraph(doc, 0).setAttribute('suggestion', new Y.XmlText('x') as unknown as string))).toBe(true)
+    expect(malformed((doc) => textOf(doc, 0).format(0, 5, { insertion: true }))).toBe(true)
+    expect(malformed((doc) => textOf(doc, 0).format(0, 5, { deletion: { authorId: ANN } }))).toBe(true)
+    expect(malformed((doc) => textOf(doc, 0).format(0, 5, { deletion: { id: 5, authorId: ANN } }))).toBe(true)
+    expect(malformed((doc) => textOf(doc, 0).format(0, 5, { insertion: { id: 'x' } }))).toBe(true)
+    // The binding reads a hashed key (`name--<8 chars>`) back as the mark itself.
+    expect(ids(updateScope(server, edit(clientOf(server), (doc) => textOf(doc, 0).format(0, 5, { 'insertion--AbCd1234': mark('h1', BEN) }))))).toEqual(['h1:8'])
+    expect(malformed((doc) => textOf(doc, 0).format(0, 5, { 'deletion--AbCd1234': 'x' }))).toBe(true)
+    expect(malformed((doc) => paragraph(doc, 0).setAttribute('suggestion', split('ok', null)))).toBe(false)
+  })
+
+  it('looks only at new items landing in the body', () => {
+    const server = serverDoc({ paragraphs: ['Hello'], headline: 'Head' })
+    const headline = edit(clientOf(server), (doc) => getMetaText(doc, 'headline')?.format(0, 4, { insertion: mark('m1', BEN) }))
+    expect(updateScope(server, headline)).toMatchObject({ roots: new Set(['meta']), suggestions: [] })
+    const own = edit(clientOf(server), (doc) => textOf(doc, 0).insert(0, 'Oh ', { insertion: mark('a1', ANN) }))
+    Y.applyUpdate(server, own)
+    // Re-sent (y-websocket resyncs after a reconnect): the server has it already.
+    expect(updateScope(server, own).suggestions).toEqual([])
+  })
+
+  it('suggestionAuthorsIn reads every suggestion in the body, first author per id', () => {
+    const server = serverDoc({ paragraphs: ['Hello world', 'Two'], headline: 'Head' })
+    const alice = clientOf(server)
+    Y.applyUpdate(server, edit(alice, (doc) => textOf(doc, 0).format(0, 5, { deletion: mark('a1', ANN) })))
+    Y.applyUpdate(server, edit(alice, (doc) => textOf(doc, 0).insert(11, '!', { insertion: mark('b1', BEN) })))
+    Y.applyUpdate(server, edit(alice, (doc) => paragraph(doc, 1).setAttribute('suggestion', split('s1', null))))
+    Y.applyUpdate(server, edit(alice, (doc) => paragraph(doc, 1).setAttribute('other', split('o1', ANN))))
+    Y.applyUpdate(server, edit(alice, (doc) => getMetaText(doc, 'headline')?.format(0, 4, { insertion: mark('m1', BEN) })))
+    expect(Object.fromEntries(suggestionAuthorsIn(server))).toEqual({ a1: ANN, b1: BEN, s1: null })
+    expect(suggestionAuthorsIn(new Y.Doc()).size).toBe(0)
   })
 })
