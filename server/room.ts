@@ -86,8 +86,11 @@ export class Room {
   /** Yjs client ids whose author is already recorded. */
   private readonly knownClients = new Set<number>()
   /**
-   * Every suggestion id the room has held since it was loaded, with the user it is attributed to.
-   * Only grows: ids are random 64-bit hex, so one coming back under another author is forged.
+   * Every suggestion id the story has ever held, with the user it is attributed to: the ids stored
+   * in SQLite (`suggestion_authors`) and the ones in the document. Only grows, on disk too, so a
+   * suggestion whose values were all deleted and collected is still known after an unload or a
+   * restart (undoing its reject, an offline client's text typed inside it). Ids are random 64-bit
+   * hex, so one coming back under another author is forged.
    */
   private readonly suggestionAuthors: Map<string, number | null>
   private lastSeq: number
@@ -105,7 +108,16 @@ export class Room {
     this.doc = loaded.doc
     this.lastSeq = loaded.lastSeq
     this.tailLength = loaded.tailLength
-    this.suggestionAuthors = suggestionAuthorsIn(this.doc)
+    this.suggestionAuthors = deps.storage.suggestionAuthorsOf(id)
+    // Ids in the document but not on disk (a story stored before the table, or created with
+    // suggestions in its first state): recorded now, before any client can see the room.
+    const unrecorded = new Map<string, number | null>()
+    for (const [suggestionId, authorId] of suggestionAuthorsIn(this.doc)) {
+      if (this.suggestionAuthors.has(suggestionId)) continue
+      this.suggestionAuthors.set(suggestionId, authorId)
+      unrecorded.set(suggestionId, authorId)
+    }
+    deps.storage.recordSuggestionAuthors(id, unrecorded)
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
@@ -198,6 +210,8 @@ export class Room {
     const batch = this.pending
     this.pending = []
     const origins = new Set(batch.map((entry) => entry.from))
+    // Suggestion ids this batch brings in: rare (one per suggestion), stored with the update.
+    const introduced = new Map<string, number | null>()
     const outgoing: Uint8Array[] = []
     const collect = (update: Uint8Array): void => {
       outgoing.push(update)
@@ -217,7 +231,11 @@ export class Room {
             continue
           }
           // Bookkeeping after a good apply; its failures are ours, not the sender's bad frame.
-          for (const { id, authorId } of scope.suggestions) if (!this.suggestionAuthors.has(id)) this.suggestionAuthors.set(id, authorId)
+          for (const { id, authorId } of scope.suggestions) {
+            if (this.suggestionAuthors.has(id)) continue
+            this.suggestionAuthors.set(id, authorId)
+            introduced.set(id, authorId)
+          }
           this.recordAuthors(entry)
           const who = this.conns.get(entry.from)?.who
           if (who) this.deps.onApplied?.(this, entry.update, who.id)
@@ -226,17 +244,24 @@ export class Room {
     } finally {
       this.doc.off('update', collect)
     }
-    if (outgoing.length === 0) return
+    if (outgoing.length === 0) {
+      // Nothing changed, so nothing is new either; should an id still have come in, keep it.
+      this.deps.storage.recordSuggestionAuthors(this.id, introduced)
+      return
+    }
     const update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
     // A lone writer does not need its own edit back.
-    this.store(update, origins.size === 1 ? ([...origins][0] ?? null) : null)
+    this.store(update, origins.size === 1 ? ([...origins][0] ?? null) : null, introduced)
     this.scheduleIndexRefresh()
     this.deps.onStored?.(this)
   }
 
-  /** Write an update to the log, then relay it to everyone but `skip`. */
-  private store(update: Uint8Array, skip: WebSocket | null): void {
-    this.lastSeq = this.deps.storage.appendUpdate(this.id, update)
+  /**
+   * Write an update to the log, with the suggestion ids it introduces (one SQLite transaction),
+   * then relay it to everyone but `skip`.
+   */
+  private store(update: Uint8Array, skip: WebSocket | null, introduced?: ReadonlyMap<string, number | null>): void {
+    this.lastSeq = this.deps.storage.appendUpdate(this.id, update, introduced)
     this.tailLength++
     this.lastChange = Date.now()
     const message = encodeUpdateMessage(update)
@@ -340,8 +365,13 @@ export class Room {
     }
     if (outgoing.length === 0) return
     // A restore brings back anyone's suggestions, unchecked: the server's own change is trusted.
-    for (const [id, authorId] of suggestionAuthorsIn(this.doc, before)) if (!this.suggestionAuthors.has(id)) this.suggestionAuthors.set(id, authorId)
-    this.store(outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing), null)
+    const introduced = new Map<string, number | null>()
+    for (const [id, authorId] of suggestionAuthorsIn(this.doc, before)) {
+      if (this.suggestionAuthors.has(id)) continue
+      this.suggestionAuthors.set(id, authorId)
+      introduced.set(id, authorId)
+    }
+    this.store(outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing), null, introduced)
     this.refreshIndex()
   }
 

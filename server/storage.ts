@@ -94,6 +94,14 @@ const MIGRATIONS: readonly string[] = [
      user_id INTEGER NOT NULL REFERENCES users (id),
      PRIMARY KEY (story_id, client_id)
    );`,
+  // Who each suggestion id belongs to (server/room.ts), kept after the values themselves are
+  // deleted and collected. No reference on author_id: a server change may bring in any author.
+  `CREATE TABLE suggestion_authors (
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     suggestion_id TEXT NOT NULL,
+     author_id INTEGER,
+     PRIMARY KEY (story_id, suggestion_id)
+   ) WITHOUT ROWID;`,
 ]
 
 function parseJson(text: string): unknown {
@@ -162,6 +170,8 @@ export class Storage {
            bylines = @bylines, words = @words, desk = @desk, updated_at = @updatedAt WHERE id = @id`,
       ),
       tailLength: db.prepare('SELECT count(*) AS n FROM story_updates WHERE story_id = ?'),
+      insertSuggestionAuthor: db.prepare('INSERT OR IGNORE INTO suggestion_authors (story_id, suggestion_id, author_id) VALUES (?, ?, ?)'),
+      suggestionAuthors: db.prepare('SELECT suggestion_id, author_id FROM suggestion_authors WHERE story_id = ?'),
     }
   }
 
@@ -216,9 +226,17 @@ export class Storage {
     return { doc, lastSeq, tailLength: tail.length }
   }
 
-  /** Append one update to a story's log; returns its sequence number. */
-  appendUpdate(id: string, update: Uint8Array): number {
-    return Number(this.statements.appendUpdate.run(id, update).lastInsertRowid)
+  /**
+   * Append one update to a story's log; returns its sequence number. With `suggestionAuthors`
+   * (the suggestion ids the update introduces), they are recorded in the same transaction; without
+   * them (nearly every update) this is the single insert it always was.
+   */
+  appendUpdate(id: string, update: Uint8Array, suggestionAuthors?: ReadonlyMap<string, number | null>): number {
+    if (!suggestionAuthors || suggestionAuthors.size === 0) return Number(this.statements.appendUpdate.run(id, update).lastInsertRowid)
+    return this.db.transaction(() => {
+      this.insertSuggestionAuthors(id, suggestionAuthors)
+      return Number(this.statements.appendUpdate.run(id, update).lastInsertRowid)
+    })()
   }
 
   /** Replace the snapshot with `state` and drop the log up to `throughSeq`, atomically. */
@@ -249,6 +267,25 @@ export class Storage {
   authorsOf(storyId: string): Map<number, number> {
     const rows = this.db.prepare('SELECT client_id, user_id FROM story_authors WHERE story_id = ?').all(storyId) as Array<{ client_id: number; user_id: number }>
     return new Map(rows.map((row) => [row.client_id, row.user_id]))
+  }
+
+  /**
+   * Remember who each suggestion id of a story belongs to, in one transaction. An id already
+   * recorded keeps its author: the first one recorded is the one the room has enforced.
+   */
+  recordSuggestionAuthors(storyId: string, authors: ReadonlyMap<string, number | null>): void {
+    if (authors.size === 0) return
+    this.db.transaction(() => this.insertSuggestionAuthors(storyId, authors))()
+  }
+
+  /** Every suggestion id recorded for a story, with its author (null: an anonymous author). */
+  suggestionAuthorsOf(storyId: string): Map<string, number | null> {
+    const rows = this.statements.suggestionAuthors.all(storyId) as Array<{ suggestion_id: string; author_id: number | null }>
+    return new Map(rows.map((row) => [row.suggestion_id, row.author_id]))
+  }
+
+  private insertSuggestionAuthors(storyId: string, authors: ReadonlyMap<string, number | null>): void {
+    for (const [suggestionId, authorId] of authors) this.statements.insertSuggestionAuthor.run(storyId, suggestionId, authorId)
   }
 
   /** The open database, for the other repositories (users, sessions, sections, history). */

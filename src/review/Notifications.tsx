@@ -93,7 +93,9 @@ export function Notifications() {
                     href={`/stories/${item.storyId}`}
                     onClick={() => {
                       markRead(item.id)
-                      useReview.getState().setActiveThread(item.threadId)
+                      // The thread in focus and the side panel on Review: for the story already
+                      // open (it does not open again), and for another (StoryPage keeps Review).
+                      useReview.getState().openThread(item.threadId)
                       setOpen(false)
                     }}
                   >

@@ -9,17 +9,20 @@ import * as Y from 'yjs'
 import type { RunningServer } from '../../server/app'
 import { Close } from '../../src/shared/protocol'
 import { getBody } from '../../src/shared/storyDoc'
+import { suggestionAuthorsIn } from '../../server/updateScope'
 import { connectClient, synced, type TestClient } from '../helpers/clients'
-import { addUser, createStoryVia, startTestServer } from '../helpers/server'
+import { addUser, createStoryVia, importStoryVia, startTestServer, tempDataDir } from '../helpers/server'
 
 type Person = Awaited<ReturnType<typeof addUser>>
 let srv: RunningServer
+/** The server's data folder: a restart opens the same one, on the same port (clients reconnect). */
+const dataDir = tempDataDir()
 const people = {} as Record<'ann' | 'bob' | 'chief', Person>
 let clients: TestClient[] = []
 let id = ''
 
 beforeAll(async () => {
-  srv = await startTestServer()
+  srv = await startTestServer({ dataDir })
   people.ann = await addUser(srv, 'ann', 'editor')
   people.bob = await addUser(srv, 'bob', 'editor')
   people.chief = await addUser(srv, 'chief', 'chief')
@@ -262,9 +265,121 @@ describe("working with someone else's suggestion is not refused", () => {
     await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', null]]))
     srv.rooms.change(id, (room) => room.applyServerChange((doc) => text(doc).insert(5, ' world', { insertion: attrs('r1', 'ann') })))
     await vi.waitFor(() => expect(runs(bob.doc)).toEqual([['Hello', null], [' world', 'r1']]))
+    expect(srv.storage.suggestionAuthorsOf(id).get('r1')).toBe(people.ann.id)
     text(bob.doc).insert(8, 'XX', {})
     await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', null], [' wo', 'r1'], ['XX', null], ['rld', 'r1']]))
     expect(bob.provider.wsconnected).toBe(true)
     expect(srv.rooms.get(id)!.refused).toBe(0)
+  })
+})
+
+/** Stop the server and start it again on the same data and port: every room is loaded afresh. */
+async function restart(): Promise<void> {
+  const { port } = srv
+  await srv.close()
+  srv = await startTestServer({ dataDir, port })
+}
+
+/** Wait until a client is connected and synced again (after a restart). */
+async function resynced(client: TestClient): Promise<void> {
+  await vi.waitFor(() => expect(client.provider.wsconnected && client.provider.synced).toBe(true), { timeout: 10_000, interval: 10 })
+}
+
+/** The suggestion ids recorded for the story in SQLite. */
+const recorded = () => srv.storage.suggestionAuthorsOf(id)
+
+describe('a settled suggestion is still known after a restart', () => {
+  it("undoing Bob's reject of Ann's suggestion, after the server restarted, is accepted, relayed and stored", async () => {
+    const ann = await open('ann', 801)
+    const watcher = await open('chief', 802)
+    await annSuggests(ann, watcher)
+    expect(recorded().get('a1')).toBe(people.ann.id)
+    const bob = await open('bob', 803)
+    const undo = new Y.UndoManager(getBody(bob.doc), { captureTimeout: 0 })
+    // Rejecting Ann's insertion deletes all of its text, and with it every value carrying a1.
+    text(bob.doc).delete(5, 6)
+    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', null]]))
+    // The stored story, loaded the way a room loads it (gc on), no longer holds a1 anywhere.
+    expect(suggestionAuthorsIn(stored()).has('a1')).toBe(false)
+
+    await restart()
+    await Promise.all([resynced(ann), resynced(watcher), resynced(bob)])
+    const late = await open('chief', 804)
+    expect(srv.rooms.get(id)!.refused).toBe(0)
+
+    // The undo re-creates Ann's format items, in her name: known from SQLite, so not forged.
+    undo.undo()
+    const restored: Array<[string, string | null]> = [
+      ['Hello', null],
+      [' world', 'a1'],
+    ]
+    await vi.waitFor(() => expect(storedRuns()).toEqual(restored))
+    await vi.waitFor(() => expect(runs(late.doc)).toEqual(restored))
+    await vi.waitFor(() => expect(runs(watcher.doc)).toEqual(restored))
+    undo.destroy()
+    expect(bob.provider.wsconnected).toBe(true)
+    expect(srv.rooms.get(id)!.refused).toBe(0)
+    // Still Ann's: the known id under another author stays forged.
+    await expectRefused('bob', 805, late, (doc) => text(doc).format(0, 5, { deletion: attrs('a1', 'bob') }))
+  })
+
+  it("an offline client's text typed inside a suggestion settled meanwhile syncs after a restart", async () => {
+    const ann = await open('ann', 901)
+    const watcher = await open('chief', 902)
+    await annSuggests(ann, watcher)
+    const bob = await open('bob', 903)
+    bob.provider.disconnect()
+    // Typed offline inside Ann's run: Yjs negates her mark before "XX" and restores her value after.
+    text(bob.doc).insert(8, 'XX', {})
+    // Meanwhile the chief accepts Ann's suggestion: her values are deleted, then collected.
+    text(watcher.doc).format(5, 6, { insertion: null })
+    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello world', null]]))
+    expect(suggestionAuthorsIn(stored()).has('a1')).toBe(false)
+
+    await restart()
+    await Promise.all([resynced(ann), resynced(watcher)])
+    bob.provider.connect()
+    await resynced(bob)
+    await vi.waitFor(() => expect(storedRuns().map(([run]) => run).join('')).toBe('Hello woXXrld'))
+    await vi.waitFor(() => expect(runs(watcher.doc)).toEqual(runs(bob.doc)))
+    expect(storedRuns()).toEqual(runs(bob.doc))
+    expect(bob.provider.wsconnected).toBe(true)
+    expect(srv.rooms.get(id)!.refused).toBe(0)
+  })
+})
+
+describe('the suggestion ids of a story are kept in SQLite', () => {
+  it('from the first suggestion of a story imported without any', async () => {
+    id = await importStoryVia(srv.url, people.chief.token, 'Imported\n\nHello')
+    expect(recorded().size).toBe(0)
+    const ann = await open('ann', 1001)
+    expect(recorded().size).toBe(0)
+    text(ann.doc).insert(5, ' world', { insertion: attrs('i1', 'ann') })
+    ;(getBody(ann.doc).get(0) as Y.XmlElement).setAttribute('suggestion', breakValue('i2', 'ann'))
+    await vi.waitFor(() => expect(storedBreak()).toBe(breakValue('i2', 'ann')))
+    expect(recorded()).toEqual(
+      new Map([
+        ['i1', people.ann.id],
+        ['i2', people.ann.id],
+      ]),
+    )
+    // Typing that brings no new id writes nothing there.
+    text(ann.doc).insert(0, 'Oh. ')
+    await vi.waitFor(() => expect(storedRuns()[0]?.[0]).toMatch(/^Oh\. Hello/))
+    expect(recorded().size).toBe(2)
+  })
+
+  it('for the ids in a story stored before the table existed, when its room loads', async () => {
+    const ann = await open('ann', 1101)
+    const watcher = await open('chief', 1102)
+    await annSuggests(ann, watcher)
+    for (const client of clients) client.destroy()
+    clients = []
+    await vi.waitFor(() => expect(srv.rooms.get(id)).toBeUndefined())
+    // As if stored by an older server: the document holds a1, the table nothing.
+    srv.storage.database.prepare('DELETE FROM suggestion_authors WHERE story_id = ?').run(id)
+    expect(recorded().size).toBe(0)
+    await open('bob', 1103)
+    expect(recorded()).toEqual(new Map([['a1', people.ann.id]]))
   })
 })
