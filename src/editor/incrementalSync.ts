@@ -21,8 +21,18 @@
  *   remote change; we sweep detached entries instead, whenever the mapping has doubled since the
  *   last sweep. The observer fires for local transactions too (only the mutex skips the stock
  *   body), so this also bounds sessions with no remote peer, where stock grows without limit.
+ *
+ * One stock bug we also fix here: the binding captures the local selection (relative positions
+ * plus the old absolute ones) once per chain of Yjs transactions, but one remote transaction that
+ * changed formatting is followed, in the same chain, by a local one in which Yjs tidies the format
+ * markers (`cleanupYTextAfterTransaction`). The second render then checks the stale absolute
+ * positions against the already updated document and throws "Position N out of range" out of the
+ * Yjs observer, whenever the remote change shrank the story past the local caret (found by the
+ * suggest-mode fuzz in tests/client/suggestions.test.ts). After each render we capture the
+ * selection again, against the document just rendered.
  */
-import { ProsemirrorBinding } from '@tiptap/y-tiptap'
+import type { EditorState } from '@tiptap/pm/state'
+import { getRelativeSelection, ProsemirrorBinding } from '@tiptap/y-tiptap'
 import type * as Y from 'yjs'
 
 /** What we read of a Y type: the item that holds it in its parent (null for a root type). */
@@ -34,6 +44,9 @@ interface YNode {
 interface BindingInternals {
   type: YNode
   mapping: Map<YNode, unknown>
+  prosemirrorView: { state: EditorState } | null
+  /** The selection captured when the current chain of Yjs transactions began, or null between chains. */
+  beforeTransactionSelection: unknown
 }
 
 type TypeChanged = (this: BindingInternals, events: unknown[], transaction: Y.Transaction) => void
@@ -85,6 +98,10 @@ const incrementalTypeChanged: TypeChanged = function (events, transaction) {
     stockTypeChanged.call(this, events, transaction)
   } finally {
     delete (mapping as { clear?: unknown }).clear
+  }
+  // A later transaction of this chain must restore the selection against the document just rendered.
+  if (this.beforeTransactionSelection !== null && this.prosemirrorView) {
+    this.beforeTransactionSelection = getRelativeSelection(this as unknown as ProsemirrorBinding, this.prosemirrorView.state)
   }
   if (mapping.size > 2 * (sizeAfterSweep.get(this) ?? 0) + SWEEP_SLACK) pruneDetachedEntries(this)
 }

@@ -228,7 +228,16 @@ function typesOf(schema: Schema): SuggestionTypes | null {
   return insertion && deletion ? { insertion, deletion } : null
 }
 
-/** The suggestion mark on an inline node, if any (they exclude each other: at most one). */
+/**
+ * The suggestion marks on an inline node. Usually one (they exclude each other in the schema), but
+ * text a collaborator typed inside a suggestion at the same moment takes on that suggestion's
+ * format in Yjs, so text can arrive both suggested in (by one) and out (by another).
+ */
+function suggestionsOf(node: PMNode, types: SuggestionTypes): PMMark[] {
+  return node.marks.filter((mark) => mark.type === types.insertion || mark.type === types.deletion)
+}
+
+/** The first suggestion mark on an inline node, if any. */
 export function suggestionOf(node: PMNode | null | undefined, types: SuggestionTypes): PMMark | null {
   if (!node) return null
   return node.marks.find((mark) => mark.type === types.insertion || mark.type === types.deletion) ?? null
@@ -556,12 +565,12 @@ export function listSuggestions(doc: PMNode): SuggestionSummary[] {
       }
       return true
     }
-    const mark = suggestionOf(node, types)
-    if (!mark) return false
-    const entry = entryFor(mark.attrs as SuggestionAttrs, pos)
     const text = node.isText ? (node.text ?? '') : ' '
-    if (mark.type === types.insertion) entry.inserted += text
-    else entry.deleted += text
+    for (const mark of suggestionsOf(node, types)) {
+      const entry = entryFor(mark.attrs as SuggestionAttrs, pos)
+      if (mark.type === types.insertion) entry.inserted += text
+      else entry.deleted += text
+    }
     return false
   })
   return [...byId.values()]
@@ -594,54 +603,40 @@ export function suggestionAtSelection(state: EditorState): { id: string; authorN
 }
 
 /**
- * Settle the suggestions `match` picks: accepting removes deleted text and unmarks inserted text;
- * rejecting does the reverse. A block left with nothing but settled-away text goes too (a
- * suggested new paragraph that is rejected leaves no empty paragraph), unless it is the last one.
- * Then the suggested breaks: accepting a join or rejecting a split removes the break, the others
- * only lose the suggestion.
+ * Settle the suggestions `match` picks. First the suggested breaks: accepting a join or rejecting
+ * a split removes the break (the paragraph is whole again), the others only lose the suggestion.
+ * Then the text: accepting removes deleted text and unmarks inserted text; rejecting does the
+ * reverse. Blocks come and go only with their breaks: a rejected new paragraph was split off, so
+ * it is joined back, and a paragraph whose text was struck out but not its break stays, empty.
  */
 function settle(tr: Transaction, types: SuggestionTypes, match: (id: string) => boolean, accept: boolean): boolean {
-  const goes = (node: PMNode): boolean => {
-    const mark = suggestionOf(node, types)
-    return mark !== null && match(String(mark.attrs.id)) && (mark.type === types.deletion) === accept
-  }
-  const start = tr.steps.length
-  const removals: Array<{ from: number; to: number }> = []
-  const unmarks: Array<{ from: number; to: number; mark: PMMark }> = []
+  const stepsBefore = tr.steps.length
   const breaks: Array<{ pos: number; remove: boolean }> = []
-  const removedFrom = new Map<PMNode, number>()
-  tr.doc.descendants((node, pos, parent, index) => {
+  tr.doc.descendants((node, pos) => {
+    if (node.isInline) return false
     const suggested = breakOf(node)
     if (suggested && match(suggested.id)) breaks.push({ pos, remove: (suggested.kind === 'join') === accept })
-    if (node.isTextblock && node.childCount > 0 && parent) {
-      let all = true
-      node.forEach((child) => {
-        if (!goes(child)) all = false
-      })
-      const removed = removedFrom.get(parent) ?? 0
-      if (all && parent.childCount - removed > 1 && parent.canReplace(index, index + 1)) {
-        removedFrom.set(parent, removed + 1)
-        removals.push({ from: pos, to: pos + node.nodeSize })
-        return false
-      }
-    }
+    return !node.isTextblock
+  })
+  // Last first: removing a break never moves the blocks before it.
+  for (const { pos, remove } of breaks.reverse()) {
+    tr.setNodeAttribute(pos, BREAK_ATTRIBUTE, null)
+    if (remove) removeBreakBefore(tr, pos)
+  }
+
+  const removals: Array<{ from: number; to: number }> = []
+  const unmarks: Array<{ from: number; to: number; mark: PMMark }> = []
+  tr.doc.descendants((node, pos) => {
     if (!node.isInline) return true
-    const mark = suggestionOf(node, types)
-    if (mark && match(String(mark.attrs.id))) {
-      if (goes(node)) removals.push({ from: pos, to: pos + node.nodeSize })
-      else unmarks.push({ from: pos, to: pos + node.nodeSize, mark })
-    }
+    const matching = suggestionsOf(node, types).filter((mark) => match(String(mark.attrs.id)))
+    // Accepting a deletion or rejecting an insertion takes the text out (whatever else it carries).
+    if (matching.some((mark) => (mark.type === types.deletion) === accept)) removals.push({ from: pos, to: pos + node.nodeSize })
+    else for (const mark of matching) unmarks.push({ from: pos, to: pos + node.nodeSize, mark })
     return false
   })
-  if (removals.length === 0 && unmarks.length === 0 && breaks.length === 0) return false
   for (const { from, to, mark } of unmarks) tr.removeMark(from, to, mark)
-  for (const { from, to } of removals.sort((a, b) => b.from - a.from)) tr.delete(from, to)
-  for (const { pos, remove } of breaks.reverse()) {
-    const mapped = tr.mapping.slice(start).mapResult(pos, 1)
-    if (mapped.deleted || !breakOf(tr.doc.nodeAt(mapped.pos))) continue
-    tr.setNodeAttribute(mapped.pos, BREAK_ATTRIBUTE, null)
-    if (remove) removeBreakBefore(tr, mapped.pos)
-  }
+  for (const { from, to } of removals.reverse()) tr.delete(from, to)
+  if (tr.steps.length === stepsBefore) return false
   tr.setMeta(SKIP_SUGGESTING, true)
   return true
 }

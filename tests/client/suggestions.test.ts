@@ -15,6 +15,7 @@ import { storyExtensions } from '../../src/shared/schema'
 import { BODY, bodyBlocks } from '../../src/shared/storyDoc'
 import { isSuggesting, listSuggestions, SuggestChanges, type SuggestionAuthor } from '../../src/review/suggestChanges'
 import { countOpenSuggestions } from '../../src/shared/suggestions'
+import { seededRandom } from '../helpers/random'
 
 const A_ID = 1
 const B_ID = 2
@@ -530,5 +531,171 @@ describe('suggest mode', () => {
     expect(isSuggesting(a.editor.state)).toBe(false)
     type(a.editor, at(a.editor, 0, 'May'), 'late ')
     expect(runs(a.editor.state.doc)).toEqual(['Repairs start', '+ roadworks:A1:11', ' in late May.'])
+  })
+})
+
+// --- Seeded fuzz ----------------------------------------------------------------------------
+
+/** `SUGGEST_FUZZ_SEEDS=200` runs more seeds (a failing seed replays exactly). */
+const FUZZ_SEEDS = Array.from({ length: Number(process.env.SUGGEST_FUZZ_SEEDS) || 12 }, (_, i) => i + 1)
+const WORDS = ['vote', 'council', ' ', 'roads', '.', 'a', 'Tuesday ']
+
+/**
+ * The blocks' text the way accepting every suggestion should leave it (a flat story of
+ * paragraphs and headings): a suggested join appends a block to the one before, struck-out text goes.
+ */
+function acceptedBlocks(doc: PMNode): string[] {
+  const blocks: string[] = []
+  let lastType = ''
+  doc.forEach((node) => {
+    let text = ''
+    node.forEach((child) => {
+      if (!child.marks.some((mark) => mark.type.name === 'deletion')) text += child.text ?? ''
+    })
+    const suggested = node.attrs.suggestion ? (JSON.parse(String(node.attrs.suggestion)) as { kind: string }) : null
+    if (suggested?.kind === 'join' && blocks.length > 0) blocks[blocks.length - 1] += text
+    else {
+      blocks.push(text)
+      lastType = node.type.name
+    }
+  })
+  // A story that ends in a heading gets an empty paragraph after it (StarterKit's TrailingNode).
+  if (lastType === 'heading') blocks.push('')
+  return blocks
+}
+
+/** A key press as the browser delivers it: to ProseMirror's keydown handlers (TipTap's keymaps). */
+function press(editor: Editor, key: string): void {
+  const event = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true })
+  editor.view.someProp('handleKeyDown', (handle) => handle(editor.view, event))
+}
+
+/** A random caret position inside some textblock. */
+function randomCaret(editor: Editor, random: () => number): number {
+  const positions: number[] = []
+  editor.state.doc.descendants((node, pos) => {
+    if (!node.isTextblock) return true
+    for (let offset = 0; offset <= node.content.size; offset++) positions.push(pos + 1 + offset)
+    return false
+  })
+  return positions[Math.floor(random() * positions.length)]!
+}
+
+/** With DEBUG_FUZZ set: each edit and the story after it, block by block with suggestions. */
+function trace(editor: Editor, what: string): void {
+  if (!process.env.DEBUG_FUZZ) return
+  const lines: string[] = []
+  editor.state.doc.forEach((block) => {
+    const suggested = block.attrs.suggestion ? JSON.parse(String(block.attrs.suggestion)) : null
+    const text: string[] = []
+    block.forEach((child) => {
+      const marks = child.marks.filter((m) => m.type.name === 'insertion' || m.type.name === 'deletion').map((m) => `${m.type.name[0] === 'i' ? '+' : '-'}${m.attrs.id}`)
+      text.push(marks.length ? `[${marks.join(',')}:${child.text}]` : (child.text ?? ''))
+    })
+    lines.push(`   ${suggested ? `¶${suggested.kind}:${suggested.id} ` : ''}${text.join('') || '(empty)'}`)
+  })
+  console.log(`${what}\n${lines.join('\n')}`)
+}
+
+/** One random edit as a user makes it: typing, Backspace, Delete, Enter, a selection typed over or deleted, a paste. */
+function randomEdit(editor: Editor, random: () => number): void {
+  randomEditUntraced(editor, random)
+  trace(editor, `after ${lastEdit}`)
+}
+
+let lastEdit = ''
+
+function randomEditUntraced(editor: Editor, random: () => number): void {
+  const caret = randomCaret(editor, random)
+  editor.commands.setTextSelection(caret)
+  const $caret = editor.state.doc.resolve(caret)
+  const roll = random()
+  lastEdit = `${roll < 0.3 ? 'type' : roll < 0.45 ? 'Backspace' : roll < 0.55 ? 'Delete' : roll < 0.7 ? 'Enter' : roll < 0.9 ? 'replace' : 'paste'} at ${caret}`
+  if (roll < 0.3) {
+    type(editor, caret, WORDS[Math.floor(random() * WORDS.length)]!)
+  } else if (roll < 0.45) {
+    // Backspace: the browser deletes a character; at a paragraph start the keymap joins.
+    if ($caret.parentOffset === 0) press(editor, 'Backspace')
+    else backspace(editor, caret)
+  } else if (roll < 0.55) {
+    if ($caret.parentOffset === $caret.parent.content.size) press(editor, 'Delete')
+    else {
+      const tr = editor.state.tr.delete(caret, caret + 1)
+      editor.view.dispatch(tr.setSelection(TextSelection.create(tr.doc, caret)))
+    }
+  } else if (roll < 0.7) {
+    press(editor, 'Enter')
+  } else if (roll < 0.9) {
+    const other = randomCaret(editor, random)
+    lastEdit += `-${other}`
+    replace(editor, Math.min(caret, other), Math.max(caret, other), random() < 0.5 ? '' : 'new')
+  } else {
+    const { schema } = editor
+    const pasted = Fragment.from([schema.node('paragraph', null, schema.text('pasted one')), schema.node('paragraph', null, schema.text('two'))])
+    editor.view.dispatch(editor.state.tr.replaceSelection(new Slice(pasted, 1, 1)).setMeta('paste', true))
+  }
+}
+
+/** A fresh editor on a copy of `peer`'s document, to settle suggestions without touching the peers. */
+function copyOf(peer: Peer): Peer {
+  const copy = new Y.Doc()
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(peer.doc))
+  return openPeer(98, BOB, false, copy)
+}
+
+describe('suggest mode, seeded fuzz', () => {
+  const original = '<p>The council met on Tuesday.</p><h2>Roads</h2><p>Repairs start in May.</p><p></p><p>Residents reacted.</p>'
+
+  it.each(FUZZ_SEEDS)('seed %i: 40 suggested edits; reject all gives the story back, accept all gives what was suggested', (seed) => {
+    const random = seededRandom(seed)
+    const { a, b } = pair(original)
+    const before = bodyBlocks(a.doc)
+    for (let step = 0; step < 40; step++) {
+      randomEdit(a.editor, random)
+      if (random() < 0.3) exchange(a, b)
+    }
+    exchange(a, b)
+    expectConverged(a, b)
+    expect(countOpenSuggestions(b.doc)).toBe(listSuggestions(b.editor.state.doc).length)
+
+    const rejected = copyOf(b)
+    rejected.editor.commands.rejectAllSuggestions()
+    trace(rejected.editor, 'after reject all')
+    expect(hasSuggestionMarks(rejected.editor.state.doc)).toBe(false)
+    expect(bodyBlocks(rejected.doc)).toEqual(before)
+
+    const expected = acceptedBlocks(b.editor.state.doc)
+    const accepted = copyOf(b)
+    accepted.editor.commands.acceptAllSuggestions()
+    trace(accepted.editor, 'after accept all')
+    expect(hasSuggestionMarks(accepted.editor.state.doc)).toBe(false)
+    expect(bodyBlocks(accepted.doc)).toEqual(expected)
+  })
+
+  it.each(FUZZ_SEEDS)('seed %i: one suggesting, one editing directly and settling suggestions, at once: both converge', (seed) => {
+    const random = seededRandom(seed * 7919)
+    const { a, b } = pair(original)
+    for (let step = 0; step < 40; step++) {
+      randomEdit(a.editor, random)
+      if (random() < 0.4) randomEdit(b.editor, random)
+      if (random() < 0.15) {
+        const open = listSuggestions(b.editor.state.doc)
+        const pick = open[Math.floor(random() * open.length)]
+        if (pick) {
+          if (random() < 0.5) b.editor.commands.acceptSuggestion(pick.id)
+          else b.editor.commands.rejectSuggestion(pick.id)
+        }
+      }
+      if (random() < 0.3) exchange(a, b)
+    }
+    exchange(a, b)
+    expectConverged(a, b)
+    expect(countOpenSuggestions(a.doc)).toBe(listSuggestions(a.editor.state.doc).length)
+    if (process.env.DEBUG_FUZZ) require('fs').writeFileSync('/tmp/before.json', 'BEFORE ' + JSON.stringify(b.editor.getJSON()) + '\n')
+    b.editor.commands.acceptAllSuggestions()
+    if (process.env.DEBUG_FUZZ) console.log('AFTER', JSON.stringify(b.editor.getJSON()))
+    exchange(a, b)
+    expectConverged(a, b)
+    expect(hasSuggestionMarks(a.editor.state.doc)).toBe(false)
   })
 })
