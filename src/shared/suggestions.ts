@@ -26,6 +26,35 @@ export interface SuggestionAttrs {
   time: number | null
 }
 
+/**
+ * Mark name of suggested formatting: text whose inline formatting (bold, italic, link, note) was
+ * changed in suggest mode. The change is applied; the mark records what to undo on reject.
+ */
+export const FORMAT_CHANGE = 'formatChange'
+
+/** One inline mark as a format suggestion records it. */
+export interface MarkRecord {
+  type: string
+  attrs?: Record<string, unknown>
+}
+
+/** What a format suggestion mark carries: who, and which marks it added and removed. */
+export interface FormatChangeAttrs extends SuggestionAttrs {
+  added: MarkRecord[]
+  removed: MarkRecord[]
+}
+
+/**
+ * Block attribute holding a suggested block type change (paragraph to heading, heading level):
+ * JSON of `SuggestionAttrs` plus `from`, the block's type and attributes before the change. The
+ * change is applied; rejecting it puts `from` back.
+ */
+export const TYPE_ATTRIBUTE = 'suggestedType'
+
+export interface TypeSuggestion extends SuggestionAttrs {
+  from: { type: string; attrs: Record<string, unknown> }
+}
+
 /** Block attribute holding a suggested paragraph break (JSON of `BreakSuggestion`), or null. */
 export const BREAK_ATTRIBUTE = 'suggestion'
 
