@@ -12,7 +12,7 @@ import { useSuggestions } from './useSuggestions'
 import './suggestions.css'
 
 type DecisionAction = 'accept' | 'reject'
-type DecisionKind = 'insertion' | 'deletion' | 'replacement'
+type DecisionKind = 'insertion' | 'deletion' | 'replacement' | 'format'
 
 /** A recorded decision as `GET /api/stories/<id>/suggestions/decisions` answers it. */
 interface DecisionData {
@@ -39,8 +39,10 @@ function storyIdOf(editor: Editor): string | null {
 }
 
 function decisionOf(suggestion: SuggestionSummary, action: DecisionAction) {
-  const kind: DecisionKind = suggestion.inserted && suggestion.deleted ? 'replacement' : suggestion.deleted ? 'deletion' : 'insertion'
-  const text = kind === 'replacement' ? `${suggestion.deleted} → ${suggestion.inserted}` : suggestion.inserted || suggestion.deleted
+  const { inserted, deleted, formats, formatted } = suggestion
+  const kind: DecisionKind = inserted && deleted ? 'replacement' : deleted ? 'deletion' : inserted ? 'insertion' : 'format'
+  const text =
+    kind === 'replacement' ? `${deleted} → ${inserted}` : kind === 'format' ? `${formats.join(', ')}: ${formatted}` : inserted || deleted
   const authorId = typeof suggestion.authorId === 'number' && Number.isInteger(suggestion.authorId) && suggestion.authorId > 0 ? suggestion.authorId : null
   return { action, suggestionId: suggestion.id, authorId, kind, text: text.slice(0, DECISION_TEXT_MAX_CHARS) }
 }
@@ -193,6 +195,12 @@ export function SuggestionsPanel({ editor }: { editor: Editor }) {
                   {suggestion.authorName || 'Someone'}
                 </span>
                 {when && <time className="suggestions__time">{when}</time>}
+                {suggestion.formats.length > 0 && (
+                  <span className="suggestions__format">
+                    {suggestion.formats.join(', ')}
+                    {suggestion.formatted && !suggestion.inserted && !suggestion.deleted ? `: ‘${excerpt(suggestion.formatted, 60)}’` : ''}
+                  </span>
+                )}
                 {suggestion.deleted && <del className="suggestion suggestion--deletion">{excerpt(suggestion.deleted)}</del>}
                 {suggestion.inserted && (
                   <ins className="suggestion suggestion--insertion" style={color ? { ['--suggestion-color' as string]: color } : undefined}>

@@ -22,8 +22,10 @@
  *   suggested `join`. Marks cannot sit on a break and `@tiptap/y-tiptap` does not sync node marks,
  *   so the suggestion is a block attribute (`BREAK_ATTRIBUTE`, see src/shared/suggestions.ts).
  *   Rejecting a split, or accepting a join, removes the break; the others just drop the attribute.
- * - Not tracked, applied directly as outside suggest mode: block types (heading, list, quote),
- *   list nesting and formatting (bold, italic, links, notes).
+ * - Formatting (bold, italic, links, notes) and block types (paragraph, heading levels) apply at
+ *   once and are recorded so that rejecting puts them back (src/review/suggestFormats.ts).
+ * - Not tracked, applied directly as outside suggest mode: wrapping in or lifting out of lists
+ *   and quotes, and list nesting.
  * - Transactions from Yjs (remote changes, and undo/redo by the Yjs undo manager, which arrive
  *   through y-sync with `isChangeOrigin`) and our own accept/reject commands are never touched.
  * - Outside suggest mode, text typed inside someone's suggestion does not join it (it would be
@@ -34,7 +36,30 @@ import { Slice, type Fragment, type Mark as PMMark, type MarkType, type Node as 
 import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state'
 import { Mapping, ReplaceStep } from '@tiptap/pm/transform'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
-import { BREAK_ATTRIBUTE, BREAK_SIGN, DELETION, INSERTION, encodeBreak, parseBreak, type BreakSuggestion, type SuggestionAttrs } from '../shared/suggestions.js'
+import {
+  BREAK_ATTRIBUTE,
+  BREAK_SIGN,
+  DELETION,
+  FORMAT_CHANGE,
+  INSERTION,
+  TYPE_ATTRIBUTE,
+  encodeBreak,
+  parseBreak,
+  type BreakSuggestion,
+  type SuggestionAttrs,
+} from '../shared/suggestions.js'
+import {
+  describeBlockType,
+  describeMarkChanges,
+  formatChangesOn,
+  isMarkStep,
+  recordTypeChanges,
+  settleFormatChanges,
+  settleTypeChanges,
+  suggestMarkStep,
+  typeChangeOf,
+  type Stamp,
+} from './suggestFormats.js'
 
 export { DELETION, INSERTION, type SuggestionAttrs } from '../shared/suggestions.js'
 
@@ -220,12 +245,13 @@ export const SuggestedBreaks = Extension.create({
 interface SuggestionTypes {
   insertion: MarkType
   deletion: MarkType
+  format: MarkType | undefined
 }
 
 function typesOf(schema: Schema): SuggestionTypes | null {
   const insertion = schema.marks[INSERTION]
   const deletion = schema.marks[DELETION]
-  return insertion && deletion ? { insertion, deletion } : null
+  return insertion && deletion ? { insertion, deletion, format: schema.marks[FORMAT_CHANGE] } : null
 }
 
 /**
@@ -391,8 +417,16 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
     const rebased = step.map(rebase)
     if (!rebased) continue
     if (!(rebased instanceof ReplaceStep)) {
-      // Formatting, wrapping, lifting, block types: not tracked, applied as they are.
-      out.maybeStep(rebased)
+      const stamp: Stamp = { authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now }
+      const newId = () => (freshId ??= context.generateId())
+      if (isMarkStep(rebased)) {
+        suggestMarkStep(out, rebased, stamp, newId)
+        continue
+      }
+      // Block types are recorded; wrapping and lifting (lists, quotes) apply as they are.
+      const before = out.doc
+      const stepIndex = out.steps.length
+      if (!out.maybeStep(rebased).failed) recordTypeChanges(out, before, out.mapping.slice(stepIndex), rebased, stamp, newId)
       continue
     }
     const { from, to, slice } = rebased
@@ -478,6 +512,7 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
         // Inherited or pasted suggestion marks go: what I insert is my suggestion only.
         out.removeMark(start, end, insertion)
         out.removeMark(start, end, deletion)
+        if (types.format) out.removeMark(start, end, types.format)
         const $start = out.doc.resolve(start)
         // Typing at the start of a paragraph I split off continues that suggestion.
         const ownSplit = $start.parentOffset === 0 ? breakOf($start.parent) : null
@@ -505,7 +540,7 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
 
 /**
  * Outside suggest mode: text inserted inside someone's suggestion must not join it, and a block
- * split off one that carries a suggested break does not copy that suggestion.
+ * split off one that carries a suggested break or type does not copy that suggestion.
  */
 function stripInheritedSuggestions(tr: Transaction, types: SuggestionTypes): Transaction {
   const ranges: Array<{ from: number; to: number }> = []
@@ -517,10 +552,13 @@ function stripInheritedSuggestions(tr: Transaction, types: SuggestionTypes): Tra
     if (from < to) ranges.push({ from, to })
   })
   for (const { from, to } of ranges) {
-    if (tr.doc.rangeHasMark(from, to, types.insertion)) tr.removeMark(from, to, types.insertion)
-    if (tr.doc.rangeHasMark(from, to, types.deletion)) tr.removeMark(from, to, types.deletion)
+    for (const type of [types.insertion, types.deletion, types.format]) {
+      if (type && tr.doc.rangeHasMark(from, to, type)) tr.removeMark(from, to, type)
+    }
     for (const pos of blocksStartingIn(tr.doc, from - 1, to)) {
-      if (breakOf(tr.doc.nodeAt(pos))) tr.setNodeAttribute(pos, BREAK_ATTRIBUTE, null)
+      const block = tr.doc.nodeAt(pos)
+      if (breakOf(block)) tr.setNodeAttribute(pos, BREAK_ATTRIBUTE, null)
+      if (typeChangeOf(block)) tr.setNodeAttribute(pos, TYPE_ATTRIBUTE, null)
     }
   }
   return tr
@@ -536,8 +574,15 @@ function fromYjs(tr: Transaction): boolean {
 export interface SuggestionSummary extends SuggestionAttrs {
   inserted: string
   deleted: string
+  /** Text whose formatting or block type it changed, and what changed ("Bold", "Heading 2"). */
+  formatted: string
+  formats: string[]
   /** Document position of its first character. */
   from: number
+}
+
+function addFormats(entry: SuggestionSummary, formats: string[]): void {
+  for (const format of formats) if (!entry.formats.includes(format)) entry.formats.push(format)
 }
 
 /** Every open suggestion in the document, in reading order. */
@@ -550,7 +595,7 @@ export function listSuggestions(doc: PMNode): SuggestionSummary[] {
     let entry = byId.get(id)
     if (!entry) {
       const { authorId, authorName, authorColor, time } = attrs
-      entry = { id, authorId, authorName, authorColor, time, inserted: '', deleted: '', from }
+      entry = { id, authorId, authorName, authorColor, time, inserted: '', deleted: '', formatted: '', formats: [], from }
       byId.set(id, entry)
     }
     return entry
@@ -563,7 +608,18 @@ export function listSuggestions(doc: PMNode): SuggestionSummary[] {
         if (suggested.kind === 'split') entry.inserted += BREAK_SIGN
         else entry.deleted += BREAK_SIGN
       }
+      const typeChange = typeChangeOf(node)
+      if (typeChange) {
+        const entry = entryFor(typeChange, pos + 1)
+        addFormats(entry, [describeBlockType(node.type.name, node.attrs)])
+        entry.formatted += node.textContent
+      }
       return true
+    }
+    for (const change of formatChangesOn(node)) {
+      const entry = entryFor(change, pos)
+      addFormats(entry, describeMarkChanges(change.added, change.removed))
+      entry.formatted += node.isText ? (node.text ?? '') : ' '
     }
     const text = node.isText ? (node.text ?? '') : ' '
     for (const mark of suggestionsOf(node, types)) {
@@ -584,9 +640,11 @@ export function suggestionAtSelection(state: EditorState): { id: string; authorN
   const after = suggestionOf($head.nodeAfter, types)
   const mark = after ?? suggestionOf($head.nodeBefore, types)
   if (!mark) {
-    // At the start of a block after a suggested break: that suggestion.
-    const suggested = $head.parentOffset === 0 ? breakOf($head.parent) : null
-    return suggested ? { id: suggested.id, authorName: suggested.authorName, start: $head.pos } : null
+    // Reformatted text, or the start of a block after a suggested break, or a retyped block.
+    const [format] = formatChangesOn($head.nodeAfter ?? $head.nodeBefore ?? $head.parent)
+    if (format) return { id: format.id, authorName: format.authorName, start: $head.pos }
+    const suggested = ($head.parentOffset === 0 ? breakOf($head.parent) : null) ?? typeChangeOf($head.parent)
+    return suggested ? { id: suggested.id, authorName: suggested.authorName, start: $head.start() } : null
   }
   // The child of the block that carries the mark, and where it starts; then walk back to the start
   // of this suggestion's run, so that the anchor stays put while its author types at its end.
@@ -603,7 +661,7 @@ export function suggestionAtSelection(state: EditorState): { id: string; authorN
 }
 
 /**
- * Settle the suggestions `match` picks. First the suggested breaks: accepting a join or rejecting
+ * Settle the suggestions `match` picks. First block types (put back or kept), then the suggested breaks: accepting a join or rejecting
  * a split removes the break (the paragraph is whole again), the others only lose the suggestion.
  * Then the text: accepting removes deleted text and unmarks inserted text; rejecting does the
  * reverse. Blocks come and go only with their breaks: a rejected new paragraph was split off, so
@@ -611,6 +669,7 @@ export function suggestionAtSelection(state: EditorState): { id: string; authorN
  */
 function settle(tr: Transaction, types: SuggestionTypes, match: (id: string) => boolean, accept: boolean): boolean {
   const stepsBefore = tr.steps.length
+  settleTypeChanges(tr, match, accept)
   const breaks: Array<{ pos: number; remove: boolean }> = []
   tr.doc.descendants((node, pos) => {
     if (node.isInline) return false
@@ -631,7 +690,10 @@ function settle(tr: Transaction, types: SuggestionTypes, match: (id: string) => 
     const matching = suggestionsOf(node, types).filter((mark) => match(String(mark.attrs.id)))
     // Accepting a deletion or rejecting an insertion takes the text out (whatever else it carries).
     if (matching.some((mark) => (mark.type === types.deletion) === accept)) removals.push({ from: pos, to: pos + node.nodeSize })
-    else for (const mark of matching) unmarks.push({ from: pos, to: pos + node.nodeSize, mark })
+    else {
+      for (const mark of matching) unmarks.push({ from: pos, to: pos + node.nodeSize, mark })
+      settleFormatChanges(tr, node, pos, pos + node.nodeSize, match, accept)
+    }
     return false
   })
   for (const { from, to, mark } of unmarks) tr.removeMark(from, to, mark)

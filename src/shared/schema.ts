@@ -9,6 +9,7 @@ import { StarterKit } from '@tiptap/starter-kit'
 import type { AnyExtension } from '@tiptap/core'
 import { NoteMark } from './noteMark.js'
 import { DeletionMark, InsertionMark, SuggestedBreaks } from '../review/suggestChanges.js'
+import { FormatChangeMark, SuggestedTypes } from '../review/suggestFormats.js'
 
 /** Heading levels a story uses: h1 is the page's headline, set in the panel. */
 export const HEADING_LEVELS = [2, 3, 4] as const
@@ -34,10 +35,13 @@ export function storyExtensions(): AnyExtension[] {
       },
     }),
     NoteMark,
-    // Suggestions (track changes): text marks and suggested paragraph breaks (a block attribute);
+    // Suggestions (track changes): text marks, suggested paragraph breaks and block types (block
+    // attributes) and suggested formatting;
     // suggest mode itself is client-side (StoryEditor).
     InsertionMark,
     DeletionMark,
     SuggestedBreaks,
+    FormatChangeMark,
+    SuggestedTypes,
   ]
 }

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { Editor } from '@tiptap/core'
+import { Editor, type JSONContent } from '@tiptap/core'
 import { Collaboration } from '@tiptap/extension-collaboration'
 import { Fragment, Slice, type Node as PMNode } from '@tiptap/pm/model'
 import { TextSelection } from '@tiptap/pm/state'
@@ -143,13 +143,26 @@ function hasSuggestionMarks(doc: PMNode): boolean {
   return found
 }
 
+/**
+ * The editor's document as JSON, with each text's marks in a fixed order: several people's format
+ * records on the same words are one set, which editors may hold in different orders.
+ */
+function canonical(editor: Editor): unknown {
+  const sortMarks = (node: JSONContent): JSONContent => ({
+    ...node,
+    ...(node.marks ? { marks: [...node.marks].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))) } : {}),
+    ...(node.content ? { content: node.content.map(sortMarks) } : {}),
+  })
+  return sortMarks(editor.getJSON())
+}
+
 /** Both peers show the same document, which is also what a freshly opened editor shows. */
 function expectConverged(a: Peer, b: Peer): void {
-  expect(a.editor.getJSON()).toEqual(b.editor.getJSON())
+  expect(canonical(a.editor)).toEqual(canonical(b.editor))
   const copy = new Y.Doc()
   Y.applyUpdate(copy, Y.encodeStateAsUpdate(a.doc))
   const fresh = openPeer(99, BOB, false, copy)
-  expect(fresh.editor.getJSON()).toEqual(a.editor.getJSON())
+  expect(canonical(fresh.editor)).toEqual(canonical(a.editor))
 }
 
 beforeAll(() => {
@@ -534,6 +547,105 @@ describe('suggest mode', () => {
   })
 })
 
+/** The runs of text with their marks, e.g. `['The ', 'council[bold|~bold:A1]', ' met.']` (~ is a format record). */
+function formatted(doc: PMNode): string[] {
+  const out: string[] = []
+  doc.descendants((node) => {
+    if (!node.isText) return true
+    const marks = node.marks.map((mark) => {
+      if (mark.type.name !== 'formatChange') return mark.type.name
+      const { added, removed, id } = mark.attrs as { added: Array<{ type: string }>; removed: Array<{ type: string }>; id: string }
+      return `~${[...added.map((r) => `+${r.type}`), ...removed.map((r) => `-${r.type}`)].join(',')}:${id}`
+    })
+    out.push(marks.length ? `${node.text}[${marks.join('|')}]` : (node.text ?? ''))
+    return false
+  })
+  return out
+}
+
+describe('suggested formatting', () => {
+  it('bold and italic in suggest mode apply at once, are recorded, and reject puts the text back', () => {
+    const { a, b } = pair('<p>The council met on <em>Tuesday</em>.</p>')
+    a.editor.chain().setTextSelection({ from: at(a.editor, 0, 'council'), to: at(a.editor, 0, 'council', true) }).toggleBold().run()
+    a.editor.chain().setTextSelection({ from: at(a.editor, 0, 'Tuesday'), to: at(a.editor, 0, 'Tuesday', true) }).toggleItalic().run()
+    expect(formatted(a.editor.state.doc)).toEqual(['The ', 'council[bold|~+bold:A1]', ' met on ', 'Tuesday[~-italic:A2]', '.'])
+    expect(listSuggestions(a.editor.state.doc).map((s) => [s.id, s.formats, s.formatted])).toEqual([
+      ['A1', ['Bold'], 'council'],
+      ['A2', ['Not italic'], 'Tuesday'],
+    ])
+    exchange(a, b)
+    expect(b.editor.view.dom.querySelector('span.suggestion--format')?.getAttribute('title')).toBe('Bold. Suggested by Alice Editor')
+    b.editor.commands.rejectAllSuggestions()
+    exchange(a, b)
+    expectConverged(a, b)
+    expect(formatted(a.editor.state.doc)).toEqual(['The council met on ', 'Tuesday[italic]', '.'])
+    expect(hasSuggestionMarks(a.editor.state.doc)).toBe(false)
+    expect(formatted(a.editor.state.doc).join('')).not.toContain('~')
+
+    // Accepted: the formatting stays, the record goes.
+    a.editor.chain().setTextSelection({ from: at(a.editor, 0, 'council'), to: at(a.editor, 0, 'council', true) }).toggleBold().run()
+    exchange(a, b)
+    b.editor.commands.acceptAllSuggestions()
+    exchange(a, b)
+    expectConverged(a, b)
+    expect(formatted(b.editor.state.doc)).toEqual(['The ', 'council[bold]', ' met on ', 'Tuesday[italic]', '.'])
+  })
+
+  it('undoing my own formatting by hand cancels the record; my own suggested text records nothing', () => {
+    const { a } = pair('<p>The council met.</p>')
+    const select = () => a.editor.commands.setTextSelection({ from: at(a.editor, 0, 'council'), to: at(a.editor, 0, 'council', true) })
+    select()
+    a.editor.commands.toggleBold()
+    select()
+    a.editor.commands.toggleBold()
+    expect(formatted(a.editor.state.doc)).toEqual(['The council met.'])
+    expect(listSuggestions(a.editor.state.doc)).toEqual([])
+    type(a.editor, at(a.editor, 0, ' met'), ' finally')
+    a.editor.chain().setTextSelection({ from: at(a.editor, 0, ' finally'), to: at(a.editor, 0, ' finally', true) }).toggleBold().run()
+    expect(listSuggestions(a.editor.state.doc).map((s) => [s.inserted, s.formats])).toEqual([[' finally', []]])
+  })
+
+  it('a link changed in suggest mode: reject puts the old address back', () => {
+    const { a, b } = pair('<p>See <a href="https://old.example">the report</a>.</p>')
+    a.editor.chain().setTextSelection({ from: at(a.editor, 0, 'the report'), to: at(a.editor, 0, 'the report', true) }).setLink({ href: 'https://new.example' }).run()
+    expect(listSuggestions(a.editor.state.doc).map((s) => s.formats)).toEqual([['Link to https://new.example', 'Not link']])
+    exchange(a, b)
+    b.editor.commands.rejectAllSuggestions()
+    exchange(a, b)
+    expectConverged(a, b)
+    expect(b.editor.getHTML()).toContain('href="https://old.example"')
+    expect(b.editor.getHTML()).not.toContain('new.example')
+  })
+
+  it('block types: a paragraph made a heading is recorded, reject makes it a paragraph again, with its break suggestion kept', () => {
+    const { a, b } = pair('<p>Roads</p><p>Repairs start in May.</p>')
+    a.editor.chain().setTextSelection(at(a.editor, 0, 'Roads')).toggleHeading({ level: 2 }).run()
+    expect(a.editor.getHTML()).toMatch(/^<h2 class="suggested-type"[^>]*>Roads<\/h2>/)
+    expect(listSuggestions(a.editor.state.doc).map((s) => [s.id, s.formats, s.formatted])).toEqual([['A1', ['Heading 2'], 'Roads']])
+    // Changing it again keeps the first record (what it was to begin with); back to that cancels it.
+    a.editor.chain().setTextSelection(at(a.editor, 0, 'Roads')).toggleHeading({ level: 3 }).run()
+    expect(listSuggestions(a.editor.state.doc).map((s) => [s.id, s.formats])).toEqual([['A1', ['Heading 3']]])
+    a.editor.chain().setTextSelection(at(a.editor, 0, 'Roads')).setParagraph().run()
+    expect(listSuggestions(a.editor.state.doc)).toEqual([])
+
+    // A paragraph I split off and then made a heading: both suggestions, both settle.
+    a.editor.commands.setTextSelection(at(a.editor, 1, ' in May'))
+    a.editor.commands.splitBlock()
+    a.editor.commands.toggleHeading({ level: 2 })
+    expect(listSuggestions(a.editor.state.doc).map((s) => [s.inserted, s.formats])).toEqual([
+      ['¶', []],
+      ['', ['Heading 2']],
+    ])
+    exchange(a, b)
+    expect(listSuggestions(b.editor.state.doc)).toHaveLength(2)
+    b.editor.commands.rejectAllSuggestions()
+    exchange(a, b)
+    expectConverged(a, b)
+    // The empty paragraph is the editor's own: a story ending in a heading gets one after it (TrailingNode).
+    expect(b.editor.getHTML()).toBe('<p>Roads</p><p>Repairs start in May.</p><p></p>')
+  })
+})
+
 // --- Seeded fuzz ----------------------------------------------------------------------------
 
 /** `SUGGEST_FUZZ_SEEDS=200` runs more seeds (a failing seed replays exactly). */
@@ -562,6 +674,13 @@ function acceptedBlocks(doc: PMNode): string[] {
   // A story that ends in a heading gets an empty paragraph after it (StarterKit's TrailingNode).
   if (lastType === 'heading') blocks.push('')
   return blocks
+}
+
+/** `blocks` without the trailing empty ones `expected` does not have (the editor appends them after a heading). */
+function withoutTrailingEmpty(blocks: string[], expected: string[]): string[] {
+  const out = [...blocks]
+  while (out.length > expected.length && out.at(-1) === '') out.pop()
+  return out
 }
 
 /** A key press as the browser delivers it: to ProseMirror's keydown handlers (TipTap's keymaps). */
@@ -605,35 +724,63 @@ function randomEdit(editor: Editor, random: () => number): void {
 
 let lastEdit = ''
 
+const EDITS = ['type', 'Backspace', 'Delete', 'Enter', 'replace', 'paste', 'bold', 'heading'] as const
+/** Cumulative odds of each edit, in the order of EDITS. */
+const EDIT_ODDS = [0.26, 0.4, 0.5, 0.63, 0.8, 0.86, 0.94, 1]
+
 function randomEditUntraced(editor: Editor, random: () => number): void {
   const caret = randomCaret(editor, random)
   editor.commands.setTextSelection(caret)
   const $caret = editor.state.doc.resolve(caret)
   const roll = random()
-  lastEdit = `${roll < 0.3 ? 'type' : roll < 0.45 ? 'Backspace' : roll < 0.55 ? 'Delete' : roll < 0.7 ? 'Enter' : roll < 0.9 ? 'replace' : 'paste'} at ${caret}`
-  if (roll < 0.3) {
-    type(editor, caret, WORDS[Math.floor(random() * WORDS.length)]!)
-  } else if (roll < 0.45) {
-    // Backspace: the browser deletes a character; at a paragraph start the keymap joins.
-    if ($caret.parentOffset === 0) press(editor, 'Backspace')
-    else backspace(editor, caret)
-  } else if (roll < 0.55) {
-    if ($caret.parentOffset === $caret.parent.content.size) press(editor, 'Delete')
-    else {
-      const tr = editor.state.tr.delete(caret, caret + 1)
-      editor.view.dispatch(tr.setSelection(TextSelection.create(tr.doc, caret)))
+  const edit = EDITS[EDIT_ODDS.findIndex((odds) => roll < odds)]!
+  lastEdit = `${edit} at ${caret}`
+  switch (edit) {
+    case 'type':
+      type(editor, caret, WORDS[Math.floor(random() * WORDS.length)]!)
+      break
+    case 'Backspace':
+      // The browser deletes a character; at a paragraph start the keymap joins.
+      if ($caret.parentOffset === 0) press(editor, 'Backspace')
+      else backspace(editor, caret)
+      break
+    case 'Delete':
+      if ($caret.parentOffset === $caret.parent.content.size) press(editor, 'Delete')
+      else {
+        const tr = editor.state.tr.delete(caret, caret + 1)
+        editor.view.dispatch(tr.setSelection(TextSelection.create(tr.doc, caret)))
+      }
+      break
+    case 'Enter':
+      press(editor, 'Enter')
+      break
+    case 'replace':
+    case 'bold': {
+      const other = randomCaret(editor, random)
+      lastEdit += `-${other}`
+      if (edit === 'bold') editor.chain().setTextSelection({ from: Math.min(caret, other), to: Math.max(caret, other) }).toggleBold().run()
+      else replace(editor, Math.min(caret, other), Math.max(caret, other), random() < 0.5 ? '' : 'new')
+      break
     }
-  } else if (roll < 0.7) {
-    press(editor, 'Enter')
-  } else if (roll < 0.9) {
-    const other = randomCaret(editor, random)
-    lastEdit += `-${other}`
-    replace(editor, Math.min(caret, other), Math.max(caret, other), random() < 0.5 ? '' : 'new')
-  } else {
-    const { schema } = editor
-    const pasted = Fragment.from([schema.node('paragraph', null, schema.text('pasted one')), schema.node('paragraph', null, schema.text('two'))])
-    editor.view.dispatch(editor.state.tr.replaceSelection(new Slice(pasted, 1, 1)).setMeta('paste', true))
+    case 'heading':
+      if (random() < 0.5) editor.commands.toggleHeading({ level: random() < 0.5 ? 2 : 3 })
+      else editor.commands.setParagraph()
+      break
+    case 'paste': {
+      const { schema } = editor
+      const pasted = Fragment.from([schema.node('paragraph', null, schema.text('pasted one')), schema.node('paragraph', null, schema.text('two'))])
+      editor.view.dispatch(editor.state.tr.replaceSelection(new Slice(pasted, 1, 1)).setMeta('paste', true))
+      break
+    }
   }
+}
+
+/** The story as JSON without the empty paragraphs the editor itself appends after a final heading. */
+function storyShape(editor: Editor, keep: number): unknown {
+  const json = editor.getJSON()
+  const content = [...(json.content ?? [])]
+  while (content.length > keep && content.at(-1)?.type === 'paragraph' && !content.at(-1)?.content) content.pop()
+  return { ...json, content }
 }
 
 /** A fresh editor on a copy of `peer`'s document, to settle suggestions without touching the peers. */
@@ -649,7 +796,8 @@ describe('suggest mode, seeded fuzz', () => {
   it.each(FUZZ_SEEDS)('seed %i: 40 suggested edits; reject all gives the story back, accept all gives what was suggested', (seed) => {
     const random = seededRandom(seed)
     const { a, b } = pair(original)
-    const before = bodyBlocks(a.doc)
+    const before = a.editor.getJSON()
+    const blocks = before.content?.length ?? 0
     for (let step = 0; step < 40; step++) {
       randomEdit(a.editor, random)
       if (random() < 0.3) exchange(a, b)
@@ -662,14 +810,15 @@ describe('suggest mode, seeded fuzz', () => {
     rejected.editor.commands.rejectAllSuggestions()
     trace(rejected.editor, 'after reject all')
     expect(hasSuggestionMarks(rejected.editor.state.doc)).toBe(false)
-    expect(bodyBlocks(rejected.doc)).toEqual(before)
+    // Text, paragraphs, block types and formatting: everything as it was.
+    expect(storyShape(rejected.editor, blocks)).toEqual(before)
 
     const expected = acceptedBlocks(b.editor.state.doc)
     const accepted = copyOf(b)
     accepted.editor.commands.acceptAllSuggestions()
     trace(accepted.editor, 'after accept all')
     expect(hasSuggestionMarks(accepted.editor.state.doc)).toBe(false)
-    expect(bodyBlocks(accepted.doc)).toEqual(expected)
+    expect(withoutTrailingEmpty(bodyBlocks(accepted.doc), expected)).toEqual(expected)
   })
 
   it.each(FUZZ_SEEDS)('seed %i: one suggesting, one editing directly and settling suggestions, at once: both converge', (seed) => {

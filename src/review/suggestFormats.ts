@@ -1,0 +1,345 @@
+/**
+ * Suggested formatting, the part of suggest mode (src/review/suggestChanges.ts) that is not text:
+ * bold, italic, links and desk notes put on or taken off, and block types changed (a paragraph made
+ * a heading, a heading's level). The change is applied at once, as in Word and Google Docs, and
+ * recorded so that rejecting it puts back what was there:
+ * - inline formatting as a `formatChange` mark over the text, listing the marks added and removed
+ *   (several people's records may overlap, so the mark does not exclude itself);
+ * - a block type as the block attribute `suggestedType`, holding the type and attributes before.
+ * Formatting my own suggested text is part of that suggestion and is not recorded separately.
+ */
+import { Extension, Mark, mergeAttributes } from '@tiptap/core'
+import type { Mark as PMMark, MarkType, Node as PMNode, Schema } from '@tiptap/pm/model'
+import type { Transaction } from '@tiptap/pm/state'
+import { AddMarkStep, AttrStep, RemoveMarkStep, type Mapping, type Step } from '@tiptap/pm/transform'
+import {
+  BREAK_ATTRIBUTE,
+  DELETION,
+  FORMAT_CHANGE,
+  INSERTION,
+  TYPE_ATTRIBUTE,
+  type FormatChangeAttrs,
+  type MarkRecord,
+  type SuggestionAttrs,
+  type TypeSuggestion,
+} from '../shared/suggestions.js'
+
+/** Who is suggesting, and when: what every record carries. */
+export type Stamp = Omit<SuggestionAttrs, 'id'>
+
+const SUGGESTION_MARKS = new Set([INSERTION, DELETION, FORMAT_CHANGE])
+
+/** Block attributes that belong to suggestions, not to the block's own formatting. */
+const SUGGESTION_ATTRS = new Set([BREAK_ATTRIBUTE, TYPE_ATTRIBUTE])
+
+const MARK_NAMES: Record<string, string> = { bold: 'bold', italic: 'italic', link: 'link', note: 'desk note' }
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/** "Bold", "Not italic", "Link to https://…": how a review list names one recorded change. */
+export function describeMarkChanges(added: readonly MarkRecord[], removed: readonly MarkRecord[]): string[] {
+  const name = (record: MarkRecord) => MARK_NAMES[record.type] ?? record.type
+  return [
+    ...added.map((record) => capitalise(record.type === 'link' && typeof record.attrs?.href === 'string' ? `link to ${record.attrs.href}` : name(record))),
+    ...removed.map((record) => `Not ${name(record)}`),
+  ]
+}
+
+/** "Heading 2" or "Paragraph". */
+export function describeBlockType(type: string, attrs: Record<string, unknown>): string {
+  if (type === 'heading') return `Heading ${String(attrs.level ?? '')}`.trim()
+  return capitalise(type)
+}
+
+function isRecordList(value: unknown): value is MarkRecord[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && typeof (item as MarkRecord).type === 'string')
+}
+
+/** The format change a mark carries (marks come from other clients: never trust them). */
+export function formatChangeOf(mark: PMMark): FormatChangeAttrs | null {
+  const attrs = mark.attrs as Partial<FormatChangeAttrs>
+  if (typeof attrs.id !== 'string' || attrs.id === '') return null
+  return {
+    id: attrs.id,
+    authorId: typeof attrs.authorId === 'number' ? attrs.authorId : null,
+    authorName: typeof attrs.authorName === 'string' ? attrs.authorName : '',
+    authorColor: typeof attrs.authorColor === 'string' ? attrs.authorColor : null,
+    time: typeof attrs.time === 'number' ? attrs.time : null,
+    added: isRecordList(attrs.added) ? attrs.added : [],
+    removed: isRecordList(attrs.removed) ? attrs.removed : [],
+  }
+}
+
+/** The block type change a block carries, if any. */
+export function typeChangeOf(node: PMNode | null | undefined): TypeSuggestion | null {
+  const value: unknown = node?.isTextblock ? node.attrs[TYPE_ATTRIBUTE] : null
+  if (typeof value !== 'string' || value === '') return null
+  try {
+    const parsed = JSON.parse(value) as Partial<TypeSuggestion>
+    const from = parsed.from
+    if (typeof parsed.id !== 'string' || parsed.id === '' || typeof from?.type !== 'string' || typeof from.attrs !== 'object' || from.attrs === null) return null
+    return {
+      id: parsed.id,
+      authorId: typeof parsed.authorId === 'number' ? parsed.authorId : null,
+      authorName: typeof parsed.authorName === 'string' ? parsed.authorName : '',
+      authorColor: typeof parsed.authorColor === 'string' ? parsed.authorColor : null,
+      time: typeof parsed.time === 'number' ? parsed.time : null,
+      from: { type: from.type, attrs: from.attrs },
+    }
+  } catch {
+    return null
+  }
+}
+
+function describeSuggestionShort(attrs: Pick<SuggestionAttrs, 'authorName'>): string {
+  return `Suggested by ${attrs.authorName || 'someone'}`
+}
+
+/** Suggested inline formatting: a dotted underline in the author's colour. Part of the story schema. */
+export const FormatChangeMark = Mark.create({
+  name: FORMAT_CHANGE,
+  inclusive: false,
+  // Several people may reformat the same words: each keeps their own record.
+  excludes: '',
+  keepOnSplit: false,
+  addAttributes() {
+    return {
+      id: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
+      authorId: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
+      authorName: { default: '', parseHTML: () => '', renderHTML: () => ({}) },
+      authorColor: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
+      time: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
+      added: { default: [], parseHTML: () => [], renderHTML: () => ({}) },
+      removed: { default: [], parseHTML: () => [], renderHTML: () => ({}) },
+    }
+  },
+  // Never read from pasted HTML: nobody's record comes in with a paste.
+  parseHTML() {
+    return []
+  },
+  renderHTML({ mark, HTMLAttributes }) {
+    const change = formatChangeOf(mark)
+    const color = typeof change?.authorColor === 'string' && /^#[0-9a-fA-F]{3,8}$/.test(change.authorColor) ? change.authorColor : null
+    const what = change ? describeMarkChanges(change.added, change.removed).join(', ') : ''
+    return [
+      'span',
+      mergeAttributes(HTMLAttributes, {
+        class: 'suggestion suggestion--format',
+        'data-suggestion-id': change?.id ?? '',
+        title: `${what ? `${what}. ` : ''}${describeSuggestionShort(change ?? { authorName: '' })}`,
+        ...(color ? { style: `--suggestion-color: ${color}` } : {}),
+      }),
+      0,
+    ]
+  },
+})
+
+/** Suggested block types: a block attribute, shown as a marker in the margin. Part of the story schema. */
+export const SuggestedTypes = Extension.create({
+  name: 'suggestedTypes',
+  addGlobalAttributes() {
+    return [
+      {
+        types: ['paragraph', 'heading'],
+        attributes: {
+          [TYPE_ATTRIBUTE]: {
+            default: null,
+            keepOnSplit: false,
+            parseHTML: () => null,
+            renderHTML: (attrs) => {
+              const value: unknown = attrs[TYPE_ATTRIBUTE]
+              if (typeof value !== 'string' || value === '') return {}
+              let parsed: { authorName?: unknown; authorColor?: unknown; from?: { type?: unknown; attrs?: unknown } }
+              try {
+                parsed = JSON.parse(value) as typeof parsed
+              } catch {
+                return {}
+              }
+              const color = typeof parsed.authorColor === 'string' && /^#[0-9a-fA-F]{3,8}$/.test(parsed.authorColor) ? parsed.authorColor : null
+              const was = typeof parsed.from?.type === 'string' ? describeBlockType(parsed.from.type, (parsed.from.attrs ?? {}) as Record<string, unknown>) : 'another type'
+              return {
+                class: 'suggested-type',
+                'data-suggested-type': 'true',
+                title: `Was ${was.toLowerCase()}. ${describeSuggestionShort({ authorName: String(parsed.authorName ?? '') })}`,
+                ...(color ? { style: `--suggestion-color: ${color}` } : {}),
+              }
+            },
+          },
+        },
+      },
+    ]
+  },
+})
+
+function sameAttrs(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((key) => !SUGGESTION_ATTRS.has(key)))
+  for (const key of keys) if (JSON.stringify(a[key] ?? null) !== JSON.stringify(b[key] ?? null)) return false
+  return true
+}
+
+/** A block's own attributes, without the suggestions it carries. */
+function ownAttrs(node: PMNode): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(node.attrs).filter(([key]) => !SUGGESTION_ATTRS.has(key)))
+}
+
+function recordOf(mark: PMMark): MarkRecord {
+  return Object.keys(mark.attrs).length > 0 ? { type: mark.type.name, attrs: { ...mark.attrs } } : { type: mark.type.name }
+}
+
+function isOwnRecord(attrs: Pick<SuggestionAttrs, 'authorId' | 'authorName'>, stamp: Stamp): boolean {
+  if (stamp.authorId !== null) return attrs.authorId === stamp.authorId
+  return attrs.authorId === null && attrs.authorName === stamp.authorName
+}
+
+/**
+ * Apply a formatting step in suggest mode and record it: each run of text it changes gets (or
+ * updates) my format record. Putting back what I took off, or taking off what I put on, cancels.
+ */
+export function suggestMarkStep(out: Transaction, step: AddMarkStep | RemoveMarkStep, stamp: Stamp, id: () => string): void {
+  const { from, to, mark } = step
+  const formatType = out.doc.type.schema.marks[FORMAT_CHANGE]
+  if (!formatType || SUGGESTION_MARKS.has(mark.type.name)) {
+    out.maybeStep(step)
+    return
+  }
+  const adding = step instanceof AddMarkStep
+  const runs: Array<{ from: number; to: number; node: PMNode }> = []
+  out.doc.nodesBetween(from, to, (node, pos) => {
+    if (!node.isInline) return true
+    const changes = adding ? !mark.isInSet(node.marks) : mark.isInSet(node.marks)
+    // My own suggested text: its formatting is part of the suggestion, nothing to record.
+    const ownInsertion = node.marks.some((m) => m.type.name === INSERTION && isOwnRecord(m.attrs as SuggestionAttrs, stamp))
+    if (changes && !ownInsertion) runs.push({ from: Math.max(pos, from), to: Math.min(pos + node.nodeSize, to), node })
+    return false
+  })
+  // A link changed to another address counts as adding the new one: the old one is recorded removed.
+  const replaced = adding ? (node: PMNode) => node.marks.find((m) => m.type === mark.type && !m.eq(mark)) : () => undefined
+  if (out.maybeStep(step).failed) return
+  const record = recordOf(mark)
+  for (const run of runs) {
+    const mine = run.node.marks.find((m) => m.type === formatType && isOwnRecord(m.attrs as SuggestionAttrs, stamp))
+    const current = mine ? formatChangeOf(mine) : null
+    let added = (current?.added ?? []).filter((r) => r.type !== record.type)
+    let removed = current?.removed ?? []
+    const undoes = (adding ? removed : current?.added ?? []).some((r) => r.type === record.type)
+    if (adding) {
+      if (undoes) removed = removed.filter((r) => r.type !== record.type)
+      else {
+        added = [...added, record]
+        const old = replaced(run.node)
+        if (old && !removed.some((r) => r.type === old.type.name)) removed = [...removed, recordOf(old)]
+      }
+    } else if (!undoes) {
+      removed = [...removed.filter((r) => r.type !== record.type), record]
+    }
+    if (mine) out.removeMark(run.from, run.to, mine)
+    if (added.length > 0 || removed.length > 0) {
+      out.addMark(run.from, run.to, formatType.create({ ...stamp, id: current?.id ?? id(), added, removed }))
+    }
+  }
+}
+
+/** Where a block-changing step acts, in the document before it. */
+function stepRange(step: Step): { from: number; to: number } | null {
+  if (step instanceof AttrStep) return { from: step.pos, to: step.pos + 1 }
+  const { from, to } = step as unknown as { from?: number; to?: number }
+  return typeof from === 'number' && typeof to === 'number' ? { from, to } : null
+}
+
+/**
+ * After a structural step applied in suggest mode (`before` is the document it started from):
+ * record each textblock whose type or attributes it changed, keeping the suggestions the block
+ * carried. Changing a block back to what it was before my record cancels the record.
+ */
+export function recordTypeChanges(out: Transaction, before: PMNode, map: Mapping, step: Step, stamp: Stamp, id: () => string): void {
+  const range = stepRange(step)
+  if (!range) return
+  const changed: Array<{ pos: number; old: PMNode }> = []
+  before.nodesBetween(range.from, Math.min(range.to, before.content.size), (node, pos) => {
+    if (!node.isTextblock) return true
+    // Backwards: a retyped block's opening token is replaced, its start stays put.
+    const mapped = map.map(pos, -1)
+    const now = out.doc.nodeAt(mapped)
+    if (now?.isTextblock && (now.type !== node.type || !sameAttrs(now.attrs, node.attrs))) changed.push({ pos: mapped, old: node })
+    return false
+  })
+  for (const { pos, old } of changed) {
+    const now = out.doc.nodeAt(pos)
+    if (!now) continue
+    const existing = typeChangeOf(old)
+    let value: string | null
+    if (existing && !isOwnRecord(existing, stamp)) value = String(old.attrs[TYPE_ATTRIBUTE])
+    else {
+      const from = existing?.from ?? { type: old.type.name, attrs: ownAttrs(old) }
+      const backToStart = from.type === now.type.name && sameAttrs(from.attrs, now.attrs)
+      value = backToStart ? null : JSON.stringify({ ...stamp, id: existing?.id ?? id(), from })
+    }
+    // The type change must not drop the suggestions the block carried (setBlockType sets all attributes).
+    const breakValue: unknown = old.attrs[BREAK_ATTRIBUTE] ?? null
+    if (now.attrs[BREAK_ATTRIBUTE] !== breakValue || now.attrs[TYPE_ATTRIBUTE] !== value) {
+      out.setNodeMarkup(pos, undefined, { ...now.attrs, [BREAK_ATTRIBUTE]: breakValue, [TYPE_ATTRIBUTE]: value })
+    }
+  }
+}
+
+/** Whether a step changes formatting or blocks rather than text. */
+export function isMarkStep(step: Step): step is AddMarkStep | RemoveMarkStep {
+  return step instanceof AddMarkStep || step instanceof RemoveMarkStep
+}
+
+/**
+ * Settle the block type changes `match` picks (positions do not move: a type change keeps sizes).
+ * Accepting drops the record; rejecting puts the old type and attributes back.
+ */
+export function settleTypeChanges(tr: Transaction, match: (id: string) => boolean, accept: boolean): void {
+  const schema = tr.doc.type.schema
+  const found: Array<{ pos: number; node: PMNode; change: TypeSuggestion }> = []
+  tr.doc.descendants((node, pos) => {
+    if (node.isInline) return false
+    const change = typeChangeOf(node)
+    if (change && match(change.id)) found.push({ pos, node, change })
+    return !node.isTextblock
+  })
+  for (const { pos, node, change } of found) {
+    const type = schema.nodes[change.from.type]
+    const keep = { [BREAK_ATTRIBUTE]: node.attrs[BREAK_ATTRIBUTE] ?? null, [TYPE_ATTRIBUTE]: null }
+    if (accept || !type?.isTextblock) tr.setNodeMarkup(pos, undefined, { ...node.attrs, [TYPE_ATTRIBUTE]: null })
+    else tr.setNodeMarkup(pos, type, { ...change.from.attrs, ...keep })
+  }
+}
+
+/**
+ * Settle the format changes `match` picks on one run of text at [from, to): accepting drops the
+ * record; rejecting takes off what it added and puts back what it removed.
+ */
+export function settleFormatChanges(tr: Transaction, node: PMNode, from: number, to: number, match: (id: string) => boolean, accept: boolean): void {
+  const schema: Schema = tr.doc.type.schema
+  for (const mark of node.marks) {
+    if (mark.type.name !== FORMAT_CHANGE) continue
+    const change = formatChangeOf(mark)
+    if (!change || !match(change.id)) continue
+    if (!accept) {
+      for (const record of change.added) {
+        const type: MarkType | undefined = schema.marks[record.type]
+        if (type && !SUGGESTION_MARKS.has(record.type)) tr.removeMark(from, to, type)
+      }
+      for (const record of change.removed) {
+        const type: MarkType | undefined = schema.marks[record.type]
+        if (!type || SUGGESTION_MARKS.has(record.type)) continue
+        try {
+          tr.addMark(from, to, type.create(record.attrs ?? null))
+        } catch {
+          // Attributes this schema no longer takes: leave the text as it is.
+        }
+      }
+    }
+    tr.removeMark(from, to, mark)
+  }
+}
+
+/** The format changes on an inline node, for the review list. */
+export function formatChangesOn(node: PMNode): FormatChangeAttrs[] {
+  return node.marks.filter((mark) => mark.type.name === FORMAT_CHANGE).flatMap((mark) => formatChangeOf(mark) ?? [])
+}
