@@ -102,6 +102,39 @@ const MIGRATIONS: readonly string[] = [
      author_id INTEGER,
      PRIMARY KEY (story_id, suggestion_id)
    ) WITHOUT ROWID;`,
+  // Decisions on format suggestions: kind 'format'. SQLite cannot change a CHECK in place, so the
+  // table is rebuilt (new table, rows copied with their ids, old one dropped, new one renamed, its
+  // index made again), inside the migration's transaction. The table was first made by
+  // server/suggestionLog.ts when the decision routes started, so a database may not have it yet:
+  // it is created in its first form before the rebuild. Nothing references it, so dropping it
+  // with foreign keys on checks nothing and renaming rewrites nothing.
+  `CREATE TABLE IF NOT EXISTS suggestion_decisions (
+     id INTEGER PRIMARY KEY,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     user_id INTEGER NOT NULL REFERENCES users (id),
+     action TEXT NOT NULL CHECK (action IN ('accept', 'reject')),
+     suggestion_id TEXT NOT NULL,
+     author_id INTEGER,
+     kind TEXT NOT NULL CHECK (kind IN ('insertion', 'deletion', 'replacement')),
+     text TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE TABLE suggestion_decisions_rebuilt (
+     id INTEGER PRIMARY KEY,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     user_id INTEGER NOT NULL REFERENCES users (id),
+     action TEXT NOT NULL CHECK (action IN ('accept', 'reject')),
+     suggestion_id TEXT NOT NULL,
+     author_id INTEGER,
+     kind TEXT NOT NULL CHECK (kind IN ('insertion', 'deletion', 'replacement', 'format')),
+     text TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   INSERT INTO suggestion_decisions_rebuilt (id, story_id, user_id, action, suggestion_id, author_id, kind, text, at)
+     SELECT id, story_id, user_id, action, suggestion_id, author_id, kind, text, at FROM suggestion_decisions;
+   DROP TABLE suggestion_decisions;
+   ALTER TABLE suggestion_decisions_rebuilt RENAME TO suggestion_decisions;
+   CREATE INDEX suggestion_decisions_story ON suggestion_decisions (story_id, at DESC, id DESC);`,
 ]
 
 function parseJson(text: string): unknown {

@@ -4,7 +4,14 @@
  * trace of them afterwards (the issue asks that accept and reject be recorded: who, when, what).
  */
 import type Database from 'better-sqlite3'
+import type { DecisionKind } from '../src/shared/api.js'
 
+/**
+ * The table as the migrations in server/storage.ts leave it. Its shape changes only there (the
+ * `format` kind came with the rebuild in migration 5, which also creates the table on a database
+ * that has none yet), so on a database Storage opened this finds everything in place; keep the two
+ * equal.
+ */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS suggestion_decisions (
     id INTEGER PRIMARY KEY,
@@ -13,7 +20,7 @@ const SCHEMA = `
     action TEXT NOT NULL CHECK (action IN ('accept', 'reject')),
     suggestion_id TEXT NOT NULL,
     author_id INTEGER,
-    kind TEXT NOT NULL CHECK (kind IN ('insertion', 'deletion', 'replacement')),
+    kind TEXT NOT NULL CHECK (kind IN ('insertion', 'deletion', 'replacement', 'format')),
     text TEXT NOT NULL,
     at INTEGER NOT NULL
   );
@@ -26,7 +33,7 @@ export interface DecisionInput {
   suggestionId: string
   /** The suggestion's author; null for suggestions made before authors were stored. */
   authorId: number | null
-  kind: 'insertion' | 'deletion' | 'replacement'
+  kind: DecisionKind
   text: string
 }
 
@@ -47,7 +54,7 @@ interface DecisionRow {
   action: 'accept' | 'reject'
   suggestion_id: string
   author_id: number | null
-  kind: 'insertion' | 'deletion' | 'replacement'
+  kind: DecisionKind
   text: string
   at: number
 }

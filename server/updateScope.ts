@@ -17,7 +17,7 @@
  */
 import * as Y from 'yjs'
 import { BODY, META } from '../src/shared/storyDoc.js'
-import { BREAK_ATTRIBUTE, DELETION, INSERTION } from '../src/shared/suggestions.js'
+import { BREAK_ATTRIBUTE, DELETION, FORMAT_CHANGE, INSERTION, parseTypeSuggestion, TYPE_ATTRIBUTE } from '../src/shared/suggestions.js'
 
 /** A suggestion value's id and the user it is attributed to. */
 export interface SuggestionRef {
@@ -43,8 +43,9 @@ export interface UpdateScope {
   unresolved: boolean
   /**
    * Suggestion values that new items landing in `body` carry, in update order: suggestion marks
-   * (format items `insertion`/`deletion` with a value) and suggested paragraph breaks (a block's
-   * `suggestion` attribute). Honest clients re-emit other people's values too (Yjs' restore
+   * (format items `insertion`/`deletion`/`formatChange`, hashed keys too, with a value), suggested
+   * paragraph breaks (a block's `suggestion` attribute) and suggested block type changes (a block's
+   * `suggestedType` attribute). Honest clients re-emit other people's values too (Yjs' restore
    * formats, the binding re-setting attributes), so this lists values, not authorship claims.
    */
   suggestions: SuggestionRef[]
@@ -342,43 +343,60 @@ function firstEndingAfter(list: UpdateStruct[], clock: number): number {
 const HASHED_MARK_KEY = /(.*)(--[a-zA-Z0-9+/=]{8})$/
 const NO_SUGGESTIONS: ReadonlyArray<SuggestionRef | null> = []
 
+/** The suggestion marks, by the mark name the binding reads a format key back into. */
+const SUGGESTION_MARKS = new Set<string>([INSERTION, DELETION, FORMAT_CHANGE])
+
+/** What a suggestion value must hold besides an id and an author. */
+type Shape = 'mark' | 'formatChange' | 'break' | 'type'
+
 /**
  * The suggestion values an item's content carries, null for each that is malformed; empty when it
  * carries none. A format key counts as the binding reads it back into a mark, so a hashed
- * `insertion--…` key is an insertion too.
+ * `insertion--…` or `formatChange--…` key is one too.
  */
 function suggestionValues(content: Y.Item['content'], sub: string | null): ReadonlyArray<SuggestionRef | null> {
   if (content instanceof Y.ContentFormat) {
     const { key } = content
-    const name = key === INSERTION || key === DELETION ? key : (HASHED_MARK_KEY.exec(key)?.[1] ?? key)
+    const name = SUGGESTION_MARKS.has(key) ? key : (HASHED_MARK_KEY.exec(key)?.[1] ?? key)
     // A null value ends the mark: it introduces nothing.
-    if ((name !== INSERTION && name !== DELETION) || content.value === null) return NO_SUGGESTIONS
-    return [suggestionRef(content.value, false)]
+    if (!SUGGESTION_MARKS.has(name) || content.value === null) return NO_SUGGESTIONS
+    return [suggestionRef(content.value, name === FORMAT_CHANGE ? 'formatChange' : 'mark')]
   }
-  if (sub !== BREAK_ATTRIBUTE || content instanceof Y.ContentDeleted) return NO_SUGGESTIONS
+  if ((sub !== BREAK_ATTRIBUTE && sub !== TYPE_ATTRIBUTE) || content instanceof Y.ContentDeleted) return NO_SUGGESTIONS
   // `setAttribute` with a string writes ContentAny; any other content (a type, binary, text…) is forged.
   if (!(content instanceof Y.ContentAny)) return [null]
-  return content.getContent().map((value) => (typeof value === 'string' ? parseBreakRef(value) : null))
+  const shape = sub === BREAK_ATTRIBUTE ? 'break' : 'type'
+  return content.getContent().map((value) => (typeof value === 'string' ? parseBlockRef(value, shape) : null))
 }
 
-/** A suggested paragraph break's id and author, or null unless it is the JSON object clients write. */
-function parseBreakRef(value: string): SuggestionRef | null {
+/**
+ * A suggested paragraph break's or block type change's id and author, or null unless it is the
+ * JSON object clients write.
+ */
+function parseBlockRef(value: string, shape: 'break' | 'type'): SuggestionRef | null {
   let parsed: unknown
   try {
     parsed = JSON.parse(value)
   } catch {
     return null
   }
-  return suggestionRef(parsed, true)
+  const ref = suggestionRef(parsed, shape)
+  // The same check readers apply (`from` with a type and attributes), on top of the author's.
+  if (ref && shape === 'type' && parseTypeSuggestion(value) === null) return null
+  return ref
 }
 
-/** A suggestion value's id and author, or null when it lacks a string id or a number-or-null author. */
-function suggestionRef(value: unknown, isBreak: boolean): SuggestionRef | null {
+/**
+ * A suggestion value's id and author, or null when it lacks a string id or a number-or-null author,
+ * or what its shape needs: a break's kind, a format change's `added`/`removed` lists (when there).
+ */
+function suggestionRef(value: unknown, shape: Shape): SuggestionRef | null {
   if (typeof value !== 'object' || value === null) return null
-  const { id, authorId, kind } = value as { id?: unknown; authorId?: unknown; kind?: unknown }
+  const { id, authorId, kind, added, removed } = value as Record<string, unknown>
   if (typeof id !== 'string' || id === '') return null
   if (authorId !== null && typeof authorId !== 'number') return null
-  if (isBreak && kind !== 'split' && kind !== 'join') return null
+  if (shape === 'break' && kind !== 'split' && kind !== 'join') return null
+  if (shape === 'formatChange' && ((added !== undefined && !Array.isArray(added)) || (removed !== undefined && !Array.isArray(removed)))) return null
   return { id, authorId }
 }
 

@@ -5,6 +5,7 @@
  */
 import type * as Y from 'yjs'
 import { z } from 'zod'
+import { DECISION_KINDS } from '../../src/shared/api.js'
 import { canEditStory } from '../../src/shared/permissions.js'
 import { isStoryId } from '../../src/shared/storyId.js'
 import { assignmentOf, readDesk } from '../../src/shared/storyDoc.js'
@@ -25,7 +26,7 @@ const DecisionBody = z
     action: z.enum(['accept', 'reject']),
     suggestionId: z.string().min(1).max(100),
     authorId: z.number().int().positive().nullable(),
-    kind: z.enum(['insertion', 'deletion', 'replacement']),
+    kind: z.enum(DECISION_KINDS),
     text: z.string().max(DECISION_TEXT_MAX_CHARS),
   })
   .strict()

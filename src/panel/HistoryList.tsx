@@ -6,7 +6,7 @@ export function HistoryList({ history, nameOf }: { history: HistoryEntry[]; name
   return (
     <section className="field history" aria-labelledby="history-heading">
       <h2 id="history-heading" className="panel__heading">
-        History
+        Status changes
       </h2>
       {history.length === 0 ? (
         <p className="muted">No status changes yet.</p>

@@ -235,3 +235,12 @@ export interface ComparisonAnswer extends Comparison {
   from: number | 'current'
   to: number | 'current'
 }
+
+// Suggestion decisions (server/suggestionLog.ts, server/routes/suggestions.ts) ------------------
+
+/**
+ * What a recorded accept or reject settled: suggested text (inserted, deleted, or both: a
+ * replacement; a paragraph break reads as ¶ inserted or deleted) or a suggested format change.
+ */
+export const DECISION_KINDS = ['insertion', 'deletion', 'replacement', 'format'] as const
+export type DecisionKind = (typeof DECISION_KINDS)[number]

@@ -6,6 +6,9 @@
  * A suggested paragraph break (a new one, or one to remove) is an attribute of the block after
  * the break: key `suggestion`, value the same attributes plus `kind`, as a JSON string (a string
  * compares by value, so the binding never re-sends it: it compares attributes with `!==`).
+ * Format suggestions are marks too (`formatChange`, value plus `added`/`removed`; overlapping ones
+ * under y-tiptap's hashed keys `formatChange--<hash>`), and a suggested block type change is a
+ * block attribute (`suggestedType`, a JSON string like a break's).
  */
 import * as Y from 'yjs'
 import { getBody } from './storyDoc.js'
@@ -97,6 +100,38 @@ export function encodeBreak(suggestion: BreakSuggestion): string {
   return JSON.stringify({ kind, id, authorId, authorName, authorColor, time })
 }
 
+/**
+ * The block type suggestion a block attribute holds, or null when it holds none or nothing valid
+ * (no id, or no `from` with a string type and an attributes object). Author fields default as in
+ * `parseBreak`.
+ */
+export function parseTypeSuggestion(value: unknown): TypeSuggestion | null {
+  if (typeof value !== 'string' || value === '') return null
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch {
+    return null
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null
+  const { id, authorId, authorName, authorColor, time, from } = parsed as Record<string, unknown>
+  if (typeof id !== 'string' || id === '') return null
+  if (typeof from !== 'object' || from === null) return null
+  const { type, attrs } = from as Record<string, unknown>
+  if (typeof type !== 'string' || typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) return null
+  return {
+    id,
+    authorId: typeof authorId === 'number' && Number.isFinite(authorId) ? authorId : null,
+    authorName: typeof authorName === 'string' ? authorName : '',
+    authorColor: typeof authorColor === 'string' ? authorColor : null,
+    time: typeof time === 'number' && Number.isFinite(time) ? time : null,
+    from: { type, attrs: attrs as Record<string, unknown> },
+  }
+}
+
+/** y-tiptap's key for a mark that may overlap itself: `name--<8-char hash>` (its `yattr2markname`). */
+const HASHED_MARK_KEY = /(.*)(--[a-zA-Z0-9+/=]{8})$/
+
 /** The suggestion id in a format attribute value, or null when it is not one. */
 function suggestionId(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return null
@@ -108,20 +143,33 @@ function collect(node: Y.XmlFragment | Y.XmlElement, ids: Set<string>): void {
   for (const child of node.toArray()) {
     if (child instanceof Y.XmlText) {
       for (const op of child.toDelta() as Array<{ insert?: unknown; attributes?: Record<string, unknown> }>) {
+        const attributes = op.attributes
+        if (!attributes) continue
         for (const name of [INSERTION, DELETION]) {
-          const id = suggestionId(op.attributes?.[name])
+          const id = suggestionId(attributes[name])
+          if (id !== null) ids.add(id)
+        }
+        // Format suggestions may overlap, each under its own hashed key.
+        for (const [key, value] of Object.entries(attributes)) {
+          if (key !== FORMAT_CHANGE && HASHED_MARK_KEY.exec(key)?.[1] !== FORMAT_CHANGE) continue
+          const id = suggestionId(value)
           if (id !== null) ids.add(id)
         }
       }
     } else if (child instanceof Y.XmlElement) {
       const suggested = parseBreak(child.getAttribute(BREAK_ATTRIBUTE))
       if (suggested) ids.add(suggested.id)
+      const retyped = parseTypeSuggestion(child.getAttribute(TYPE_ATTRIBUTE))
+      if (retyped) ids.add(retyped.id)
       collect(child, ids)
     }
   }
 }
 
-/** Number of distinct open suggestions (insertions, deletions, replacements, paragraph breaks) in the body. */
+/**
+ * Number of distinct open suggestions (insertions, deletions, replacements, paragraph breaks,
+ * format changes, block type changes) in the body.
+ */
 export function countOpenSuggestions(doc: Y.Doc): number {
   const ids = new Set<string>()
   collect(getBody(doc), ids)

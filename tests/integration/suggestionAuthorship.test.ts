@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import type { RunningServer } from '../../server/app'
 import { Close } from '../../src/shared/protocol'
 import { getBody } from '../../src/shared/storyDoc'
+import { FORMAT_CHANGE, TYPE_ATTRIBUTE } from '../../src/shared/suggestions'
 import { suggestionAuthorsIn } from '../../server/updateScope'
 import { connectClient, synced, type TestClient } from '../helpers/clients'
 import { addUser, createStoryVia, importStoryVia, startTestServer, tempDataDir } from '../helpers/server'
@@ -83,6 +84,17 @@ function runs(doc: Y.Doc): Array<[string, string | null]> {
   return out
 }
 
+/** The whole body, every block's name and attributes and every text run with all its attributes, as plain data. */
+function body(doc: Y.Doc): unknown {
+  const node = (child: Y.XmlElement | Y.XmlText | Y.XmlHook): unknown =>
+    child instanceof Y.XmlText
+      ? child.toDelta()
+      : child instanceof Y.XmlElement
+        ? { name: child.nodeName, attributes: child.getAttributes(), children: child.toArray().map(node) }
+        : String(child)
+  return JSON.parse(JSON.stringify(getBody(doc).toArray().map(node)))
+}
+
 const stored = () => srv.storage.loadDoc(id)!.doc
 const storedRuns = () => runs(stored())
 const storedBreak = () => (getBody(stored()).get(0) as Y.XmlElement).getAttribute('suggestion') ?? null
@@ -104,7 +116,15 @@ async function annSuggests(ann: TestClient, watcher: TestClient): Promise<void> 
 async function expectRefused(who: keyof typeof people, clientID: number, watcher: TestClient, forge: (doc: Y.Doc) => void): Promise<void> {
   const forger = await open(who, clientID)
   const closing = closeCode(forger)
-  const before = { tail: srv.storage.tailLength(id), runs: storedRuns(), breakValue: storedBreak(), watcher: runs(watcher.doc) }
+  const before = {
+    tail: srv.storage.tailLength(id),
+    runs: storedRuns(),
+    breakValue: storedBreak(),
+    watcher: runs(watcher.doc),
+    body: body(stored()),
+    watcherBody: body(watcher.doc),
+    recorded: new Map(recorded()),
+  }
   const refused = srv.rooms.get(id)!.refused
   forge(forger.doc)
   await vi.waitFor(() => expect(closing()).toBe(Close.forbidden.code), { timeout: 5_000 })
@@ -116,6 +136,10 @@ async function expectRefused(who: keyof typeof people, clientID: number, watcher
   expect(storedBreak()).toBe(before.breakValue)
   expect(runs(watcher.doc)).toEqual(before.watcher)
   expect((getBody(watcher.doc).get(0) as Y.XmlElement).getAttribute('suggestion') ?? null).toBe(before.breakValue)
+  // Nothing else either: no format or block type value anywhere, no forged id recorded.
+  expect(body(stored())).toEqual(before.body)
+  expect(body(watcher.doc)).toEqual(before.watcherBody)
+  expect(recorded()).toEqual(before.recorded)
 }
 
 describe('suggestions in your own name', () => {
@@ -176,6 +200,157 @@ describe("suggestions forged in someone else's name are refused whole (4403)", (
     await vi.waitFor(() => expect(storedBreak()).toBe(breakValue('b5', 'bob')))
     await vi.waitFor(() => expect(paragraph(watcher.doc).getAttribute('suggestion')).toBe(breakValue('b5', 'bob')))
     await expectRefused('bob', 307, watcher, (doc) => paragraph(doc).setAttribute('suggestion', breakValue('f6', 'ann')))
+  })
+})
+
+/** A format suggestion value: bold added, a link removed. */
+function formatValue(suggestionId: string, who: keyof typeof people, extra: Record<string, unknown> = {}) {
+  return { ...attrs(suggestionId, who), added: [{ type: 'bold' }], removed: [{ type: 'link', attrs: { href: 'https://example.com' } }], ...extra }
+}
+
+/** A block type suggestion value: the block was a plain paragraph. */
+function typeValue(suggestionId: string, who: keyof typeof people, from: unknown = { type: 'paragraph', attrs: {} }): string {
+  return JSON.stringify({ ...attrs(suggestionId, who), from })
+}
+
+/** The first paragraph's text runs with their format suggestion ids (plain or hashed key), for readable assertions. */
+function formatRuns(doc: Y.Doc): Array<[string, string[]]> {
+  const node = (getBody(doc).get(0) as Y.XmlElement | undefined)?.get(0)
+  if (!(node instanceof Y.XmlText)) return []
+  return (node.toDelta() as Array<{ insert: string; attributes?: Record<string, { id: string } | null> }>).map((op) => [
+    op.insert,
+    Object.entries(op.attributes ?? {})
+      .filter(([key, value]) => key.split('--')[0] === FORMAT_CHANGE && value)
+      .map(([, value]) => (value as { id: string }).id),
+  ])
+}
+
+const firstBlock = (doc: Y.Doc) => getBody(doc).get(0) as Y.XmlElement
+const storedType = () => firstBlock(stored()).getAttribute(TYPE_ATTRIBUTE) ?? null
+
+/** What the binding writes when a block changes type: the old element goes, a new one carrying the attribute comes. */
+function retype(doc: Y.Doc, name: string, value: unknown): void {
+  doc.transact(() => {
+    const old = firstBlock(doc)
+    const element = new Y.XmlElement(name)
+    if (name === 'heading') element.setAttribute('level', 2 as unknown as string)
+    element.setAttribute(TYPE_ATTRIBUTE, value as string)
+    const text = old.get(0)
+    element.insert(0, [new Y.XmlText(text instanceof Y.XmlText ? text.toString() : '')])
+    getBody(doc).delete(0, 1)
+    getBody(doc).insert(0, [element])
+  })
+}
+
+describe('format and block type suggestions', () => {
+  it("format suggestions: your own is accepted, relayed and stored; one in another's name or malformed is refused whole (4403)", async () => {
+    const ann = await open('ann', 1201)
+    const watcher = await open('chief', 1202)
+    await annSuggests(ann, watcher)
+    // Ann bolds "Hello" in suggest mode.
+    text(ann.doc).format(0, 5, { bold: true, [FORMAT_CHANGE]: formatValue('af1', 'ann') })
+    const annFormatted: Array<[string, string[]]> = [
+      ['Hello', ['af1']],
+      [' world', []],
+    ]
+    await vi.waitFor(() => expect(formatRuns(stored())).toEqual(annFormatted))
+    await vi.waitFor(() => expect(formatRuns(watcher.doc)).toEqual(annFormatted))
+    expect(recorded().get('af1')).toBe(people.ann.id)
+
+    const format = (value: unknown, key: string = FORMAT_CHANGE) => (doc: Y.Doc) => text(doc).format(6, 5, { italic: true, [key]: value })
+    // A fresh id in Ann's name, under the plain key and under a hashed one, and in nobody's name.
+    await expectRefused('bob', 1203, watcher, format(formatValue('ff1', 'ann')))
+    await expectRefused('bob', 1204, watcher, format(formatValue('ff2', 'ann'), `${FORMAT_CHANGE}--AbCd1234`))
+    await expectRefused('bob', 1205, watcher, format({ ...formatValue('ff3', 'bob'), authorId: null }))
+    // Ann's known id taken over in Bob's name.
+    await expectRefused('bob', 1206, watcher, format(formatValue('af1', 'bob')))
+    // Malformed: no id, a string author, lists that are not lists.
+    await expectRefused('bob', 1207, watcher, format({ ...formatValue('', 'bob') }))
+    await expectRefused('bob', 1208, watcher, format({ ...formatValue('ff4', 'bob'), authorId: String(people.bob.id) }))
+    await expectRefused('bob', 1209, watcher, format(formatValue('ff5', 'bob', { added: { type: 'bold' } })))
+    await expectRefused('bob', 1210, watcher, format(formatValue('ff6', 'bob', { removed: 'italic' })))
+    await expectRefused('bob', 1211, watcher, format('bold'))
+
+    // Bob's own format suggestion goes through, and so does his typing inside Ann's (Yjs restores her value after it).
+    const bob = await open('bob', 1212)
+    text(bob.doc).format(6, 5, { italic: true, [`${FORMAT_CHANGE}--AbCd1234`]: formatValue('bf1', 'bob') })
+    text(bob.doc).insert(2, 'XX', {})
+    const expected: Array<[string, string[]]> = [
+      ['He', ['af1']],
+      ['XX', []],
+      ['llo', ['af1']],
+      [' ', []],
+      ['world', ['bf1']],
+    ]
+    await vi.waitFor(() => expect(formatRuns(stored())).toEqual(expected))
+    await vi.waitFor(() => expect(formatRuns(watcher.doc)).toEqual(expected))
+    expect(recorded().get('bf1')).toBe(people.bob.id)
+    // Settling both ends the marks.
+    text(bob.doc).format(0, 13, { bold: null, italic: null, [FORMAT_CHANGE]: null, [`${FORMAT_CHANGE}--AbCd1234`]: null })
+    // (Ann's insertion a1 still splits the text.)
+    await vi.waitFor(() => expect(formatRuns(stored())).toEqual([['HeXXllo', []], [' world', []]]))
+    expect(bob.provider.wsconnected).toBe(true)
+  })
+
+  it("block type suggestions: your own is accepted, relayed and stored; one in another's name or malformed is refused whole (4403)", async () => {
+    const ann = await open('ann', 1301)
+    const watcher = await open('chief', 1302)
+    await annSuggests(ann, watcher)
+    // Ann turns the paragraph into a heading in suggest mode.
+    retype(ann.doc, 'heading', typeValue('at1', 'ann'))
+    await vi.waitFor(() => expect(storedType()).toBe(typeValue('at1', 'ann')))
+    await vi.waitFor(() => expect(firstBlock(watcher.doc).getAttribute(TYPE_ATTRIBUTE)).toBe(typeValue('at1', 'ann')))
+    expect(firstBlock(stored()).nodeName).toBe('heading')
+    expect(recorded().get('at1')).toBe(people.ann.id)
+
+    const set = (value: unknown) => (doc: Y.Doc) => firstBlock(doc).setAttribute(TYPE_ATTRIBUTE, value as string)
+    // A fresh id in Ann's name, set on the block or on a new block as the binding writes it.
+    await expectRefused('bob', 1303, watcher, set(typeValue('ft1', 'ann')))
+    await expectRefused('bob', 1304, watcher, (doc) => retype(doc, 'paragraph', typeValue('ft2', 'ann', { type: 'heading', attrs: { level: 2 } })))
+    // Ann's known id taken over in Bob's name.
+    await expectRefused('bob', 1305, watcher, set(typeValue('at1', 'bob')))
+    // Malformed: not JSON, not a string, no `from`, `from` without attributes, a string author.
+    await expectRefused('bob', 1306, watcher, set('not json'))
+    await expectRefused('bob', 1307, watcher, set(7))
+    await expectRefused('bob', 1308, watcher, set(JSON.stringify(attrs('ft3', 'bob'))))
+    await expectRefused('bob', 1309, watcher, set(typeValue('ft4', 'bob', { type: 'paragraph' })))
+    await expectRefused('bob', 1310, watcher, set(JSON.stringify({ ...JSON.parse(typeValue('ft5', 'bob')), authorId: String(people.bob.id) })))
+    await expectRefused('bob', 1311, watcher, (doc) => retype(doc, 'paragraph', 'not json'))
+
+    // Re-setting Ann's value (same id, same author) is what honest clients do; Bob's own is fine too.
+    const bob = await open('bob', 1312)
+    set(typeValue('at1', 'ann'))(bob.doc)
+    const reordered = JSON.stringify({ from: { type: 'paragraph', attrs: {} }, ...attrs('at1', 'ann') })
+    set(reordered)(bob.doc)
+    await vi.waitFor(() => expect(storedType()).toBe(reordered))
+    retype(bob.doc, 'paragraph', typeValue('bt1', 'bob', { type: 'heading', attrs: { level: 2 } }))
+    await vi.waitFor(() => expect(storedType()).toBe(typeValue('bt1', 'bob', { type: 'heading', attrs: { level: 2 } })))
+    await vi.waitFor(() => expect(firstBlock(watcher.doc).getAttribute(TYPE_ATTRIBUTE)).toBe(typeValue('bt1', 'bob', { type: 'heading', attrs: { level: 2 } })))
+    expect(firstBlock(stored()).nodeName).toBe('paragraph')
+    expect(recorded().get('bt1')).toBe(people.bob.id)
+    expect(bob.provider.wsconnected).toBe(true)
+  })
+
+  it('format and block type suggestion ids are known after a restart', async () => {
+    const ann = await open('ann', 1401)
+    const watcher = await open('chief', 1402)
+    await annSuggests(ann, watcher)
+    text(ann.doc).format(0, 5, { bold: true, [FORMAT_CHANGE]: formatValue('rf1', 'ann') })
+    firstBlock(ann.doc).setAttribute(TYPE_ATTRIBUTE, typeValue('rt1', 'ann'))
+    await vi.waitFor(() => expect(storedType()).toBe(typeValue('rt1', 'ann')))
+    await vi.waitFor(() => expect(formatRuns(stored())[0]).toEqual(['Hello', ['rf1']]))
+    await restart()
+    await Promise.all([resynced(ann), resynced(watcher)])
+    // A fresh connection keeps the reloaded room open while the forgers come and go.
+    const late = await open('chief', 1403)
+    expect(recorded().get('rf1')).toBe(people.ann.id)
+    expect(recorded().get('rt1')).toBe(people.ann.id)
+    await expectRefused('bob', 1404, late, (doc) => text(doc).format(0, 5, { [FORMAT_CHANGE]: formatValue('rf1', 'bob') }))
+    await expectRefused('bob', 1405, late, (doc) => firstBlock(doc).setAttribute(TYPE_ATTRIBUTE, typeValue('rt1', 'bob')))
+    // Ann's own values re-sent under her name are still fine.
+    firstBlock(ann.doc).setAttribute(TYPE_ATTRIBUTE, JSON.stringify({ from: { type: 'paragraph', attrs: {} }, ...attrs('rt1', 'ann') }))
+    await vi.waitFor(() => expect(firstBlock(late.doc).getAttribute(TYPE_ATTRIBUTE)).toBe(JSON.stringify({ from: { type: 'paragraph', attrs: {} }, ...attrs('rt1', 'ann') })))
+    expect(ann.provider.wsconnected).toBe(true)
   })
 })
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { suggestionAuthorsIn, updateScope, type UpdateScope } from '../../server/updateScope'
 import { bodyBlocks, getBody, getBylines, getDatelineMap, getDesk, getMeta, getMetaText, initStoryDoc, type StoryInit } from '../../src/shared/storyDoc'
+import { FORMAT_CHANGE, TYPE_ATTRIBUTE } from '../../src/shared/suggestions'
 
 const SERVER_ID = 1
 const ALICE = 100
@@ -444,5 +445,95 @@ describe('updateScope: suggestions', () => {
     Y.applyUpdate(server, edit(alice, (doc) => getMetaText(doc, 'headline')?.format(0, 4, { insertion: mark('m1', BEN) })))
     expect(Object.fromEntries(suggestionAuthorsIn(server))).toEqual({ a1: ANN, b1: BEN, s1: null })
     expect(suggestionAuthorsIn(new Y.Doc()).size).toBe(0)
+  })
+
+  const formatChange = (id: string, authorId: number | null, extra: Record<string, unknown> = {}) => ({
+    ...mark(id, authorId),
+    added: [{ type: 'bold' }],
+    removed: [{ type: 'link', attrs: { href: 'https://example.com' } }],
+    ...extra,
+  })
+  const typeChange = (id: string, authorId: unknown, from: unknown = { type: 'paragraph', attrs: {} }) =>
+    JSON.stringify({ id, authorId, authorName: 'Someone', authorColor: '#c00', time: 1, from })
+
+  it('lists a new format suggestion mark, under its own or a hashed key, and nothing for one ended with null', () => {
+    const server = serverDoc({ paragraphs: ['Hello world'] })
+    const alice = clientOf(server)
+    const bolded = scopeThenApply(server, edit(alice, (doc) => textOf(doc, 0).format(0, 5, { bold: true, [FORMAT_CHANGE]: formatChange('f1', ANN) })))
+    expect(ids(bolded)).toEqual(['f1:7'])
+    expect(bolded.malformedSuggestion).toBe(false)
+    // A second, overlapping one: y-tiptap keys it `formatChange--<hash>`.
+    const overlapping = scopeThenApply(server, edit(alice, (doc) => textOf(doc, 0).format(2, 6, { [`${FORMAT_CHANGE}--AbCd1234`]: formatChange('f2', BEN) })))
+    expect(ids(overlapping)).toEqual(['f2:8'])
+    // Lists left out are fine (nothing to check), and so is an anonymous author.
+    expect(ids(updateScope(server, edit(clientOf(server), (doc) => textOf(doc, 0).format(6, 5, { [FORMAT_CHANGE]: mark('f3', null) }))))).toEqual(['f3:null'])
+    const settled = scopeThenApply(server, edit(alice, (doc) => textOf(doc, 0).format(0, 11, { [FORMAT_CHANGE]: null, [`${FORMAT_CHANGE}--AbCd1234`]: null })))
+    expect(settled).toMatchObject({ suggestions: [], malformedSuggestion: false })
+  })
+
+  it("lists the restore formats Yjs writes after typing inside someone else's format suggestion", () => {
+    const server = serverDoc({ paragraphs: ['Hello world'] })
+    scopeThenApply(server, edit(clientOf(server, ALICE), (doc) => textOf(doc, 0).format(0, 5, { bold: true, [FORMAT_CHANGE]: formatChange('f1', ANN) })))
+    expect(ids(updateScope(server, edit(clientOf(server, BOB), (doc) => textOf(doc, 0).insert(2, 'XX', {}))))).toEqual(['f1:7'])
+  })
+
+  it('lists a block type attribute, set on a block or on a new block, also over an earlier value', () => {
+    const server = serverDoc({ paragraphs: ['One', 'Two'] })
+    const alice = clientOf(server)
+    const first = scopeThenApply(server, edit(alice, (doc) => paragraph(doc, 1).setAttribute(TYPE_ATTRIBUTE, typeChange('t1', ANN))))
+    expect(ids(first)).toEqual(['t1:7'])
+    expect(first.malformedSuggestion).toBe(false)
+    expect(ids(scopeThenApply(server, edit(alice, (doc) => paragraph(doc, 1).setAttribute(TYPE_ATTRIBUTE, typeChange('t2', BEN)))))).toEqual(['t2:8'])
+    // What the binding writes for a paragraph turned into a heading: a new element carrying the attribute.
+    const heading = edit(alice, (doc) => {
+      const element = new Y.XmlElement('heading')
+      element.setAttribute('level', 2 as unknown as string)
+      element.setAttribute(TYPE_ATTRIBUTE, typeChange('t3', ANN, { type: 'paragraph', attrs: { textAlign: null } }))
+      element.insert(0, [new Y.XmlText('One')])
+      getBody(doc).delete(0, 1)
+      getBody(doc).insert(0, [element])
+    })
+    expect(ids(scopeThenApply(server, heading))).toEqual(['t3:7'])
+    // Removing it (accept or reject) writes a delete set only.
+    expect(updateScope(server, edit(alice, (doc) => paragraph(doc, 1).removeAttribute(TYPE_ATTRIBUTE)))).toMatchObject({ suggestions: [], malformedSuggestion: false })
+  })
+
+  it('flags malformed format and block type suggestion values', () => {
+    const server = serverDoc({ paragraphs: ['Hello world'] })
+    const malformed = (change: (doc: Y.Doc) => void) => updateScope(server, edit(clientOf(server), change)).malformedSuggestion
+    const format = (value: unknown, key: string = FORMAT_CHANGE) => malformed((doc) => textOf(doc, 0).format(0, 5, { [key]: value }))
+    const retype = (value: unknown) => malformed((doc) => paragraph(doc, 0).setAttribute(TYPE_ATTRIBUTE, value as string))
+    expect(format(true)).toBe(true)
+    expect(format('f1')).toBe(true)
+    expect(format({ authorId: ANN, added: [], removed: [] })).toBe(true)
+    expect(format(formatChange('', ANN))).toBe(true)
+    expect(format(formatChange('f1', ANN, { authorId: '7' }))).toBe(true)
+    expect(format(formatChange('f1', ANN, { authorId: undefined }))).toBe(true)
+    expect(format(formatChange('f1', ANN, { added: { type: 'bold' } }))).toBe(true)
+    expect(format(formatChange('f1', ANN, { removed: 'italic' }))).toBe(true)
+    expect(format(formatChange('f1', ANN, { added: null }))).toBe(true)
+    expect(format('x', `${FORMAT_CHANGE}--AbCd1234`)).toBe(true)
+    expect(format(formatChange('f1', ANN))).toBe(false)
+    expect(format(formatChange('f1', ANN, { added: [], removed: [] }))).toBe(false)
+    expect(retype('not json')).toBe(true)
+    expect(retype(42)).toBe(true)
+    expect(retype(JSON.stringify({ authorId: ANN, from: { type: 'paragraph', attrs: {} } }))).toBe(true)
+    expect(retype(typeChange('t1', '7'))).toBe(true)
+    expect(retype(typeChange('t1', ANN, null))).toBe(true)
+    expect(retype(typeChange('t1', ANN, { type: 'paragraph' }))).toBe(true)
+    expect(retype(typeChange('t1', ANN, { type: 1, attrs: {} }))).toBe(true)
+    expect(retype(JSON.stringify({ ...JSON.parse(typeChange('t1', ANN)), authorId: undefined }))).toBe(true)
+    expect(retype(new Y.XmlText('x'))).toBe(true)
+    expect(retype(typeChange('ok', null))).toBe(false)
+    expect(retype(typeChange('ok', ANN, { type: 'heading', attrs: { level: 2 } }))).toBe(false)
+  })
+
+  it('suggestionAuthorsIn reads format and block type suggestions too', () => {
+    const server = serverDoc({ paragraphs: ['Hello world', 'Two'] })
+    const alice = clientOf(server)
+    Y.applyUpdate(server, edit(alice, (doc) => textOf(doc, 0).format(0, 5, { [FORMAT_CHANGE]: formatChange('f1', ANN) })))
+    Y.applyUpdate(server, edit(alice, (doc) => textOf(doc, 0).format(2, 5, { [`${FORMAT_CHANGE}--AbCd1234`]: formatChange('f2', BEN) })))
+    Y.applyUpdate(server, edit(alice, (doc) => paragraph(doc, 1).setAttribute(TYPE_ATTRIBUTE, typeChange('t1', null))))
+    expect(Object.fromEntries(suggestionAuthorsIn(server))).toEqual({ f1: ANN, f2: BEN, t1: null })
   })
 })
