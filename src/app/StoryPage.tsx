@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
+import type { Editor } from '@tiptap/react'
 import { Link } from 'wouter'
 import { useConnectionStatus, type ConnectionStatus } from '../collab/useConnectionStatus'
 import { usePresence } from '../collab/usePresence'
@@ -21,6 +22,8 @@ import { DeskFields } from '../panel/DeskFields'
 import { HistoryList } from '../panel/HistoryList'
 import { PartsPanel } from '../panel/PartsPanel'
 import { CommentsPanel } from '../review/CommentsPanel'
+import { SuggestionsPanel } from '../review/SuggestionsPanel'
+import { useSuggestions } from '../review/useSuggestions'
 import { useReview } from '../review/reviewStore'
 import { useEditorUi } from '../store/ui'
 import { VersionsPanel } from '../review/VersionsPanel'
@@ -130,6 +133,9 @@ function OpenStory({ session }: { session: StorySession }) {
   const canEdit = canEditStory(me, assignment)
   const [history, setHistory] = useHistory(session.id, status)
   const openComments = useReview((review) => review.highlights.length)
+  /** The story's editor, once it exists: the Review tab lists its suggestions. */
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const openSuggestions = useSuggestions(editor).length
   const [problem, setProblem] = useState<string | null>(null)
   /** A move the review gate stopped, which a desk chief may override with a reason. */
   const [override, setOverride] = useState<{ to: Status; reason: string } | null>(null)
@@ -218,6 +224,7 @@ function OpenStory({ session }: { session: StorySession }) {
             user={user}
             userId={me.id}
             editable={canEdit}
+            onEditor={setEditor}
             // Editors review in suggest mode on stories they are not writing themselves.
             suggestByDefault={me.role === 'editor' && desk.lead !== me.id && !desk.contributors.includes(me.id)}
           />
@@ -226,8 +233,14 @@ function OpenStory({ session }: { session: StorySession }) {
           doc={session.doc}
           disabled={!canEdit}
           desk={deskControls}
-          review={<CommentsPanel session={session} canComment />}
+          review={
+            <>
+              {editor && <SuggestionsPanel editor={editor} />}
+              <CommentsPanel session={session} canComment />
+            </>
+          }
           openComments={openComments}
+          openSuggestions={openSuggestions}
           history={
             <>
               <VersionsPanel session={session} />

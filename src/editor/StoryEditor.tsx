@@ -4,7 +4,7 @@
  * the few booleans it shows through `useEditorState` selectors.
  */
 import { memo, useEffect, useRef } from 'react'
-import { EditorContent, useEditor } from '@tiptap/react'
+import { EditorContent, useEditor, type Editor } from '@tiptap/react'
 import { Collaboration } from '@tiptap/extension-collaboration'
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
 import type { StorySession } from '../collab/storySession'
@@ -17,7 +17,6 @@ import { CommentHighlights } from '../review/commentMarks'
 import { MarginThreads } from '../review/MarginThreads'
 import { SuggestChanges } from '../review/suggestChanges'
 import { SuggestionPopover } from '../review/SuggestionPopover'
-import { SuggestionsPanel } from '../review/SuggestionsPanel'
 import { Toolbar } from './Toolbar'
 
 // Before any editor exists: bindings bind their observer at construction.
@@ -47,9 +46,11 @@ interface Props {
   suggestByDefault?: boolean
   /** The signed-in user's id, stored on their suggestions (only its author may edit a suggestion). */
   userId?: number | null
+  /** Told the editor once it exists (and null when it goes), for panels outside it (the suggestion list). */
+  onEditor?: (editor: Editor | null) => void
 }
 
-export const StoryEditor = memo(function StoryEditor({ session, user, editable, suggestByDefault = false, userId = null }: Props) {
+export const StoryEditor = memo(function StoryEditor({ session, user, editable, suggestByDefault = false, userId = null, onEditor }: Props) {
   const contentBox = useRef<HTMLDivElement>(null)
   const editor = useEditor(
     {
@@ -83,6 +84,11 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
   }, [editor, editable])
 
   useEffect(() => {
+    onEditor?.(editor)
+    return () => onEditor?.(null)
+  }, [editor, onEditor])
+
+  useEffect(() => {
     // Name or colour changed: update the caret others see, without rebuilding the editor.
     editor?.commands.updateUser(user)
   }, [editor, user])
@@ -105,7 +111,6 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
         <SuggestionPopover editor={editor} container={contentBox} />
         <MarginThreads editor={editor} container={contentBox} />
       </div>
-      <SuggestionsPanel editor={editor} />
     </div>
   )
 })

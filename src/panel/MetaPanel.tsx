@@ -87,14 +87,15 @@ interface Props {
   children?: ReactNode
   /** The Review tab (comments); without it there is no such tab. */
   review?: ReactNode
-  /** Open comment threads, shown on the Review tab. */
+  /** Open comment threads and open suggestions, counted on the Review tab. */
   openComments?: number
+  openSuggestions?: number
   /** The History tab (versions, status changes); without it there is no such tab. */
   history?: ReactNode
 }
 
 /** The side panel: its tabs, with the metadata fields leading the Details tab. */
-export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children, review, openComments, history }: Props) {
+export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children, review, openComments = 0, openSuggestions = 0, history }: Props) {
   const tab = useEditorUi((ui) => ui.panelTab)
   const chooseTab = useEditorUi((ui) => ui.choosePanelTab)
   const tabs: Array<PanelTabSpec<PanelTab>> = [
@@ -110,8 +111,11 @@ export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children
     },
   ]
   if (review !== undefined) {
-    const count = openComments ?? 0
-    tabs.push({ id: 'review', label: 'Review', count, countLabel: `${count} open ${count === 1 ? 'comment' : 'comments'}`, content: review })
+    const counted = [
+      `${openComments} open ${openComments === 1 ? 'comment' : 'comments'}`,
+      ...(openSuggestions > 0 ? [`${openSuggestions} ${openSuggestions === 1 ? 'suggestion' : 'suggestions'}`] : []),
+    ]
+    tabs.push({ id: 'review', label: 'Review', count: openComments + openSuggestions, countLabel: counted.join(', '), content: review })
   }
   if (history !== undefined) tabs.push({ id: 'history', label: 'History', content: history })
   return (

@@ -40,8 +40,11 @@ function suggestionStore(editor: Editor) {
   }
 }
 
-/** The editor's open suggestions in reading order, debounced. */
-export function useSuggestions(editor: Editor): readonly SuggestionSummary[] {
-  const store = useMemo(() => suggestionStore(editor), [editor])
+const NONE: readonly SuggestionSummary[] = []
+const noEditor = { subscribe: () => () => undefined, getSnapshot: () => NONE }
+
+/** The editor's open suggestions in reading order, debounced (none before the editor exists). */
+export function useSuggestions(editor: Editor | null): readonly SuggestionSummary[] {
+  const store = useMemo(() => (editor ? suggestionStore(editor) : noEditor), [editor])
   return useSyncExternalStore(store.subscribe, store.getSnapshot)
 }

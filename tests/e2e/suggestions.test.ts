@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { countOpenSuggestions } from '../../src/shared/suggestions'
 import { bodyBlocks } from '../../src/shared/storyDoc'
-import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
+import { closeApp, openApp, showPanelTab, signedInPage, textOf } from '../helpers/e2e'
 import { addUser, importStoryVia, sendJson } from '../helpers/server'
 
 let server: RunningServer
@@ -43,6 +43,8 @@ describe('suggestions in Chromium', () => {
     // The editor turns suggest mode on (it may already be on: editors who are not assigned default to it).
     const editor = await signedInPage(browser, server.url, 'eddie', eddie.password, contexts)
     await editor.goto(`${server.url}/stories/${id}`)
+    // Open suggestions and the record of decisions are listed in the side panel's Review tab.
+    await showPanelTab(editor, 'Review')
     const editorBody = editor.getByRole('textbox', { name: 'Story body' })
     await expect.poll(() => editorBody.getAttribute('contenteditable')).toBe('true')
     const suggest = editor.getByRole('button', { name: 'Suggest', exact: true })
@@ -62,6 +64,8 @@ describe('suggestions in Chromium', () => {
     // The lead reporter sees it marked, puts the caret in it and accepts it from the text.
     const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)
     await reporter.goto(`${server.url}/stories/${id}`)
+    // Open suggestions and the record of decisions are listed in the side panel's Review tab.
+    await showPanelTab(reporter, 'Review')
     const reporterBody = reporter.getByRole('textbox', { name: 'Story body' })
     await expect.poll(() => reporterBody.getAttribute('contenteditable')).toBe('true')
     expect(await reporter.getByRole('button', { name: 'Suggest', exact: true }).getAttribute('aria-pressed')).toBe('false')
@@ -109,6 +113,8 @@ describe('suggestions in Chromium', () => {
 
     const editor = await signedInPage(browser, server.url, 'eddie2', eddie.password, contexts)
     await editor.goto(`${server.url}/stories/${id}`)
+    // Open suggestions and the record of decisions are listed in the side panel's Review tab.
+    await showPanelTab(editor, 'Review')
     const editorBody = editor.getByRole('textbox', { name: 'Story body' })
     await expect.poll(() => editorBody.getAttribute('contenteditable')).toBe('true')
     // Editors who are not on the story review in suggest mode by default.
@@ -139,6 +145,8 @@ describe('suggestions in Chromium', () => {
     // The reporter rejects the new paragraph and accepts the join, from the list under the story.
     const reporter = await signedInPage(browser, server.url, 'riley2', riley.password, contexts)
     await reporter.goto(`${server.url}/stories/${id}`)
+    // Open suggestions and the record of decisions are listed in the side panel's Review tab.
+    await showPanelTab(reporter, 'Review')
     const items = reporter.getByRole('listitem', { name: /^Suggestion by Eddie/ })
     await expect.poll(() => items.count()).toBe(2)
     await expect.poll(() => textOf(items.first())).toContain('¶Crews worked')
