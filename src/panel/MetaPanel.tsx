@@ -112,8 +112,8 @@ export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children
   ]
   if (review !== undefined) {
     const counted = [
-      `${openComments} open ${openComments === 1 ? 'comment' : 'comments'}`,
-      ...(openSuggestions > 0 ? [`${openSuggestions} ${openSuggestions === 1 ? 'suggestion' : 'suggestions'}`] : []),
+      ...(openComments > 0 || openSuggestions === 0 ? [`${openComments} open ${openComments === 1 ? 'comment' : 'comments'}`] : []),
+      ...(openSuggestions > 0 ? [`${openSuggestions} open ${openSuggestions === 1 ? 'suggestion' : 'suggestions'}`] : []),
     ]
     tabs.push({ id: 'review', label: 'Review', count: openComments + openSuggestions, countLabel: counted.join(', '), content: review })
   }

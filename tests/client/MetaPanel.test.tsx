@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { MetaPanel } from '../../src/panel/MetaPanel'
@@ -167,9 +167,15 @@ describe('the side panel tabs', () => {
   })
   afterEach(() => localStorage.clear())
 
-  function renderPanel(openComments = 0) {
+  function renderPanel(openComments = 0, openSuggestions = 0) {
     return render(
-      <MetaPanel doc={story({ headline: 'Ferry fares rise' })} review={<p>Comment threads</p>} openComments={openComments} history={<p>Versions and status changes</p>}>
+      <MetaPanel
+        doc={story({ headline: 'Ferry fares rise' })}
+        review={<p>Comment threads</p>}
+        openComments={openComments}
+        openSuggestions={openSuggestions}
+        history={<p>Versions and status changes</p>}
+      >
         <p>Assignment</p>
       </MetaPanel>,
     )
@@ -187,6 +193,15 @@ describe('the side panel tabs', () => {
   it('says "1 open comment" for one', () => {
     renderPanel(1)
     expect(screen.getByRole('tab', { name: 'Review, 1 open comment' })).toBeTruthy()
+  })
+
+  it('counts open suggestions on the Review tab too', () => {
+    renderPanel(0, 3)
+    const review = screen.getByRole('tab', { name: 'Review, 3 open suggestions' })
+    expect(review.textContent).toBe('Review3')
+    cleanup()
+    renderPanel(2, 1)
+    expect(screen.getByRole('tab', { name: 'Review, 2 open comments, 1 open suggestion' }).textContent).toBe('Review3')
   })
 
   it('remembers the tab a person chooses, but not one shown for them', () => {
