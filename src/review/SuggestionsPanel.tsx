@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
 import type { ApiError } from '../shared/api'
+import { BREAK_SIGN } from '../shared/suggestions'
 import { useUserName } from '../store/session'
 import { formatSuggestionTime, listSuggestions, safeColor, type SuggestChangesStorage, type SuggestionSummary } from './suggestChanges'
 import { useSuggestions } from './useSuggestions'
@@ -150,6 +151,14 @@ function DecisionList({ decisions, error }: { decisions: readonly DecisionData[]
   )
 }
 
+/** What a suggestion does, in a word or two: the text alone can be a lone hyphen or a space. */
+function kindLabel({ inserted, deleted }: SuggestionSummary): string {
+  if (inserted && deleted) return 'Replaced'
+  if (deleted) return deleted === BREAK_SIGN ? 'Joined paragraphs' : 'Deleted'
+  if (inserted) return inserted === BREAK_SIGN ? 'New paragraph' : 'Inserted'
+  return ''
+}
+
 /** Long suggestions are shown shortened; the text itself is in the story. */
 function excerpt(text: string, max = 120): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
@@ -195,6 +204,7 @@ export function SuggestionsPanel({ editor }: { editor: Editor }) {
                   {suggestion.authorName || 'Someone'}
                 </span>
                 {when && <time className="suggestions__time">{when}</time>}
+                {kindLabel(suggestion) && <span className="suggestions__kind">{kindLabel(suggestion)}</span>}
                 {suggestion.formats.length > 0 && (
                   <span className="suggestions__format">
                     {suggestion.formats.join(', ')}
