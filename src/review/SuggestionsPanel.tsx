@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
-import type { ApiError } from '../shared/api'
+import type { ApiError, DecisionKind } from '../shared/api'
 import { BREAK_SIGN } from '../shared/suggestions'
 import { useUserName } from '../store/session'
 import { formatSuggestionTime, listSuggestions, safeColor, type SuggestChangesStorage, type SuggestionSummary } from './suggestChanges'
@@ -13,7 +13,6 @@ import { useSuggestions } from './useSuggestions'
 import './suggestions.css'
 
 type DecisionAction = 'accept' | 'reject'
-type DecisionKind = 'insertion' | 'deletion' | 'replacement' | 'format'
 
 /** A recorded decision as `GET /api/stories/<id>/suggestions/decisions` answers it. */
 interface DecisionData {

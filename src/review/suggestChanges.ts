@@ -60,6 +60,9 @@ import {
   typeChangeOf,
   type Stamp,
 } from './suggestFormats.js'
+import { describeSuggestion, safeColor } from './suggestionLabels.js'
+
+export { describeSuggestion, formatSuggestionTime, safeColor } from './suggestionLabels.js'
 
 export { DELETION, INSERTION, type SuggestionAttrs } from '../shared/suggestions.js'
 
@@ -116,27 +119,6 @@ export const suggestingKey = new PluginKey<{ on: boolean }>('suggesting')
 /** Whether suggest mode is on in this state. */
 export function isSuggesting(state: EditorState): boolean {
   return suggestingKey.getState(state)?.on ?? false
-}
-
-/** Made once: marks are rendered often, and a new DateTimeFormat per render is costly. */
-let timeFormat: Intl.DateTimeFormat | null = null
-
-/** "12 Nov 2026, 14:05" in the reader's locale, or '' without a time. */
-export function formatSuggestionTime(time: number | null): string {
-  if (typeof time !== 'number' || !Number.isFinite(time)) return ''
-  timeFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-  return timeFormat.format(time)
-}
-
-/** Hover text of a suggestion: "Suggested by <name>, <time>". */
-export function describeSuggestion(attrs: Pick<SuggestionAttrs, 'authorName' | 'time'>): string {
-  const when = formatSuggestionTime(attrs.time)
-  return `Suggested by ${attrs.authorName || 'someone'}${when ? `, ${when}` : ''}`
-}
-
-/** A colour safe to put in a style attribute (marks come from other clients: never trust them). */
-export function safeColor(color: unknown): string | null {
-  return typeof color === 'string' && /^(#[0-9a-fA-F]{3,8}|(rgb|hsl)a?\([\d\s.,%/]{1,40}\)|[a-zA-Z]{3,20})$/.test(color) ? color : null
 }
 
 function numberOrNull(value: string | null): number | null {

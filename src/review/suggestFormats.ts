@@ -20,9 +20,11 @@ import {
   TYPE_ATTRIBUTE,
   type FormatChangeAttrs,
   type MarkRecord,
+  parseTypeSuggestion,
   type SuggestionAttrs,
   type TypeSuggestion,
 } from '../shared/suggestions.js'
+import { describeSuggestion, safeColor } from './suggestionLabels.js'
 
 /** Who is suggesting, and when: what every record carries. */
 export type Stamp = Omit<SuggestionAttrs, 'id'>
@@ -74,27 +76,7 @@ export function formatChangeOf(mark: PMMark): FormatChangeAttrs | null {
 
 /** The block type change a block carries, if any. */
 export function typeChangeOf(node: PMNode | null | undefined): TypeSuggestion | null {
-  const value: unknown = node?.isTextblock ? node.attrs[TYPE_ATTRIBUTE] : null
-  if (typeof value !== 'string' || value === '') return null
-  try {
-    const parsed = JSON.parse(value) as Partial<TypeSuggestion>
-    const from = parsed.from
-    if (typeof parsed.id !== 'string' || parsed.id === '' || typeof from?.type !== 'string' || typeof from.attrs !== 'object' || from.attrs === null) return null
-    return {
-      id: parsed.id,
-      authorId: typeof parsed.authorId === 'number' ? parsed.authorId : null,
-      authorName: typeof parsed.authorName === 'string' ? parsed.authorName : '',
-      authorColor: typeof parsed.authorColor === 'string' ? parsed.authorColor : null,
-      time: typeof parsed.time === 'number' ? parsed.time : null,
-      from: { type: from.type, attrs: from.attrs },
-    }
-  } catch {
-    return null
-  }
-}
-
-function describeSuggestionShort(attrs: Pick<SuggestionAttrs, 'authorName'>): string {
-  return `Suggested by ${attrs.authorName || 'someone'}`
+  return node?.isTextblock ? parseTypeSuggestion(node.attrs[TYPE_ATTRIBUTE]) : null
 }
 
 /** Suggested inline formatting: a dotted underline in the author's colour. Part of the story schema. */
@@ -121,14 +103,14 @@ export const FormatChangeMark = Mark.create({
   },
   renderHTML({ mark, HTMLAttributes }) {
     const change = formatChangeOf(mark)
-    const color = typeof change?.authorColor === 'string' && /^#[0-9a-fA-F]{3,8}$/.test(change.authorColor) ? change.authorColor : null
+    const color = safeColor(change?.authorColor)
     const what = change ? describeMarkChanges(change.added, change.removed).join(', ') : ''
     return [
       'span',
       mergeAttributes(HTMLAttributes, {
         class: 'suggestion suggestion--format',
         'data-suggestion-id': change?.id ?? '',
-        title: `${what ? `${what}. ` : ''}${describeSuggestionShort(change ?? { authorName: '' })}`,
+        title: `${what ? `${what}. ` : ''}${describeSuggestion(change ?? { authorName: '', time: null })}`,
         ...(color ? { style: `--suggestion-color: ${color}` } : {}),
       }),
       0,
@@ -149,20 +131,13 @@ export const SuggestedTypes = Extension.create({
             keepOnSplit: false,
             parseHTML: () => null,
             renderHTML: (attrs) => {
-              const value: unknown = attrs[TYPE_ATTRIBUTE]
-              if (typeof value !== 'string' || value === '') return {}
-              let parsed: { authorName?: unknown; authorColor?: unknown; from?: { type?: unknown; attrs?: unknown } }
-              try {
-                parsed = JSON.parse(value) as typeof parsed
-              } catch {
-                return {}
-              }
-              const color = typeof parsed.authorColor === 'string' && /^#[0-9a-fA-F]{3,8}$/.test(parsed.authorColor) ? parsed.authorColor : null
-              const was = typeof parsed.from?.type === 'string' ? describeBlockType(parsed.from.type, (parsed.from.attrs ?? {}) as Record<string, unknown>) : 'another type'
+              const change = parseTypeSuggestion(attrs[TYPE_ATTRIBUTE])
+              if (!change) return {}
+              const color = safeColor(change.authorColor)
               return {
                 class: 'suggested-type',
                 'data-suggested-type': 'true',
-                title: `Was ${was.toLowerCase()}. ${describeSuggestionShort({ authorName: String(parsed.authorName ?? '') })}`,
+                title: `Was ${describeBlockType(change.from.type, change.from.attrs).toLowerCase()}. ${describeSuggestion(change)}`,
                 ...(color ? { style: `--suggestion-color: ${color}` } : {}),
               }
             },

@@ -1,0 +1,27 @@
+/**
+ * How suggestions read to people: "Suggested by Ann, 12 Nov 2026, 14:05", and the author colour
+ * checked before it goes into a style attribute. Shared by every kind of suggestion.
+ */
+import type { SuggestionAttrs } from '../shared/suggestions.js'
+
+/** Made once: marks are rendered often, and a new DateTimeFormat per render is costly. */
+let timeFormat: Intl.DateTimeFormat | null = null
+
+/** "12 Nov 2026, 14:05" in the reader's locale, or '' without a time. */
+export function formatSuggestionTime(time: number | null): string {
+  if (typeof time !== 'number' || !Number.isFinite(time)) return ''
+  timeFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  return timeFormat.format(time)
+}
+
+/** Hover text of a suggestion: "Suggested by <name>, <time>". */
+export function describeSuggestion(attrs: Pick<SuggestionAttrs, 'authorName' | 'time'>): string {
+  const when = formatSuggestionTime(attrs.time)
+  return `Suggested by ${attrs.authorName || 'someone'}${when ? `, ${when}` : ''}`
+}
+
+/** A colour safe to put in a style attribute (marks come from other clients: never trust them). */
+export function safeColor(color: unknown): string | null {
+  return typeof color === 'string' && /^(#[0-9a-fA-F]{3,8}|(rgb|hsl)a?\([\d\s.,%/]{1,40}\)|[a-zA-Z]{3,20})$/.test(color) ? color : null
+}
+
