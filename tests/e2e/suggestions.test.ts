@@ -156,5 +156,22 @@ describe('suggestions in Chromium', () => {
     await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
     expect(bodyBlocks(stored(id))).toEqual(['The bridge reopened on Monday after repairs.Traffic was light.'])
     await expect.poll(() => editorBody.locator('p').count()).toBe(1)
+
+    // Formatting is suggested too: Ctrl+B on a word applies bold at once, recorded; the reporter
+    // rejects it from the text and the word is plain again, everywhere.
+    await editorBody.locator('p').first().dblclick({ position: { x: 10, y: 8 } })
+    await selectionTaken(editor)
+    await editor.keyboard.press('Control+b')
+    const bolded = editorBody.locator('span.suggestion--format strong, strong span.suggestion--format')
+    await expect.poll(() => bolded.count()).toBe(1)
+    expect(await editorBody.locator('span.suggestion--format').first().getAttribute('title')).toMatch(/^Bold\. Suggested by Eddie2/)
+    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(1)
+    await expect.poll(() => textOf(items.first())).toMatch(/Bold: ‘The’/)
+    await items.first().getByRole('button', { name: 'Reject', exact: true }).click()
+    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
+    await expect.poll(() => editorBody.locator('strong').count()).toBe(0)
+    await expect.poll(() => reporter.getByRole('textbox', { name: 'Story body' }).locator('strong').count()).toBe(0)
+    const decisions = reporter.getByRole('region', { name: 'Suggestion decisions' })
+    await expect.poll(() => textOf(decisions)).toMatch(/Rejected by Riley2 · ‘Bold: The’ by Eddie2/)
   })
 })
