@@ -6,12 +6,12 @@ export function HistoryList({ history, nameOf }: { history: HistoryEntry[]; name
   return (
     <section className="field history" aria-labelledby="history-heading">
       <h2 id="history-heading" className="panel__heading">
-        Status changes
+        Workflow
       </h2>
       {history.length === 0 ? (
         <p className="muted">No status changes yet.</p>
       ) : (
-        <ol className="history__list" aria-label="Status history">
+        <ol className="history__list" aria-label="Workflow history">
           {[...history].reverse().map((entry, index) => (
             <li key={`${entry.at}-${index}`}>
               <span>
