@@ -6,27 +6,6 @@
 import type Database from 'better-sqlite3'
 import type { DecisionKind } from '../src/shared/api.js'
 
-/**
- * The table as the migrations in server/storage.ts leave it. Its shape changes only there (the
- * `format` kind came with the rebuild in migration 5, which also creates the table on a database
- * that has none yet), so on a database Storage opened this finds everything in place; keep the two
- * equal.
- */
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS suggestion_decisions (
-    id INTEGER PRIMARY KEY,
-    story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-    user_id INTEGER NOT NULL REFERENCES users (id),
-    action TEXT NOT NULL CHECK (action IN ('accept', 'reject')),
-    suggestion_id TEXT NOT NULL,
-    author_id INTEGER,
-    kind TEXT NOT NULL CHECK (kind IN ('insertion', 'deletion', 'replacement', 'format')),
-    text TEXT NOT NULL,
-    at INTEGER NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS suggestion_decisions_story ON suggestion_decisions (story_id, at DESC, id DESC);
-`
-
 /** What the client reports about one settled suggestion. */
 export interface DecisionInput {
   action: 'accept' | 'reject'
@@ -71,13 +50,15 @@ const toDecision = (row: DecisionRow): Decision => ({
   at: row.at,
 })
 
-/** Suggestion decisions in SQLite beside the stories. */
+/**
+ * Suggestion decisions in SQLite beside the stories: the `suggestion_decisions` table, made and
+ * changed only by the migrations in server/storage.ts, which have run on any database Storage opened.
+ */
 export class SuggestionLog {
   private readonly insert: Database.Statement
   private readonly byStory: Database.Statement
 
   constructor(private readonly db: Database.Database) {
-    db.exec(SCHEMA)
     this.insert = db.prepare(
       'INSERT INTO suggestion_decisions (story_id, user_id, action, suggestion_id, author_id, kind, text, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     )

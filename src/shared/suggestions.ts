@@ -72,8 +72,11 @@ export interface BreakSuggestion extends SuggestionAttrs {
 /** How a suggested break reads in the review list and the decision record: ¶ inserted or deleted. */
 export const BREAK_SIGN = '¶'
 
-/** The break suggestion a block attribute holds, or null when it holds none or nothing valid. */
-export function parseBreak(value: unknown): BreakSuggestion | null {
+/**
+ * The fields of a JSON block attribute and its suggestion's common attributes (author fields
+ * defaulted when missing or of the wrong type), or null when it is not JSON of an object with an id.
+ */
+function parseStamped(value: unknown): { fields: Record<string, unknown>; attrs: SuggestionAttrs } | null {
   if (typeof value !== 'string' || value === '') return null
   let parsed: unknown
   try {
@@ -82,16 +85,27 @@ export function parseBreak(value: unknown): BreakSuggestion | null {
     return null
   }
   if (typeof parsed !== 'object' || parsed === null) return null
-  const { kind, id, authorId, authorName, authorColor, time } = parsed as Record<string, unknown>
-  if ((kind !== 'split' && kind !== 'join') || typeof id !== 'string' || id === '') return null
+  const fields = parsed as Record<string, unknown>
+  const { id, authorId, authorName, authorColor, time } = fields
+  if (typeof id !== 'string' || id === '') return null
   return {
-    kind,
-    id,
-    authorId: typeof authorId === 'number' && Number.isFinite(authorId) ? authorId : null,
-    authorName: typeof authorName === 'string' ? authorName : '',
-    authorColor: typeof authorColor === 'string' ? authorColor : null,
-    time: typeof time === 'number' && Number.isFinite(time) ? time : null,
+    fields,
+    attrs: {
+      id,
+      authorId: typeof authorId === 'number' && Number.isFinite(authorId) ? authorId : null,
+      authorName: typeof authorName === 'string' ? authorName : '',
+      authorColor: typeof authorColor === 'string' ? authorColor : null,
+      time: typeof time === 'number' && Number.isFinite(time) ? time : null,
+    },
   }
+}
+
+/** The break suggestion a block attribute holds, or null when it holds none or nothing valid. */
+export function parseBreak(value: unknown): BreakSuggestion | null {
+  const stamped = parseStamped(value)
+  const kind = stamped?.fields.kind
+  if (!stamped || (kind !== 'split' && kind !== 'join')) return null
+  return { kind, ...stamped.attrs }
 }
 
 /** The block attribute value for a break suggestion. */
@@ -106,27 +120,12 @@ export function encodeBreak(suggestion: BreakSuggestion): string {
  * `parseBreak`.
  */
 export function parseTypeSuggestion(value: unknown): TypeSuggestion | null {
-  if (typeof value !== 'string' || value === '') return null
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(value)
-  } catch {
-    return null
-  }
-  if (typeof parsed !== 'object' || parsed === null) return null
-  const { id, authorId, authorName, authorColor, time, from } = parsed as Record<string, unknown>
-  if (typeof id !== 'string' || id === '') return null
-  if (typeof from !== 'object' || from === null) return null
+  const stamped = parseStamped(value)
+  const from = stamped?.fields.from
+  if (!stamped || typeof from !== 'object' || from === null) return null
   const { type, attrs } = from as Record<string, unknown>
   if (typeof type !== 'string' || typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) return null
-  return {
-    id,
-    authorId: typeof authorId === 'number' && Number.isFinite(authorId) ? authorId : null,
-    authorName: typeof authorName === 'string' ? authorName : '',
-    authorColor: typeof authorColor === 'string' ? authorColor : null,
-    time: typeof time === 'number' && Number.isFinite(time) ? time : null,
-    from: { type, attrs: attrs as Record<string, unknown> },
-  }
+  return { ...stamped.attrs, from: { type, attrs: attrs as Record<string, unknown> } }
 }
 
 /** y-tiptap's key for a mark that may overlap itself: `name--<8-char hash>` (its `yattr2markname`). */
