@@ -53,6 +53,7 @@ import {
   describeMarkChanges,
   formatChangesOn,
   isMarkStep,
+  keepBlockSuggestions,
   recordTypeChanges,
   settleFormatChanges,
   settleTypeChanges,
@@ -762,7 +763,7 @@ export const SuggestChanges = Extension.create<SuggestChangesOptions, SuggestCha
       return
     }
     if (!isSuggesting(state)) {
-      next(stripInheritedSuggestions(tr, types))
+      next(stripInheritedSuggestions(keepBlockSuggestions(tr), types))
       return
     }
     next(toSuggestion(tr, state, { author: this.storage.author, generateId: this.options.generateId, now: Date.now() }))

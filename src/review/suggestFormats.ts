@@ -11,7 +11,7 @@
 import { Extension, Mark, mergeAttributes } from '@tiptap/core'
 import type { Mark as PMMark, MarkType, Node as PMNode, Schema } from '@tiptap/pm/model'
 import type { Transaction } from '@tiptap/pm/state'
-import { AddMarkStep, AttrStep, RemoveMarkStep, type Mapping, type Step } from '@tiptap/pm/transform'
+import { AddMarkStep, AttrStep, RemoveMarkStep, ReplaceStep, type Mapping, type Step } from '@tiptap/pm/transform'
 import {
   BREAK_ATTRIBUTE,
   DELETION,
@@ -257,6 +257,33 @@ export function recordTypeChanges(out: Transaction, before: PMNode, map: Mapping
       out.setNodeMarkup(pos, undefined, { ...now.attrs, [BREAK_ATTRIBUTE]: breakValue, [TYPE_ATTRIBUTE]: value })
     }
   }
+}
+
+/**
+ * Outside suggest mode: a block retyped directly (setBlockType sets all of a block's attributes)
+ * keeps the suggestions it carried, someone's suggested break or block type.
+ */
+export function keepBlockSuggestions(tr: Transaction): Transaction {
+  const restore: Array<{ pos: number; attrs: Record<string, unknown> }> = []
+  tr.steps.forEach((step, index) => {
+    if (isMarkStep(step) || step instanceof ReplaceStep || (step instanceof AttrStep && SUGGESTION_ATTRS.has(step.attr))) return
+    const range = stepRange(step)
+    const before = tr.docs[index]
+    if (!range || !before) return
+    const after = tr.mapping.slice(index)
+    before.nodesBetween(range.from, Math.min(range.to, before.content.size), (node, pos) => {
+      if (!node.isTextblock) return true
+      const kept = Object.fromEntries([...SUGGESTION_ATTRS].map((key) => [key, node.attrs[key] ?? null]))
+      if (Object.values(kept).some((value) => value !== null)) restore.push({ pos: after.map(pos, -1), attrs: kept })
+      return false
+    })
+  })
+  for (const { pos, attrs } of restore) {
+    const now = tr.doc.nodeAt(pos)
+    if (!now?.isTextblock || Object.entries(attrs).every(([key, value]) => now.attrs[key] === value)) continue
+    tr.setNodeMarkup(pos, undefined, { ...now.attrs, ...attrs })
+  }
+  return tr
 }
 
 /** Whether a step changes formatting or blocks rather than text. */

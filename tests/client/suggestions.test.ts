@@ -644,6 +644,20 @@ describe('suggested formatting', () => {
     // The empty paragraph is the editor's own: a story ending in a heading gets one after it (TrailingNode).
     expect(b.editor.getHTML()).toBe('<p>Roads</p><p>Repairs start in May.</p><p></p>')
   })
+
+  it('someone writing directly who makes a suggested paragraph a heading keeps the suggestion on it', () => {
+    const { a, b } = pair('<p>Roads. Repairs start in May.</p>')
+    a.editor.commands.setTextSelection(at(a.editor, 0, ' Repairs'))
+    a.editor.commands.splitBlock()
+    exchange(a, b)
+    b.editor.chain().setTextSelection(at(b.editor, 1, 'Repairs')).toggleHeading({ level: 2 }).run()
+    exchange(a, b)
+    expectConverged(a, b)
+    expect(listSuggestions(a.editor.state.doc).map((s) => [s.authorName, s.inserted])).toEqual([['Alice Editor', '¶']])
+    a.editor.commands.rejectAllSuggestions()
+    exchange(a, b)
+    expect(bodyBlocks(b.doc)[0]).toBe('Roads. Repairs start in May.')
+  })
 })
 
 // --- Seeded fuzz ----------------------------------------------------------------------------
