@@ -33,8 +33,8 @@
  */
 import { Extension, Mark, mergeAttributes } from '@tiptap/core'
 import { Slice, type Fragment, type Mark as PMMark, type MarkType, type Node as PMNode, type Schema } from '@tiptap/pm/model'
-import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state'
-import { Mapping, ReplaceStep } from '@tiptap/pm/transform'
+import { Plugin, PluginKey, Selection, TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state'
+import { Mapping, ReplaceAroundStep, ReplaceStep, Transform } from '@tiptap/pm/transform'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import {
   BREAK_ATTRIBUTE,
@@ -308,8 +308,22 @@ function removeBreakBefore(tr: Transaction, pos: number): boolean {
   }
   if ($at.index() === 0 || at - depth < 0) return false
   const $end = tr.doc.resolve(at - depth)
-  if (!$end.parent.isTextblock || $end.depth !== $at.depth + depth || $end.parentOffset !== $end.parent.content.size) return false
-  return !tr.maybeStep(new ReplaceStep(at - depth, at + depth, Slice.empty)).failed
+  if ($end.parent.isTextblock && $end.depth === $at.depth + depth && $end.parentOffset === $end.parent.content.size) {
+    return !tr.maybeStep(new ReplaceStep(at - depth, at + depth, Slice.empty)).failed
+  }
+  // The paragraph before sits in another wrapper (a list item, a quote): join into it the way
+  // ProseMirror deletes across blocks, and keep it only if no text went with the wrappers.
+  const before = Selection.findFrom(tr.doc.resolve(pos), -1, true)?.$head
+  if (!before?.parent.isTextblock || before.parentOffset !== before.parent.content.size) return false
+  const trial = new Transform(tr.doc)
+  try {
+    trial.delete(before.pos, pos + 1)
+  } catch {
+    return false
+  }
+  if (trial.steps.length === 0 || trial.doc.textContent !== tr.doc.textContent) return false
+  for (const step of trial.steps) tr.step(step)
+  return true
 }
 
 /** A random id: `crypto.getRandomValues` works in insecure contexts too (unlike randomUUID). */
@@ -317,6 +331,20 @@ export function randomSuggestionId(): string {
   const bytes = new Uint8Array(8)
   crypto.getRandomValues(bytes)
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/** Whether a ReplaceAroundStep removes inline content (outside its gap, which it keeps). */
+function removesText(doc: PMNode, step: ReplaceAroundStep): boolean {
+  let found = false
+  const look = (from: number, to: number) =>
+    from < to &&
+    doc.nodesBetween(from, to, (node) => {
+      if (node.isInline) found = true
+      return !found
+    })
+  look(step.from, step.gapFrom)
+  look(step.gapTo, step.to)
+  return found
 }
 
 function hasInline(fragment: Fragment): boolean {
@@ -399,7 +427,10 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
     rebase.appendMapping(out.mapping)
     const rebased = step.map(rebase)
     if (!rebased) continue
-    if (!(rebased instanceof ReplaceStep)) {
+    // A deletion across lists or quotes is one ReplaceAroundStep: the text it removes is struck
+    // out like any other, and the text it moves (its gap) stays where it is.
+    const aroundText = rebased instanceof ReplaceAroundStep && removesText(out.doc, rebased) ? rebased : null
+    if (!(rebased instanceof ReplaceStep) && !aroundText) {
       const stamp: Stamp = { authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now }
       const newId = () => (freshId ??= context.generateId())
       if (isMarkStep(rebased)) {
@@ -412,16 +443,25 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
       if (!out.maybeStep(rebased).failed) recordTypeChanges(out, before, out.mapping.slice(stepIndex), rebased, stamp, newId)
       continue
     }
-    const { from, to, slice } = rebased
+    const { from, to } = rebased as ReplaceStep | ReplaceAroundStep
+    const slice = aroundText ? Slice.empty : (rebased as ReplaceStep).slice
+    const gap = aroundText ? { from: aroundText.gapFrom, to: aroundText.gapTo } : null
     const segments: Array<{ from: number; to: number; node: PMNode }> = []
     out.doc.nodesBetween(from, to, (node, pos) => {
       if (!node.isInline) return true
       // An empty range still visits the text around it: only what the step really removes counts.
-      if (from < to) segments.push({ from: Math.max(pos, from), to: Math.min(pos + node.nodeSize, to), node })
+      const start = Math.max(pos, from)
+      const end = Math.min(pos + node.nodeSize, to)
+      if (!gap) {
+        if (from < to) segments.push({ from: start, to: end, node })
+      } else {
+        if (start < Math.min(end, gap.from)) segments.push({ from: start, to: Math.min(end, gap.from), node })
+        if (Math.max(start, gap.to) < end) segments.push({ from: Math.max(start, gap.to), to: end, node })
+      }
       return false
     })
     const inserts = hasInline(slice.content)
-    const breaksRemoved = blocksStartingIn(out.doc, from, to)
+    const breaksRemoved = blocksStartingIn(out.doc, from, to).filter((pos) => !gap || pos < gap.from || pos >= gap.to)
     if (segments.length === 0 && !inserts) {
       // Which breaks the step removes: those before the blocks it joins, or, when it deletes whole
       // empty blocks (Backspace before an empty paragraph deletes it), those before the deleted ones.
@@ -485,9 +525,19 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
     // Only content with text is inserted: the blocks a deletion would have left (ProseMirror
     // refills an emptied document with an empty paragraph) are not needed, the deleted ones stay.
     if (inserts) {
-      const at = afterDeletionRun(out.doc, out.mapping.slice(stepsBefore).map(to, -1), deletion)
+      let at = afterDeletionRun(out.doc, out.mapping.slice(stepsBefore).map(to, -1), deletion)
+      let content = slice
+      const $at = out.doc.resolve(at)
+      const { firstChild, lastChild } = slice.content
+      if (slice.openStart === 0 && !$at.parent.isTextblock && $at.nodeBefore?.isTextblock && firstChild?.isTextblock && lastChild?.isTextblock) {
+        // Whole paragraphs typed or pasted over whole struck-out ones (select all, then type): their
+        // text goes on at the end of the last struck-out paragraph, so that rejecting leaves no
+        // paragraph behind and accepting leaves no empty one.
+        at -= 1
+        content = new Slice(slice.content, 1, 1)
+      }
       const insertStep = out.steps.length
-      out.replace(at, at, slice)
+      out.replace(at, at, content)
       if (out.steps.length > insertStep) {
         const inserted = out.mapping.slice(insertStep)
         const start = inserted.map(at, -1)
@@ -522,20 +572,28 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
 }
 
 /**
- * Outside suggest mode: text inserted inside someone's suggestion must not join it, and a block
- * split off one that carries a suggested break or type does not copy that suggestion.
+ * Outside suggest mode: text typed or pasted inside someone's suggestion must not join it, and a
+ * block split off one that carries a suggested break or type does not copy that suggestion. Text
+ * the story already had and an edit only moves (a paragraph joined into a list item or a quote)
+ * keeps its suggestions: stripping them would settle them with no decision.
  */
 function stripInheritedSuggestions(tr: Transaction, types: SuggestionTypes): Transaction {
-  const ranges: Array<{ from: number; to: number }> = []
+  const pasted = Boolean(tr.getMeta('paste')) || tr.getMeta('uiEvent') === 'paste' || tr.getMeta('uiEvent') === 'drop'
+  const ranges: Array<{ from: number; to: number; marks: boolean }> = []
   tr.steps.forEach((step, index) => {
     if (!(step instanceof ReplaceStep) || step.slice.size === 0) return
     const after = tr.mapping.slice(index + 1)
     const from = after.map(step.from, 1)
     const to = after.map(step.from + step.slice.size, -1)
-    if (from < to) ranges.push({ from, to })
+    // Typing gives new text the marks around it (inline content only); a paste brings its own.
+    let inlineOnly = true
+    step.slice.content.forEach((node) => {
+      if (!node.isInline) inlineOnly = false
+    })
+    if (from < to) ranges.push({ from, to, marks: pasted || inlineOnly })
   })
-  for (const { from, to } of ranges) {
-    for (const type of [types.insertion, types.deletion, types.format]) {
+  for (const { from, to, marks } of ranges) {
+    for (const type of marks ? [types.insertion, types.deletion, types.format] : []) {
       if (type && tr.doc.rangeHasMark(from, to, type)) tr.removeMark(from, to, type)
     }
     for (const pos of blocksStartingIn(tr.doc, from - 1, to)) {

@@ -307,7 +307,11 @@ export function settleTypeChanges(tr: Transaction, match: (id: string) => boolea
   for (const { pos, node, change } of found) {
     const type = schema.nodes[change.from.type]
     const keep = { [BREAK_ATTRIBUTE]: node.attrs[BREAK_ATTRIBUTE] ?? null, [TYPE_ATTRIBUTE]: null }
-    if (accept || !type?.isTextblock) tr.setNodeMarkup(pos, undefined, { ...node.attrs, [TYPE_ATTRIBUTE]: null })
+    const $pos = tr.doc.resolve(pos)
+    // The old type may not fit where the block is now (someone put it in a list since): then the
+    // record goes and the block stays as it is.
+    const fits = type?.isTextblock && $pos.parent.canReplaceWith($pos.index(), $pos.index() + 1, type)
+    if (accept || !fits) tr.setNodeMarkup(pos, undefined, { ...node.attrs, [TYPE_ATTRIBUTE]: null })
     else tr.setNodeMarkup(pos, type, { ...change.from.attrs, ...keep })
   }
 }
@@ -318,9 +322,13 @@ export function settleTypeChanges(tr: Transaction, match: (id: string) => boolea
  */
 export function settleFormatChanges(tr: Transaction, node: PMNode, from: number, to: number, match: (id: string) => boolean, accept: boolean): void {
   const schema: Schema = tr.doc.type.schema
-  for (const mark of node.marks) {
-    if (mark.type.name !== FORMAT_CHANGE) continue
-    const change = formatChangeOf(mark)
+  // Newest first, so that undoing each record in turn walks back to the original formatting
+  // whatever order the editor holds the marks in.
+  const records = node.marks
+    .filter((mark) => mark.type.name === FORMAT_CHANGE)
+    .map((mark) => ({ mark, change: formatChangeOf(mark) }))
+    .sort((a, b) => (b.change?.time ?? 0) - (a.change?.time ?? 0) || String(b.change?.id).localeCompare(String(a.change?.id)))
+  for (const { mark, change } of records) {
     if (!change || !match(change.id)) continue
     if (!accept) {
       for (const record of change.added) {

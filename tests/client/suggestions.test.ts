@@ -563,6 +563,55 @@ function formatted(doc: PMNode): string[] {
   return out
 }
 
+describe('suggest mode around lists, quotes and whole stories', () => {
+  /** Accept or reject everything on a copy of `peer`'s story and return its HTML. */
+  function settledCopy(peer: Peer, accept: boolean): string {
+    const copy = copyOf(peer)
+    if (accept) copy.editor.commands.acceptAllSuggestions()
+    else copy.editor.commands.rejectAllSuggestions()
+    return copy.editor.getHTML()
+  }
+
+  it('select all, then type: rejecting gives the story back, accepting leaves only the new text', () => {
+    for (const html of ['<p>Only words.</p>', '<p>One.</p><h2>Two</h2><p>Three.</p>']) {
+      const { a } = pair(html)
+      a.editor.commands.selectAll()
+      a.editor.view.dispatch(a.editor.state.tr.insertText('New'))
+      expect(settledCopy(a, false)).toBe(html)
+      expect(settledCopy(a, true)).toBe('<p>New</p>')
+    }
+  })
+
+  it('deleting across a list and a quote strikes the text out instead of deleting it', () => {
+    const html = '<p>Intro here.</p><ul><li><p>One item</p></li><li><p>Two item</p></li></ul><blockquote><p>Quoted words.</p></blockquote><p>End there.</p>'
+    const { a } = pair(html)
+    replace(a.editor, find(a.editor, 'item'), find(a.editor, 'there'), '')
+    expect(bodyBlocks(a.doc).join('|')).toBe('Intro here.|One item|Two item|Quoted words.|End there.')
+    expect(settledCopy(a, false)).toBe(html)
+    // (The empty paragraph after the list is the editor's own: TrailingNode.)
+    expect(settledCopy(a, true)).toBe('<p>Intro here.</p><ul><li><p>One there.</p></li></ul><p></p>')
+  })
+
+  it('someone writing directly who joins a paragraph into a quote or list keeps the suggestions in it', () => {
+    for (const before of ['<blockquote><p>Quoted.</p></blockquote>', '<ul><li><p>One</p></li></ul>']) {
+      const { a, b } = pair(`${before}<p>End here.</p>`)
+      type(a.editor, find(a.editor, 'here', true), ' now')
+      replace(a.editor, find(a.editor, 'End'), find(a.editor, 'End', true), '')
+      exchange(a, b)
+      expect(countOpenSuggestions(b.doc)).toBe(2)
+      b.editor.commands.setTextSelection(find(b.editor, 'End'))
+      press(b.editor, 'Backspace')
+      exchange(a, b)
+      expectConverged(a, b)
+      expect(countOpenSuggestions(a.doc)).toBe(2)
+      expect(listSuggestions(a.editor.state.doc).map((s) => [s.inserted, s.deleted])).toEqual([
+        ['', 'End'],
+        [' now', ''],
+      ])
+    }
+  })
+})
+
 describe('suggested formatting', () => {
   it('bold and italic in suggest mode apply at once, are recorded, and reject puts the text back', () => {
     const { a, b } = pair('<p>The council met on <em>Tuesday</em>.</p>')
