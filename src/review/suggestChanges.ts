@@ -367,6 +367,41 @@ function afterDeletionRun(doc: PMNode, pos: number, deletion: MarkType): number 
   return pos
 }
 
+/**
+ * Backspace at the start of a paragraph that follows a list or a quote (or Delete at the end of
+ * one before it) moves the paragraph's text into the wrapper, in several steps. As a suggestion
+ * that is one suggested join: the block whose break goes, and where the caret steps to. Only such
+ * transactions pay for the whole-story checks: a caret at a paragraph edge, and structure steps.
+ */
+function movedJoin(tr: Transaction, state: EditorState): { block: number; caret: (doc: PMNode) => Selection } | null {
+  const { selection } = state
+  const $head = selection.$head
+  if (!selection.empty || !$head.parent.isTextblock || $head.depth === 0) return null
+  const atStart = $head.parentOffset === 0
+  if (!atStart && $head.parentOffset !== $head.parent.content.size) return null
+  const [first] = tr.steps
+  const simple = tr.steps.length === 1 && first instanceof ReplaceStep && first.slice.size === 0
+  if (simple || tr.steps.some((step) => !(step instanceof ReplaceStep) && !(step instanceof ReplaceAroundStep))) return null
+  if (tr.doc.textContent !== state.doc.textContent || countTextblocks(tr.doc) !== countTextblocks(state.doc) - 1) return null
+  if (atStart) {
+    const block = $head.before()
+    return { block, caret: (doc) => Selection.near(doc.resolve(block), -1) }
+  }
+  const next = Selection.findFrom(state.doc.resolve($head.after()), 1, true)
+  if (!next) return null
+  const block = next.$head.before()
+  return { block, caret: (doc) => Selection.near(doc.resolve(block + 1), 1) }
+}
+
+function countTextblocks(doc: PMNode): number {
+  let count = 0
+  doc.descendants((node) => {
+    if (node.isTextblock) count++
+    return !node.isTextblock
+  })
+  return count
+}
+
 /** Private transaction state we carry over to the replacement transaction. */
 interface TransactionMeta {
   meta: Record<string, unknown>
@@ -391,6 +426,18 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
   const out = state.tr
   let freshId: string | null = null
   let caret: number | null = null
+
+  const joined = movedJoin(tr, state)
+  if (joined) {
+    const suggested = breakOf(state.doc.nodeAt(joined.block))
+    // My own suggested break is withdrawn for real; anyone else's stays as it is.
+    if (suggested?.kind === 'split' && isOwn(suggested, author)) return tr
+    const attrs: SuggestionAttrs = { id: context.generateId(), authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now }
+    if (!suggested) out.setNodeAttribute(joined.block, BREAK_ATTRIBUTE, encodeBreak({ kind: 'join', ...attrs }))
+    out.setSelection(joined.caret(out.doc))
+    Object.assign((out as unknown as TransactionMeta).meta, (tr as unknown as TransactionMeta).meta)
+    return out
+  }
 
   /**
    * My mark of `type`, continuing my adjacent suggestion when there is one: a run of Backspaces
