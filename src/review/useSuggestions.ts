@@ -1,7 +1,8 @@
 /**
- * The open suggestions of an editor's document, for the review list. Whole-document work, so it
- * is recomputed at most every DEBOUNCE_MS after changes (local or remote), never per keystroke,
- * and the list only changes identity when its content does.
+ * The open suggestions of an editor's document, for the review list and the Review tab's count.
+ * Whole-document work, so it is recomputed at most every DEBOUNCE_MS after changes (local or
+ * remote), never per keystroke, once for all its readers, and the list only changes identity when
+ * its content does.
  */
 import { useMemo, useSyncExternalStore } from 'react'
 import type { Editor } from '@tiptap/core'
@@ -9,39 +10,55 @@ import { listSuggestions, type SuggestionSummary } from './suggestChanges'
 
 const DEBOUNCE_MS = 150
 
-function suggestionStore(editor: Editor) {
+interface SuggestionStore {
+  subscribe(onChange: () => void): () => void
+  getSnapshot(): readonly SuggestionSummary[]
+}
+
+/** One store per editor, however many components read it: the list is worked out once per change. */
+const stores = new WeakMap<Editor, SuggestionStore>()
+
+function suggestionStore(editor: Editor): SuggestionStore {
+  const existing = stores.get(editor)
+  if (existing) return existing
   let snapshot: readonly SuggestionSummary[] = listSuggestions(editor.state.doc)
   let key = JSON.stringify(snapshot)
-  return {
-    subscribe(onChange: () => void): () => void {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const refresh = () => {
-        if (editor.isDestroyed) return
-        const next = listSuggestions(editor.state.doc)
-        const nextKey = JSON.stringify(next)
-        if (nextKey === key) return
-        snapshot = next
-        key = nextKey
-        onChange()
-      }
-      const schedule = () => {
-        clearTimeout(timer)
-        timer = setTimeout(refresh, DEBOUNCE_MS)
-      }
-      editor.on('update', schedule)
+  const listeners = new Set<() => void>()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const refresh = () => {
+    if (editor.isDestroyed) return
+    const next = listSuggestions(editor.state.doc)
+    const nextKey = JSON.stringify(next)
+    if (nextKey === key) return
+    snapshot = next
+    key = nextKey
+    for (const listener of listeners) listener()
+  }
+  const schedule = () => {
+    clearTimeout(timer)
+    timer = setTimeout(refresh, DEBOUNCE_MS)
+  }
+  const store: SuggestionStore = {
+    subscribe(onChange) {
+      listeners.add(onChange)
+      if (listeners.size === 1) editor.on('update', schedule)
       // Changes between the first render and this subscription.
       refresh()
       return () => {
+        listeners.delete(onChange)
+        if (listeners.size > 0) return
         clearTimeout(timer)
         editor.off('update', schedule)
       }
     },
     getSnapshot: () => snapshot,
   }
+  stores.set(editor, store)
+  return store
 }
 
 const NONE: readonly SuggestionSummary[] = []
-const noEditor = { subscribe: () => () => undefined, getSnapshot: () => NONE }
+const noEditor: SuggestionStore = { subscribe: () => () => undefined, getSnapshot: () => NONE }
 
 /** The editor's open suggestions in reading order, debounced (none before the editor exists). */
 export function useSuggestions(editor: Editor | null): readonly SuggestionSummary[] {
