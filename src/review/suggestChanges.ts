@@ -382,6 +382,8 @@ function movedJoin(tr: Transaction, state: EditorState): { block: number; caret:
   const [first] = tr.steps
   const simple = tr.steps.length === 1 && first instanceof ReplaceStep && first.slice.size === 0
   if (simple || tr.steps.some((step) => !(step instanceof ReplaceStep) && !(step instanceof ReplaceAroundStep))) return null
+  // A join only takes structure away: anything that grows the story (Enter, typing) is not one.
+  if (tr.doc.content.size >= state.doc.content.size) return null
   if (tr.doc.textContent !== state.doc.textContent || countTextblocks(tr.doc) !== countTextblocks(state.doc) - 1) return null
   if (atStart) {
     const block = $head.before()
