@@ -17,7 +17,7 @@
  */
 import * as Y from 'yjs'
 import { BODY, META } from '../src/shared/storyDoc.js'
-import { BREAK_ATTRIBUTE, DELETION, FORMAT_CHANGE, INSERTION, parseTypeSuggestion, TYPE_ATTRIBUTE } from '../src/shared/suggestions.js'
+import { BREAK_ATTRIBUTE, DELETION, FORMAT_CHANGE, formatStack, INSERTION, parseTypeSuggestion, TYPE_ATTRIBUTE } from '../src/shared/suggestions.js'
 
 /** A suggestion value's id and the user it is attributed to. */
 export interface SuggestionRef {
@@ -360,7 +360,13 @@ function suggestionValues(content: Y.Item['content'], sub: string | null): Reado
     const name = SUGGESTION_MARKS.has(key) ? key : (HASHED_MARK_KEY.exec(key)?.[1] ?? key)
     // A null value ends the mark: it introduces nothing.
     if (!SUGGESTION_MARKS.has(name) || content.value === null) return NO_SUGGESTIONS
-    return [suggestionRef(content.value, name === FORMAT_CHANGE ? 'formatChange' : 'mark')]
+    if (name !== FORMAT_CHANGE) return [suggestionRef(content.value, 'mark')]
+    // A format record carries the records it stacked on (`prior`): each is checked like a value.
+    const stack = formatStack(content.value)
+    if (stack.length === 0) return [null]
+    const nested = (stack.at(-1) as { prior?: unknown } | undefined)?.prior
+    const tooDeep = nested !== undefined && nested !== null
+    return [...stack.map((record) => suggestionRef(record, 'formatChange')), ...(tooDeep ? [null] : [])]
   }
   if ((sub !== BREAK_ATTRIBUTE && sub !== TYPE_ATTRIBUTE) || content instanceof Y.ContentDeleted) return NO_SUGGESTIONS
   // `setAttribute` with a string writes ContentAny; any other content (a type, binary, text…) is forged.

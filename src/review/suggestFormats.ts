@@ -17,6 +17,7 @@ import {
   DELETION,
   FORMAT_CHANGE,
   INSERTION,
+  MAX_FORMAT_STACK,
   TYPE_ATTRIBUTE,
   type FormatChangeAttrs,
   type MarkRecord,
@@ -59,9 +60,10 @@ function isRecordList(value: unknown): value is MarkRecord[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && typeof (item as MarkRecord).type === 'string')
 }
 
-/** The format change a mark carries (marks come from other clients: never trust them). */
-export function formatChangeOf(mark: PMMark): FormatChangeAttrs | null {
-  const attrs = mark.attrs as Partial<FormatChangeAttrs>
+/** One format record, read from untrusted attributes (marks come from other clients), with the records below it. */
+function readFormatChange(value: unknown, depth = 0): FormatChangeAttrs | null {
+  if (typeof value !== 'object' || value === null || depth >= MAX_FORMAT_STACK) return null
+  const attrs = value as Partial<FormatChangeAttrs>
   if (typeof attrs.id !== 'string' || attrs.id === '') return null
   return {
     id: attrs.id,
@@ -71,7 +73,27 @@ export function formatChangeOf(mark: PMMark): FormatChangeAttrs | null {
     time: typeof attrs.time === 'number' ? attrs.time : null,
     added: isRecordList(attrs.added) ? attrs.added : [],
     removed: isRecordList(attrs.removed) ? attrs.removed : [],
+    prior: readFormatChange(attrs.prior, depth + 1),
   }
+}
+
+/** The format change a mark carries, with the records it stacked on (`prior`). */
+export function formatChangeOf(mark: PMMark): FormatChangeAttrs | null {
+  return readFormatChange(mark.attrs)
+}
+
+/** A stack of records, newest first, as one mark's attributes (null when empty). */
+function stacked(records: readonly FormatChangeAttrs[]): FormatChangeAttrs | null {
+  let prior: FormatChangeAttrs | null = null
+  for (const record of [...records].reverse()) prior = { ...record, prior }
+  return prior
+}
+
+/** The records of a stack, newest first. */
+function unstacked(top: FormatChangeAttrs | null): FormatChangeAttrs[] {
+  const records: FormatChangeAttrs[] = []
+  for (let record = top; record; record = record.prior ?? null) records.push({ ...record, prior: null })
+  return records
 }
 
 /** The block type change a block carries, if any. */
@@ -84,7 +106,7 @@ export const FormatChangeMark = Mark.create({
   name: FORMAT_CHANGE,
   inclusive: false,
   // Several people may reformat the same words: each keeps their own record.
-  excludes: '',
+  // excludes: '',
   keepOnSplit: false,
   addAttributes() {
     return {
@@ -95,6 +117,7 @@ export const FormatChangeMark = Mark.create({
       time: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
       added: { default: [], parseHTML: () => [], renderHTML: () => ({}) },
       removed: { default: [], parseHTML: () => [], renderHTML: () => ({}) },
+      prior: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
     }
   },
   // Never read from pasted HTML: nobody's record comes in with a paste.
@@ -194,8 +217,11 @@ export function suggestMarkStep(out: Transaction, step: AddMarkStep | RemoveMark
   if (out.maybeStep(step).failed) return
   const record = recordOf(mark)
   for (const run of runs) {
-    const mine = run.node.marks.find((m) => m.type === formatType && isOwnRecord(m.attrs as SuggestionAttrs, stamp))
-    const current = mine ? formatChangeOf(mine) : null
+    const existing = run.node.marks.find((m) => m.type === formatType)
+    const top = existing ? formatChangeOf(existing) : null
+    // My record on top is updated; anyone else's stays, and mine stacks on it.
+    const current = top && isOwnRecord(top, stamp) ? top : null
+    const below = current ? (current.prior ?? null) : top
     let added = (current?.added ?? []).filter((r) => r.type !== record.type)
     let removed = current?.removed ?? []
     const undoes = (adding ? removed : current?.added ?? []).some((r) => r.type === record.type)
@@ -209,10 +235,9 @@ export function suggestMarkStep(out: Transaction, step: AddMarkStep | RemoveMark
     } else if (!undoes) {
       removed = [...removed.filter((r) => r.type !== record.type), record]
     }
-    if (mine) out.removeMark(run.from, run.to, mine)
-    if (added.length > 0 || removed.length > 0) {
-      out.addMark(run.from, run.to, formatType.create({ ...stamp, id: current?.id ?? id(), added, removed }))
-    }
+    const next = added.length > 0 || removed.length > 0 ? { ...stamp, id: current?.id ?? id(), added, removed, prior: below } : below
+    if (existing) out.removeMark(run.from, run.to, existing)
+    if (next) out.addMark(run.from, run.to, formatType.create(next))
   }
 }
 
@@ -322,15 +347,15 @@ export function settleTypeChanges(tr: Transaction, match: (id: string) => boolea
  */
 export function settleFormatChanges(tr: Transaction, node: PMNode, from: number, to: number, match: (id: string) => boolean, accept: boolean): void {
   const schema: Schema = tr.doc.type.schema
-  // Newest first, so that undoing each record in turn walks back to the original formatting
-  // whatever order the editor holds the marks in.
-  const records = node.marks
-    .filter((mark) => mark.type.name === FORMAT_CHANGE)
-    .map((mark) => ({ mark, change: formatChangeOf(mark) }))
-    .sort((a, b) => (b.change?.time ?? 0) - (a.change?.time ?? 0) || String(b.change?.id).localeCompare(String(a.change?.id)))
-  for (const { mark, change } of records) {
-    if (!change || !match(change.id)) continue
-    if (!accept) {
+  const mark = node.marks.find((m) => m.type.name === FORMAT_CHANGE)
+  if (!mark) return
+  // Newest first (the stack's order), so that undoing each record in turn walks back to the
+  // formatting the words had before.
+  const records = unstacked(formatChangeOf(mark))
+  const settled = records.filter((record) => match(record.id))
+  if (settled.length === 0) return
+  if (!accept) {
+    for (const change of settled) {
       for (const record of change.added) {
         const type: MarkType | undefined = schema.marks[record.type]
         if (type && !SUGGESTION_MARKS.has(record.type)) tr.removeMark(from, to, type)
@@ -345,11 +370,14 @@ export function settleFormatChanges(tr: Transaction, node: PMNode, from: number,
         }
       }
     }
-    tr.removeMark(from, to, mark)
   }
+  tr.removeMark(from, to, mark)
+  const rest = stacked(records.filter((record) => !match(record.id)))
+  if (rest) tr.addMark(from, to, mark.type.create(rest))
 }
 
-/** The format changes on an inline node, for the review list. */
+/** The format changes on an inline node, newest first, for the review list. */
 export function formatChangesOn(node: PMNode): FormatChangeAttrs[] {
-  return node.marks.filter((mark) => mark.type.name === FORMAT_CHANGE).flatMap((mark) => formatChangeOf(mark) ?? [])
+  const mark = node.marks.find((m) => m.type.name === FORMAT_CHANGE)
+  return mark ? unstacked(formatChangeOf(mark)) : []
 }

@@ -45,6 +45,26 @@ export interface MarkRecord {
 export interface FormatChangeAttrs extends SuggestionAttrs {
   added: MarkRecord[]
   removed: MarkRecord[]
+  /**
+   * Another person's format suggestion on the same words, made before this one: one text carries
+   * one format mark (overlapping marks of one type do not survive the Yjs binding), so later
+   * records stack on earlier ones. Settling one takes it out of the stack.
+   */
+  prior?: FormatChangeAttrs | null
+}
+
+/** Most format records stacked on the same words that are read. */
+export const MAX_FORMAT_STACK = 16
+
+/** Every record in a format stack, newest first: the value and its `prior` chain. */
+export function formatStack(value: unknown): unknown[] {
+  const stack: unknown[] = []
+  let current: unknown = value
+  while (typeof current === 'object' && current !== null && stack.length < MAX_FORMAT_STACK) {
+    stack.push(current)
+    current = (current as { prior?: unknown }).prior
+  }
+  return stack
 }
 
 /**
@@ -151,8 +171,10 @@ function collect(node: Y.XmlFragment | Y.XmlElement, ids: Set<string>): void {
         // Format suggestions may overlap, each under its own hashed key.
         for (const [key, value] of Object.entries(attributes)) {
           if (key !== FORMAT_CHANGE && HASHED_MARK_KEY.exec(key)?.[1] !== FORMAT_CHANGE) continue
-          const id = suggestionId(value)
-          if (id !== null) ids.add(id)
+          for (const record of formatStack(value)) {
+            const id = suggestionId(record)
+            if (id !== null) ids.add(id)
+          }
         }
       }
     } else if (child instanceof Y.XmlElement) {

@@ -528,6 +528,22 @@ describe('updateScope: suggestions', () => {
     expect(retype(typeChange('ok', ANN, { type: 'heading', attrs: { level: 2 } }))).toBe(false)
   })
 
+  it('lists every record of a stacked format suggestion, and flags a malformed one inside', () => {
+    const server = serverDoc({ paragraphs: ['Hello world'] })
+    const scope = (value: unknown) => updateScope(server, edit(clientOf(server), (doc) => textOf(doc, 0).format(0, 5, { [FORMAT_CHANGE]: value })))
+    const stackedOnAnn = formatChange('b1', BOB, { prior: formatChange('a1', ANN) })
+    expect(scope(stackedOnAnn).suggestions).toEqual([
+      { id: 'b1', authorId: BOB },
+      { id: 'a1', authorId: ANN },
+    ])
+    expect(scope(stackedOnAnn).malformedSuggestion).toBe(false)
+    expect(scope(formatChange('b1', BOB, { prior: { ...formatChange('a1', ANN), authorId: 'Ann' } })).malformedSuggestion).toBe(true)
+    // Deeper than any client stacks: refused rather than read in part.
+    let deep: Record<string, unknown> = formatChange('x0', ANN)
+    for (let depth = 1; depth <= 20; depth++) deep = formatChange(`x${depth}`, ANN, { prior: deep })
+    expect(scope(deep).malformedSuggestion).toBe(true)
+  })
+
   it('suggestionAuthorsIn reads format and block type suggestions too', () => {
     const server = serverDoc({ paragraphs: ['Hello world', 'Two'] })
     const alice = clientOf(server)
