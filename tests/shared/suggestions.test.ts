@@ -1,14 +1,14 @@
-/** Counting open suggestions from the Y.Doc alone, as the server's review gate will. */
+/** Counting open suggestions from the Y.Doc alone, as the server's review gate does, and parsing their block attributes. */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { countOpenSuggestions, DELETION, INSERTION } from '../../src/shared/suggestions'
+import { countOpenSuggestions, DELETION, FORMAT_CHANGE, INSERTION, parseTypeSuggestion, TYPE_ATTRIBUTE } from '../../src/shared/suggestions'
 import { getBody, initStoryDoc } from '../../src/shared/storyDoc'
 
 const by = (id: string | number) => ({ id, authorId: 7, authorName: 'Alice', authorColor: '#b4421f', time: 1 })
 
-/** A paragraph of runs `[text, attributes?]`, as y-tiptap writes marks into Y.XmlText. */
-function paragraph(...runs: Array<[string, Record<string, unknown>?]>): Y.XmlElement {
-  const element = new Y.XmlElement('paragraph')
+/** A block of runs `[text, attributes?]`, as y-tiptap writes marks into Y.XmlText. */
+function block(name: string, ...runs: Array<[string, Record<string, unknown>?]>): Y.XmlElement {
+  const element = new Y.XmlElement(name)
   const text = new Y.XmlText()
   element.insert(0, [text])
   let at = 0
@@ -18,6 +18,8 @@ function paragraph(...runs: Array<[string, Record<string, unknown>?]>): Y.XmlEle
   }
   return element
 }
+
+const paragraph = (...runs: Array<[string, Record<string, unknown>?]>) => block('paragraph', ...runs)
 
 describe('countOpenSuggestions', () => {
   it('is 0 for a story without suggestions', () => {
@@ -58,5 +60,133 @@ describe('countOpenSuggestions', () => {
     const text = (getBody(doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
     text.format(7, 5, { [INSERTION]: null })
     expect(countOpenSuggestions(doc)).toBe(0)
+  })
+})
+
+// Format and block type suggestions in the count, and their parser.
+const formatChange = (id: string | number, added: unknown[] = [{ type: 'bold' }], removed: unknown[] = []) => ({ ...by(id), added, removed })
+const typeChange = (id: string, from: unknown = { type: 'paragraph', attrs: {} }) => JSON.stringify({ ...by(id), from })
+
+function retyped(name: string, value: unknown, ...runs: Array<[string, Record<string, unknown>?]>): Y.XmlElement {
+  const element = block(name, ...runs)
+  element.setAttribute(TYPE_ATTRIBUTE, value as string)
+  return element
+}
+
+describe('countOpenSuggestions: format changes', () => {
+  it('counts formatChange marks by id, under the plain key and under hashed keys, overlapping or split', () => {
+    const doc = new Y.Doc()
+    getBody(doc).insert(0, [
+      block(
+        'paragraph',
+        ['The ', {}],
+        // One format suggestion split into two runs by another mark still counts once.
+        ['council', { [FORMAT_CHANGE]: formatChange('f1') }],
+        [' met', { [FORMAT_CHANGE]: formatChange('f1'), italic: true }],
+      ),
+      // Two overlapping format suggestions on the same text: y-tiptap keys them by hash.
+      block('paragraph', ['Repairs', { 'formatChange--AbCd1234': formatChange('f2'), 'formatChange--Zz09+/=a': formatChange('f3', [], [{ type: 'italic' }]) }]),
+      block('paragraph', ['linked', { 'formatChange--Qq11Ww22': formatChange('f1') }]),
+    ])
+    expect(countOpenSuggestions(doc)).toBe(3)
+  })
+
+  it('ignores format values without an id, ended ones, and keys that only look alike', () => {
+    const doc = new Y.Doc()
+    getBody(doc).insert(0, [
+      block(
+        'paragraph',
+        ['odd', { [FORMAT_CHANGE]: 'not an object' }],
+        ['no id', { [FORMAT_CHANGE]: { authorId: 7, added: [], removed: [] } }],
+        ['short hash', { 'formatChange--abc': formatChange('x1') }],
+        ['other mark', { 'formatChangeX--AbCd1234': formatChange('x2') }],
+        ['bold', { bold: true }],
+      ),
+    ])
+    expect(countOpenSuggestions(doc)).toBe(0)
+    const text = (getBody(doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
+    text.format(0, 3, { [FORMAT_CHANGE]: formatChange('f1') })
+    expect(countOpenSuggestions(doc)).toBe(1)
+    // Accepting (or rejecting) ends the mark.
+    text.format(0, 3, { [FORMAT_CHANGE]: null })
+    expect(countOpenSuggestions(doc)).toBe(0)
+  })
+})
+
+describe('countOpenSuggestions: block type changes', () => {
+  it('counts suggestedType attributes by id, in nested blocks too, and ignores invalid ones', () => {
+    const doc = new Y.Doc()
+    const list = new Y.XmlElement('bulletList')
+    const item = new Y.XmlElement('listItem')
+    item.insert(0, [retyped('heading', typeChange('t2', { type: 'paragraph', attrs: { textAlign: null } }), ['In a list'])])
+    list.insert(0, [item])
+    getBody(doc).insert(0, [
+      retyped('heading', typeChange('t1'), ['Headline-ish']),
+      list,
+      retyped('paragraph', 'not json', ['a']),
+      retyped('paragraph', JSON.stringify({ ...by('x1') }), ['no from']),
+      retyped('paragraph', typeChange('x2', { type: 'heading' }), ['no attrs']),
+      retyped('paragraph', typeChange('x3', { type: 2, attrs: {} }), ['numeric type']),
+      retyped('paragraph', typeChange(''), ['empty id']),
+    ])
+    expect(countOpenSuggestions(doc)).toBe(2)
+    ;(getBody(doc).get(0) as Y.XmlElement).removeAttribute(TYPE_ATTRIBUTE)
+    expect(countOpenSuggestions(doc)).toBe(1)
+  })
+
+  it('counts distinct ids across every kind', () => {
+    const doc = new Y.Doc()
+    getBody(doc).insert(0, [
+      // A heading suggested with its text reformatted in the same suggestion: one id, counted once.
+      retyped('heading', typeChange('s1'), ['Title', { [FORMAT_CHANGE]: formatChange('s1') }], [' more', { [INSERTION]: by('s2') }]),
+      block('paragraph', ['Body', { [FORMAT_CHANGE]: formatChange('s3') }]),
+    ])
+    const paragraph = getBody(doc).get(1) as Y.XmlElement
+    paragraph.setAttribute('suggestion', JSON.stringify({ kind: 'split', ...by('s4') }))
+    expect(countOpenSuggestions(doc)).toBe(4)
+  })
+})
+
+describe('parseTypeSuggestion', () => {
+  it('reads the attribute clients write, with defaults for missing author fields', () => {
+    expect(parseTypeSuggestion(typeChange('t1', { type: 'heading', attrs: { level: 2 } }))).toEqual({
+      id: 't1',
+      authorId: 7,
+      authorName: 'Alice',
+      authorColor: '#b4421f',
+      time: 1,
+      from: { type: 'heading', attrs: { level: 2 } },
+    })
+    expect(parseTypeSuggestion(JSON.stringify({ id: 't2', authorId: 'x', time: Infinity, from: { type: 'paragraph', attrs: {} } }))).toEqual({
+      id: 't2',
+      authorId: null,
+      authorName: '',
+      authorColor: null,
+      time: null,
+      from: { type: 'paragraph', attrs: {} },
+    })
+  })
+
+  it('is null for anything else', () => {
+    for (const value of [
+      undefined,
+      null,
+      '',
+      7,
+      { id: 't1', from: { type: 'paragraph', attrs: {} } },
+      'not json',
+      'null',
+      '"t1"',
+      JSON.stringify({ from: { type: 'paragraph', attrs: {} } }),
+      JSON.stringify({ id: 5, from: { type: 'paragraph', attrs: {} } }),
+      JSON.stringify({ id: 't1' }),
+      JSON.stringify({ id: 't1', from: 'paragraph' }),
+      JSON.stringify({ id: 't1', from: { attrs: {} } }),
+      JSON.stringify({ id: 't1', from: { type: 'paragraph' } }),
+      JSON.stringify({ id: 't1', from: { type: 'paragraph', attrs: null } }),
+      JSON.stringify({ id: 't1', from: { type: 'paragraph', attrs: [] } }),
+    ]) {
+      expect({ value, parsed: parseTypeSuggestion(value) }).toEqual({ value, parsed: null })
+    }
   })
 })
