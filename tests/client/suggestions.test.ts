@@ -620,6 +620,19 @@ describe('suggest mode around lists, quotes and whole stories', () => {
     }
   })
 
+  it('Enter twice at the end of a list item (leaving the list) is a suggested new paragraph', () => {
+    const html = '<ul><li><p>One</p></li></ul><p>End.</p>'
+    const { a } = pair(html)
+    a.editor.commands.setTextSelection(find(a.editor, 'One', true))
+    press(a.editor, 'Enter')
+    press(a.editor, 'Enter')
+    type(a.editor, a.editor.state.selection.head, 'Next')
+    expect(a.editor.getHTML().replace(/ (class|data-[a-z-]+|title|style)="[^"]*"/g, '')).toBe('<ul><li><p>One</p></li></ul><p><ins>Next</ins></p><p>End.</p>')
+    expect(listSuggestions(a.editor.state.doc).map((s) => s.inserted)).toEqual(['¶Next'])
+    expect(settledCopy(a, false)).toBe(html)
+    expect(settledCopy(a, true)).toBe('<ul><li><p>One</p></li></ul><p>Next</p><p>End.</p>')
+  })
+
   it('someone writing directly who joins a paragraph into a quote or list keeps the suggestions in it', () => {
     for (const before of ['<blockquote><p>Quoted.</p></blockquote>', '<ul><li><p>One</p></li></ul>']) {
       const { a, b } = pair(`${before}<p>End here.</p>`)
