@@ -371,8 +371,8 @@ function suggestionValues(content: Y.Item['content'], sub: string | null): Reado
   if ((sub !== BREAK_ATTRIBUTE && sub !== TYPE_ATTRIBUTE) || content instanceof Y.ContentDeleted) return NO_SUGGESTIONS
   // `setAttribute` with a string writes ContentAny; any other content (a type, binary, text…) is forged.
   if (!(content instanceof Y.ContentAny)) return [null]
-  const shape = sub === BREAK_ATTRIBUTE ? 'break' : 'type'
-  return content.getContent().map((value) => (typeof value === 'string' ? parseBlockRef(value, shape) : null))
+  if (sub === TYPE_ATTRIBUTE) return content.getContent().flatMap((value) => (typeof value === 'string' ? typeRefs(value) : [null]))
+  return content.getContent().map((value) => (typeof value === 'string' ? parseBlockRef(value, 'break') : null))
 }
 
 /**
@@ -390,6 +390,14 @@ function parseBlockRef(value: string, shape: 'break' | 'type'): SuggestionRef | 
   // The same check readers apply (`from` with a type and attributes), on top of the author's.
   if (ref && shape === 'type' && parseTypeSuggestion(value) === null) return null
   return ref
+}
+
+/** A block type suggestion's records (it stacks on others' in `prior`), each checked like a value. */
+function typeRefs(value: string): Array<SuggestionRef | null> {
+  const top = parseBlockRef(value, 'type')
+  if (!top) return [null]
+  const stack = formatStack(JSON.parse(value))
+  return stack.map((record) => suggestionRef(record, 'type'))
 }
 
 /**

@@ -49,7 +49,6 @@ import {
   type SuggestionAttrs,
 } from '../shared/suggestions.js'
 import {
-  describeBlockType,
   describeMarkChanges,
   formatChangesOn,
   isMarkStep,
@@ -59,6 +58,7 @@ import {
   settleTypeChanges,
   suggestMarkStep,
   typeChangeOf,
+  typeChangesOn,
   type Stamp,
 } from './suggestFormats.js'
 import { describeSuggestion, safeColor } from './suggestionLabels.js'
@@ -698,10 +698,9 @@ export function listSuggestions(doc: PMNode): SuggestionSummary[] {
         if (suggested.kind === 'split') entry.inserted += BREAK_SIGN
         else entry.deleted += BREAK_SIGN
       }
-      const typeChange = typeChangeOf(node)
-      if (typeChange) {
-        const entry = entryFor(typeChange, pos + 1)
-        addFormats(entry, [describeBlockType(node.type.name, node.attrs)])
+      for (const { change, to } of typeChangesOn(node)) {
+        const entry = entryFor(change, pos + 1)
+        addFormats(entry, [to])
         entry.formatted += node.textContent
       }
       return true

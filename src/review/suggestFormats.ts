@@ -22,6 +22,7 @@ import {
   type FormatChangeAttrs,
   type MarkRecord,
   parseTypeSuggestion,
+  typeStack,
   type SuggestionAttrs,
   type TypeSuggestion,
 } from '../shared/suggestions.js'
@@ -269,13 +270,13 @@ export function recordTypeChanges(out: Transaction, before: PMNode, map: Mapping
     const now = out.doc.nodeAt(pos)
     if (!now) continue
     const existing = typeChangeOf(old)
-    let value: string | null
-    if (existing && !isOwnRecord(existing, stamp)) value = String(old.attrs[TYPE_ATTRIBUTE])
-    else {
-      const from = existing?.from ?? { type: old.type.name, attrs: ownAttrs(old) }
-      const backToStart = from.type === now.type.name && sameAttrs(from.attrs, now.attrs)
-      value = backToStart ? null : JSON.stringify({ ...stamp, id: existing?.id ?? id(), from })
-    }
+    // My record on top is updated; anyone else's stays, and mine stacks on it.
+    const current = existing && isOwnRecord(existing, stamp) ? existing : null
+    const below = current ? (current.prior ?? null) : existing
+    const from = current?.from ?? { type: old.type.name, attrs: ownAttrs(old) }
+    const backToStart = from.type === now.type.name && sameAttrs(from.attrs, now.attrs)
+    const top: TypeSuggestion | null = backToStart ? below : { ...stamp, id: current?.id ?? id(), from, prior: below }
+    const value = top ? JSON.stringify(top) : null
     // The type change must not drop the suggestions the block carried (setBlockType sets all attributes).
     const breakValue: unknown = old.attrs[BREAK_ATTRIBUTE] ?? null
     if (now.attrs[BREAK_ATTRIBUTE] !== breakValue || now.attrs[TYPE_ATTRIBUTE] !== value) {
@@ -322,23 +323,47 @@ export function isMarkStep(step: Step): step is AddMarkStep | RemoveMarkStep {
  */
 export function settleTypeChanges(tr: Transaction, match: (id: string) => boolean, accept: boolean): void {
   const schema = tr.doc.type.schema
-  const found: Array<{ pos: number; node: PMNode; change: TypeSuggestion }> = []
+  const found: Array<{ pos: number; node: PMNode; stack: TypeSuggestion[] }> = []
   tr.doc.descendants((node, pos) => {
     if (node.isInline) return false
-    const change = typeChangeOf(node)
-    if (change && match(change.id)) found.push({ pos, node, change })
+    const stack = typeStack(typeChangeOf(node))
+    if (stack.some((record) => match(record.id))) found.push({ pos, node, stack })
     return !node.isTextblock
   })
-  for (const { pos, node, change } of found) {
-    const type = schema.nodes[change.from.type]
-    const keep = { [BREAK_ATTRIBUTE]: node.attrs[BREAK_ATTRIBUTE] ?? null, [TYPE_ATTRIBUTE]: null }
+  for (const { pos, node, stack } of found) {
+    // Newest first. A rejected record on top puts its `from` back; one further down hands its
+    // `from` to the record above it, so that rejecting that one later goes all the way back.
+    let restore: TypeSuggestion['from'] | null = null
+    const kept: TypeSuggestion[] = []
+    for (const record of stack) {
+      if (!match(record.id)) kept.push({ ...record, prior: null })
+      else if (accept) continue
+      else if (kept.length === 0) restore = record.from
+      else kept[kept.length - 1] = { ...kept[kept.length - 1]!, from: record.from }
+    }
+    let top: TypeSuggestion | null = null
+    for (const record of [...kept].reverse()) top = { ...record, prior: top }
+    const value = top ? JSON.stringify(top) : null
+    const type = restore ? schema.nodes[restore.type] : undefined
     const $pos = tr.doc.resolve(pos)
     // The old type may not fit where the block is now (someone put it in a list since): then the
     // record goes and the block stays as it is.
     const fits = type?.isTextblock && $pos.parent.canReplaceWith($pos.index(), $pos.index() + 1, type)
-    if (accept || !fits) tr.setNodeMarkup(pos, undefined, { ...node.attrs, [TYPE_ATTRIBUTE]: null })
-    else tr.setNodeMarkup(pos, type, { ...change.from.attrs, ...keep })
+    if (restore && type && fits) tr.setNodeMarkup(pos, type, { ...restore.attrs, [BREAK_ATTRIBUTE]: node.attrs[BREAK_ATTRIBUTE] ?? null, [TYPE_ATTRIBUTE]: value })
+    else tr.setNodeMarkup(pos, undefined, { ...node.attrs, [TYPE_ATTRIBUTE]: value })
   }
+}
+
+/**
+ * The block type changes on a block, newest first, each with the type it made the block: the
+ * block's own for the newest, the type the next newer one started from for the others.
+ */
+export function typeChangesOn(node: PMNode): Array<{ change: TypeSuggestion; to: string }> {
+  const stack = typeStack(typeChangeOf(node))
+  return stack.map((change, index) => {
+    const above = stack[index - 1]
+    return { change, to: above ? describeBlockType(above.from.type, above.from.attrs) : describeBlockType(node.type.name, node.attrs) }
+  })
 }
 
 /**

@@ -76,6 +76,8 @@ export const TYPE_ATTRIBUTE = 'suggestedType'
 
 export interface TypeSuggestion extends SuggestionAttrs {
   from: { type: string; attrs: Record<string, unknown> }
+  /** Someone else's earlier type suggestion on the block, which this one stacked on. */
+  prior?: TypeSuggestion | null
 }
 
 /** Block attribute holding a suggested paragraph break (JSON of `BreakSuggestion`), or null. */
@@ -104,6 +106,11 @@ function parseStamped(value: unknown): { fields: Record<string, unknown>; attrs:
   } catch {
     return null
   }
+  return readStamped(parsed)
+}
+
+/** `parseStamped` for a value already parsed (a record nested in another). */
+function readStamped(parsed: unknown): { fields: Record<string, unknown>; attrs: SuggestionAttrs } | null {
   if (typeof parsed !== 'object' || parsed === null) return null
   const fields = parsed as Record<string, unknown>
   const { id, authorId, authorName, authorColor, time } = fields
@@ -140,12 +147,32 @@ export function encodeBreak(suggestion: BreakSuggestion): string {
  * `parseBreak`.
  */
 export function parseTypeSuggestion(value: unknown): TypeSuggestion | null {
-  const stamped = parseStamped(value)
+  if (typeof value !== 'string' || value === '') return null
+  try {
+    return readTypeSuggestion(JSON.parse(value), 0)
+  } catch {
+    return null
+  }
+}
+
+/** One type suggestion and the ones it stacked on; null when any of them is malformed. */
+function readTypeSuggestion(parsed: unknown, depth: number): TypeSuggestion | null {
+  const stamped = depth < MAX_FORMAT_STACK ? readStamped(parsed) : null
   const from = stamped?.fields.from
   if (!stamped || typeof from !== 'object' || from === null) return null
   const { type, attrs } = from as Record<string, unknown>
   if (typeof type !== 'string' || typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) return null
-  return { ...stamped.attrs, from: { type, attrs: attrs as Record<string, unknown> } }
+  const nested = stamped.fields.prior
+  const prior = nested === undefined || nested === null ? null : readTypeSuggestion(nested, depth + 1)
+  if (nested !== undefined && nested !== null && prior === null) return null
+  return { ...stamped.attrs, from: { type, attrs: attrs as Record<string, unknown> }, prior }
+}
+
+/** Every record of a type suggestion stack, newest first. */
+export function typeStack(top: TypeSuggestion | null): TypeSuggestion[] {
+  const stack: TypeSuggestion[] = []
+  for (let record = top; record; record = record.prior ?? null) stack.push(record)
+  return stack
 }
 
 /** y-tiptap's key for a mark that may overlap itself: `name--<8-char hash>` (its `yattr2markname`). */
@@ -180,8 +207,7 @@ function collect(node: Y.XmlFragment | Y.XmlElement, ids: Set<string>): void {
     } else if (child instanceof Y.XmlElement) {
       const suggested = parseBreak(child.getAttribute(BREAK_ATTRIBUTE))
       if (suggested) ids.add(suggested.id)
-      const retyped = parseTypeSuggestion(child.getAttribute(TYPE_ATTRIBUTE))
-      if (retyped) ids.add(retyped.id)
+      for (const retyped of typeStack(parseTypeSuggestion(child.getAttribute(TYPE_ATTRIBUTE)))) ids.add(retyped.id)
       collect(child, ids)
     }
   }

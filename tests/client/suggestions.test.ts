@@ -761,6 +761,38 @@ describe('suggested formatting', () => {
     expect(b.editor.getHTML()).toBe('<p>Roads</p><p>Repairs start in May.</p><p></p>')
   })
 
+  it('two people retyping the same block: each change is their own, and each settles on its own', () => {
+    const { a, b } = pair('<p>Roads</p><p>End.</p>')
+    b.editor.commands.setSuggesting(true)
+    b.editor.chain().setTextSelection(at(b.editor, 0, 'Roads')).toggleHeading({ level: 2 }).run()
+    exchange(a, b)
+    a.editor.chain().setTextSelection(at(a.editor, 0, 'Roads')).toggleHeading({ level: 3 }).run()
+    exchange(a, b)
+    expectConverged(a, b)
+    expect(listSuggestions(b.editor.state.doc).map((s) => [s.id, s.authorName, s.formats])).toEqual([
+      ['A1', 'Alice Editor', ['Heading 3']],
+      ['B1', 'Bob Reporter', ['Heading 2']],
+    ])
+    expect(countOpenSuggestions(b.doc)).toBe(2)
+    const html = (peer: Peer) => peer.editor.getHTML().replace(/ (class|data-[a-z-]+|title|style)="[^"]*"/g, '')
+    // Rejecting Alice's goes back to Bob's heading; then rejecting Bob's to the paragraph.
+    const copy = copyOf(b)
+    copy.editor.commands.rejectSuggestion('A1')
+    expect(html(copy)).toBe('<h2>Roads</h2><p>End.</p>')
+    copy.editor.commands.rejectSuggestion('B1')
+    expect(html(copy)).toBe('<p>Roads</p><p>End.</p>')
+    // Rejecting Bob's first keeps Alice's change, which, rejected in turn, goes all the way back.
+    const other = copyOf(b)
+    other.editor.commands.rejectSuggestion('B1')
+    expect(html(other)).toBe('<h3>Roads</h3><p>End.</p>')
+    other.editor.commands.rejectSuggestion('A1')
+    expect(html(other)).toBe('<p>Roads</p><p>End.</p>')
+    b.editor.commands.acceptAllSuggestions()
+    exchange(a, b)
+    expectConverged(a, b)
+    expect(html(a)).toBe('<h3>Roads</h3><p>End.</p>')
+  })
+
   it('someone writing directly who makes a suggested paragraph a heading keeps the suggestion on it', () => {
     const { a, b } = pair('<p>Roads. Repairs start in May.</p>')
     a.editor.commands.setTextSelection(at(a.editor, 0, ' Repairs'))

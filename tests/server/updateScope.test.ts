@@ -544,6 +544,18 @@ describe('updateScope: suggestions', () => {
     expect(scope(deep).malformedSuggestion).toBe(true)
   })
 
+  it('lists every record of a stacked block type suggestion', () => {
+    const server = serverDoc({ paragraphs: ['Hello world'] })
+    const scope = (value: string) => updateScope(server, edit(clientOf(server), (doc) => paragraph(doc, 0).setAttribute(TYPE_ATTRIBUTE, value)))
+    const annFirst = JSON.parse(typeChange('a1', ANN)) as Record<string, unknown>
+    const stacked = JSON.stringify({ ...JSON.parse(typeChange('b1', BOB, { type: 'heading', attrs: { level: 2 } })), prior: annFirst })
+    expect(scope(stacked).suggestions).toEqual([
+      { id: 'b1', authorId: BOB },
+      { id: 'a1', authorId: ANN },
+    ])
+    expect(scope(JSON.stringify({ ...JSON.parse(stacked), prior: { ...annFirst, from: null } })).malformedSuggestion).toBe(true)
+  })
+
   it('suggestionAuthorsIn reads format and block type suggestions too', () => {
     const server = serverDoc({ paragraphs: ['Hello world', 'Two'] })
     const alice = clientOf(server)

@@ -156,6 +156,7 @@ describe('parseTypeSuggestion', () => {
       authorColor: '#b4421f',
       time: 1,
       from: { type: 'heading', attrs: { level: 2 } },
+      prior: null,
     })
     expect(parseTypeSuggestion(JSON.stringify({ id: 't2', authorId: 'x', time: Infinity, from: { type: 'paragraph', attrs: {} } }))).toEqual({
       id: 't2',
@@ -164,7 +165,14 @@ describe('parseTypeSuggestion', () => {
       authorColor: null,
       time: null,
       from: { type: 'paragraph', attrs: {} },
+      prior: null,
     })
+  })
+
+  it('reads the suggestions it stacked on, and refuses the lot when one of them is malformed', () => {
+    const stacked = JSON.stringify({ ...by('b1'), from: { type: 'heading', attrs: { level: 2 } }, prior: { ...by('a1'), from: { type: 'paragraph', attrs: {} } } })
+    expect(parseTypeSuggestion(stacked)?.prior).toMatchObject({ id: 'a1', from: { type: 'paragraph' }, prior: null })
+    expect(parseTypeSuggestion(JSON.stringify({ ...by('b1'), from: { type: 'heading', attrs: {} }, prior: { id: 'a1' } }))).toBeNull()
   })
 
   it('is null for anything else', () => {
