@@ -111,13 +111,7 @@ export class Room {
     this.suggestionAuthors = deps.storage.suggestionAuthorsOf(id)
     // Ids in the document but not on disk (a story stored before the table, or created with
     // suggestions in its first state): recorded now, before any client can see the room.
-    const unrecorded = new Map<string, number | null>()
-    for (const [suggestionId, authorId] of suggestionAuthorsIn(this.doc)) {
-      if (this.suggestionAuthors.has(suggestionId)) continue
-      this.suggestionAuthors.set(suggestionId, authorId)
-      unrecorded.set(suggestionId, authorId)
-    }
-    deps.storage.recordSuggestionAuthors(id, unrecorded)
+    deps.storage.recordSuggestionAuthors(id, this.learnSuggestions(suggestionAuthorsIn(this.doc)))
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
@@ -231,11 +225,7 @@ export class Room {
             continue
           }
           // Bookkeeping after a good apply; its failures are ours, not the sender's bad frame.
-          for (const { id, authorId } of scope.suggestions) {
-            if (this.suggestionAuthors.has(id)) continue
-            this.suggestionAuthors.set(id, authorId)
-            introduced.set(id, authorId)
-          }
+          this.learnSuggestions(scope.suggestions.map(({ id, authorId }) => [id, authorId] as const), introduced)
           this.recordAuthors(entry)
           const who = this.conns.get(entry.from)?.who
           if (who) this.deps.onApplied?.(this, entry.update, who.id)
@@ -325,6 +315,19 @@ export class Room {
     return true
   }
 
+  /** Note the suggestion ids the room did not know yet (into `learned`, which it returns), for storage. */
+  private learnSuggestions(
+    ids: Iterable<readonly [string, number | null]>,
+    learned = new Map<string, number | null>(),
+  ): Map<string, number | null> {
+    for (const [id, authorId] of ids) {
+      if (this.suggestionAuthors.has(id)) continue
+      this.suggestionAuthors.set(id, authorId)
+      learned.set(id, authorId)
+    }
+    return learned
+  }
+
   /** Remember who is behind the Yjs client ids of an applied update (authorship for versions). */
   private recordAuthors(entry: PendingUpdate): void {
     const who = this.conns.get(entry.from)?.who
@@ -365,12 +368,7 @@ export class Room {
     }
     if (outgoing.length === 0) return
     // A restore brings back anyone's suggestions, unchecked: the server's own change is trusted.
-    const introduced = new Map<string, number | null>()
-    for (const [id, authorId] of suggestionAuthorsIn(this.doc, before)) {
-      if (this.suggestionAuthors.has(id)) continue
-      this.suggestionAuthors.set(id, authorId)
-      introduced.set(id, authorId)
-    }
+    const introduced = this.learnSuggestions(suggestionAuthorsIn(this.doc, before))
     this.store(outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing), null, introduced)
     this.refreshIndex()
   }

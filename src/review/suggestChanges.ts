@@ -52,10 +52,12 @@ import {
   describeMarkChanges,
   formatChangesOn,
   isMarkStep,
+  isOwnRecord,
   keepBlockSuggestions,
   recordTypeChanges,
   settleFormatChanges,
   settleTypeChanges,
+  suggestionAttribute,
   suggestMarkStep,
   typeChangeOf,
   typeChangesOn,
@@ -183,46 +185,23 @@ export const InsertionMark = suggestionMark(INSERTION, 'ins')
 /** Suggested deletion: the text stays, struck through, until accepted. Part of the story schema. */
 export const DeletionMark = suggestionMark(DELETION, 'del')
 
-/** Blocks that can carry a suggested paragraph break (the textblocks of the story schema). */
-export const BREAK_BLOCKS = ['paragraph', 'heading']
-
 /** Hover text of a suggested break. */
 function describeBreak(suggestion: BreakSuggestion): string {
   return `${suggestion.kind === 'split' ? 'New paragraph' : 'Paragraphs joined'}. ${describeSuggestion(suggestion)}`
 }
 
-/**
- * Suggested paragraph breaks: a block attribute, shown as a pilcrow in the author's colour at the
- * start of the block after the break. Never read from HTML: pasted text carries no one's suggestion.
- */
-export const SuggestedBreaks = Extension.create({
-  name: 'suggestedBreaks',
-  addGlobalAttributes() {
-    return [
-      {
-        types: BREAK_BLOCKS,
-        attributes: {
-          [BREAK_ATTRIBUTE]: {
-            default: null,
-            keepOnSplit: false,
-            parseHTML: () => null,
-            renderHTML: (attrs) => {
-              const suggestion = parseBreak(attrs[BREAK_ATTRIBUTE])
-              if (!suggestion) return {}
-              const color = safeColor(suggestion.authorColor)
-              return {
-                class: `suggested-break suggested-break--${suggestion.kind}`,
-                'data-suggested-break': suggestion.kind,
-                'data-suggestion-id': suggestion.id,
-                title: describeBreak(suggestion),
-                ...(color ? { style: `--suggestion-color: ${color}` } : {}),
-              }
-            },
-          },
-        },
-      },
-    ]
-  },
+/** Suggested paragraph breaks, shown as a pilcrow in the author's colour at the start of the block after the break. */
+export const SuggestedBreaks = suggestionAttribute('suggestedBreaks', BREAK_ATTRIBUTE, (value) => {
+  const suggestion = parseBreak(value)
+  if (!suggestion) return {}
+  const color = safeColor(suggestion.authorColor)
+  return {
+    class: `suggested-break suggested-break--${suggestion.kind}`,
+    'data-suggested-break': suggestion.kind,
+    'data-suggestion-id': suggestion.id,
+    title: describeBreak(suggestion),
+    ...(color ? { style: `--suggestion-color: ${color}` } : {}),
+  }
 })
 
 interface SuggestionTypes {
@@ -254,8 +233,7 @@ export function suggestionOf(node: PMNode | null | undefined, types: SuggestionT
 
 function isOwn(suggestion: PMMark | SuggestionAttrs, author: SuggestionAuthor): boolean {
   const attrs = ('attrs' in suggestion ? suggestion.attrs : suggestion) as SuggestionAttrs
-  if (author.id !== null) return attrs.authorId === author.id
-  return attrs.authorId === null && attrs.authorName === author.name
+  return isOwnRecord(attrs, { authorId: author.id, authorName: author.name })
 }
 
 /** The suggested break a block carries, if any. */
@@ -263,14 +241,13 @@ export function breakOf(node: PMNode | null | undefined): BreakSuggestion | null
   return node?.isTextblock ? parseBreak(node.attrs[BREAK_ATTRIBUTE]) : null
 }
 
-/** Positions of the textblocks that start strictly inside (from, to): the breaks before them lie in the range. */
-function blocksStartingIn(doc: PMNode, from: number, to: number): number[] {
+/** Positions of the textblocks in [from, to] that `pick` (given a block's start and size) chooses. */
+function textblocksIn(doc: PMNode, from: number, to: number, pick: (pos: number, size: number) => boolean): number[] {
   const found: number[] = []
-  if (to - from < 2) return found
   doc.nodesBetween(from, to, (node, pos) => {
     if (node.isInline) return false
     if (node.isTextblock) {
-      if (pos > from && pos < to && node.type.spec.attrs?.[BREAK_ATTRIBUTE] !== undefined) found.push(pos)
+      if (node.type.spec.attrs?.[BREAK_ATTRIBUTE] !== undefined && pick(pos, node.nodeSize)) found.push(pos)
       return false
     }
     return true
@@ -278,18 +255,14 @@ function blocksStartingIn(doc: PMNode, from: number, to: number): number[] {
   return found
 }
 
+/** Positions of the textblocks that start strictly inside (from, to): the breaks before them lie in the range. */
+function blocksStartingIn(doc: PMNode, from: number, to: number): number[] {
+  return to - from < 2 ? [] : textblocksIn(doc, from, to, (pos) => pos > from && pos < to)
+}
+
 /** Positions of the textblocks that lie wholly inside [from, to] (a step deleting them whole). */
 function wholeBlocksIn(doc: PMNode, from: number, to: number): number[] {
-  const found: number[] = []
-  doc.nodesBetween(from, to, (node, pos) => {
-    if (node.isInline) return false
-    if (node.isTextblock) {
-      if (pos >= from && pos + node.nodeSize <= to && node.type.spec.attrs?.[BREAK_ATTRIBUTE] !== undefined) found.push(pos)
-      return false
-    }
-    return true
-  })
-  return found
+  return textblocksIn(doc, from, to, (pos, size) => pos >= from && pos + size <= to)
 }
 
 /**
@@ -428,14 +401,16 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
   const out = state.tr
   let freshId: string | null = null
   let caret: number | null = null
+  /** Who is suggesting, and when: on every record this transaction makes. */
+  const stamp: Stamp = { authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now }
+  const newId = () => (freshId ??= context.generateId())
 
   const joined = movedJoin(tr, state)
   if (joined) {
     const suggested = breakOf(state.doc.nodeAt(joined.block))
     // My own suggested break is withdrawn for real; anyone else's stays as it is.
     if (suggested?.kind === 'split' && isOwn(suggested, author)) return tr
-    const attrs: SuggestionAttrs = { id: context.generateId(), authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now }
-    if (!suggested) out.setNodeAttribute(joined.block, BREAK_ATTRIBUTE, encodeBreak({ kind: 'join', ...attrs }))
+    if (!suggested) out.setNodeAttribute(joined.block, BREAK_ATTRIBUTE, encodeBreak({ kind: 'join', id: newId(), ...stamp }))
     out.setSelection(joined.caret(out.doc))
     Object.assign((out as unknown as TransactionMeta).meta, (tr as unknown as TransactionMeta).meta)
     return out
@@ -452,12 +427,11 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
         .map((node) => suggestionOf(node, types))
         .find((mark) => mark !== null && isOwn(mark, author) && (type === insertion || mark.type === type)) ?? null
     if (own && own.type === type) return own
-    const id = own ? String(own.attrs.id) : (fallbackId ?? (freshId ??= context.generateId()))
-    const attrs: SuggestionAttrs = { id, authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now }
+    const id = own ? String(own.attrs.id) : (fallbackId ?? newId())
+    const attrs: SuggestionAttrs = { id, ...stamp }
     return type.create(attrs)
   }
-  const breakValue = (kind: BreakSuggestion['kind'], id: string) =>
-    encodeBreak({ kind, id, authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now })
+  const breakValue = (kind: BreakSuggestion['kind'], id: string) => encodeBreak({ kind, id, ...stamp })
   /** Mark the blocks that start inside (from, to) as split off by me: the breaks before them are new. */
   const markSplits = (from: number, to: number, id: string) => {
     for (const pos of blocksStartingIn(out.doc, from, to)) out.setNodeAttribute(pos, BREAK_ATTRIBUTE, breakValue('split', id))
@@ -480,8 +454,6 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
     // out like any other, and the text it moves (its gap) stays where it is.
     const aroundText = rebased instanceof ReplaceAroundStep && removesText(out.doc, rebased) ? rebased : null
     if (!(rebased instanceof ReplaceStep) && !aroundText) {
-      const stamp: Stamp = { authorId: author.id, authorName: author.name, authorColor: author.color, time: context.now }
-      const newId = () => (freshId ??= context.generateId())
       if (isMarkStep(rebased)) {
         suggestMarkStep(out, rebased, stamp, newId)
         continue
@@ -527,14 +499,14 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
         const stepIndex = out.steps.length
         if (!out.maybeStep(rebased).failed) {
           const map = out.mapping.slice(stepIndex)
-          if (removed.length === 0) markSplits(map.map(from, -1), map.map(to, 1), (freshId ??= context.generateId()))
+          if (removed.length === 0) markSplits(map.map(from, -1), map.map(to, 1), newId())
           // The break left before the next block is the one that was before the deleted block.
           else if (withdrawsNext && !breaks[0]) out.setNodeAttribute(map.map(to, 1), BREAK_ATTRIBUTE, null)
         }
         continue
       }
       // Removing a break: keep it, suggest removing it, and step over it as Word does.
-      markJoins(removed, (freshId ??= context.generateId()))
+      markJoins(removed, newId())
       const forward = state.selection.empty && state.selection.head <= (deletedBlocks.length > 0 ? to : from)
       caret = forward ? TextSelection.near(out.doc.resolve(to), 1).head : TextSelection.near(out.doc.resolve(from), -1).head
       continue
@@ -614,7 +586,7 @@ export function toSuggestion(tr: Transaction, state: EditorState, context: Sugge
     const start = tr.docs[0] ?? tr.doc
     out.setSelection(tr.selection.map(start, tr.mapping.invert()).map(out.doc, out.mapping))
   }
-  if (tr.storedMarksSet) out.setStoredMarks(tr.storedMarks?.filter((mark) => mark.type !== insertion && mark.type !== deletion) ?? null)
+  if (tr.storedMarksSet) out.setStoredMarks(tr.storedMarks?.filter((mark) => mark.type !== insertion && mark.type !== deletion && mark.type !== types.format) ?? null)
   if (tr.scrolledIntoView) out.scrollIntoView()
   Object.assign((out as unknown as TransactionMeta).meta, (tr as unknown as TransactionMeta).meta)
   return out

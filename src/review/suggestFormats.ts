@@ -3,9 +3,10 @@
  * bold, italic, links and desk notes put on or taken off, and block types changed (a paragraph made
  * a heading, a heading's level). The change is applied at once, as in Word and Google Docs, and
  * recorded so that rejecting it puts back what was there:
- * - inline formatting as a `formatChange` mark over the text, listing the marks added and removed
- *   (several people's records may overlap, so the mark does not exclude itself);
+ * - inline formatting as a `formatChange` mark over the text, listing the marks added and removed;
  * - a block type as the block attribute `suggestedType`, holding the type and attributes before.
+ * Both stack: someone else's record already on the words or the block stays under mine (`prior`),
+ * and each settles on its own.
  * Formatting my own suggested text is part of that suggestion and is not recorded separately.
  */
 import { Extension, Mark, mergeAttributes } from '@tiptap/core'
@@ -22,7 +23,9 @@ import {
   type FormatChangeAttrs,
   type MarkRecord,
   parseTypeSuggestion,
-  typeStack,
+  readStamped,
+  restack,
+  unstack,
   type SuggestionAttrs,
   type TypeSuggestion,
 } from '../shared/suggestions.js'
@@ -63,38 +66,20 @@ function isRecordList(value: unknown): value is MarkRecord[] {
 
 /** One format record, read from untrusted attributes (marks come from other clients), with the records below it. */
 function readFormatChange(value: unknown, depth = 0): FormatChangeAttrs | null {
-  if (typeof value !== 'object' || value === null || depth >= MAX_FORMAT_STACK) return null
-  const attrs = value as Partial<FormatChangeAttrs>
-  if (typeof attrs.id !== 'string' || attrs.id === '') return null
+  const stamped = depth < MAX_FORMAT_STACK ? readStamped(value) : null
+  if (!stamped) return null
+  const { added, removed, prior } = stamped.fields
   return {
-    id: attrs.id,
-    authorId: typeof attrs.authorId === 'number' ? attrs.authorId : null,
-    authorName: typeof attrs.authorName === 'string' ? attrs.authorName : '',
-    authorColor: typeof attrs.authorColor === 'string' ? attrs.authorColor : null,
-    time: typeof attrs.time === 'number' ? attrs.time : null,
-    added: isRecordList(attrs.added) ? attrs.added : [],
-    removed: isRecordList(attrs.removed) ? attrs.removed : [],
-    prior: readFormatChange(attrs.prior, depth + 1),
+    ...stamped.attrs,
+    added: isRecordList(added) ? added : [],
+    removed: isRecordList(removed) ? removed : [],
+    prior: readFormatChange(prior, depth + 1),
   }
 }
 
 /** The format change a mark carries, with the records it stacked on (`prior`). */
 export function formatChangeOf(mark: PMMark): FormatChangeAttrs | null {
   return readFormatChange(mark.attrs)
-}
-
-/** A stack of records, newest first, as one mark's attributes (null when empty). */
-function stacked(records: readonly FormatChangeAttrs[]): FormatChangeAttrs | null {
-  let prior: FormatChangeAttrs | null = null
-  for (const record of [...records].reverse()) prior = { ...record, prior }
-  return prior
-}
-
-/** The records of a stack, newest first. */
-function unstacked(top: FormatChangeAttrs | null): FormatChangeAttrs[] {
-  const records: FormatChangeAttrs[] = []
-  for (let record = top; record; record = record.prior ?? null) records.push({ ...record, prior: null })
-  return records
 }
 
 /** The block type change a block carries, if any. */
@@ -106,8 +91,8 @@ export function typeChangeOf(node: PMNode | null | undefined): TypeSuggestion | 
 export const FormatChangeMark = Mark.create({
   name: FORMAT_CHANGE,
   inclusive: false,
-  // Several people may reformat the same words: each keeps their own record.
-  // excludes: '',
+  // One mark per text (the default: a mark excludes itself). Several people's records on the same
+  // words stack in it (`prior`): overlapping marks of one type do not survive the Yjs binding.
   keepOnSplit: false,
   addAttributes() {
     return {
@@ -142,34 +127,40 @@ export const FormatChangeMark = Mark.create({
   },
 })
 
-/** Suggested block types: a block attribute, shown as a marker in the margin. Part of the story schema. */
-export const SuggestedTypes = Extension.create({
-  name: 'suggestedTypes',
-  addGlobalAttributes() {
-    return [
-      {
-        types: ['paragraph', 'heading'],
-        attributes: {
-          [TYPE_ATTRIBUTE]: {
-            default: null,
-            keepOnSplit: false,
-            parseHTML: () => null,
-            renderHTML: (attrs) => {
-              const change = parseTypeSuggestion(attrs[TYPE_ATTRIBUTE])
-              if (!change) return {}
-              const color = safeColor(change.authorColor)
-              return {
-                class: 'suggested-type',
-                'data-suggested-type': 'true',
-                title: `Was ${describeBlockType(change.from.type, change.from.attrs).toLowerCase()}. ${describeSuggestion(change)}`,
-                ...(color ? { style: `--suggestion-color: ${color}` } : {}),
-              }
-            },
+/** The blocks that carry suggestions of their own (the textblocks of the story schema). */
+const SUGGESTION_BLOCKS = ['paragraph', 'heading']
+
+/**
+ * A block attribute holding a suggestion as JSON, rendered by `render`. Never read from HTML (a
+ * paste carries nobody's suggestion) and never copied to the block a split makes.
+ */
+export function suggestionAttribute(extension: string, attribute: string, render: (value: unknown) => Record<string, string>) {
+  return Extension.create({
+    name: extension,
+    addGlobalAttributes() {
+      return [
+        {
+          types: SUGGESTION_BLOCKS,
+          attributes: {
+            [attribute]: { default: null, keepOnSplit: false, parseHTML: () => null, renderHTML: (attrs) => render(attrs[attribute]) },
           },
         },
-      },
-    ]
-  },
+      ]
+    },
+  })
+}
+
+/** Suggested block types, shown as a dotted rule in the margin. Part of the story schema. */
+export const SuggestedTypes = suggestionAttribute('suggestedTypes', TYPE_ATTRIBUTE, (value) => {
+  const change = parseTypeSuggestion(value)
+  if (!change) return {}
+  const color = safeColor(change.authorColor)
+  return {
+    class: 'suggested-type',
+    'data-suggested-type': 'true',
+    title: `Was ${describeBlockType(change.from.type, change.from.attrs).toLowerCase()}. ${describeSuggestion(change)}`,
+    ...(color ? { style: `--suggestion-color: ${color}` } : {}),
+  }
 })
 
 function sameAttrs(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
@@ -187,7 +178,8 @@ function recordOf(mark: PMMark): MarkRecord {
   return Object.keys(mark.attrs).length > 0 ? { type: mark.type.name, attrs: { ...mark.attrs } } : { type: mark.type.name }
 }
 
-function isOwnRecord(attrs: Pick<SuggestionAttrs, 'authorId' | 'authorName'>, stamp: Stamp): boolean {
+/** Whether a suggestion is by the person suggesting now (by user id; by name for anonymous authors). */
+export function isOwnRecord(attrs: Pick<SuggestionAttrs, 'authorId' | 'authorName'>, stamp: Pick<Stamp, 'authorId' | 'authorName'>): boolean {
   if (stamp.authorId !== null) return attrs.authorId === stamp.authorId
   return attrs.authorId === null && attrs.authorName === stamp.authorName
 }
@@ -326,7 +318,7 @@ export function settleTypeChanges(tr: Transaction, match: (id: string) => boolea
   const found: Array<{ pos: number; node: PMNode; stack: TypeSuggestion[] }> = []
   tr.doc.descendants((node, pos) => {
     if (node.isInline) return false
-    const stack = typeStack(typeChangeOf(node))
+    const stack = unstack(typeChangeOf(node))
     if (stack.some((record) => match(record.id))) found.push({ pos, node, stack })
     return !node.isTextblock
   })
@@ -336,13 +328,12 @@ export function settleTypeChanges(tr: Transaction, match: (id: string) => boolea
     let restore: TypeSuggestion['from'] | null = null
     const kept: TypeSuggestion[] = []
     for (const record of stack) {
-      if (!match(record.id)) kept.push({ ...record, prior: null })
+      if (!match(record.id)) kept.push(record)
       else if (accept) continue
       else if (kept.length === 0) restore = record.from
       else kept[kept.length - 1] = { ...kept[kept.length - 1]!, from: record.from }
     }
-    let top: TypeSuggestion | null = null
-    for (const record of [...kept].reverse()) top = { ...record, prior: top }
+    const top = restack(kept)
     const value = top ? JSON.stringify(top) : null
     const type = restore ? schema.nodes[restore.type] : undefined
     const $pos = tr.doc.resolve(pos)
@@ -359,7 +350,7 @@ export function settleTypeChanges(tr: Transaction, match: (id: string) => boolea
  * block's own for the newest, the type the next newer one started from for the others.
  */
 export function typeChangesOn(node: PMNode): Array<{ change: TypeSuggestion; to: string }> {
-  const stack = typeStack(typeChangeOf(node))
+  const stack = unstack(typeChangeOf(node))
   return stack.map((change, index) => {
     const above = stack[index - 1]
     return { change, to: above ? describeBlockType(above.from.type, above.from.attrs) : describeBlockType(node.type.name, node.attrs) }
@@ -376,7 +367,7 @@ export function settleFormatChanges(tr: Transaction, node: PMNode, from: number,
   if (!mark) return
   // Newest first (the stack's order), so that undoing each record in turn walks back to the
   // formatting the words had before.
-  const records = unstacked(formatChangeOf(mark))
+  const records = unstack(formatChangeOf(mark))
   const settled = records.filter((record) => match(record.id))
   if (settled.length === 0) return
   if (!accept) {
@@ -397,12 +388,12 @@ export function settleFormatChanges(tr: Transaction, node: PMNode, from: number,
     }
   }
   tr.removeMark(from, to, mark)
-  const rest = stacked(records.filter((record) => !match(record.id)))
+  const rest = restack(records.filter((record) => !match(record.id)))
   if (rest) tr.addMark(from, to, mark.type.create(rest))
 }
 
 /** The format changes on an inline node, newest first, for the review list. */
 export function formatChangesOn(node: PMNode): FormatChangeAttrs[] {
   const mark = node.marks.find((m) => m.type.name === FORMAT_CHANGE)
-  return mark ? unstacked(formatChangeOf(mark)) : []
+  return mark ? unstack(formatChangeOf(mark)) : []
 }

@@ -109,8 +109,8 @@ function parseStamped(value: unknown): { fields: Record<string, unknown>; attrs:
   return readStamped(parsed)
 }
 
-/** `parseStamped` for a value already parsed (a record nested in another). */
-function readStamped(parsed: unknown): { fields: Record<string, unknown>; attrs: SuggestionAttrs } | null {
+/** `parseStamped` for a value already parsed (a record nested in another, a mark's attributes). */
+export function readStamped(parsed: unknown): { fields: Record<string, unknown>; attrs: SuggestionAttrs } | null {
   if (typeof parsed !== 'object' || parsed === null) return null
   const fields = parsed as Record<string, unknown>
   const { id, authorId, authorName, authorColor, time } = fields
@@ -168,11 +168,23 @@ function readTypeSuggestion(parsed: unknown, depth: number): TypeSuggestion | nu
   return { ...stamped.attrs, from: { type, attrs: attrs as Record<string, unknown> }, prior }
 }
 
-/** Every record of a type suggestion stack, newest first. */
-export function typeStack(top: TypeSuggestion | null): TypeSuggestion[] {
-  const stack: TypeSuggestion[] = []
-  for (let record = top; record; record = record.prior ?? null) stack.push(record)
-  return stack
+/** A suggestion record that may stack on someone else's earlier one (`prior`). */
+export interface Stackable<T> {
+  prior?: T | null
+}
+
+/** Every record of a stack, newest first, each without its `prior`. */
+export function unstack<T extends Stackable<T>>(top: T | null): T[] {
+  const records: T[] = []
+  for (let record = top; record; record = record.prior ?? null) records.push({ ...record, prior: null })
+  return records
+}
+
+/** Records, newest first, stacked again: the newest on top (null when there are none). */
+export function restack<T extends Stackable<T>>(records: readonly T[]): T | null {
+  let top: T | null = null
+  for (const record of [...records].reverse()) top = { ...record, prior: top }
+  return top
 }
 
 /** y-tiptap's key for a mark that may overlap itself: `name--<8-char hash>` (its `yattr2markname`). */
@@ -207,7 +219,7 @@ function collect(node: Y.XmlFragment | Y.XmlElement, ids: Set<string>): void {
     } else if (child instanceof Y.XmlElement) {
       const suggested = parseBreak(child.getAttribute(BREAK_ATTRIBUTE))
       if (suggested) ids.add(suggested.id)
-      for (const retyped of typeStack(parseTypeSuggestion(child.getAttribute(TYPE_ATTRIBUTE)))) ids.add(retyped.id)
+      for (const retyped of unstack(parseTypeSuggestion(child.getAttribute(TYPE_ATTRIBUTE)))) ids.add(retyped.id)
       collect(child, ids)
     }
   }

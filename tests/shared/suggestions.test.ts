@@ -141,8 +141,8 @@ describe('countOpenSuggestions: block type changes', () => {
       retyped('heading', typeChange('s1'), ['Title', { [FORMAT_CHANGE]: formatChange('s1') }], [' more', { [INSERTION]: by('s2') }]),
       block('paragraph', ['Body', { [FORMAT_CHANGE]: formatChange('s3') }]),
     ])
-    const paragraph = getBody(doc).get(1) as Y.XmlElement
-    paragraph.setAttribute('suggestion', JSON.stringify({ kind: 'split', ...by('s4') }))
+    const body = getBody(doc).get(1) as Y.XmlElement
+    body.setAttribute('suggestion', JSON.stringify({ kind: 'split', ...by('s4') }))
     expect(countOpenSuggestions(doc)).toBe(4)
   })
 })
