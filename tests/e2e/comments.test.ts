@@ -87,10 +87,13 @@ describe('comments in Chromium', () => {
     expect(await rileyCard.getAttribute('aria-current')).toBeNull()
     await reporter.getByLabel('Commented passage').click()
     await expect.poll(() => rileyCard.getAttribute('aria-current')).toBe('true')
+    // The mention in the notifications list shows the thread, turning the panel back to Review.
+    await showPanelTab(reporter, 'Details')
     const bell = reporter.getByRole('button', { name: /^Notifications.*1 unread/ })
     await bell.click()
     await reporter.getByRole('link', { name: /Edna mentioned you in Council delays vote/ }).click()
     await expect.poll(() => bell.count()).toBe(0)
+    await expect.poll(() => reporter.getByRole('tab', { name: /^Review/ }).getAttribute('aria-selected')).toBe('true')
 
     // Riley answers in the thread.
     await thread.getByRole('textbox', { name: 'Reply' }).fill('The budget vote, on Tuesday.')

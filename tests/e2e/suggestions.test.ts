@@ -150,6 +150,8 @@ describe('suggestions in Chromium', () => {
     const items = reporter.getByRole('listitem', { name: /^Suggestion by Eddie/ })
     await expect.poll(() => items.count()).toBe(2)
     await expect.poll(() => textOf(items.first())).toContain('¶Crews worked')
+    // Each item says what it does: the break suggested away reads as joined paragraphs.
+    expect(await textOf(items.nth(1))).toContain('Joined paragraphs')
     await items.first().getByRole('button', { name: 'Reject', exact: true }).click()
     await expect.poll(() => items.count()).toBe(1)
     await items.first().getByRole('button', { name: 'Accept', exact: true }).click()
