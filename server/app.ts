@@ -12,6 +12,7 @@ import { Sections } from './sections.js'
 import type { Services } from './services.js'
 import { Sessions } from './sessions.js'
 import { Storage } from './storage.js'
+import { StoreHealth } from './storeHealth.js'
 import { StoryEvents } from './storyEvents.js'
 import { Users } from './users.js'
 import { Comments } from './comments.js'
@@ -32,10 +33,12 @@ export interface RunningServer {
 /** Start a server with `config`; resolves once it listens (port 0 picks a free port). */
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const storage = new Storage(config.dataDir)
+  const health = new StoreHealth(() => storage.probe(), log)
   const events = new StoryEvents()
   const versions = new Versions(storage.database)
   const rooms = new Rooms({
     storage,
+    health,
     events,
     log,
     onApplied: (room, update, userId) => versions.recordDeletions(room.id, update, userId),
@@ -47,6 +50,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     config,
     log,
     storage,
+    health,
     events,
     rooms,
     users: new Users(storage.database),
@@ -100,9 +104,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       closing ??= (async () => {
         ready = false
         collab.closeAll()
-        rooms.closeAll(log)
+        await rooms.closeAll(log)
         server.closeAllConnections()
         await new Promise<void>((resolve) => server.close(() => resolve()))
+        health.close()
         storage.close()
         log.info('deskline stopped')
       })()

@@ -11,7 +11,6 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import { Close, COLLAB_PATH, MAX_FRAME_BYTES, MessageType, type CloseEvent } from '../src/shared/protocol.js'
 import { isStoryId } from '../src/shared/storyId.js'
 import { authenticate, isForeignOrigin } from './auth.js'
@@ -43,20 +42,14 @@ function handleFrame(room: Room, conn: WebSocket, frame: Uint8Array): void {
     case MessageType.sync: {
       const step = decoding.readVarUint(decoder)
       if (step === syncProtocol.messageYjsSyncStep1) {
-        const stateVector = decoding.readVarUint8Array(decoder)
-        // Answer from stored state only: apply and store what is queued first.
-        room.flush()
-        const encoder = encoding.createEncoder()
-        encoding.writeVarUint(encoder, MessageType.sync)
-        encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
-        encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(room.doc, stateVector))
-        room.send(conn, encoding.toUint8Array(encoder))
+        // Answered from stored state only, once what came before it is stored.
+        room.answerSyncStep1(conn, decoding.readVarUint8Array(decoder))
       } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
         const update = decoding.readVarUint8Array(decoder)
         // Parse fully before accepting: a truncated or garbled update throws here, not halfway
         // through being applied to the shared document.
         Y.decodeUpdate(update)
-        room.enqueue(update, conn)
+        room.enqueue(update, conn, step === syncProtocol.messageYjsSyncStep2)
       } else {
         throw new BadFrame(`unknown sync step ${step}`)
       }
@@ -71,12 +64,7 @@ function handleFrame(room: Room, conn: WebSocket, frame: Uint8Array): void {
       return
     }
     case MessageType.saved: {
-      const request = decoding.readVarUint(decoder)
-      room.flush()
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MessageType.saved)
-      encoding.writeVarUint(encoder, request)
-      room.send(conn, encoding.toUint8Array(encoder))
+      room.requestSaved(conn, decoding.readVarUint(decoder))
       return
     }
     default:
@@ -118,12 +106,8 @@ function serve(room: Room, conn: WebSocket, who: Participant, rooms: Rooms, log:
     log.debug({ story: room.id, err: error }, 'socket error')
   })
 
+  // Opens the sync with our state vector; then everyone's presence.
   room.join(conn, who)
-  // Open the sync: our state vector, then everyone's presence.
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.sync)
-  syncProtocol.writeSyncStep1(encoder, room.doc)
-  room.send(conn, encoding.toUint8Array(encoder))
   const present = [...room.awareness.getStates().keys()]
   if (present.length > 0) room.send(conn, encodeAwarenessMessage(room.awareness, present))
 }

@@ -16,6 +16,7 @@ import { storyRoutes } from './routes/stories.js'
 import { suggestionRoutes } from './routes/suggestions.js'
 import { versionRoutes } from './routes/versions.js'
 import type { Services } from './services.js'
+import { isStoreFailure } from './storeHealth.js'
 
 /** Build the request handler: API routes first, then the built app with SPA fallback. */
 export function createHttpHandler(services: Services, isReady: () => boolean) {
@@ -48,7 +49,10 @@ export function createHttpHandler(services: Services, isReady: () => boolean) {
     const url = new URL(req.url ?? '/', 'http://localhost')
     try {
       if (url.pathname === '/healthz') {
-        sendJson(res, isReady() ? 200 : 503, { ok: isReady() })
+        // A load balancer sends traffic elsewhere while this node cannot store edits.
+        const store = services.health.status()
+        const ok = isReady() && store.ok
+        sendJson(res, ok ? 200 : 503, { ok, store: store.ok ? 'ok' : 'failing', ...(store.error ? { error: store.error, since: store.since } : {}) })
         return
       }
       if (url.pathname.startsWith('/api/')) {
@@ -65,6 +69,14 @@ export function createHttpHandler(services: Services, isReady: () => boolean) {
     } catch (thrown) {
       if (thrown instanceof HttpError) {
         if (!res.headersSent) sendError(res, thrown)
+        return
+      }
+      if (isStoreFailure(thrown)) {
+        // Disk full, database locked: nothing of the request was stored. Rooms stop taking edits
+        // until a probe write succeeds.
+        services.health.failed(thrown)
+        log.warn({ err: toError(thrown), path: url.pathname }, 'request failed: store unavailable')
+        if (!res.headersSent) sendError(res, new HttpError(503, 'store_unavailable', 'The newsroom cannot save changes right now. Try again in a moment.'))
         return
       }
       log.error({ err: toError(thrown), path: url.pathname }, 'request failed')

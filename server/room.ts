@@ -1,7 +1,24 @@
 /**
- * One open story: its Y.Doc, awareness and connections. Incoming updates of one event-loop
- * turn are applied in a single transaction, the resulting update is written to SQLite, and
- * only then relayed, so whatever another client has seen is already on disk.
+ * One open story: its Y.Doc, awareness and connections.
+ *
+ * Durable before relay. The client updates of one event-loop turn are applied in one transaction,
+ * the resulting update is committed to the store, and only then relayed, acknowledged (`saved`)
+ * or included in an answer to anyone. One step runs at a time (`serial`): while a commit is in
+ * flight, later updates accumulate and go in the next batch (group commit), so a slower store
+ * makes bigger batches, not a queue per keystroke.
+ *
+ * A commit that fails (after a few quick retries: a lock may pass) drops the room with whatever
+ * it had not stored. Its connections are closed with 1013 and come back to a room loaded from the
+ * store, and as they resync they send again what the server lacks. While the store is failing,
+ * client updates are not applied at all: each connection that sent one is told its edits are not
+ * saved, and when the store recovers the room asks it for them (a sync step 1: the stock provider
+ * answers with everything the server lacks). A connection whose updates were dropped because it
+ * could not write is asked the same way when its rights come back.
+ *
+ * An update that builds on something the room has not got (updateScope `missing`: a keystroke
+ * racing the resync after a reconnect, an edit built on another tab's words that reached it over
+ * BroadcastChannel) is held for its connection, in order and bounded, and that connection is asked
+ * for what it has; the held update is checked like any other once what it builds on is in.
  */
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
@@ -9,12 +26,13 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
 import { canEditStory, type Actor, type Assignment } from '../src/shared/permissions.js'
-import { Close, MessageType } from '../src/shared/protocol.js'
+import { Close, MessageType, UnsavedReason, type CloseEvent } from '../src/shared/protocol.js'
 import type { DeskSummary } from '../src/shared/api.js'
 import { assignmentOf, bodyWordCount, META, MetaKey, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
 import { suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
 import type { Logger } from './logger.js'
 import type { Storage, StoryIndexFields } from './storage.js'
+import { isStoreFailure, StoreUnavailableError, type StoreHealth } from './storeHealth.js'
 import type { StoryEvents } from './storyEvents.js'
 
 /** Fold the log into a fresh snapshot after this many updates. */
@@ -23,22 +41,30 @@ export const COMPACT_AFTER_UPDATES = 1000
 export const INDEX_REFRESH_MS = 500
 /** Close a connection whose unsent data grows past this (a reader that stopped reading). */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024
+/**
+ * Waits before retrying a failed commit (a lock held by another process may pass). About 1.5 s in
+ * all, spent without blocking: other stories carry on, and this one's updates accumulate.
+ */
+const COMMIT_RETRY_DELAYS_MS = [20, 50, 100, 200, 400, 800]
+/** At most this many updates, or bytes, held per connection for what they build on. */
+export const MAX_HELD_UPDATES = 1000
+export const MAX_HELD_BYTES = 1024 * 1024
+/** A connection asked for what its held updates build on has this long to send it. */
+export const HOLD_TIMEOUT_MS = 10_000
 
 export interface RoomDeps {
   storage: Storage
+  health: StoreHealth
   events: StoryEvents
   log: Logger
   /** Someone joined or left (the budget shows who is in each story). */
   onPresence?: (room: Room) => void
-  /** A client's update was applied (who sent it: deletions are attributed from here). */
+  /** A client's update was stored (who sent it: deletions are attributed from here). */
   onApplied?: (room: Room, update: Uint8Array, userId: number) => void
   /** A client change was stored (the rhythm of automatic checkpoints). */
   onStored?: (room: Room) => void
-}
-
-interface PendingUpdate {
-  update: Uint8Array
-  from: WebSocket
+  /** The room is gone (unloaded, or dropped after a failed commit): forget it. */
+  onClosed?: (room: Room) => void
 }
 
 /** Who is behind a connection. */
@@ -47,16 +73,43 @@ export interface Participant extends Actor {
   color: string
 }
 
+interface PendingUpdate {
+  update: Uint8Array
+  from: WebSocket
+  /** Who sent it, kept for a connection that closes before its update is applied. */
+  who: Participant
+}
+
 interface ConnState {
   who: Participant
   /** Awareness client ids this connection controls. */
   clientIds: Set<number>
+  /** Updates waiting for what they build on, in arrival order, and their size. */
+  held: Uint8Array[]
+  heldBytes: number
+  heldTimer: NodeJS.Timeout | null
+  /** A sync step 1 went to this connection and its step 2 has not come back yet. */
+  pulling: boolean
+  /** Why updates from this connection were dropped unstored; cleared when it sends them again. */
+  unsaved: UnsavedReason | null
+}
+
+/** One batch, applied and waiting to be committed. */
+interface Applied {
+  update: Uint8Array
+  /** The connection not to relay to (a lone writer does not need its own edit back). */
+  skip: WebSocket | null
+  suggestionAuthors: Map<string, number | null>
+  clientAuthors: Map<number, number>
+  /** Each client update with its sender, for the `onApplied` hook. */
+  updates: Array<{ update: Uint8Array; userId: number }>
 }
 
 /** The only parts of a story a client may change itself; desk fields go through the API. */
 const CLIENT_ROOTS = new Set(['body', META])
 const CLIENT_META_KEYS = new Set<string>([MetaKey.headline, MetaKey.slug, MetaKey.bylines, MetaKey.dateline])
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Encode one sync-protocol `update` message. */
 function encodeUpdateMessage(update: Uint8Array): Uint8Array {
@@ -74,23 +127,38 @@ export function encodeAwarenessMessage(awareness: awarenessProtocol.Awareness, c
   return encoding.toUint8Array(encoder)
 }
 
+/** Encode a message of varuints (`saved` and `notSaved` answers). */
+function encodeNumbers(...values: number[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  for (const value of values) encoding.writeVarUint(encoder, value)
+  return encoding.toUint8Array(encoder)
+}
+
 export class Room {
   readonly doc: Y.Doc
   readonly awareness: awarenessProtocol.Awareness
   /** Open connections: who is behind each and the awareness client ids it controls. */
   readonly conns = new Map<WebSocket, ConnState>()
-  /** Updates refused (read-only or forbidden), for tests and logs. */
+  /** Updates refused (read-only, forbidden or while the store fails), for tests and logs. */
   refused = 0
+  /** API requests working on the room now (server/rooms.ts): it is not unloaded under them. */
+  holds = 0
   private pending: PendingUpdate[] = []
+  /** Answers owed once everything received before them is stored. */
+  private waiting: Array<() => void> = []
   private flushScheduled = false
+  /** The end of the chain of steps (apply, commit, relay; API work), which run one at a time. */
+  private chain: Promise<unknown> = Promise.resolve()
+  private steps = 0
+  private inExclusive = false
   /** Yjs client ids whose author is already recorded. */
   private readonly knownClients = new Set<number>()
   /**
    * Every suggestion id the story has ever held, with the user it is attributed to: the ids stored
-   * in SQLite (`suggestion_authors`) and the ones in the document. Only grows, on disk too, so a
-   * suggestion whose values were all deleted and collected is still known after an unload or a
-   * restart (undoing its reject, an offline client's text typed inside it). Ids are random 64-bit
-   * hex, so one coming back under another author is forged.
+   * (`suggestion_authors`) and the ones in the document. Only grows, on disk too, so a suggestion
+   * whose values were all deleted and collected is still known after an unload or a restart
+   * (undoing its reject, an offline client's text typed inside it). Ids are random 64-bit hex, so
+   * one coming back under another author is forged.
    */
   private readonly suggestionAuthors: Map<string, number | null>
   private lastSeq: number
@@ -98,7 +166,8 @@ export class Room {
   private indexTimer: NodeJS.Timeout | null = null
   private indexDirty = false
   private lastChange = 0
-  private destroyed = false
+  /** Unloaded or dropped: nothing more is applied, stored or sent. */
+  private closed = false
 
   constructor(
     readonly id: string,
@@ -110,8 +179,14 @@ export class Room {
     this.tailLength = loaded.tailLength
     this.suggestionAuthors = deps.storage.suggestionAuthorsOf(id)
     // Ids in the document but not on disk (a story stored before the table, or created with
-    // suggestions in its first state): recorded now, before any client can see the room.
-    deps.storage.recordSuggestionAuthors(id, this.learnSuggestions(suggestionAuthorsIn(this.doc)))
+    // suggestions in its first state): recorded now, before any client can see the room. Should
+    // the store refuse, they are still in the document and are found again at the next load.
+    const found = this.learnSuggestions(suggestionAuthorsIn(this.doc))
+    try {
+      deps.storage.recordSuggestionAuthors(id, found)
+    } catch (error) {
+      deps.log.warn({ err: error, story: id }, 'could not record suggestion authors at load')
+    }
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
@@ -133,10 +208,16 @@ export class Room {
     for (const conn of this.conns.keys()) this.send(conn, message)
   }
 
-  /** Register a connection and who is behind it. */
+  /** Whether the room was unloaded or dropped. */
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Register a connection and who is behind it, and open the sync with our state vector. */
   join(conn: WebSocket, who: Participant): void {
-    this.conns.set(conn, { who, clientIds: new Set() })
+    this.conns.set(conn, { who, clientIds: new Set(), held: [], heldBytes: 0, heldTimer: null, pulling: false, unsaved: null })
     this.deps.onPresence?.(this)
+    this.sendSyncStep1(conn)
   }
 
   /** The people connected now, once each. */
@@ -164,48 +245,252 @@ export class Room {
       if (who) state.who = who
       else conn.close(Close.unauthorized.code, Close.unauthorized.reason)
     }
+    if (who) this.pullUnsaved()
   }
 
-  /** Forget a connection and, at once, the presence it carried. */
+  /** Forget a connection and, at once, the presence it carried. What it sent is still applied. */
   leave(conn: WebSocket): void {
-    // What it sent before closing is received: apply and store it before letting go.
-    this.flush()
-    const owned = this.conns.get(conn)?.clientIds
+    const state = this.conns.get(conn)
+    if (!state) return
+    if (state.heldTimer) clearTimeout(state.heldTimer)
     this.conns.delete(conn)
-    if (owned && owned.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...owned], null)
-    }
+    if (this.closed) return
+    if (state.clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...state.clientIds], null)
     this.deps.onPresence?.(this)
   }
 
   /**
-   * Queue a (decoded) update from `from`; applied at the end of this turn. A read-only
-   * connection's updates are dropped here: never stored, never relayed.
+   * Queue a (decoded) update from `conn`; applied at the end of this turn. `isSyncStep2` marks the
+   * answer to our sync step 1: it carries everything the connection had that we lacked, so edits
+   * of it we dropped before are in it. Updates of a connection that may not write, or sent while
+   * the store fails, are dropped here: never stored, never relayed, never acknowledged.
    */
-  enqueue(update: Uint8Array, from: WebSocket): void {
-    if (!this.canWrite(from)) {
-      this.refused++
+  enqueue(update: Uint8Array, conn: WebSocket, isSyncStep2 = false): void {
+    const state = this.conns.get(conn)
+    if (!state || this.closed) return
+    if (isSyncStep2 && state.pulling) {
+      state.pulling = false
+      state.unsaved = null
+    }
+    if (this.deps.health.failing) {
+      this.drop(state, UnsavedReason.storeFailing)
       return
     }
-    this.pending.push({ update, from })
-    if (!this.flushScheduled) {
-      this.flushScheduled = true
-      setImmediate(() => this.flush())
+    if (!canEditStory(state.who, this.assignment())) {
+      this.drop(state, UnsavedReason.readOnly)
+      return
+    }
+    this.pending.push({ update, from: conn, who: state.who })
+    this.schedule()
+  }
+
+  /** Answer a `[saved, n]` request once everything `conn` sent before it is stored, or say why not. */
+  requestSaved(conn: WebSocket, request: number): void {
+    this.whenStored(() => {
+      const state = this.conns.get(conn)
+      if (!state) return
+      if (state.unsaved !== null) this.send(conn, encodeNumbers(MessageType.notSaved, request, state.unsaved))
+      // With updates still held, say nothing yet: the client asks again.
+      else if (state.held.length === 0) this.send(conn, encodeNumbers(MessageType.saved, request))
+    })
+  }
+
+  /** Answer a sync step 1 from the stored state: after everything received before it is stored. */
+  answerSyncStep1(conn: WebSocket, stateVector: Uint8Array): void {
+    this.whenStored(() => {
+      if (!this.conns.has(conn)) return
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.sync)
+      encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
+      encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector))
+      this.send(conn, encoding.toUint8Array(encoder))
+    })
+  }
+
+  /**
+   * Ask every connection whose edits were dropped, and that may send them now (the store works
+   * again, its rights came back), for what it has that the room lacks.
+   */
+  pullUnsaved(): void {
+    if (this.closed || this.deps.health.failing) return
+    for (const [conn, state] of this.conns) {
+      if (state.unsaved === null) continue
+      if (state.unsaved === UnsavedReason.readOnly && !canEditStory(state.who, this.assignment())) continue
+      this.whenStored(() => this.sendSyncStep1(conn))
     }
   }
 
   /**
-   * Apply everything queued as one transaction, store the resulting update, then relay it.
-   * Synchronous from start to end: no message leaves between apply and store.
+   * Run `fn` with the story at its stored state, everything received so far applied and stored,
+   * and nothing else applied until it is done (`applyServerChange` is only called in here).
    */
-  flush(): void {
+  exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      await this.flushNow()
+      if (this.closed) throw new StoreUnavailableError('The story could not be saved.')
+      this.inExclusive = true
+      try {
+        return await fn()
+      } finally {
+        this.inExclusive = false
+      }
+    })
+  }
+
+  /**
+   * Change the document as the server (desk fields, assignments, parts, restores), inside
+   * `exclusive`: one transaction, stored, then relayed to every connection. With `actorId`, the
+   * change is made under a fresh Yjs client id recorded as that user's, so versions can say who did
+   * it. Rejects with StoreUnavailableError, the room dropped, when it cannot be stored.
+   */
+  async applyServerChange(change: (doc: Y.Doc) => void, actorId: number | null = null): Promise<void> {
+    if (!this.inExclusive) throw new Error('applyServerChange runs inside room.exclusive')
+    const clientAuthors = new Map<number, number>()
+    if (actorId !== null) {
+      // Yjs reads doc.clientID for each new item, so a fresh id here is this change's alone.
+      this.doc.clientID = globalThis.crypto.getRandomValues(new Uint32Array(1))[0] ?? this.doc.clientID
+      clientAuthors.set(this.doc.clientID, actorId)
+    }
+    const outgoing: Uint8Array[] = []
+    const collect = (update: Uint8Array): void => {
+      outgoing.push(update)
+    }
+    let before = new Map<number, number>()
+    this.doc.on('update', collect)
+    try {
+      this.doc.transact((transaction) => {
+        before = transaction.beforeState
+        change(this.doc)
+      }, this)
+    } finally {
+      this.doc.off('update', collect)
+    }
+    if (outgoing.length === 0) return
+    // A restore brings back anyone's suggestions, unchecked: the server's own change is trusted.
+    const suggestionAuthors = this.learnSuggestions(suggestionAuthorsIn(this.doc, before))
+    const update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
+    try {
+      await this.store({ update, skip: null, suggestionAuthors, clientAuthors, updates: [] })
+    } catch (error) {
+      this.fail(error)
+      throw new StoreUnavailableError('The change could not be saved.')
+    }
+    try {
+      this.refreshIndex()
+    } catch (error) {
+      this.indexDirty = true
+      this.deps.log.warn({ err: error, story: this.id }, 'could not refresh the story index')
+    }
+    // An assignment may have given someone back the right to write.
+    this.pullUnsaved()
+  }
+
+  /**
+   * Store everything and release the document, unless someone came back meanwhile (or `force`, at
+   * shutdown). Resolves whether the room was unloaded.
+   */
+  unload(force = false): Promise<boolean> {
+    return this.serial(async () => {
+      await this.flushNow()
+      if (this.closed) return true
+      if (!force && (this.conns.size > 0 || this.holds > 0)) return false
+      try {
+        this.compact()
+        if (this.indexDirty) this.refreshIndex()
+      } catch (error) {
+        // The log keeps every update: the next load replays it. Nothing is lost.
+        this.deps.log.warn({ err: error, story: this.id }, 'could not compact the story at unload')
+      }
+      this.close()
+      return true
+    })
+  }
+
+  /** Send one frame; a connection that stopped reading is closed rather than buffered forever. */
+  send(conn: WebSocket, message: Uint8Array): void {
+    if (conn.readyState !== conn.OPEN) return
+    if (conn.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.deps.log.warn({ story: this.id }, 'closing a connection that stopped reading')
+      conn.terminate()
+      return
+    }
+    conn.send(message)
+  }
+
+  /** Send our state vector: the stock provider answers with everything we lack (its sync step 2). */
+  private sendSyncStep1(conn: WebSocket): void {
+    const state = this.conns.get(conn)
+    if (!state) return
+    state.pulling = true
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.sync)
+    syncProtocol.writeSyncStep1(encoder, this.doc)
+    this.send(conn, encoding.toUint8Array(encoder))
+  }
+
+  /** Drop a connection's update unstored, remembering why for its `saved` requests. */
+  private drop(state: ConnState, reason: UnsavedReason): void {
+    this.refused++
+    state.unsaved = reason
+  }
+
+  /** Run `step` after every step queued before it: apply, commit and relay happen one at a time. */
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    this.steps++
+    const run = this.chain.then(step).finally(() => {
+      this.steps--
+    })
+    this.chain = run.catch(() => undefined)
+    return run
+  }
+
+  /** Call `answer` once everything received so far is stored (at once when it is). */
+  private whenStored(answer: () => void): void {
+    if (this.steps === 0 && this.pending.length === 0 && !this.flushScheduled) {
+      answer()
+      return
+    }
+    this.waiting.push(answer)
+    this.schedule()
+  }
+
+  /** Flush at the end of this turn, after any step already running. */
+  private schedule(): void {
+    if (this.flushScheduled || this.closed) return
+    this.flushScheduled = true
+    setImmediate(() => {
+      this.serial(() => this.flushNow()).catch((error: unknown) => this.deps.log.error({ err: error, story: this.id }, 'flush failed'))
+    })
+  }
+
+  /**
+   * Apply everything queued as one transaction, store the resulting update, relay it, then give
+   * the answers that waited for it. A failed store drops the room (`fail`).
+   */
+  private async flushNow(): Promise<void> {
     this.flushScheduled = false
-    if (this.pending.length === 0 || this.destroyed) return
+    if (this.closed) return
     const batch = this.pending
     this.pending = []
-    const origins = new Set(batch.map((entry) => entry.from))
-    // Suggestion ids this batch brings in: rare (one per suggestion), stored with the update.
-    const introduced = new Map<string, number | null>()
+    const answers = this.waiting
+    this.waiting = []
+    const applied = this.applyBatch(batch)
+    if (applied) {
+      try {
+        await this.store(applied)
+      } catch (error) {
+        this.fail(error)
+        return
+      }
+    }
+    for (const answer of answers) answer()
+  }
+
+  /** Apply a batch (and whatever it lets held updates build on) in one transaction; null if nothing changed. */
+  private applyBatch(batch: PendingUpdate[]): Applied | null {
+    if (batch.length === 0) return null
+    const applied: Applied = { update: new Uint8Array(), skip: null, suggestionAuthors: new Map(), clientAuthors: new Map(), updates: [] }
+    const origins = new Set<WebSocket>()
     const outgoing: Uint8Array[] = []
     const collect = (update: Uint8Array): void => {
       outgoing.push(update)
@@ -213,66 +498,76 @@ export class Room {
     this.doc.on('update', collect)
     try {
       this.doc.transact(() => {
+        let progress = false
         for (const entry of batch) {
           // Checked against the document as it is now, with this turn's earlier updates in it.
-          const scope = this.mayApply(entry)
-          if (!scope) continue
-          try {
-            Y.applyUpdate(this.doc, entry.update, entry.from)
-          } catch (error) {
-            this.deps.log.warn({ err: error, story: this.id }, 'update failed to apply')
-            entry.from.close(Close.badFrame.code, 'Update could not be applied')
-            continue
+          const outcome = this.applyOne(entry, applied)
+          if (outcome === 'missing') this.hold(entry)
+          if (outcome === 'applied') {
+            origins.add(entry.from)
+            progress = true
           }
-          // Bookkeeping after a good apply; its failures are ours, not the sender's bad frame.
-          this.learnSuggestions(scope.suggestions.map(({ id, authorId }) => [id, authorId] as const), introduced)
-          this.recordAuthors(entry)
-          const who = this.conns.get(entry.from)?.who
-          if (who) this.deps.onApplied?.(this, entry.update, who.id)
         }
+        // What was just applied may be what held updates were waiting for.
+        while (progress) progress = this.applyHeld(applied, origins)
       }, this)
     } finally {
       this.doc.off('update', collect)
     }
     if (outgoing.length === 0) {
       // Nothing changed, so nothing is new either; should an id still have come in, keep it.
-      this.deps.storage.recordSuggestionAuthors(this.id, introduced)
-      return
-    }
-    const update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
-    // A lone writer does not need its own edit back.
-    this.store(update, origins.size === 1 ? ([...origins][0] ?? null) : null, introduced)
-    this.scheduleIndexRefresh()
-    this.deps.onStored?.(this)
-  }
-
-  /**
-   * Write an update to the log, with the suggestion ids it introduces (one SQLite transaction),
-   * then relay it to everyone but `skip`.
-   */
-  private store(update: Uint8Array, skip: WebSocket | null, introduced?: ReadonlyMap<string, number | null>): void {
-    this.lastSeq = this.deps.storage.appendUpdate(this.id, update, introduced)
-    this.tailLength++
-    this.lastChange = Date.now()
-    const message = encodeUpdateMessage(update)
-    for (const conn of this.conns.keys()) {
-      if (conn !== skip) this.send(conn, message)
-    }
-    if (this.tailLength >= COMPACT_AFTER_UPDATES) this.compact()
-  }
-
-  /**
-   * The update's scope if it may be applied, else null: its sender may write now, it changes
-   * nothing but the body and the headline, slug, byline and dateline, and every suggestion it
-   * carries is the sender's own or one the room already holds under the same author. A forged
-   * update (a desk field, the desk map, an unknown root, a suggestion in someone else's name) is
-   * refused whole and its connection closed with 4403.
-   */
-  private mayApply(entry: PendingUpdate): UpdateScope | null {
-    const who = this.conns.get(entry.from)?.who
-    if (!who || !this.canWrite(entry.from)) {
-      this.refused++
+      if (applied.suggestionAuthors.size > 0) {
+        try {
+          this.deps.storage.recordSuggestionAuthors(this.id, applied.suggestionAuthors)
+        } catch (error) {
+          this.deps.log.warn({ err: error, story: this.id }, 'could not record suggestion authors')
+        }
+      }
       return null
+    }
+    applied.update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
+    applied.skip = origins.size === 1 ? ([...origins][0] ?? null) : null
+    return applied
+  }
+
+  /** Retry every connection's held updates once, in order; whether any of them was applied. */
+  private applyHeld(applied: Applied, origins: Set<WebSocket>): boolean {
+    let progress = false
+    for (const [conn, state] of this.conns) {
+      if (state.held.length === 0) continue
+      const still: Uint8Array[] = []
+      for (const update of state.held) {
+        const outcome = this.applyOne({ update, from: conn, who: state.who }, applied)
+        if (outcome === 'missing') still.push(update)
+        if (outcome === 'applied') {
+          origins.add(conn)
+          progress = true
+        }
+        // Refused (and closed): the rest of what it held goes with it.
+        if (outcome === 'refused' && !this.conns.has(conn)) break
+      }
+      state.held = still
+      state.heldBytes = still.reduce((sum, update) => sum + update.byteLength, 0)
+      if (still.length === 0 && state.heldTimer) {
+        clearTimeout(state.heldTimer)
+        state.heldTimer = null
+      }
+    }
+    return progress
+  }
+
+  /**
+   * Check one update and apply it: 'applied'; 'missing' when it builds on what the room has not
+   * got (held, checked again later); 'refused' when its sender may not write now (dropped), it is
+   * forbidden or forged (the connection is closed with 4403), or it does not apply (4400).
+   */
+  private applyOne(entry: PendingUpdate, applied: Applied): 'applied' | 'missing' | 'refused' {
+    const state = this.conns.get(entry.from)
+    const who = state?.who ?? entry.who
+    if (!canEditStory(who, this.assignment())) {
+      if (state) this.drop(state, UnsavedReason.readOnly)
+      else this.refused++
+      return 'refused'
     }
     const scope = updateScope(this.doc, entry.update)
     const forbidden =
@@ -282,13 +577,145 @@ export class Room {
       [...scope.roots].some((root) => !CLIENT_ROOTS.has(root)) ||
       [...scope.metaKeys].some((key) => !CLIENT_META_KEYS.has(key))
     const forged = !forbidden && !this.suggestionsAllowed(scope, who.id)
-    if (!forbidden && !forged) return scope
-    this.refused++
-    const reason = forged ? 'refused a suggestion in another author\'s name' : 'refused a forbidden update'
-    this.deps.log.warn({ story: this.id, user: who.id, roots: [...scope.roots], metaKeys: [...scope.metaKeys] }, reason)
-    entry.from.close(Close.forbidden.code, 'That change is not allowed')
-    this.pending = this.pending.filter((other) => other.from !== entry.from)
-    return null
+    if (forbidden || forged) {
+      this.refused++
+      const reason = forged ? 'refused a suggestion in another author\'s name' : 'refused a forbidden update'
+      this.deps.log.warn({ story: this.id, user: who.id, roots: [...scope.roots], metaKeys: [...scope.metaKeys] }, reason)
+      this.closeConn(entry.from, { code: Close.forbidden.code, reason: 'That change is not allowed' })
+      return 'refused'
+    }
+    if (scope.missing) return state ? 'missing' : 'refused'
+    try {
+      Y.applyUpdate(this.doc, entry.update, entry.from)
+    } catch (error) {
+      this.refused++
+      this.deps.log.warn({ err: error, story: this.id }, 'update failed to apply')
+      this.closeConn(entry.from, { code: Close.badFrame.code, reason: 'Update could not be applied' })
+      return 'refused'
+    }
+    this.learnSuggestions(
+      scope.suggestions.map(({ id, authorId }) => [id, authorId] as const),
+      applied.suggestionAuthors,
+    )
+    for (const client of Y.parseUpdateMeta(entry.update).to.keys()) {
+      if (!this.knownClients.has(client) && !applied.clientAuthors.has(client)) applied.clientAuthors.set(client, who.id)
+    }
+    applied.updates.push({ update: entry.update, userId: who.id })
+    return 'applied'
+  }
+
+  /**
+   * Hold an update until what it builds on arrives, and ask its connection for that. A connection
+   * that goes past the bounds, or does not send it in time, is closed with a code the provider
+   * retries: it reconnects and resyncs from scratch, losing nothing.
+   */
+  private hold(entry: PendingUpdate): void {
+    const state = this.conns.get(entry.from)
+    if (!state) return
+    state.held.push(entry.update)
+    state.heldBytes += entry.update.byteLength
+    if (state.held.length > MAX_HELD_UPDATES || state.heldBytes > MAX_HELD_BYTES) {
+      this.deps.log.warn({ story: this.id, user: state.who.id, held: state.held.length }, 'too much held for a missing base')
+      this.closeConn(entry.from, Close.outOfStep)
+      return
+    }
+    if (!state.pulling) {
+      // Once: its answer (or the one to the step 1 it was sent on joining) is on its way.
+      state.pulling = true
+      this.whenStored(() => this.sendSyncStep1(entry.from))
+    }
+    state.heldTimer ??= setTimeout(() => {
+      state.heldTimer = null
+      if (state.held.length === 0 || this.conns.get(entry.from) !== state) return
+      this.deps.log.warn({ story: this.id, user: state.who.id, held: state.held.length }, 'held updates never got their base')
+      this.closeConn(entry.from, Close.outOfStep)
+    }, HOLD_TIMEOUT_MS)
+  }
+
+  /** Close a connection and forget what it still had queued or held. */
+  private closeConn(conn: WebSocket, event: CloseEvent): void {
+    conn.close(event.code, event.reason)
+    this.pending = this.pending.filter((other) => other.from !== conn)
+    const state = this.conns.get(conn)
+    if (state) {
+      state.held = []
+      state.heldBytes = 0
+    }
+  }
+
+  /**
+   * Commit an applied batch (with the suggestion ids and client ids it introduces, in the same
+   * transaction), then relay it and run the hooks. Throws if it cannot be stored.
+   */
+  private async store(applied: Applied): Promise<void> {
+    this.lastSeq = await this.commit(applied)
+    this.tailLength++
+    this.lastChange = Date.now()
+    for (const client of applied.clientAuthors.keys()) this.knownClients.add(client)
+    const message = encodeUpdateMessage(applied.update)
+    for (const conn of this.conns.keys()) {
+      if (conn !== applied.skip) this.send(conn, message)
+    }
+    try {
+      for (const { update, userId } of applied.updates) this.deps.onApplied?.(this, update, userId)
+      if (applied.updates.length > 0) this.deps.onStored?.(this)
+    } catch (error) {
+      // Bookkeeping (deletion attribution, checkpoints) must not undo a stored edit.
+      this.deps.log.warn({ err: error, story: this.id }, 'after-store hook failed')
+    }
+    if (applied.updates.length > 0) this.scheduleIndexRefresh()
+    if (this.tailLength >= COMPACT_AFTER_UPDATES) {
+      try {
+        this.compact()
+      } catch (error) {
+        this.deps.log.warn({ err: error, story: this.id }, 'could not compact the story')
+      }
+    }
+  }
+
+  /** Append to the store, retrying a failing store a few times without blocking; the sequence number. */
+  private async commit(applied: Applied): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const seq = this.deps.storage.appendUpdate(this.id, applied.update, {
+          suggestionAuthors: applied.suggestionAuthors,
+          clientAuthors: applied.clientAuthors,
+        })
+        this.deps.health.succeeded()
+        return seq
+      } catch (error) {
+        const delay = COMMIT_RETRY_DELAYS_MS[attempt]
+        if (delay === undefined || !isStoreFailure(error)) throw error
+        await sleep(delay)
+      }
+    }
+  }
+
+  /**
+   * A commit failed for good: drop the room with what it had not stored. Its connections are
+   * closed with 1013; they reconnect to the story as stored and resend what it lacks.
+   */
+  private fail(error: unknown): void {
+    if (this.closed) return
+    this.deps.log.error({ err: error, story: this.id }, 'could not store the story: dropping what was not stored')
+    if (isStoreFailure(error)) this.deps.health.failed(error)
+    for (const conn of this.conns.keys()) conn.close(Close.storeFailed.code, Close.storeFailed.reason)
+    this.close()
+  }
+
+  /** Release everything; nothing more is applied, stored or sent. */
+  private close(): void {
+    if (this.closed) return
+    this.closed = true
+    this.pending = []
+    this.waiting = []
+    if (this.indexTimer) clearTimeout(this.indexTimer)
+    this.indexTimer = null
+    for (const state of this.conns.values()) if (state.heldTimer) clearTimeout(state.heldTimer)
+    this.awareness.off('update', this.onAwarenessUpdate)
+    this.awareness.destroy()
+    this.doc.destroy()
+    this.deps.onClosed?.(this)
   }
 
   /**
@@ -328,53 +755,8 @@ export class Room {
     return learned
   }
 
-  /** Remember who is behind the Yjs client ids of an applied update (authorship for versions). */
-  private recordAuthors(entry: PendingUpdate): void {
-    const who = this.conns.get(entry.from)?.who
-    if (!who) return
-    for (const client of Y.parseUpdateMeta(entry.update).to.keys()) {
-      if (this.knownClients.has(client)) continue
-      this.knownClients.add(client)
-      this.deps.storage.recordAuthor(this.id, client, who.id)
-    }
-  }
-
-  /**
-   * Change the document as the server (desk fields, assignments, parts, restores): one
-   * transaction, stored, then relayed to every connection. With `actorId`, the change is made
-   * under a fresh Yjs client id recorded as that user's, so versions can say who did it.
-   */
-  applyServerChange(change: (doc: Y.Doc) => void, actorId: number | null = null): void {
-    this.flush()
-    if (actorId !== null) {
-      // Yjs reads doc.clientID for each new item, so a fresh id here is this change's alone.
-      this.doc.clientID = globalThis.crypto.getRandomValues(new Uint32Array(1))[0] ?? this.doc.clientID
-      this.knownClients.add(this.doc.clientID)
-      this.deps.storage.recordAuthor(this.id, this.doc.clientID, actorId)
-    }
-    const outgoing: Uint8Array[] = []
-    const collect = (update: Uint8Array): void => {
-      outgoing.push(update)
-    }
-    let before = new Map<number, number>()
-    this.doc.on('update', collect)
-    try {
-      this.doc.transact((transaction) => {
-        before = transaction.beforeState
-        change(this.doc)
-      }, this)
-    } finally {
-      this.doc.off('update', collect)
-    }
-    if (outgoing.length === 0) return
-    // A restore brings back anyone's suggestions, unchecked: the server's own change is trusted.
-    const introduced = this.learnSuggestions(suggestionAuthorsIn(this.doc, before))
-    this.store(outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing), null, introduced)
-    this.refreshIndex()
-  }
-
-  /** Fold the update log into a snapshot of the current state. */
-  compact(): void {
+  /** Fold the update log into a snapshot of the current (stored) state. */
+  private compact(): void {
     if (this.tailLength === 0) return
     this.deps.storage.compact(this.id, Y.encodeStateAsUpdate(this.doc), this.lastSeq)
     this.tailLength = 0
@@ -385,13 +767,21 @@ export class Room {
     if (this.indexTimer) return
     this.indexTimer = setTimeout(() => {
       this.indexTimer = null
-      if (this.indexDirty) this.refreshIndex()
+      if (!this.indexDirty || this.closed) return
+      // Through the chain: the index is read from the stored state, never from a batch in flight.
+      this.serial(async () => {
+        if (this.closed) return
+        try {
+          this.refreshIndex()
+        } catch (error) {
+          this.deps.log.warn({ err: error, story: this.id }, 'could not refresh the story index')
+        }
+      }).catch(() => undefined)
     }, INDEX_REFRESH_MS)
   }
 
   /** Write the index row (headline, words…) from the document and announce it. */
-  refreshIndex(): void {
-    this.indexDirty = false
+  private refreshIndex(): void {
     const meta = readMeta(this.doc)
     const desk = readDesk(this.doc)
     const fields: StoryIndexFields = {
@@ -410,32 +800,9 @@ export class Room {
       plannedWords: meta.plannedWords,
       parts: desk.parts.map((part) => ({ id: part.id, label: part.label, assignee: part.assignee, words: partWordCount(this.doc, part) })),
     }
+    // Dirty until the row is written: a failed write is tried again at the next change or unload.
     const story = this.deps.storage.updateIndex(this.id, fields, summary, this.lastChange || Date.now())
+    this.indexDirty = false
     if (story) this.deps.events.publish({ type: 'story', story })
-  }
-
-  /** Send one frame; a connection that stopped reading is closed rather than buffered forever. */
-  send(conn: WebSocket, message: Uint8Array): void {
-    if (conn.readyState !== conn.OPEN) return
-    if (conn.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.deps.log.warn({ story: this.id }, 'closing a connection that stopped reading')
-      conn.terminate()
-      return
-    }
-    conn.send(message)
-  }
-
-  /** Store everything and release the document. */
-  destroy(): void {
-    if (this.destroyed) return
-    this.flush()
-    this.compact()
-    if (this.indexTimer) clearTimeout(this.indexTimer)
-    this.indexTimer = null
-    if (this.indexDirty) this.refreshIndex()
-    this.destroyed = true
-    this.awareness.off('update', this.onAwarenessUpdate)
-    this.awareness.destroy()
-    this.doc.destroy()
   }
 }

@@ -1,4 +1,5 @@
 /** The open stories: load on first connection, unload (stored) when the last one leaves. */
+import type * as Y from 'yjs'
 import type { Logger } from './logger.js'
 import { Room, type Participant, type RoomDeps } from './room.js'
 import type { StoredUser } from './users.js'
@@ -18,7 +19,15 @@ export class Rooms {
       // Keep hooks passed in (versions), add the presence announcement.
       onPresence: (room) =>
         deps.events.publish({ type: 'presence', storyId: room.id, present: room.people().map((person) => person.id) }),
+      onClosed: (room) => {
+        if (this.rooms.get(room.id) === room) this.rooms.delete(room.id)
+        deps.log.debug({ story: room.id }, 'story unloaded')
+      },
     }
+    // Edits refused while the store was failing are asked for again once it works.
+    deps.health.onRecovered(() => {
+      for (const room of this.rooms.values()) room.pullUnsaved()
+    })
   }
 
   /** User ids present in each open story. */
@@ -34,24 +43,42 @@ export class Rooms {
   }
 
   /**
-   * Run `change` on a story's document as the server, loading the story if it is not open and
-   * releasing it afterwards; false when there is no such story.
+   * Run `change` on a story's room as the server, with the story at its stored state and nothing
+   * else applied meanwhile (`Room.exclusive`), loading the story if it is not open and releasing
+   * it afterwards. Resolves to what `change` returns, or null when there is no such story.
    */
-  change(id: string, change: (room: Room) => void): boolean {
+  async change<T>(id: string, change: (room: Room) => T | Promise<T>): Promise<{ value: T } | null> {
     const room = this.open(id)
-    if (!room) return false
+    if (!room) return null
+    room.holds++
     try {
-      change(room)
+      return { value: await room.exclusive(() => change(room)) }
     } finally {
+      room.holds--
       this.releaseIfIdle(room)
     }
-    return true
+  }
+
+  /**
+   * Read a story's current stored document without loading it into a room when nobody has it
+   * open; null when there is no such story.
+   */
+  async read<T>(id: string, read: (doc: Y.Doc) => T): Promise<{ value: T } | null> {
+    const open = this.rooms.get(id)
+    if (open) return this.change(id, (room) => read(room.doc))
+    const loaded = this.deps.storage.loadDoc(id)
+    if (!loaded) return null
+    try {
+      return { value: read(loaded.doc) }
+    } finally {
+      loaded.doc.destroy()
+    }
   }
 
   /** The open room for a story, loading it from storage first; null for unknown stories. */
   open(id: string): Room | null {
     const existing = this.rooms.get(id)
-    if (existing) return existing
+    if (existing && !existing.isClosed) return existing
     const loaded = this.deps.storage.loadDoc(id)
     if (!loaded) return null
     const room = new Room(id, loaded, this.deps)
@@ -65,12 +92,10 @@ export class Rooms {
     return this.rooms.get(id)
   }
 
-  /** Unload a room that has no connections left. */
+  /** Unload a room that has no connections left (stored first; kept if someone comes back meanwhile). */
   releaseIfIdle(room: Room): void {
-    if (room.conns.size > 0 || this.rooms.get(room.id) !== room) return
-    this.rooms.delete(room.id)
-    room.destroy()
-    this.deps.log.debug({ story: room.id }, 'story unloaded')
+    if (room.conns.size > 0 || room.holds > 0 || this.rooms.get(room.id) !== room) return
+    room.unload().catch((error: unknown) => this.deps.log.error({ err: error, story: room.id }, 'failed to unload story'))
   }
 
   /** How many stories are open. */
@@ -79,14 +104,12 @@ export class Rooms {
   }
 
   /** Store and release every room (shutdown). */
-  closeAll(log: Logger): void {
-    for (const room of this.rooms.values()) {
-      try {
-        room.destroy()
-      } catch (error) {
-        log.error({ err: error, story: room.id }, 'failed to store story on shutdown')
-      }
-    }
+  async closeAll(log: Logger): Promise<void> {
+    await Promise.all(
+      [...this.rooms.values()].map((room) =>
+        room.unload(true).catch((error: unknown) => log.error({ err: error, story: room.id }, 'failed to store story on shutdown')),
+      ),
+    )
     this.rooms.clear()
   }
 }

@@ -1,8 +1,11 @@
 /** A tiny router: method + path pattern + who may call, with JSON helpers at the edge. */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { z } from 'zod'
+import type * as Y from 'yjs'
 import type { ApiError } from '../src/shared/api.js'
 import { HttpError } from './errors.js'
+import type { Room } from './room.js'
+import type { Rooms } from './rooms.js'
 import type { StoredUser } from './users.js'
 
 export interface RequestContext {
@@ -21,6 +24,21 @@ export interface Route {
   path: RegExp
   access: Access
   handle(ctx: RequestContext): Promise<void> | void
+}
+
+/**
+ * Run `change` on a story's room as the server (loading it if needed), with the story at its
+ * stored state and nothing else applied meanwhile (`Room.exclusive`); 404 for unknown stories.
+ */
+export async function changeStory(rooms: Rooms, id: string, change: (room: Room) => void | Promise<void>): Promise<void> {
+  if (!(await rooms.change(id, change))) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+}
+
+/** A story's current stored document, read without loading it when nobody has it open; 404 for unknown stories. */
+export async function readStory<T>(rooms: Rooms, id: string, read: (doc: Y.Doc) => T): Promise<T> {
+  const found = await rooms.read(id, read)
+  if (!found) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+  return found.value
 }
 
 /** A signed-in route's user (the router has checked it). */

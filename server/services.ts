@@ -5,6 +5,7 @@ import type { Rooms } from './rooms.js'
 import type { Sections } from './sections.js'
 import type { Sessions } from './sessions.js'
 import type { Storage } from './storage.js'
+import type { StoreHealth } from './storeHealth.js'
 import type { StoryEvents } from './storyEvents.js'
 import type { Users } from './users.js'
 import type { SignInThrottle } from './auth.js'
@@ -15,6 +16,8 @@ export interface Services {
   config: Config
   log: Logger
   storage: Storage
+  /** Whether the store takes writes now (server/storeHealth.ts). */
+  health: StoreHealth
   users: Users
   sessions: Sessions
   sections: Sections

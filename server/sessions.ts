@@ -9,6 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type Database from 'better-sqlite3'
+import { isStoreFailure } from './storeHealth.js'
 
 export type SessionKind = 'browser' | 'api'
 
@@ -59,7 +60,7 @@ export class Sessions {
       | undefined
     if (!row) return null
     if (row.expires_at <= now) {
-      this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash)
+      this.bestEffort(() => this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash))
       return null
     }
     const session: LiveSession = { userId: row.user_id, kind: row.kind, expiresAt: row.expires_at, renewed: false }
@@ -68,8 +69,21 @@ export class Sessions {
     const expiresAt = Math.min(now + ttl, row.created_at + Math.max(MAX_BROWSER_SESSION_MS, ttl))
     // At the cap the expiry stays put, and nothing is written.
     if (expiresAt <= row.expires_at) return session
-    this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, hash)
+    // Reading a story must not fail because the store cannot take writes: the session then
+    // slides at its next use instead.
+    if (!this.bestEffort(() => this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, hash))) return session
     return { ...session, expiresAt, renewed: true }
+  }
+
+  /** Run a housekeeping write; false (and nothing changed) when the store refuses it. */
+  private bestEffort(write: () => unknown): boolean {
+    try {
+      write()
+      return true
+    } catch (error) {
+      if (isStoreFailure(error)) return false
+      throw error
+    }
   }
 
   /** End one session. */

@@ -135,7 +135,21 @@ const MIGRATIONS: readonly string[] = [
    DROP TABLE suggestion_decisions;
    ALTER TABLE suggestion_decisions_rebuilt RENAME TO suggestion_decisions;
    CREATE INDEX suggestion_decisions_story ON suggestion_decisions (story_id, at DESC, id DESC);`,
+  // One row rewritten by the health probe (server/storeHealth.ts): the smallest write that tells
+  // whether the database takes writes now (a full disk, a lock held by another process).
+  `CREATE TABLE IF NOT EXISTS store_probe (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     at INTEGER NOT NULL
+   );`,
 ]
+
+/** What an update brings besides itself, stored in the same transaction. */
+export interface UpdateExtras {
+  /** Suggestion ids the update introduces, with their authors (server/room.ts). */
+  suggestionAuthors?: ReadonlyMap<string, number | null>
+  /** Yjs client ids first seen in the update, with the user behind each (who wrote what, for versions). */
+  clientAuthors?: ReadonlyMap<number, number>
+}
 
 function parseJson(text: string): unknown {
   try {
@@ -179,7 +193,10 @@ export class Storage {
     // killed process loses nothing; only a power cut can lose the last transactions.
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('foreign_keys = ON')
-    this.db.pragma('busy_timeout = 5000')
+    // Never wait on a lock: better-sqlite3 waits synchronously, which would stall every story and
+    // request while another process holds the database. A locked write fails at once instead;
+    // rooms retry it without blocking (server/room.ts) and report the store as failing.
+    this.db.pragma('busy_timeout = 0')
     this.migrate()
     const db = this.db
     this.statements = {
@@ -205,6 +222,8 @@ export class Storage {
       tailLength: db.prepare('SELECT count(*) AS n FROM story_updates WHERE story_id = ?'),
       insertSuggestionAuthor: db.prepare('INSERT OR IGNORE INTO suggestion_authors (story_id, suggestion_id, author_id) VALUES (?, ?, ?)'),
       suggestionAuthors: db.prepare('SELECT suggestion_id, author_id FROM suggestion_authors WHERE story_id = ?'),
+      insertAuthor: db.prepare('INSERT OR IGNORE INTO story_authors (story_id, client_id, user_id) VALUES (?, ?, ?)'),
+      probe: db.prepare('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
     }
   }
 
@@ -260,16 +279,24 @@ export class Storage {
   }
 
   /**
-   * Append one update to a story's log; returns its sequence number. With `suggestionAuthors`
-   * (the suggestion ids the update introduces), they are recorded in the same transaction; without
-   * them (nearly every update) this is the single insert it always was.
+   * Append one update to a story's log; returns its sequence number. What the update brings
+   * (`extras`: suggestion ids it introduces, client ids first seen) is recorded in the same
+   * transaction; without extras (nearly every update) this is a single insert. Throws when the
+   * database cannot take the write (`SQLITE_FULL`, `SQLITE_BUSY`…): then nothing of it is stored.
    */
-  appendUpdate(id: string, update: Uint8Array, suggestionAuthors?: ReadonlyMap<string, number | null>): number {
-    if (!suggestionAuthors || suggestionAuthors.size === 0) return Number(this.statements.appendUpdate.run(id, update).lastInsertRowid)
+  appendUpdate(id: string, update: Uint8Array, extras: UpdateExtras = {}): number {
+    const { suggestionAuthors, clientAuthors } = extras
+    if (!suggestionAuthors?.size && !clientAuthors?.size) return Number(this.statements.appendUpdate.run(id, update).lastInsertRowid)
     return this.db.transaction(() => {
-      this.insertSuggestionAuthors(id, suggestionAuthors)
+      if (suggestionAuthors) this.insertSuggestionAuthors(id, suggestionAuthors)
+      for (const [clientId, userId] of clientAuthors ?? []) this.statements.insertAuthor.run(id, clientId, userId)
       return Number(this.statements.appendUpdate.run(id, update).lastInsertRowid)
     })()
+  }
+
+  /** One tiny write: throws while the database cannot take writes (server/storeHealth.ts). */
+  probe(now = Date.now()): void {
+    this.statements.probe.run(now)
   }
 
   /** Replace the snapshot with `state` and drop the log up to `throughSeq`, atomically. */
@@ -293,7 +320,7 @@ export class Storage {
 
   /** Remember that Yjs client `clientId` in a story is `userId` (who wrote what, for versions). */
   recordAuthor(storyId: string, clientId: number, userId: number): void {
-    this.db.prepare('INSERT OR IGNORE INTO story_authors (story_id, client_id, user_id) VALUES (?, ?, ?)').run(storyId, clientId, userId)
+    this.statements.insertAuthor.run(storyId, clientId, userId)
   }
 
   /** Every Yjs client id of a story with the user behind it. */

@@ -10,7 +10,8 @@
  * creates anything in the document (not even a root: `Y.decodeUpdate` keeps root names as strings).
  *
  * Wherever the answer is unsure it fails closed: the caller refuses the update, which for a
- * genuine client only happens to updates no Yjs client produces.
+ * genuine client only happens to updates no Yjs client produces. An update that builds on structs
+ * the server does not have yet is told apart (`missing`): the room holds it until they arrive.
  *
  * The same pass lists the suggestion values (track changes) that new body items carry, so the room
  * can refuse a suggestion attributed to someone else without decoding the update again.
@@ -39,8 +40,19 @@ export interface UpdateScope {
    * clients never do (storyDoc.ts): a subset of `metaKeys`.
    */
   replacedMetaKeys: Set<string>
-  /** True when some struct's place could not be resolved (its parent/origin is neither in the doc nor in the update): treat as forbidden. */
+  /**
+   * True when the update is one no Yjs client writes (a reference cycle, a forward reference to its
+   * own client, neighbours in two places, overlapping blocks, bytes that do not decode): forbidden.
+   */
   unresolved: boolean
+  /**
+   * True when the update builds on structs neither the document nor the update holds: a gap in a
+   * client's clocks, an origin or parent not stored yet, deletes past the document's state. Honest
+   * clients send these (a keystroke racing the resync after a reconnect, an edit built on another
+   * tab's words that reached it over BroadcastChannel first), so the room holds such an update until
+   * what it builds on arrives and checks it then; Yjs would park it unchecked.
+   */
+  missing: boolean
   /**
    * Suggestion values that new items landing in `body` carry, in update order: suggestion marks
    * (format items `insertion`/`deletion`/`formatChange`, hashed keys too, with a value), suggested
@@ -72,12 +84,16 @@ interface Place {
  */
 const INERT = Symbol('inert')
 /**
- * The item depends on a struct neither the document nor the update holds (Yjs would park it in
- * `pendingStructs` and integrate it later, unchecked), or its references are ones no Yjs client
- * writes (a cycle, a forward reference to its own client, neighbours in different places).
+ * The item's references are ones no Yjs client writes (a cycle, a forward reference to its own
+ * client, neighbours in different places).
  */
 const UNRESOLVED = Symbol('unresolved')
-type Resolution = Place | typeof INERT | typeof UNRESOLVED
+/**
+ * The item depends on a struct neither the document nor the update holds: Yjs would park it in
+ * `pendingStructs` and integrate it later, unchecked.
+ */
+const MISSING = Symbol('missing')
+type Resolution = Place | typeof INERT | typeof UNRESOLVED | typeof MISSING
 
 /** A struct of the update that can be referred to: GC and Item (a Skip holds nothing). */
 type UpdateStruct = Y.Item | Y.GC
@@ -93,6 +109,7 @@ export function updateScope(doc: Y.Doc, update: Uint8Array): UpdateScope {
     metaValues: new Map(),
     replacedMetaKeys: new Set(),
     unresolved: false,
+    missing: false,
     suggestions: [],
     malformedSuggestion: false,
   }
@@ -144,7 +161,7 @@ class ScopeReader {
       // A struct past a gap in its own client's clocks is parked in `pendingStructs`, shipped to
       // every client that syncs, and integrated later when something fills the gap: refuse it now.
       const reached = reach.get(client) ?? Y.getState(this.store, client)
-      if (clock > reached) this.scope.unresolved = true
+      if (clock > reached) this.scope.missing = true
       reach.set(client, Math.max(reached, clock + struct.length))
       let list = this.byClient.get(client)
       if (!list) this.byClient.set(client, (list = []))
@@ -159,7 +176,7 @@ class ScopeReader {
       const resolution = this.resolve(struct)
       // Yjs skips what it already has; only a parked reference still matters for such a struct.
       const isNew = struct.id.clock + struct.length > Y.getState(this.store, struct.id.client)
-      if (resolution === UNRESOLVED || isNew) this.record(resolution)
+      if (resolution === UNRESOLVED || resolution === MISSING || isNew) this.record(resolution)
       if (isNew && typeof resolution === 'object' && resolution.root === BODY) {
         for (const ref of suggestionValues(struct.content, resolution.sub)) {
           if (ref) this.scope.suggestions.push(ref)
@@ -193,7 +210,7 @@ class ScopeReader {
         }
         // Past the document's state the range must be the update's own structs (recorded above);
         // anything else Yjs keeps as `pendingDs` and applies later to whatever gets those IDs.
-        if (end > state && !this.updateCovers(client, Math.max(clock, state), end)) this.scope.unresolved = true
+        if (end > state && !this.updateCovers(client, Math.max(clock, state), end)) this.scope.missing = true
       }
     }
   }
@@ -202,6 +219,10 @@ class ScopeReader {
     if (resolution === INERT) return
     if (resolution === UNRESOLVED) {
       this.scope.unresolved = true
+      return
+    }
+    if (resolution === MISSING) {
+      this.scope.missing = true
       return
     }
     this.scope.roots.add(resolution.root)
@@ -244,6 +265,7 @@ class ScopeReader {
       const left = item.origin === null ? null : this.lookup(item.origin, item)
       const right = item.rightOrigin === null ? null : this.lookup(item.rightOrigin, item)
       if (left === UNRESOLVED || right === UNRESOLVED) return UNRESOLVED
+      if (left === MISSING || right === MISSING) return MISSING
       if (left instanceof Y.Item) return left
       if (right instanceof Y.Item) return right
       if (left === INERT || right === INERT) return INERT
@@ -255,7 +277,7 @@ class ScopeReader {
     if (parent === null) return UNRESOLVED
     // The parent is the type held by the item with this ID: same root and top-level key, one level down.
     const holder = this.lookup(parent, item)
-    if (holder instanceof Y.Item || holder === INERT || holder === UNRESOLVED) return holder
+    if (holder instanceof Y.Item || holder === INERT || holder === UNRESOLVED || holder === MISSING) return holder
     return { root: holder.root, key: holder.key, top: false, sub: item.parentSub }
   }
 
@@ -269,7 +291,7 @@ class ScopeReader {
       return struct instanceof Y.Item ? this.placeOfDocItem(struct) : INERT
     }
     const struct = this.findInUpdate(id.client, id.clock)
-    if (struct === undefined) return UNRESOLVED
+    if (struct === undefined) return MISSING
     if (!(struct instanceof Y.Item)) return INERT
     return this.resolved.get(struct) ?? struct
   }

@@ -137,7 +137,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
     const deadline = Date.now() + ANCHOR_WAIT_MS
     for (;;) {
       let pending = false
-      const found = rooms.change(storyId, (room) => {
+      const found = await rooms.change(storyId, (room) => {
         for (const anchor of anchors) {
           const verdict = judgeAnchor(room.doc, anchor)
           if (verdict === 'bad') throw new HttpError(400, 'invalid_anchor', 'The comment must be anchored to a passage of the story.')

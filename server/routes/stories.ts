@@ -11,7 +11,7 @@ import { countOpenSuggestions } from '../../src/shared/suggestions.js'
 import { assignmentOf, getDesk, getMeta, MetaKey, readDesk, readMeta, resolvePart, type StoryPart } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
 import type { Room } from '../room.js'
-import { readBody, readJson, requireType, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import { changeStory, readBody, readJson, requireType, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 import { createStory } from '../stories.js'
 import type { StoredUser } from '../users.js'
@@ -64,10 +64,7 @@ export function storyRoutes(services: Services): Route[] {
     return stories.map((story) => ({ ...story, present: present.get(story.id) ?? [], openComments: services.comments.openThreadCount(story.id) }))
   }
 
-  /** Run `change` on an existing story as the server; 404 otherwise. */
-  const change = (id: string, fn: (room: Room) => void): void => {
-    if (!rooms.change(id, fn)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
-  }
+  const change = (id: string, fn: (room: Room) => Promise<void>) => changeStory(rooms, id, fn)
 
   const requireUser = (id: number): void => {
     const user = users.get(id)
@@ -200,7 +197,7 @@ export function storyRoutes(services: Services): Route[] {
         const section = body.section === undefined || body.section === '' ? body.section : sections.find(body.section)
         if (section === null) throw new HttpError(400, 'invalid_desk', `There is no section "${body.section}".`)
         for (const userId of [body.lead, body.editor, ...(body.contributors ?? [])]) if (typeof userId === 'number') requireUser(userId)
-        change(id, (room) =>
+        await change(id, (room) =>
           room.applyServerChange((doc) => {
             const meta = getMeta(doc)
             const desk = getDesk(doc)
@@ -224,7 +221,7 @@ export function storyRoutes(services: Services): Route[] {
         const id = storyIdOf(ctx)
         const body = await readJson(ctx.req, StatusBody, MAX_JSON_BYTES, 'invalid_status')
         let from: Status = 'draft'
-        change(id, (room) => {
+        await change(id, async (room) => {
           const current = readMeta(room.doc).status
           from = isStatus(current) ? current : 'draft'
           if (!canTransition(user, assignmentOf(readDesk(room.doc)), from, body.to)) {
@@ -244,7 +241,7 @@ export function storyRoutes(services: Services): Route[] {
               throw new HttpError(409, 'review_open', isDesk(user) ? `${what}: settle them, or override with a reason.` : `${what}: settle them before Ready.`)
             }
           }
-          room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, body.to), user.id)
+          await room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, body.to), user.id)
           // Every status change is a checkpoint in the story's history.
           services.versions.checkpoint(id, room.doc, { kind: 'status', name: `Moved to ${STATUSES[body.to]}`, userId: user.id })
           events.publish({ type: 'review', storyId: id, kind: 'versions' })
@@ -281,9 +278,9 @@ export function storyRoutes(services: Services): Route[] {
         const body = await readJson(ctx.req, PartBody, MAX_JSON_BYTES, 'invalid_part')
         if (body.assignee !== null) requireUser(body.assignee)
         const part: StoryPart = { id: randomUUID(), start: body.start, end: body.end, assignee: body.assignee, label: body.label }
-        change(id, (room) => {
+        await change(id, async (room) => {
           if (!resolvePart(room.doc, part)) throw new HttpError(400, 'invalid_part', 'The part must span at least one block of the body.')
-          room.applyServerChange((doc) => getDesk(doc).set('parts', [...readDesk(doc).parts, part]), user.id)
+          await room.applyServerChange((doc) => getDesk(doc).set('parts', [...readDesk(doc).parts, part]), user.id)
         })
         sendJson(ctx.res, 201, { part })
       },
@@ -300,7 +297,7 @@ export function storyRoutes(services: Services): Route[] {
         const body = await readJson(ctx.req, PartChangeBody, MAX_JSON_BYTES, 'invalid_part')
         if (typeof body.assignee === 'number') requireUser(body.assignee)
         let updated: StoryPart | null = null
-        change(id, (room) =>
+        await change(id, (room) =>
           room.applyServerChange((doc) => {
             const parts = readDesk(doc).parts.map((part) => {
               if (part.id !== partId) return part
@@ -318,13 +315,13 @@ export function storyRoutes(services: Services): Route[] {
       method: 'DELETE',
       path: /^\/api\/stories\/([^/]+)\/parts\/([^/]+)$/,
       access: 'user',
-      handle(ctx) {
+      async handle(ctx) {
         const user = userOf(ctx)
         const id = storyIdOf(ctx)
         const partId = ctx.params[1] ?? ''
         requireDesk(user)
         let found = false
-        change(id, (room) =>
+        await change(id, (room) =>
           room.applyServerChange((doc) => {
             const parts = readDesk(doc).parts
             found = parts.some((part) => part.id === partId)

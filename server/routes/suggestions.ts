@@ -3,14 +3,13 @@
  * story document, and the server stamps who and when. Only people who may edit the story may
  * record (they are the only ones who can settle suggestions); everyone who can read may list.
  */
-import type * as Y from 'yjs'
 import { z } from 'zod'
 import { DECISION_KINDS } from '../../src/shared/api.js'
 import { canEditStory } from '../../src/shared/permissions.js'
 import { isStoryId } from '../../src/shared/storyId.js'
 import { assignmentOf, readDesk } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
-import { readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import { readJson, readStory, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 import { SuggestionLog } from '../suggestionLog.js'
 
@@ -42,19 +41,6 @@ export function suggestionRoutes(services: Services, log = new SuggestionLog(ser
     return id
   }
 
-  /** The story's current document without loading it into a room when nobody has it open. */
-  const withCurrent = <T>(id: string, fn: (doc: Y.Doc) => T): T => {
-    const open = rooms.get(id)
-    if (open) return fn(open.doc)
-    const loaded = storage.loadDoc(id)
-    if (!loaded) throw new HttpError(404, 'story_not_found', 'There is no such story.')
-    try {
-      return fn(loaded.doc)
-    } finally {
-      loaded.doc.destroy()
-    }
-  }
-
   return [
     {
       method: 'GET',
@@ -72,7 +58,7 @@ export function suggestionRoutes(services: Services, log = new SuggestionLog(ser
         const user = userOf(ctx)
         const id = storyOf(ctx)
         // Permission before the body: a refused caller learns nothing about what a valid body is.
-        const allowed = withCurrent(id, (doc) => canEditStory(user, assignmentOf(readDesk(doc))))
+        const allowed = await readStory(rooms, id, (doc) => canEditStory(user, assignmentOf(readDesk(doc))))
         if (!allowed) throw new HttpError(403, 'forbidden', 'Only people who may edit this story can accept or reject suggestions.')
         const body = await readJson(ctx.req, DecisionsBody, DECISIONS_MAX_BYTES, 'invalid_decisions')
         sendJson(ctx.res, 201, { decisions: log.record(id, user.id, body.decisions) })

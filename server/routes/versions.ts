@@ -1,5 +1,4 @@
 /** Version history routes: list, name a version, compare two, restore one as a new change. */
-import type * as Y from 'yjs'
 import { z } from 'zod'
 import { VERSION_NAME_MAX_CHARS, type ComparisonAnswer, type VersionSummary } from '../../src/shared/api.js'
 import { canEditStory } from '../../src/shared/permissions.js'
@@ -8,7 +7,7 @@ import { isStoryId } from '../../src/shared/storyId.js'
 import { assignmentOf, readDesk } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
 import type { Room } from '../room.js'
-import { readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import { changeStory, readJson, readStory, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 import type { StoredUser } from '../users.js'
 import { compareDocs, type Attribution } from '../versionDiff.js'
@@ -35,32 +34,13 @@ function versionLabel(version: VersionSummary): string {
 export function versionRoutes(services: Services): Route[] {
   const { storage, rooms, events, versions } = services
 
-  /** Run `fn` on the story's open room (loading it if needed); 404 for unknown stories. */
-  const change = (id: string, fn: (room: Room) => void): void => {
-    if (!rooms.change(id, fn)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
-  }
+  const change = (id: string, fn: (room: Room) => void | Promise<void>) => changeStory(rooms, id, fn)
 
   const requireEditor = (user: StoredUser, room: Room): void => {
     if (!canEditStory(user, assignmentOf(readDesk(room.doc)))) throw new HttpError(403, 'forbidden', 'Only people who may edit this story can do that.')
   }
 
   const announce = (storyId: string): void => events.publish({ type: 'review', storyId, kind: 'versions' })
-
-  /** The story's current document without loading it into a room when nobody has it open. */
-  const withCurrent = <T>(id: string, fn: (doc: Y.Doc) => T): T => {
-    const open = rooms.get(id)
-    if (open) {
-      open.flush()
-      return fn(open.doc)
-    }
-    const loaded = storage.loadDoc(id)
-    if (!loaded) throw new HttpError(404, 'story_not_found', 'There is no such story.')
-    try {
-      return fn(loaded.doc)
-    } finally {
-      loaded.doc.destroy()
-    }
-  }
 
   const attribution = (id: string): Attribution => {
     const authors = storage.authorsOf(id)
@@ -90,9 +70,8 @@ export function versionRoutes(services: Services): Route[] {
         const id = storyIdOf(ctx)
         const body = await readJson(ctx.req, NameBody, MAX_JSON_BYTES, 'invalid_version')
         let version: VersionSummary | null = null
-        change(id, (room) => {
+        await change(id, (room) => {
           requireEditor(user, room)
-          room.flush()
           version = versions.checkpoint(id, room.doc, { kind: 'named', name: body.name, userId: user.id })
         })
         announce(id)
@@ -103,7 +82,7 @@ export function versionRoutes(services: Services): Route[] {
       method: 'GET',
       path: /^\/api\/stories\/([^/]+)\/versions\/compare$/,
       access: 'user',
-      handle(ctx) {
+      async handle(ctx) {
         const id = storyIdOf(ctx)
         const refs = [ctx.url.searchParams.get('from') ?? '', ctx.url.searchParams.get('to') ?? 'current'].map((value) => {
           const parsed = VersionRef.safeParse(value)
@@ -123,7 +102,7 @@ export function versionRoutes(services: Services): Route[] {
           const who = attribution(id)
           const comparison = newerDoc
             ? compareDocs(olderDoc?.doc ?? newerDoc.doc, newerDoc.doc, who)
-            : withCurrent(id, (current) => compareDocs(olderDoc?.doc ?? current, current, who))
+            : await readStory(rooms, id, (current) => compareDocs(olderDoc?.doc ?? current, current, who))
           const answer: ComparisonAnswer = { from: older, to: newer, ...comparison }
           sendJson(ctx.res, 200, answer)
         } finally {
@@ -135,7 +114,7 @@ export function versionRoutes(services: Services): Route[] {
       method: 'POST',
       path: /^\/api\/stories\/([^/]+)\/versions\/(\d+)\/restore$/,
       access: 'user',
-      handle(ctx) {
+      async handle(ctx) {
         const user = userOf(ctx)
         const id = storyIdOf(ctx)
         const versionId = Number(ctx.params[1])
@@ -144,11 +123,10 @@ export function versionRoutes(services: Services): Route[] {
         if (!target) throw new HttpError(404, 'version_not_found', 'There is no such version of this story.')
         let before: VersionSummary | null = null
         try {
-          change(id, (room) => {
+          await change(id, async (room) => {
             requireEditor(user, room)
-            room.flush()
             before = versions.checkpoint(id, room.doc, { kind: 'restore', name: `Before restoring “${versionLabel(target.summary)}”`, userId: user.id })
-            room.applyServerChange((doc) => versions.recordDeleteSet(id, restoreDoc(doc, target.doc), user.id), user.id)
+            await room.applyServerChange((doc) => versions.recordDeleteSet(id, restoreDoc(doc, target.doc), user.id), user.id)
           })
         } finally {
           target.doc.destroy()

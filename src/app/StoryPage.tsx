@@ -6,6 +6,7 @@ import { usePresence } from '../collab/usePresence'
 import { useSaveState } from '../collab/useSaveState'
 import { useStorySession } from '../collab/useStorySession'
 import type { StorySession } from '../collab/storySession'
+import type { SaveState } from '../collab/savedTracker'
 import { useDateline } from '../collab/useDateline'
 import { useYArray } from '../collab/useYArray'
 import { useYMapValue } from '../collab/useYMapValue'
@@ -14,6 +15,7 @@ import { StoryEditor } from '../editor/StoryEditor'
 import { MetaPanel } from '../panel/MetaPanel'
 import { formatByline } from '../panel/BylineEditor'
 import { formatDateline } from '../shared/dateline'
+import { UNSAVED_MESSAGES } from '../shared/protocol'
 import { getBylines, getDatelineMap, getMeta, getMetaText, MetaKey } from '../shared/storyDoc'
 import type * as Y from 'yjs'
 import { useMe, useSession, useUserName } from '../store/session'
@@ -41,11 +43,18 @@ const CONNECTION_LABEL: Record<ConnectionStatus['kind'], string> = {
   closed: 'Disconnected',
 }
 
+const SAVE_LABEL: Record<SaveState, string> = {
+  saved: 'All changes saved',
+  saving: 'Saving…',
+  unsaved: 'Unsaved changes — will save when reconnected',
+  refused: 'Not saved',
+}
+
 function StatusBar({ session }: { session: StorySession }) {
   const connection = useConnectionStatus(session.provider)
   const save = useSaveState(session.saved)
   const people = usePresence(session.provider.awareness)
-  const saveText = save === 'saved' ? 'All changes saved' : save === 'saving' ? 'Saving…' : 'Unsaved changes — will save when reconnected'
+  const saveText = save.reason !== null ? UNSAVED_MESSAGES[save.reason] : SAVE_LABEL[save.state]
   return (
     <div className="statusbar">
       <ul className="presence" aria-label="In this story now">
@@ -65,7 +74,7 @@ function StatusBar({ session }: { session: StorySession }) {
         <span className="dot" aria-hidden="true" />
         {CONNECTION_LABEL[connection.kind]}
       </span>
-      <span className={`saved saved--${save}`} role="status" aria-label="Save state">
+      <span className={`saved saved--${save.state}`} role="status" aria-label="Save state">
         {saveText}
       </span>
     </div>

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react'
-import type { SavedTracker, SaveState } from './savedTracker'
+import type { SavedTracker, SaveStatus } from './savedTracker'
 
-/** Whether this client's edits are on the server's disk. */
-export function useSaveState(tracker: SavedTracker): SaveState {
-  return useSyncExternalStore(tracker.subscribe, tracker.getState)
+/** Whether this client's edits are stored on the server, and why not when it refused them. */
+export function useSaveState(tracker: SavedTracker): SaveStatus {
+  return useSyncExternalStore(tracker.subscribe, tracker.getStatus)
 }

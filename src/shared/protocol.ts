@@ -15,8 +15,29 @@ export const MessageType = {
    * acknowledgement, so without this no client can honestly say "Saved".
    */
   saved: 100,
+  /**
+   * Ours: `[notSaved, n, reason]` answers a `[saved, n]` request instead when some of the sender's
+   * edits were not stored (`UnsavedReason`). The client keeps them; once the server can take them
+   * it asks for them itself (a sync step 1 on that connection), and the provider sends them again.
+   */
+  notSaved: 101,
 } as const
 export type MessageType = (typeof MessageType)[keyof typeof MessageType]
+
+/** Why the server did not store a connection's edits (the third field of a `notSaved` answer). */
+export const UnsavedReason = {
+  /** The connection may not edit this story now (role or assignment). */
+  readOnly: 1,
+  /** The server's storage is failing (disk full, database locked): nothing is being stored. */
+  storeFailing: 2,
+} as const
+export type UnsavedReason = (typeof UnsavedReason)[keyof typeof UnsavedReason]
+
+/** What the page says about edits the server did not store, by reason. */
+export const UNSAVED_MESSAGES: Record<UnsavedReason, string> = {
+  [UnsavedReason.readOnly]: 'Not saved — you cannot edit this story now (your changes are kept in this tab)',
+  [UnsavedReason.storeFailing]: 'Not saved — the server cannot store changes right now (kept here, sent again when it can)',
+}
 
 /** A close code with the reason sent beside it. */
 export interface CloseEvent {
@@ -43,6 +64,16 @@ export const Close = {
   internalError: { code: 1011, reason: 'Story could not be loaded' },
   /** Server shutting down: clients retry and reconnect to the next process. */
   shuttingDown: { code: 1012, reason: 'Server restarting' },
+  /**
+   * Storing the story failed: the room is dropped, with what it had not stored, and reloaded from
+   * storage when the clients come back; they resend what the server lacks as they resync.
+   */
+  storeFailed: { code: 1013, reason: 'Story could not be saved' },
+  /**
+   * The connection's edits kept building on something it never sent (the server asked for it):
+   * reconnecting resyncs from scratch, and nothing is lost.
+   */
+  outOfStep: { code: 1013, reason: 'Out of step' },
 } as const satisfies Record<string, CloseEvent>
 
 /** Whether the y-websocket client treats this close code as final (no reconnect). */

@@ -54,7 +54,7 @@ async function importedStory(text: string): Promise<string> {
 /** Give body blocks [from, to) of a story to `assignee` as a part, anchored in the server's own document. */
 async function addPart(id: string, from: number, to: number, assignee: number, label: string): Promise<void> {
   let anchors = { start: '', end: '' }
-  server.services.rooms.change(id, (room) => {
+  await server.services.rooms.change(id, (room) => {
     const body = getBody(room.doc)
     anchors = {
       start: encodeAnchor(Y.createRelativePositionFromTypeIndex(body, from, 0)),

@@ -5,7 +5,7 @@ import type { RunningServer } from '../../server/app'
 import { STORIES_DIR } from '../helpers/fixtures'
 import { bodyBlocks } from '../../src/shared/storyDoc'
 import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
-import { addUser, createStoryVia, ROOT, signInAs, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
+import { addUser, createStoryVia, lockDatabase, ROOT, signInAs, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
 
 const PASSWORD = 'correct horse'
 
@@ -136,6 +136,36 @@ describe('editor in Chromium', () => {
       await expect.poll(() => saved.textContent()).toBe('All changes saved')
       const row = local.storage.loadDoc(id)
       expect(row && bodyBlocks(row.doc)).toEqual(['Before the outage. Written offline.'])
+    } finally {
+      await local.close()
+    }
+  })
+
+  it('says honestly when the server cannot store, and saves everything once it can', async () => {
+    const dataDir = tempDataDir()
+    const local = await startTestServer({ staticDir: path.join(ROOT, 'dist'), dataDir })
+    try {
+      const id = await createStoryVia(local.url, await signInAs(local, 'desk', 'admin'))
+      const page = await person('dana', 'editor', local)
+      await page.goto(`${local.url}/stories/${id}`)
+      const body = page.getByRole('textbox', { name: 'Story body' })
+      const saved = page.getByRole('status', { name: 'Save state' })
+      await body.click()
+      await page.keyboard.type('Stored first.')
+      await expect.poll(() => saved.textContent()).toBe('All changes saved')
+
+      // Another process holds the database: the edit is not stored, and the page says why.
+      const lock = await lockDatabase(dataDir)
+      try {
+        await page.keyboard.type(' Typed while locked.')
+        await expect.poll(() => saved.textContent(), { timeout: 15_000 }).toMatch(/^Not saved — the server cannot store changes/)
+        expect(bodyBlocks(local.storage.loadDoc(id)!.doc)).toEqual(['Stored first.'])
+      } finally {
+        await lock.release()
+      }
+      await expect.poll(() => saved.textContent(), { timeout: 15_000 }).toBe('All changes saved')
+      expect(bodyBlocks(local.storage.loadDoc(id)!.doc)).toEqual(['Stored first. Typed while locked.'])
+      await expect.poll(() => textOf(body)).toBe('Stored first. Typed while locked.')
     } finally {
       await local.close()
     }

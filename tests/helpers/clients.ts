@@ -1,8 +1,11 @@
 /** Real y-websocket clients for server tests. */
 import { WebSocket } from 'ws'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { expect, vi } from 'vitest'
+import { MessageType } from '../../src/shared/protocol'
 
 export interface TestClient {
   doc: Y.Doc
@@ -10,13 +13,21 @@ export interface TestClient {
   destroy(): void
 }
 
-/** Open story `id` on the server at `baseUrl` with the stock WebsocketProvider, signed in by `token`. */
-export function connectClient(baseUrl: string, id: string, options: { clientID?: number; token?: string } = {}): TestClient {
+/**
+ * Open story `id` on the server at `baseUrl` with the stock WebsocketProvider, signed in by `token`;
+ * with `broadcast`, it also shares edits over BroadcastChannel as the provider does by default.
+ */
+export function connectClient(
+  baseUrl: string,
+  id: string,
+  options: { clientID?: number; token?: string; broadcast?: boolean } = {},
+): TestClient {
   const doc = new Y.Doc()
   if (options.clientID !== undefined) doc.clientID = options.clientID
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, 'ws') + '/collab', id, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
+    // Off unless asked: clients of one process would otherwise share edits around the server.
+    disableBc: !options.broadcast,
     params: options.token ? { token: options.token } : {},
   })
   return {
@@ -51,4 +62,34 @@ export function opened(socket: WebSocket): Promise<void> {
     socket.once('open', () => resolve())
     socket.once('error', reject)
   })
+}
+
+/** What the server answered to a client's `[saved, n]` requests: n, and the reason when not saved. */
+export interface SaveAnswers {
+  saved: number[]
+  notSaved: Array<{ request: number; reason: number }>
+  /** Send `[saved, n]` now. */
+  ask(request: number): void
+}
+
+/** Listen for `saved` / `notSaved` answers on a stock client (as the app's saved tracker does). */
+export function saveAnswers(client: TestClient): SaveAnswers {
+  const answers: SaveAnswers = {
+    saved: [],
+    notSaved: [],
+    ask(request) {
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.saved)
+      encoding.writeVarUint(encoder, request)
+      const ws = client.provider.ws
+      if (ws?.readyState === ws?.OPEN) ws?.send(encoding.toUint8Array(encoder))
+    },
+  }
+  client.provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
+    answers.saved.push(decoding.readVarUint(decoder))
+  }
+  client.provider.messageHandlers[MessageType.notSaved] = (_encoder, decoder) => {
+    answers.notSaved.push({ request: decoding.readVarUint(decoder), reason: decoding.readVarUint(decoder) })
+  }
+  return answers
 }

@@ -135,3 +135,24 @@ export async function tokenFor(baseUrl: string, username: string, password: stri
   if (status !== 201) throw new Error(`sign-in failed: ${status} ${JSON.stringify(body)}`)
   return body.token as string
 }
+
+/**
+ * Take the database's write lock from another process, as a backup tool or a stray shell might,
+ * and keep it until `release`. Reads go on (WAL); every write of the server fails meanwhile.
+ */
+export async function lockDatabase(dataDir: string): Promise<{ release(): Promise<void> }> {
+  const script = `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN EXCLUSIVE');
+    process.stdout.write('locked\\n'); process.stdin.on('data', () => { db.exec('COMMIT'); db.close(); process.exit(0) })`
+  const locker = spawn(process.execPath, ['-e', script, path.join(dataDir, 'deskline.db')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
+  const exited = new Promise((resolve) => locker.once('exit', resolve))
+  await new Promise<void>((resolve, reject) => {
+    locker.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve())
+    void exited.then((code) => reject(new Error(`locker exited with ${String(code)}`)))
+  })
+  return {
+    async release() {
+      if (locker.exitCode === null) locker.stdin?.write('go\n')
+      await exited
+    },
+  }
+}

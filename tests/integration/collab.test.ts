@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import { Close, MAX_FRAME_BYTES, MessageType } from '../../src/shared/protocol'
+import { Close, isPermanentClose, MAX_FRAME_BYTES, MessageType } from '../../src/shared/protocol'
+import { MAX_HELD_UPDATES } from '../../server/room'
 import { bodyBlocks, getBody, getDatelineMap, getMetaText, readMeta } from '../../src/shared/storyDoc'
 import type { RunningServer } from '../../server/app'
 import { closed, connectClient, opened, rawSocket, synced, type TestClient } from '../helpers/clients'
@@ -240,6 +241,54 @@ describe('sync server', () => {
     a.provider.ws?.send(encoding.toUint8Array(e))
     await vi.waitFor(() => expect(acks).toEqual([7]))
     expect(srv.storage.tailLength(id)).toBe(before + 1)
+  })
+
+  it('holds a keystroke built on words the server has not got until they arrive, and refuses nothing', async () => {
+    const srv = await server()
+    const id = await createStoryVia(srv.url, token)
+    const a = client(srv.url, id, 41)
+    const b = client(srv.url, id, 42)
+    await Promise.all([synced(a), synced(b)])
+    const closes: number[] = []
+    a.provider.on('connection-close', (event) => event && closes.push(event.code))
+    // B writes offline and its words reach A directly (as another tab's do, over BroadcastChannel).
+    b.provider.disconnect()
+    firstParagraph(b.doc).insert(0, 'from b')
+    Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc)))
+    // A's keystroke builds on B's words: the server holds it, asks A, and A's answer fills the gap.
+    firstParagraph(a.doc).insert(6, ' and a')
+    await vi.waitFor(() => expect(bodyBlocks(srv.storage.loadDoc(id)!.doc)).toEqual(['from b and a']))
+    expect(closes).toEqual([])
+    expect(srv.rooms.get(id)?.refused).toBe(0)
+    b.provider.connect()
+    await vi.waitFor(() => expect(bodyBlocks(b.doc)).toEqual(['from b and a']))
+  })
+
+  it('closes a connection that piles up updates built on something it never sends, with a code the client retries', async () => {
+    const srv = await server()
+    const id = await createStoryVia(srv.url, token)
+    const socket = rawSocket(srv.url, `/collab/${id}`, token)
+    await opened(socket)
+    const closing = closed(socket)
+    // Keystrokes of a client whose first edits never arrive, and which never answers the server.
+    const local = new Y.Doc()
+    const c = client(srv.url, id, 43)
+    await synced(c)
+    Y.applyUpdate(local, Y.encodeStateAsUpdate(c.doc))
+    firstParagraph(local).insert(0, 'never sent')
+    const updates: Uint8Array[] = []
+    local.on('update', (update: Uint8Array) => updates.push(update))
+    for (let i = 0; i <= MAX_HELD_UPDATES; i++) firstParagraph(local).insert(0, 'x')
+    for (const update of updates) {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, MessageType.sync)
+      encoding.writeVarUint(e, 2)
+      encoding.writeVarUint8Array(e, update)
+      socket.send(encoding.toUint8Array(e))
+    }
+    expect(await closing).toEqual({ code: Close.outOfStep.code, reason: Close.outOfStep.reason })
+    expect(isPermanentClose(Close.outOfStep.code)).toBe(false)
+    expect(bodyBlocks(srv.storage.loadDoc(id)!.doc)).toEqual([''])
   })
 
   it('unloads a story when its last client leaves, storing it first', async () => {

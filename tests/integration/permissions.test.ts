@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import type { RunningServer } from '../../server/app'
-import { Close } from '../../src/shared/protocol'
+import { Close, UnsavedReason } from '../../src/shared/protocol'
 import { bodyBlocks, getBody, getMeta, getMetaText, readMeta } from '../../src/shared/storyDoc'
-import { connectClient, synced, type TestClient } from '../helpers/clients'
+import { connectClient, saveAnswers, synced, type TestClient } from '../helpers/clients'
 import { addUser, createStoryVia, getJson, sendJson, startTestServer } from '../helpers/server'
 
 type Person = Awaited<ReturnType<typeof addUser>>
@@ -116,6 +116,29 @@ describe('edit body and headline/slug/byline/dateline', () => {
     type(reporter, 'real words')
     await vi.waitFor(() => expect(bodyBlocks(outsider.doc)[0]).toContain('real words'))
     expect(outsider.provider.wsconnected).toBe(true)
+  })
+
+  it('edits dropped while read-only are not acknowledged, and are asked for again when write access comes back', async () => {
+    expect((await patchDesk('chief', { lead: null })).status).toBe(200)
+    const reporter = await open('reporter', 401)
+    const watcher = await open('editor', 402)
+    const answers = saveAnswers(reporter)
+    const closes: number[] = []
+    reporter.provider.on('connection-close', (event) => event && closes.push(event.code))
+    type(reporter, 'kept while read-only')
+    answers.ask(1)
+    await vi.waitFor(() => expect(answers.notSaved).toEqual([{ request: 1, reason: UnsavedReason.readOnly }]))
+    expect(answers.saved).toEqual([])
+    expect(stored()).toEqual([''])
+    // The desk gives the story back: the server asks the reporter for what it kept, and stores it.
+    expect((await patchDesk('chief', { lead: people.reporter.id })).status).toBe(200)
+    await vi.waitFor(() => expect(stored()).toEqual(['kept while read-only']))
+    await vi.waitFor(() => expect(bodyBlocks(watcher.doc)).toEqual(['kept while read-only']))
+    type(reporter, ', then more')
+    await vi.waitFor(() => expect(stored()).toEqual(['kept while read-only, then more']))
+    answers.ask(2)
+    await vi.waitFor(() => expect(answers.saved).toEqual([2]))
+    expect(closes).toEqual([])
   })
 
   it('a reporter removed from the story loses write access on the open connection', async () => {

@@ -438,7 +438,7 @@ describe("working with someone else's suggestion is not refused", () => {
     const bob = await open('bob', 701)
     text(bob.doc).insert(0, 'Hello')
     await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', null]]))
-    srv.rooms.change(id, (room) => room.applyServerChange((doc) => text(doc).insert(5, ' world', { insertion: attrs('r1', 'ann') })))
+    await srv.rooms.change(id, (room) => room.applyServerChange((doc) => text(doc).insert(5, ' world', { insertion: attrs('r1', 'ann') })))
     await vi.waitFor(() => expect(runs(bob.doc)).toEqual([['Hello', null], [' world', 'r1']]))
     expect(srv.storage.suggestionAuthorsOf(id).get('r1')).toBe(people.ann.id)
     text(bob.doc).insert(8, 'XX', {})

@@ -259,7 +259,7 @@ describe('a data folder from before the format kind', () => {
     await server.close()
 
     withDb((db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(5)
+      expect(db.pragma('user_version', { simple: true })).toBe(6)
       expect(tableSql(db)).toContain("CHECK (kind IN ('insertion', 'deletion', 'replacement', 'format'))")
       expect(tableSql(db)).toContain("CHECK (action IN ('accept', 'reject'))")
       expect(indexes(db)).toEqual(['suggestion_decisions_story'])
@@ -294,7 +294,7 @@ describe('a data folder from before the format kind', () => {
     expect(format.status).toBe(201)
     await server.close()
     withDb((db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(5)
+      expect(db.pragma('user_version', { simple: true })).toBe(6)
       expect(tableSql(db)).toContain("'format'")
       expect(indexes(db)).toEqual(['suggestion_decisions_story'])
     })

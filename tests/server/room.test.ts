@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { Room, type Participant } from '../../server/room'
 import { Storage } from '../../server/storage'
+import { StoreHealth } from '../../server/storeHealth'
 import { StoryEvents } from '../../server/storyEvents'
 import { createLogger } from '../../server/logger'
 import { createStory } from '../../server/stories'
@@ -31,7 +32,9 @@ async function setup() {
   await new Users(storage.database).create({ username: 'chief', password: 'long enough', displayName: 'Chief', role: 'chief' })
   const events = new StoryEvents()
   const story = createStory(storage, events, { paragraphs: ['start'] })
-  const room = new Room(story.id, storage.loadDoc(story.id)!, { storage, events, log: createLogger('silent') })
+  const log = createLogger('silent')
+  const health = new StoreHealth(() => storage.probe(), log)
+  const room = new Room(story.id, storage.loadDoc(story.id)!, { storage, health, events, log })
   return { storage, room, id: story.id }
 }
 
@@ -56,6 +59,7 @@ describe('room', () => {
     room.join(conn, CHIEF)
     room.enqueue(edit(room.doc, append(' and last words')), conn)
     room.leave(conn)
+    expect(await room.unload()).toBe(true)
     expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start and last words'])
   })
 
@@ -73,11 +77,12 @@ describe('room', () => {
     local.on('update', (update: Uint8Array) => updates.push(update))
     append(' one')(local)
     append(' two')(local)
+    // Joining sent each its sync step 1.
+    expect([reader.sent.length, writer.sent.length]).toEqual([1, 1])
     for (const update of updates) room.enqueue(update, writer)
-    room.flush()
-    expect(storage.tailLength(id)).toBe(tail + 1)
-    expect(reader.sent).toHaveLength(1)
-    expect(writer.sent).toHaveLength(0)
+    await vi.waitFor(() => expect(storage.tailLength(id)).toBe(tail + 1))
+    expect(reader.sent).toHaveLength(2)
+    expect(writer.sent).toHaveLength(1)
     expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start one two'])
   })
 })

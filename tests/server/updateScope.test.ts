@@ -56,14 +56,15 @@ function plain(scope: UpdateScope) {
     metaValues: Object.fromEntries(scope.metaValues),
     replacedMetaKeys: [...scope.replacedMetaKeys].sort(),
     unresolved: scope.unresolved,
+    missing: scope.missing,
   }
 }
 
-const BODY_ONLY = { roots: ['body'], metaKeys: [], metaValues: {}, replacedMetaKeys: [], unresolved: false }
-const NOTHING = { roots: [], metaKeys: [], metaValues: {}, replacedMetaKeys: [], unresolved: false }
+const BODY_ONLY = { roots: ['body'], metaKeys: [], metaValues: {}, replacedMetaKeys: [], unresolved: false, missing: false }
+const NOTHING = { roots: [], metaKeys: [], metaValues: {}, replacedMetaKeys: [], unresolved: false, missing: false }
 
 function meta(keys: string[], values: Record<string, unknown> = {}, replaced: string[] = []) {
-  return { roots: ['meta'], metaKeys: keys, metaValues: values, replacedMetaKeys: replaced, unresolved: false }
+  return { roots: ['meta'], metaKeys: keys, metaValues: values, replacedMetaKeys: replaced, unresolved: false, missing: false }
 }
 
 /** The paragraph at `index` and its text node, created if the paragraph is empty. */
@@ -234,14 +235,24 @@ describe('updateScope: forbidden and unknown', () => {
     expect(Y.encodeStateAsUpdate(server)).toEqual(before)
   })
 
-  it('marks an update that depends on structs the server lacks as unresolved', () => {
+  it('marks an update that depends on structs the server lacks as missing them, not as forged', () => {
     const server = serverDoc()
     const alice = clientOf(server)
     edit(alice, (doc) => textOf(doc, 0).insert(0, 'abc')) // never reaches the server
     const typed = edit(alice, (doc) => textOf(doc, 0).insert(3, 'd'))
-    expect(updateScope(server, typed).unresolved).toBe(true)
+    expect(updateScope(server, typed)).toMatchObject({ missing: true, unresolved: false })
     const deleted = edit(alice, (doc) => textOf(doc, 0).delete(0, 1))
-    expect(plain(updateScope(server, deleted)).unresolved).toBe(true)
+    expect(plain(updateScope(server, deleted))).toMatchObject({ missing: true, unresolved: false })
+    // Built on another client's words the server has not stored (they reached alice directly).
+    const bob = clientOf(server, ALICE + 1)
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(alice))
+    Y.applyUpdate(alice, edit(bob, (doc) => textOf(doc, 0).insert(0, 'xyz')))
+    const base = Y.encodeStateAsUpdate(alice, Y.encodeStateVector(server))
+    const onBobs = edit(alice, (doc) => textOf(doc, 0).insert(2, '!'))
+    expect(updateScope(server, onBobs)).toMatchObject({ missing: true, unresolved: false })
+    // Once what it builds on is stored, the same update reads as an ordinary body edit.
+    Y.applyUpdate(server, base)
+    expect(plain(updateScope(server, onBobs))).toEqual(BODY_ONLY)
   })
 
   it('marks bytes that do not decode as unresolved instead of throwing', () => {
@@ -264,6 +275,7 @@ describe('updateScope: forbidden and unknown', () => {
       metaValues: { section: 'Sport' },
       replacedMetaKeys: ['section'],
       unresolved: false,
+      missing: false,
     })
   })
 })
@@ -312,8 +324,9 @@ describe('updateScope: forged updates', () => {
     expect(cycle.unresolved).toBe(true)
     // An origin later in its own client's clocks.
     expect(scope([{ client: EVE, clock: 0, items: [char(EVE, 0, { origin: Y.createID(EVE, 1) }), char(EVE, 1, { parent: 'body' })] }]).unresolved).toBe(true)
-    // A block that starts past the server's state for that client (Yjs parks it until the gap fills).
-    expect(scope([{ client: EVE, clock: 5, items: [char(EVE, 5, { parent: 'body' })] }]).unresolved).toBe(true)
+    // A block that starts past the server's state for that client (Yjs parks it until the gap fills):
+    // missing, which the room holds until the gap fills, never applies unchecked.
+    expect(scope([{ client: EVE, clock: 5, items: [char(EVE, 5, { parent: 'body' })] }])).toMatchObject({ missing: true, unresolved: false })
     // The same client twice: Yjs keeps only the second block, so IDs could resolve to the wrong one.
     const twice = scope([
       { client: EVE, clock: 0, items: [char(EVE, 0, { parent: 'body' })] },
