@@ -16,7 +16,7 @@ import { storyRoutes } from './routes/stories.js'
 import { suggestionRoutes } from './routes/suggestions.js'
 import { versionRoutes } from './routes/versions.js'
 import type { Services } from './services.js'
-import { isStoreFailure } from './storeHealth.js'
+import { isStoreFailure, StoreUnavailableError } from './storeHealth.js'
 
 /** Build the request handler: API routes first, then the built app with SPA fallback. */
 export function createHttpHandler(services: Services, isReady: () => boolean) {
@@ -74,7 +74,8 @@ export function createHttpHandler(services: Services, isReady: () => boolean) {
       if (isStoreFailure(thrown)) {
         // Disk full, database locked: nothing of the request was stored. Rooms stop taking edits
         // until a probe write succeeds.
-        services.health.failed(thrown)
+        // A room that could not store has marked the store failing itself, if it was the store.
+        if (!(thrown instanceof StoreUnavailableError)) services.health.failed(thrown)
         log.warn({ err: toError(thrown), path: url.pathname }, 'request failed: store unavailable')
         if (!res.headersSent) sendError(res, new HttpError(503, 'store_unavailable', 'The newsroom cannot save changes right now. Try again in a moment.'))
         return

@@ -49,6 +49,8 @@ const COMMIT_RETRY_DELAYS_MS = [20, 50, 100, 200, 400, 800]
 /** At most this many updates, or bytes, held per connection for what they build on. */
 export const MAX_HELD_UPDATES = 1000
 export const MAX_HELD_BYTES = 1024 * 1024
+/** At most this many held in one story (many connections each under their bound). */
+const MAX_HELD_PER_ROOM = 5000
 /** A connection asked for what its held updates build on has this long to send it. */
 export const HOLD_TIMEOUT_MS = 10_000
 
@@ -78,6 +80,12 @@ interface PendingUpdate {
   from: WebSocket
   /** Who sent it, kept for a connection that closes before its update is applied. */
   who: Participant
+  /**
+   * Set on the sync step 2 that answers our step 1: it carries everything its sender had that we
+   * lacked, so once it is stored, edits of that sender we dropped before are stored too (unless
+   * more were dropped since it arrived: `drops` is the sender's count when it did).
+   */
+  pullAnswer?: { drops: number }
 }
 
 interface ConnState {
@@ -90,8 +98,14 @@ interface ConnState {
   heldTimer: NodeJS.Timeout | null
   /** A sync step 1 went to this connection and its step 2 has not come back yet. */
   pulling: boolean
-  /** Why updates from this connection were dropped unstored; cleared when it sends them again. */
+  /** Why updates from this connection were dropped unstored; cleared once it has sent them again. */
   unsaved: UnsavedReason | null
+  /** How many of its updates were dropped so far. */
+  drops: number
+  /** A sync step 2 answer owed to it, waiting for the store (only the latest request counts). */
+  step1: Uint8Array | null
+  /** Refused and being closed: nothing more of it is applied or answered. */
+  closing: boolean
 }
 
 /** One batch, applied and waiting to be committed. */
@@ -103,6 +117,8 @@ interface Applied {
   clientAuthors: Map<number, number>
   /** Each client update with its sender, for the `onApplied` hook. */
   updates: Array<{ update: Uint8Array; userId: number }>
+  /** Pull answers applied in the batch: their senders' dropped edits are stored with it. */
+  pullAnswers: Array<{ state: ConnState; drops: number }>
 }
 
 /** The only parts of a story a client may change itself; desk fields go through the API. */
@@ -168,6 +184,8 @@ export class Room {
   private lastChange = 0
   /** Unloaded or dropped: nothing more is applied, stored or sent. */
   private closed = false
+  /** Updates held across all connections. */
+  private heldCount = 0
 
   constructor(
     readonly id: string,
@@ -215,7 +233,18 @@ export class Room {
 
   /** Register a connection and who is behind it, and open the sync with our state vector. */
   join(conn: WebSocket, who: Participant): void {
-    this.conns.set(conn, { who, clientIds: new Set(), held: [], heldBytes: 0, heldTimer: null, pulling: false, unsaved: null })
+    this.conns.set(conn, {
+      who,
+      clientIds: new Set(),
+      held: [],
+      heldBytes: 0,
+      heldTimer: null,
+      pulling: false,
+      unsaved: null,
+      drops: 0,
+      step1: null,
+      closing: false,
+    })
     this.deps.onPresence?.(this)
     this.sendSyncStep1(conn)
   }
@@ -252,7 +281,7 @@ export class Room {
   leave(conn: WebSocket): void {
     const state = this.conns.get(conn)
     if (!state) return
-    if (state.heldTimer) clearTimeout(state.heldTimer)
+    this.forgetHeld(state)
     this.conns.delete(conn)
     if (this.closed) return
     if (state.clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...state.clientIds], null)
@@ -267,20 +296,16 @@ export class Room {
    */
   enqueue(update: Uint8Array, conn: WebSocket, isSyncStep2 = false): void {
     const state = this.conns.get(conn)
-    if (!state || this.closed) return
-    if (isSyncStep2 && state.pulling) {
-      state.pulling = false
-      state.unsaved = null
-    }
-    if (this.deps.health.failing) {
-      this.drop(state, UnsavedReason.storeFailing)
+    if (!state || state.closing || this.closed) return
+    const pullAnswer = isSyncStep2 && state.pulling ? { drops: state.drops } : undefined
+    if (pullAnswer) state.pulling = false
+    const reason = this.deps.health.failing ? UnsavedReason.storeFailing : canEditStory(state.who, this.assignment()) ? null : UnsavedReason.readOnly
+    if (reason !== null) {
+      // A step 2 with no structs (all it had was already here) loses nothing by being dropped.
+      if (!isSyncStep2 || Y.parseUpdateMeta(update).to.size > 0) this.drop(state, reason)
       return
     }
-    if (!canEditStory(state.who, this.assignment())) {
-      this.drop(state, UnsavedReason.readOnly)
-      return
-    }
-    this.pending.push({ update, from: conn, who: state.who })
+    this.pending.push({ update, from: conn, who: state.who, pullAnswer })
     this.schedule()
   }
 
@@ -288,7 +313,7 @@ export class Room {
   requestSaved(conn: WebSocket, request: number): void {
     this.whenStored(() => {
       const state = this.conns.get(conn)
-      if (!state) return
+      if (!state || state.closing || this.closed) return
       if (state.unsaved !== null) this.send(conn, encodeNumbers(MessageType.notSaved, request, state.unsaved))
       // With updates still held, say nothing yet: the client asks again.
       else if (state.held.length === 0) this.send(conn, encodeNumbers(MessageType.saved, request))
@@ -297,12 +322,20 @@ export class Room {
 
   /** Answer a sync step 1 from the stored state: after everything received before it is stored. */
   answerSyncStep1(conn: WebSocket, stateVector: Uint8Array): void {
+    const state = this.conns.get(conn)
+    if (!state || state.closing) return
+    // Requests that pile up while a commit is in flight cost one answer: the latest.
+    const queued = state.step1 !== null
+    state.step1 = stateVector
+    if (queued) return
     this.whenStored(() => {
-      if (!this.conns.has(conn)) return
+      const vector = state.step1
+      state.step1 = null
+      if (vector === null || state.closing || this.closed || !this.conns.has(conn)) return
       const encoder = encoding.createEncoder()
       encoding.writeVarUint(encoder, MessageType.sync)
       encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
-      encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector))
+      encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, vector))
       this.send(conn, encoding.toUint8Array(encoder))
     })
   }
@@ -343,8 +376,10 @@ export class Room {
    * change is made under a fresh Yjs client id recorded as that user's, so versions can say who did
    * it. Rejects with StoreUnavailableError, the room dropped, when it cannot be stored.
    */
-  async applyServerChange(change: (doc: Y.Doc) => void, actorId: number | null = null): Promise<void> {
+  async applyServerChange<T>(change: (doc: Y.Doc) => T, actorId: number | null = null): Promise<T> {
     if (!this.inExclusive) throw new Error('applyServerChange runs inside room.exclusive')
+    // Refused before anything changes: dropping the room for it would close every editor.
+    if (this.deps.health.failing) throw new StoreUnavailableError('The newsroom cannot save changes right now.')
     const clientAuthors = new Map<number, number>()
     if (actorId !== null) {
       // Yjs reads doc.clientID for each new item, so a fresh id here is this change's alone.
@@ -356,21 +391,26 @@ export class Room {
       outgoing.push(update)
     }
     let before = new Map<number, number>()
+    let result: T
     this.doc.on('update', collect)
     try {
-      this.doc.transact((transaction) => {
+      result = this.doc.transact((transaction) => {
         before = transaction.beforeState
-        change(this.doc)
+        return change(this.doc)
       }, this)
+    } catch (error) {
+      // Whatever it changed before throwing is in the document and stored nowhere: drop the room.
+      if (outgoing.length > 0) this.fail(error)
+      throw error
     } finally {
       this.doc.off('update', collect)
     }
-    if (outgoing.length === 0) return
+    if (outgoing.length === 0) return result
     // A restore brings back anyone's suggestions, unchecked: the server's own change is trusted.
     const suggestionAuthors = this.learnSuggestions(suggestionAuthorsIn(this.doc, before))
     const update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
     try {
-      await this.store({ update, skip: null, suggestionAuthors, clientAuthors, updates: [] })
+      await this.store({ update, skip: null, suggestionAuthors, clientAuthors, updates: [], pullAnswers: [] })
     } catch (error) {
       this.fail(error)
       throw new StoreUnavailableError('The change could not be saved.')
@@ -383,6 +423,7 @@ export class Room {
     }
     // An assignment may have given someone back the right to write.
     this.pullUnsaved()
+    return result
   }
 
   /**
@@ -396,10 +437,14 @@ export class Room {
       if (!force && (this.conns.size > 0 || this.holds > 0)) return false
       try {
         this.compact()
-        if (this.indexDirty) this.refreshIndex()
       } catch (error) {
         // The log keeps every update: the next load replays it. Nothing is lost.
         this.deps.log.warn({ err: error, story: this.id }, 'could not compact the story at unload')
+      }
+      try {
+        if (this.indexDirty) this.refreshIndex()
+      } catch (error) {
+        this.deps.log.warn({ err: error, story: this.id }, 'could not refresh the story index at unload')
       }
       this.close()
       return true
@@ -431,6 +476,7 @@ export class Room {
   /** Drop a connection's update unstored, remembering why for its `saved` requests. */
   private drop(state: ConnState, reason: UnsavedReason): void {
     this.refused++
+    state.drops++
     state.unsaved = reason
   }
 
@@ -475,7 +521,7 @@ export class Room {
     const answers = this.waiting
     this.waiting = []
     const applied = this.applyBatch(batch)
-    if (applied) {
+    if (applied.update.byteLength > 0) {
       try {
         await this.store(applied)
       } catch (error) {
@@ -483,13 +529,18 @@ export class Room {
         return
       }
     }
+    // What those senders had dropped is stored now, unless they were dropped again since.
+    for (const { state, drops } of applied.pullAnswers) if (state.drops === drops) state.unsaved = null
     for (const answer of answers) answer()
   }
 
-  /** Apply a batch (and whatever it lets held updates build on) in one transaction; null if nothing changed. */
-  private applyBatch(batch: PendingUpdate[]): Applied | null {
-    if (batch.length === 0) return null
-    const applied: Applied = { update: new Uint8Array(), skip: null, suggestionAuthors: new Map(), clientAuthors: new Map(), updates: [] }
+  /**
+   * Apply a batch (and whatever it lets held updates build on) in one transaction. The result's
+   * update is empty when nothing changed.
+   */
+  private applyBatch(batch: PendingUpdate[]): Applied {
+    const applied: Applied = { update: new Uint8Array(), skip: null, suggestionAuthors: new Map(), clientAuthors: new Map(), updates: [], pullAnswers: [] }
+    if (batch.length === 0) return applied
     const origins = new Set<WebSocket>()
     const outgoing: Uint8Array[] = []
     const collect = (update: Uint8Array): void => {
@@ -500,12 +551,21 @@ export class Room {
       this.doc.transact(() => {
         let progress = false
         for (const entry of batch) {
+          const state = this.conns.get(entry.from)
+          if (state?.closing) continue
+          // In order per connection: behind what it already holds, unless it answers our pull
+          // (which carries everything the connection has, so it is never behind anything).
+          if (state && state.held.length > 0 && !entry.pullAnswer) {
+            this.hold(entry)
+            continue
+          }
           // Checked against the document as it is now, with this turn's earlier updates in it.
           const outcome = this.applyOne(entry, applied)
           if (outcome === 'missing') this.hold(entry)
           if (outcome === 'applied') {
             origins.add(entry.from)
             progress = true
+            if (state && entry.pullAnswer) applied.pullAnswers.push({ state, drops: entry.pullAnswer.drops })
           }
         }
         // What was just applied may be what held updates were waiting for.
@@ -523,32 +583,35 @@ export class Room {
           this.deps.log.warn({ err: error, story: this.id }, 'could not record suggestion authors')
         }
       }
-      return null
+      return applied
     }
     applied.update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
     applied.skip = origins.size === 1 ? ([...origins][0] ?? null) : null
     return applied
   }
 
-  /** Retry every connection's held updates once, in order; whether any of them was applied. */
+  /**
+   * Retry every connection's held updates in order, each connection stopping at the first that
+   * still misses its base (honest updates come in causal order, so nothing behind it could apply
+   * and keep the order); whether any was applied. One check per connection when nothing moves.
+   */
   private applyHeld(applied: Applied, origins: Set<WebSocket>): boolean {
     let progress = false
     for (const [conn, state] of this.conns) {
-      if (state.held.length === 0) continue
-      const still: Uint8Array[] = []
-      for (const update of state.held) {
+      while (state.held.length > 0 && !state.closing) {
+        const update = state.held[0] as Uint8Array
         const outcome = this.applyOne({ update, from: conn, who: state.who }, applied)
-        if (outcome === 'missing') still.push(update)
+        // Still missing its base; or refused and closed, which let go of everything it held.
+        if (outcome === 'missing' || state.closing) break
+        state.held.shift()
+        state.heldBytes -= update.byteLength
+        this.heldCount--
         if (outcome === 'applied') {
           origins.add(conn)
           progress = true
         }
-        // Refused (and closed): the rest of what it held goes with it.
-        if (outcome === 'refused' && !this.conns.has(conn)) break
       }
-      state.held = still
-      state.heldBytes = still.reduce((sum, update) => sum + update.byteLength, 0)
-      if (still.length === 0 && state.heldTimer) {
+      if (state.held.length === 0 && state.heldTimer) {
         clearTimeout(state.heldTimer)
         state.heldTimer = null
       }
@@ -563,6 +626,7 @@ export class Room {
    */
   private applyOne(entry: PendingUpdate, applied: Applied): 'applied' | 'missing' | 'refused' {
     const state = this.conns.get(entry.from)
+    if (state?.closing) return 'refused'
     const who = state?.who ?? entry.who
     if (!canEditStory(who, this.assignment())) {
       if (state) this.drop(state, UnsavedReason.readOnly)
@@ -611,10 +675,11 @@ export class Room {
    */
   private hold(entry: PendingUpdate): void {
     const state = this.conns.get(entry.from)
-    if (!state) return
+    if (!state || state.closing) return
     state.held.push(entry.update)
     state.heldBytes += entry.update.byteLength
-    if (state.held.length > MAX_HELD_UPDATES || state.heldBytes > MAX_HELD_BYTES) {
+    this.heldCount++
+    if (state.held.length > MAX_HELD_UPDATES || state.heldBytes > MAX_HELD_BYTES || this.heldCount > MAX_HELD_PER_ROOM) {
       this.deps.log.warn({ story: this.id, user: state.who.id, held: state.held.length }, 'too much held for a missing base')
       this.closeConn(entry.from, Close.outOfStep)
       return
@@ -632,15 +697,25 @@ export class Room {
     }, HOLD_TIMEOUT_MS)
   }
 
-  /** Close a connection and forget what it still had queued or held. */
+  /**
+   * Close a connection and forget what it still had queued or held: from now on nothing of it is
+   * applied or answered, though frames may still arrive until the close handshake ends.
+   */
   private closeConn(conn: WebSocket, event: CloseEvent): void {
     conn.close(event.code, event.reason)
     this.pending = this.pending.filter((other) => other.from !== conn)
     const state = this.conns.get(conn)
-    if (state) {
-      state.held = []
-      state.heldBytes = 0
-    }
+    if (state) this.forgetHeld(state)
+    if (state) state.closing = true
+  }
+
+  /** Drop what a connection holds (it closed, or is being closed). */
+  private forgetHeld(state: ConnState): void {
+    this.heldCount -= state.held.length
+    state.held = []
+    state.heldBytes = 0
+    if (state.heldTimer) clearTimeout(state.heldTimer)
+    state.heldTimer = null
   }
 
   /**
@@ -676,18 +751,21 @@ export class Room {
   /** Append to the store, retrying a failing store a few times without blocking; the sequence number. */
   private async commit(applied: Applied): Promise<number> {
     for (let attempt = 0; ; attempt++) {
+      let seq: number
       try {
-        const seq = this.deps.storage.appendUpdate(this.id, applied.update, {
+        seq = this.deps.storage.appendUpdate(this.id, applied.update, {
           suggestionAuthors: applied.suggestionAuthors,
           clientAuthors: applied.clientAuthors,
         })
-        this.deps.health.succeeded()
-        return seq
       } catch (error) {
         const delay = COMMIT_RETRY_DELAYS_MS[attempt]
         if (delay === undefined || !isStoreFailure(error)) throw error
         await sleep(delay)
+        continue
       }
+      // Outside the try: a recovery listener's trouble must not pass for a failed commit.
+      this.deps.health.succeeded()
+      return seq
     }
   }
 

@@ -242,17 +242,23 @@ export function storyRoutes(services: Services): Route[] {
             }
           }
           await room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, body.to), user.id)
-          // Every status change is a checkpoint in the story's history.
-          services.versions.checkpoint(id, room.doc, { kind: 'status', name: `Moved to ${STATUSES[body.to]}`, userId: user.id })
-          events.publish({ type: 'review', storyId: id, kind: 'versions' })
-          db.prepare('INSERT INTO status_history (story_id, user_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?, ?)').run(
-            id,
-            user.id,
-            from,
-            body.to,
-            body.reason ?? '',
-            Date.now(),
-          )
+          // The move is stored and relayed: what follows records it, and must not answer as if it
+          // had failed (the log says when it could not).
+          try {
+            // Every status change is a checkpoint in the story's history.
+            services.versions.checkpoint(id, room.doc, { kind: 'status', name: `Moved to ${STATUSES[body.to]}`, userId: user.id })
+            events.publish({ type: 'review', storyId: id, kind: 'versions' })
+            db.prepare('INSERT INTO status_history (story_id, user_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?, ?)').run(
+              id,
+              user.id,
+              from,
+              body.to,
+              body.reason ?? '',
+              Date.now(),
+            )
+          } catch (error) {
+            services.log.warn({ err: error, story: id }, 'status moved, but its history entry could not be stored')
+          }
         })
         sendJson(ctx.res, 200, { status: body.to, history: history(id) })
       },

@@ -126,7 +126,14 @@ export function versionRoutes(services: Services): Route[] {
           await change(id, async (room) => {
             requireEditor(user, room)
             before = versions.checkpoint(id, room.doc, { kind: 'restore', name: `Before restoring “${versionLabel(target.summary)}”`, userId: user.id })
-            await room.applyServerChange((doc) => versions.recordDeleteSet(id, restoreDoc(doc, target.doc), user.id), user.id)
+            const deleted = await room.applyServerChange((doc) => restoreDoc(doc, target.doc), user.id)
+            // After the restore is stored: attribution of what it deleted is bookkeeping, never a
+            // reason for the restore itself to fail.
+            try {
+              versions.recordDeleteSet(id, deleted, user.id)
+            } catch (error) {
+              services.log.warn({ err: error, story: id }, 'could not record who a restore deleted')
+            }
           })
         } finally {
           target.doc.destroy()

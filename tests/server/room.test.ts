@@ -85,4 +85,31 @@ describe('room', () => {
     expect(writer.sent).toHaveLength(1)
     expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start one two'])
   })
+
+  it("holds a connection's update that misses its base, asks it for the base, and applies both once it comes", async () => {
+    const { storage, room, id } = await setup()
+    const writer = socket()
+    const reader = socket()
+    room.join(writer, CHIEF)
+    room.join(reader, CHIEF)
+    // The answer to the step 1 sent on joining arrives (empty): the writer is not being asked now.
+    room.enqueue(Y.encodeStateAsUpdate(new Y.Doc()), writer, true)
+    const local = new Y.Doc()
+    Y.applyUpdate(local, Y.encodeStateAsUpdate(room.doc))
+    const updates: Uint8Array[] = []
+    local.on('update', (update: Uint8Array) => updates.push(update))
+    append(' lost')(local) // never reaches the server
+    append(' then')(local) // builds on ' lost'
+    const base = Y.encodeStateAsUpdate(local)
+    const [, then] = updates
+    room.enqueue(then as Uint8Array, writer)
+    await vi.waitFor(() => expect(writer.sent).toHaveLength(2)) // the server asked: a second step 1
+    expect(writer.sent[1]?.[0]).toBe(0)
+    expect(storage.tailLength(id)).toBe(0)
+    // The answer (a sync step 2 carrying ' lost') fills the gap: everything applies, in order.
+    room.enqueue(base, writer, true)
+    await vi.waitFor(() => expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start lost then']))
+    expect(room.refused).toBe(0)
+    expect(reader.sent.length).toBeGreaterThan(1)
+  })
 })
