@@ -32,7 +32,7 @@ export interface RunningServer {
 
 /** Start a server with `config`; resolves once it listens (port 0 picks a free port). */
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const storage = new Storage(config.dataDir)
+  const storage = Storage.openSqlite(config.dataDir)
   const health = new StoreHealth(() => storage.probe(), log)
   const events = new StoryEvents()
   const versions = new Versions(storage.database)
@@ -108,7 +108,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         server.closeAllConnections()
         await new Promise<void>((resolve) => server.close(() => resolve()))
         health.close()
-        storage.close()
+        await storage.close()
         log.info('deskline stopped')
       })()
       return closing

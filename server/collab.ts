@@ -132,7 +132,7 @@ export function createCollab(services: Services) {
       // on a refused upgrade, so every refusal is a close code.
       const foreign = isForeignOrigin(request, services.config.allowedOrigins)
       const user = foreign ? null : authenticate(request, services.sessions, services.users, url)
-      wss.handleUpgrade(request, socket, head, (conn) => {
+      wss.handleUpgrade(request, socket, head, async (conn) => {
         if (foreign) {
           close(conn, Close.forbidden)
           return
@@ -145,20 +145,31 @@ export function createCollab(services: Services) {
           close(conn, Close.storyNotFound)
           return
         }
+        // Frames that arrive while the story loads (the client's sync step 1 comes at once) wait.
+        const early: Array<[RawData, boolean]> = []
+        const keep = (data: RawData, isBinary: boolean) => early.push([data, isBinary])
+        conn.on('message', keep)
         let room: Room | null
         try {
-          room = rooms.open(storyId)
+          room = await rooms.open(storyId)
         } catch (error) {
           // A story that cannot be read must not take the process down; the client retries.
           log.error({ err: error, story: storyId }, 'failed to load story')
           close(conn, Close.internalError)
           return
+        } finally {
+          conn.off('message', keep)
         }
         if (!room) {
           close(conn, Close.storyNotFound)
           return
         }
+        if (conn.readyState !== conn.OPEN) {
+          rooms.releaseIfIdle(room)
+          return
+        }
         serve(room, conn, participantOf(user), rooms, log)
+        for (const [data, isBinary] of early) conn.emit('message', data, isBinary)
       })
     },
 

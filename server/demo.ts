@@ -32,7 +32,7 @@ export async function seedDemo(services: Services): Promise<void> {
   for (const file of fs.readdirSync(DEMO_DIR).filter((name) => name.endsWith('.txt')).sort()) {
     const parsed = parsePlainTextStory(fs.readFileSync(path.join(DEMO_DIR, file), 'utf8'), sections.list())
     if (!parsed.ok) continue
-    createStory(storage, events, {
+    await createStory(storage, events, {
       headline: parsed.story.headline,
       section: parsed.story.section,
       dateline: parsed.story.dateline,

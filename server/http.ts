@@ -50,7 +50,7 @@ export function createHttpHandler(services: Services, isReady: () => boolean) {
     try {
       if (url.pathname === '/healthz') {
         // A load balancer sends traffic elsewhere while this node cannot store edits.
-        const store = services.health.status()
+        const store = await services.health.status()
         const ok = isReady() && store.ok
         sendJson(res, ok ? 200 : 503, { ok, store: store.ok ? 'ok' : 'failing', ...(store.error ? { error: store.error, since: store.since } : {}) })
         return

@@ -31,7 +31,7 @@ import type { DeskSummary } from '../src/shared/api.js'
 import { assignmentOf, bodyWordCount, META, MetaKey, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
 import { suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
 import type { Logger } from './logger.js'
-import type { Storage, StoryIndexFields } from './storage.js'
+import type { LoadedStory, Storage, StoryIndexFields } from './storage.js'
 import { isStoreFailure, StoreUnavailableError, type StoreHealth } from './storeHealth.js'
 import type { StoryEvents } from './storyEvents.js'
 
@@ -189,21 +189,19 @@ export class Room {
 
   constructor(
     readonly id: string,
-    loaded: { doc: Y.Doc; lastSeq: number; tailLength: number },
+    loaded: LoadedStory,
     private readonly deps: RoomDeps,
   ) {
     this.doc = loaded.doc
     this.lastSeq = loaded.lastSeq
     this.tailLength = loaded.tailLength
-    this.suggestionAuthors = deps.storage.suggestionAuthorsOf(id)
+    this.suggestionAuthors = loaded.suggestionAuthors
     // Ids in the document but not on disk (a story stored before the table, or created with
-    // suggestions in its first state): recorded now, before any client can see the room. Should
-    // the store refuse, they are still in the document and are found again at the next load.
+    // suggestions in its first state): recorded now. Should the store refuse, they are still in
+    // the document and are found again at the next load.
     const found = this.learnSuggestions(suggestionAuthorsIn(this.doc))
-    try {
-      deps.storage.recordSuggestionAuthors(id, found)
-    } catch (error) {
-      deps.log.warn({ err: error, story: id }, 'could not record suggestion authors at load')
+    if (found.size > 0) {
+      deps.storage.recordSuggestionAuthors(id, found).catch((error: unknown) => deps.log.warn({ err: error, story: id }, 'could not record suggestion authors at load'))
     }
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server has no presence of its own.
@@ -416,7 +414,7 @@ export class Room {
       throw new StoreUnavailableError('The change could not be saved.')
     }
     try {
-      this.refreshIndex()
+      await this.refreshIndex()
     } catch (error) {
       this.indexDirty = true
       this.deps.log.warn({ err: error, story: this.id }, 'could not refresh the story index')
@@ -436,13 +434,13 @@ export class Room {
       if (this.closed) return true
       if (!force && (this.conns.size > 0 || this.holds > 0)) return false
       try {
-        this.compact()
+        await this.compact()
       } catch (error) {
         // The log keeps every update: the next load replays it. Nothing is lost.
         this.deps.log.warn({ err: error, story: this.id }, 'could not compact the story at unload')
       }
       try {
-        if (this.indexDirty) this.refreshIndex()
+        if (this.indexDirty) await this.refreshIndex()
       } catch (error) {
         this.deps.log.warn({ err: error, story: this.id }, 'could not refresh the story index at unload')
       }
@@ -577,11 +575,9 @@ export class Room {
     if (outgoing.length === 0) {
       // Nothing changed, so nothing is new either; should an id still have come in, keep it.
       if (applied.suggestionAuthors.size > 0) {
-        try {
-          this.deps.storage.recordSuggestionAuthors(this.id, applied.suggestionAuthors)
-        } catch (error) {
-          this.deps.log.warn({ err: error, story: this.id }, 'could not record suggestion authors')
-        }
+        this.deps.storage
+          .recordSuggestionAuthors(this.id, applied.suggestionAuthors)
+          .catch((error: unknown) => this.deps.log.warn({ err: error, story: this.id }, 'could not record suggestion authors'))
       }
       return applied
     }
@@ -741,7 +737,7 @@ export class Room {
     if (applied.updates.length > 0) this.scheduleIndexRefresh()
     if (this.tailLength >= COMPACT_AFTER_UPDATES) {
       try {
-        this.compact()
+        await this.compact()
       } catch (error) {
         this.deps.log.warn({ err: error, story: this.id }, 'could not compact the story')
       }
@@ -753,7 +749,7 @@ export class Room {
     for (let attempt = 0; ; attempt++) {
       let seq: number
       try {
-        seq = this.deps.storage.appendUpdate(this.id, applied.update, {
+        seq = await this.deps.storage.appendUpdate(this.id, applied.update, {
           suggestionAuthors: applied.suggestionAuthors,
           clientAuthors: applied.clientAuthors,
         })
@@ -833,10 +829,10 @@ export class Room {
     return learned
   }
 
-  /** Fold the update log into a snapshot of the current (stored) state. */
-  private compact(): void {
+  /** Fold the stored log into the stored snapshot. */
+  private async compact(): Promise<void> {
     if (this.tailLength === 0) return
-    this.deps.storage.compact(this.id, Y.encodeStateAsUpdate(this.doc), this.lastSeq)
+    await this.deps.storage.compact(this.id)
     this.tailLength = 0
   }
 
@@ -850,7 +846,7 @@ export class Room {
       this.serial(async () => {
         if (this.closed) return
         try {
-          this.refreshIndex()
+          await this.refreshIndex()
         } catch (error) {
           this.deps.log.warn({ err: error, story: this.id }, 'could not refresh the story index')
         }
@@ -859,7 +855,7 @@ export class Room {
   }
 
   /** Write the index row (headline, words…) from the document and announce it. */
-  private refreshIndex(): void {
+  private async refreshIndex(): Promise<void> {
     const meta = readMeta(this.doc)
     const desk = readDesk(this.doc)
     const fields: StoryIndexFields = {
@@ -879,7 +875,7 @@ export class Room {
       parts: desk.parts.map((part) => ({ id: part.id, label: part.label, assignee: part.assignee, words: partWordCount(this.doc, part) })),
     }
     // Dirty until the row is written: a failed write is tried again at the next change or unload.
-    const story = this.deps.storage.updateIndex(this.id, fields, summary, this.lastChange || Date.now())
+    const story = await this.deps.storage.updateIndex(this.id, fields, summary, this.lastChange || Date.now())
     this.indexDirty = false
     if (story) this.deps.events.publish({ type: 'story', story })
   }

@@ -11,6 +11,8 @@ export function participantOf(user: StoredUser): Participant {
 
 export class Rooms {
   private readonly rooms = new Map<string, Room>()
+  /** Stories being loaded: a second connection waits for the same load, not a second room. */
+  private readonly loading = new Map<string, Promise<Room | null>>()
   private readonly deps: RoomDeps
 
   constructor(deps: RoomDeps) {
@@ -48,7 +50,7 @@ export class Rooms {
    * it afterwards. Resolves to what `change` returns, or null when there is no such story.
    */
   async change<T>(id: string, change: (room: Room) => T | Promise<T>): Promise<{ value: T } | null> {
-    const room = this.open(id)
+    const room = await this.open(id)
     if (!room) return null
     room.holds++
     try {
@@ -66,7 +68,7 @@ export class Rooms {
   async read<T>(id: string, read: (doc: Y.Doc) => T): Promise<{ value: T } | null> {
     const open = this.rooms.get(id)
     if (open) return this.change(id, (room) => read(room.doc))
-    const loaded = this.deps.storage.loadDoc(id)
+    const loaded = await this.deps.storage.loadDoc(id)
     if (!loaded) return null
     try {
       return { value: read(loaded.doc) }
@@ -76,10 +78,19 @@ export class Rooms {
   }
 
   /** The open room for a story, loading it from storage first; null for unknown stories. */
-  open(id: string): Room | null {
+  async open(id: string): Promise<Room | null> {
     const existing = this.rooms.get(id)
     if (existing && !existing.isClosed) return existing
-    const loaded = this.deps.storage.loadDoc(id)
+    let loading = this.loading.get(id)
+    if (!loading) {
+      loading = this.load(id).finally(() => this.loading.delete(id))
+      this.loading.set(id, loading)
+    }
+    return loading
+  }
+
+  private async load(id: string): Promise<Room | null> {
+    const loaded = await this.deps.storage.loadDoc(id)
     if (!loaded) return null
     const room = new Room(id, loaded, this.deps)
     this.rooms.set(id, room)

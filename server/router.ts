@@ -6,6 +6,8 @@ import type { ApiError } from '../src/shared/api.js'
 import { HttpError } from './errors.js'
 import type { Room } from './room.js'
 import type { Rooms } from './rooms.js'
+import type { Storage } from './storage.js'
+import { isStoryId } from '../src/shared/storyId.js'
 import type { StoredUser } from './users.js'
 
 export interface RequestContext {
@@ -39,6 +41,13 @@ export async function readStory<T>(rooms: Rooms, id: string, read: (doc: Y.Doc) 
   const found = await rooms.read(id, read)
   if (!found) throw new HttpError(404, 'story_not_found', 'There is no such story.')
   return found.value
+}
+
+/** The story id in the path (`params[0]`); 404 unless such a story exists. */
+export async function existingStoryId(ctx: RequestContext, storage: Storage): Promise<string> {
+  const id = ctx.params[0] ?? ''
+  if (!isStoryId(id) || !(await storage.hasStory(id))) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+  return id
 }
 
 /** A signed-in route's user (the router has checked it). */

@@ -1,147 +1,38 @@
 /**
- * Durable story storage in SQLite (WAL). Each story is a snapshot plus an append-only log of
- * Yjs updates; loading is snapshot + tail, and `compact` folds the tail into a new snapshot.
- * Every write is synchronous (better-sqlite3): when `appendUpdate` returns, the update is in
- * the WAL, so it survives `kill -9` of this process.
+ * The story store: each story is a snapshot plus an append-only log of Yjs updates, with its
+ * index row (what the story list shows) and the ledgers the room keeps (who is behind each Yjs
+ * client id, who each suggestion id belongs to). Asynchronous, over Kysely, so one implementation
+ * runs on SQLite (the default, WAL: when `appendUpdate` resolves the update is in the WAL and
+ * survives `kill -9`) and on PostgreSQL (server/store/backends.ts).
+ *
+ * Loading is the snapshot plus every row still in the log; `compact` folds the rows it reads into
+ * the snapshot and deletes exactly those rows, so a row another writer commits meanwhile is never
+ * lost (applying a row twice changes nothing in Yjs).
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import type { Kysely } from 'kysely'
 import * as Y from 'yjs'
 import type { Status } from '../src/shared/newsroom.js'
 import { EMPTY_DESK_SUMMARY, type DeskSummary, type StorySummary } from '../src/shared/api.js'
+import { openSqlite, type Backend } from './store/backends.js'
+import type { StoreSchema, StoriesTable } from './store/schema.js'
 
 export type { StorySummary }
 
 /** The index fields that come from the document itself. */
 export type StoryIndexFields = Omit<StorySummary, 'id' | 'createdAt' | 'updatedAt' | 'desk' | 'present' | 'openComments'>
 
-interface StoryRow {
-  id: string
-  headline: string
-  slug: string
-  section: string
-  status: string
-  bylines: string
-  words: number
-  created_at: number
-  updated_at: number
-  desk: string
-}
+type StoriesRow = StoriesTable
 
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE stories (
-     id TEXT PRIMARY KEY,
-     headline TEXT NOT NULL DEFAULT '',
-     slug TEXT NOT NULL DEFAULT '',
-     section TEXT NOT NULL DEFAULT '',
-     status TEXT NOT NULL DEFAULT 'draft',
-     bylines TEXT NOT NULL DEFAULT '[]',
-     words INTEGER NOT NULL DEFAULT 0,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL
-   );
-   CREATE INDEX stories_updated ON stories (updated_at DESC);
-   CREATE TABLE story_snapshots (
-     story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
-     state BLOB NOT NULL,
-     through_seq INTEGER NOT NULL
-   );
-   CREATE TABLE story_updates (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-     data BLOB NOT NULL
-   );
-   CREATE INDEX story_updates_story ON story_updates (story_id, seq);`,
-  `CREATE TABLE users (
-     id INTEGER PRIMARY KEY,
-     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
-     display_name TEXT NOT NULL,
-     byline_name TEXT NOT NULL DEFAULT '',
-     color TEXT NOT NULL,
-     role TEXT NOT NULL CHECK (role IN ('reporter', 'editor', 'chief')),
-     is_admin INTEGER NOT NULL DEFAULT 0,
-     password_hash TEXT NOT NULL,
-     active INTEGER NOT NULL DEFAULT 1,
-     created_at INTEGER NOT NULL
-   );
-   CREATE TABLE sessions (
-     token_hash TEXT PRIMARY KEY,
-     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-     kind TEXT NOT NULL CHECK (kind IN ('browser', 'api')),
-     created_at INTEGER NOT NULL,
-     expires_at INTEGER NOT NULL
-   );
-   CREATE INDEX sessions_user ON sessions (user_id);
-   CREATE TABLE sections (
-     name TEXT PRIMARY KEY COLLATE NOCASE,
-     position INTEGER NOT NULL
-   );
-   CREATE TABLE status_history (
-     id INTEGER PRIMARY KEY,
-     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-     user_id INTEGER REFERENCES users (id),
-     from_status TEXT NOT NULL,
-     to_status TEXT NOT NULL,
-     reason TEXT NOT NULL DEFAULT '',
-     at INTEGER NOT NULL
-   );
-   CREATE INDEX status_history_story ON status_history (story_id, at);
-   ALTER TABLE stories ADD COLUMN desk TEXT NOT NULL DEFAULT '{}';`,
-  `CREATE TABLE story_authors (
-     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-     client_id INTEGER NOT NULL,
-     user_id INTEGER NOT NULL REFERENCES users (id),
-     PRIMARY KEY (story_id, client_id)
-   );`,
-  // Who each suggestion id belongs to (server/room.ts), kept after the values themselves are
-  // deleted and collected. No reference on author_id: a server change may bring in any author.
-  `CREATE TABLE suggestion_authors (
-     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-     suggestion_id TEXT NOT NULL,
-     author_id INTEGER,
-     PRIMARY KEY (story_id, suggestion_id)
-   ) WITHOUT ROWID;`,
-  // Decisions on format suggestions: kind 'format'. SQLite cannot change a CHECK in place, so the
-  // table is rebuilt (new table, rows copied with their ids, old one dropped, new one renamed, its
-  // index made again), inside the migration's transaction. The table was first made by
-  // server/suggestionLog.ts when the decision routes started, so a database may not have it yet:
-  // it is created in its first form before the rebuild. Nothing references it, so dropping it
-  // with foreign keys on checks nothing and renaming rewrites nothing.
-  `CREATE TABLE IF NOT EXISTS suggestion_decisions (
-     id INTEGER PRIMARY KEY,
-     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-     user_id INTEGER NOT NULL REFERENCES users (id),
-     action TEXT NOT NULL CHECK (action IN ('accept', 'reject')),
-     suggestion_id TEXT NOT NULL,
-     author_id INTEGER,
-     kind TEXT NOT NULL CHECK (kind IN ('insertion', 'deletion', 'replacement')),
-     text TEXT NOT NULL,
-     at INTEGER NOT NULL
-   );
-   CREATE TABLE suggestion_decisions_rebuilt (
-     id INTEGER PRIMARY KEY,
-     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-     user_id INTEGER NOT NULL REFERENCES users (id),
-     action TEXT NOT NULL CHECK (action IN ('accept', 'reject')),
-     suggestion_id TEXT NOT NULL,
-     author_id INTEGER,
-     kind TEXT NOT NULL CHECK (kind IN ('insertion', 'deletion', 'replacement', 'format')),
-     text TEXT NOT NULL,
-     at INTEGER NOT NULL
-   );
-   INSERT INTO suggestion_decisions_rebuilt (id, story_id, user_id, action, suggestion_id, author_id, kind, text, at)
-     SELECT id, story_id, user_id, action, suggestion_id, author_id, kind, text, at FROM suggestion_decisions;
-   DROP TABLE suggestion_decisions;
-   ALTER TABLE suggestion_decisions_rebuilt RENAME TO suggestion_decisions;
-   CREATE INDEX suggestion_decisions_story ON suggestion_decisions (story_id, at DESC, id DESC);`,
-  // One row rewritten by the health probe (server/storeHealth.ts): the smallest write that tells
-  // whether the database takes writes now (a full disk, a lock held by another process).
-  `CREATE TABLE IF NOT EXISTS store_probe (
-     id INTEGER PRIMARY KEY CHECK (id = 1),
-     at INTEGER NOT NULL
-   );`,
-]
+/** A story as stored: its document, where its log ends, and the suggestion ids it has known. */
+export interface LoadedStory {
+  doc: Y.Doc
+  /** The last sequence number of the story's log (0 when the log is empty). */
+  lastSeq: number
+  /** Rows in the log, not yet folded into the snapshot. */
+  tailLength: number
+  suggestionAuthors: Map<string, number | null>
+}
 
 /** What an update brings besides itself, stored in the same transaction. */
 export interface UpdateExtras {
@@ -159,7 +50,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function toSummary(row: StoryRow): StorySummary {
+function toSummary(row: StoriesRow): StorySummary {
   const parsed = parseJson(row.bylines)
   const bylines = Array.isArray(parsed) ? parsed.filter((name): name is string => typeof name === 'string') : []
   const desk = { ...EMPTY_DESK_SUMMARY, ...(parseJson(row.desk) as Partial<DeskSummary> | null) }
@@ -179,182 +70,194 @@ function toSummary(row: StoryRow): StorySummary {
   }
 }
 
-/** The story store over one SQLite database file. */
+/** The story store over a SQLite or PostgreSQL database. */
 export class Storage {
-  private readonly db: Database.Database
-  private readonly statements
+  private readonly db: Kysely<StoreSchema>
 
-  /** Open (and migrate) `DATA_DIR/deskline.db`. */
-  constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true })
-    this.db = new Database(path.join(dataDir, 'deskline.db'))
-    this.db.pragma('journal_mode = WAL')
-    // NORMAL in WAL mode: a commit is in the WAL file (the OS has it) when the call returns, so a
-    // killed process loses nothing; only a power cut can lose the last transactions.
-    this.db.pragma('synchronous = NORMAL')
-    this.db.pragma('foreign_keys = ON')
-    // Never wait on a lock: better-sqlite3 waits synchronously, which would stall every story and
-    // request while another process holds the database. A locked write fails at once instead;
-    // rooms retry it without blocking (server/room.ts) and report the store as failing.
-    this.db.pragma('busy_timeout = 0')
-    this.migrate()
-    const db = this.db
-    this.statements = {
-      insertStory: db.prepare(
-        `INSERT INTO stories (id, headline, slug, section, status, bylines, words, desk, created_at, updated_at)
-         VALUES (@id, @headline, @slug, @section, @status, @bylines, @words, @desk, @createdAt, @updatedAt)`,
-      ),
-      insertSnapshot: db.prepare(
-        `INSERT INTO story_snapshots (story_id, state, through_seq) VALUES (?, ?, ?)
-         ON CONFLICT (story_id) DO UPDATE SET state = excluded.state, through_seq = excluded.through_seq`,
-      ),
-      appendUpdate: db.prepare('INSERT INTO story_updates (story_id, data) VALUES (?, ?)'),
-      snapshot: db.prepare('SELECT state, through_seq FROM story_snapshots WHERE story_id = ?'),
-      tail: db.prepare('SELECT seq, data FROM story_updates WHERE story_id = ? AND seq > ? ORDER BY seq'),
-      deleteThrough: db.prepare('DELETE FROM story_updates WHERE story_id = ? AND seq <= ?'),
-      exists: db.prepare('SELECT 1 FROM stories WHERE id = ?'),
-      get: db.prepare('SELECT * FROM stories WHERE id = ?'),
-      list: db.prepare('SELECT * FROM stories ORDER BY updated_at DESC, id'),
-      updateIndex: db.prepare(
-        `UPDATE stories SET headline = @headline, slug = @slug, section = @section, status = @status,
-           bylines = @bylines, words = @words, desk = @desk, updated_at = @updatedAt WHERE id = @id`,
-      ),
-      tailLength: db.prepare('SELECT count(*) AS n FROM story_updates WHERE story_id = ?'),
-      insertSuggestionAuthor: db.prepare('INSERT OR IGNORE INTO suggestion_authors (story_id, suggestion_id, author_id) VALUES (?, ?, ?)'),
-      suggestionAuthors: db.prepare('SELECT suggestion_id, author_id FROM suggestion_authors WHERE story_id = ?'),
-      insertAuthor: db.prepare('INSERT OR IGNORE INTO story_authors (story_id, client_id, user_id) VALUES (?, ?, ?)'),
-      probe: db.prepare('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
-    }
+  constructor(private readonly backend: Backend) {
+    this.db = backend.db
   }
 
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number
-    for (let index = version; index < MIGRATIONS.length; index++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[index] ?? '')
-        this.db.pragma(`user_version = ${index + 1}`)
-      })()
-    }
+  /** The default store: (and migrate) `dataDir/deskline.db`. */
+  static openSqlite(dataDir: string): Storage {
+    return new Storage(openSqlite(dataDir))
+  }
+
+  /** Which database this is. */
+  get kind(): Backend['kind'] {
+    return this.backend.kind
   }
 
   /** Create a story from its first document state and index fields. */
-  createStory(id: string, state: Uint8Array, fields: StoryIndexFields, desk: DeskSummary, now = Date.now()): StorySummary {
-    const row = { id, ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), createdAt: now, updatedAt: now }
-    this.db.transaction(() => {
-      this.statements.insertStory.run(row)
-      this.statements.insertSnapshot.run(id, state, 0)
-    })()
+  async createStory(id: string, state: Uint8Array, fields: StoryIndexFields, desk: DeskSummary, now = Date.now()): Promise<StorySummary> {
+    const row = { id, ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), created_at: now, updated_at: now }
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('stories').values(row).execute()
+      await trx.insertInto('story_snapshots').values({ story_id: id, state, through_seq: 0 }).execute()
+    })
     return { id, ...fields, createdAt: now, updatedAt: now, desk, present: [], openComments: 0 }
   }
 
   /** Whether a story with this id exists. */
-  hasStory(id: string): boolean {
-    return this.statements.exists.get(id) !== undefined
+  async hasStory(id: string): Promise<boolean> {
+    return (await this.db.selectFrom('stories').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
   }
 
   /** One story's index row. */
-  getStory(id: string): StorySummary | null {
-    const row = this.statements.get.get(id) as StoryRow | undefined
+  async getStory(id: string): Promise<StorySummary | null> {
+    const row = await this.db.selectFrom('stories').selectAll().where('id', '=', id).executeTakeFirst()
     return row ? toSummary(row) : null
   }
 
   /** Every story, most recently updated first. */
-  listStories(): StorySummary[] {
-    return (this.statements.list.all() as StoryRow[]).map(toSummary)
+  async listStories(): Promise<StorySummary[]> {
+    const rows = await this.db.selectFrom('stories').selectAll().orderBy('updated_at', 'desc').orderBy('id').execute()
+    return rows.map(toSummary)
   }
 
-  /** Rebuild a story's document: snapshot, then every logged update after it. */
-  loadDoc(id: string): { doc: Y.Doc; lastSeq: number; tailLength: number } | null {
-    const snapshot = this.statements.snapshot.get(id) as { state: Buffer; through_seq: number } | undefined
-    if (!snapshot) return null
+  /** Rebuild a story's document: the snapshot, then every row still in its log, in order. */
+  async loadDoc(id: string): Promise<LoadedStory | null> {
+    const read = await this.db.transaction().execute(async (trx) => {
+      const snapshot = await trx.selectFrom('story_snapshots').select(['state', 'through_seq']).where('story_id', '=', id).executeTakeFirst()
+      if (!snapshot) return null
+      const tail = await trx.selectFrom('story_updates').select(['seq', 'data']).where('story_id', '=', id).orderBy('seq').execute()
+      const authors = await trx.selectFrom('suggestion_authors').select(['suggestion_id', 'author_id']).where('story_id', '=', id).execute()
+      return { snapshot, tail, authors }
+    })
+    if (!read) return null
+    const { snapshot, tail, authors } = read
     const doc = new Y.Doc()
-    const tail = this.statements.tail.all(id, snapshot.through_seq) as Array<{ seq: number; data: Buffer }>
     // One transaction for the whole load: observers (none yet) and the update event fire once.
     doc.transact(() => {
       Y.applyUpdate(doc, snapshot.state)
       for (const row of tail) Y.applyUpdate(doc, row.data)
     })
-    const lastSeq = tail.length > 0 ? (tail[tail.length - 1]?.seq ?? snapshot.through_seq) : snapshot.through_seq
-    return { doc, lastSeq, tailLength: tail.length }
+    return {
+      doc,
+      lastSeq: Math.max(snapshot.through_seq, tail.at(-1)?.seq ?? 0),
+      tailLength: tail.length,
+      suggestionAuthors: new Map(authors.map((row) => [row.suggestion_id, row.author_id])),
+    }
   }
 
   /**
-   * Append one update to a story's log; returns its sequence number. What the update brings
+   * Append one update to a story's log; resolves to its sequence number. What the update brings
    * (`extras`: suggestion ids it introduces, client ids first seen) is recorded in the same
-   * transaction; without extras (nearly every update) this is a single insert. Throws when the
-   * database cannot take the write (`SQLITE_FULL`, `SQLITE_BUSY`…): then nothing of it is stored.
+   * transaction. Rejects when the database cannot take the write (`SQLITE_FULL`, `SQLITE_BUSY`…):
+   * then nothing of it is stored.
    */
-  appendUpdate(id: string, update: Uint8Array, extras: UpdateExtras = {}): number {
+  async appendUpdate(id: string, update: Uint8Array, extras: UpdateExtras = {}): Promise<number> {
     const { suggestionAuthors, clientAuthors } = extras
-    if (!suggestionAuthors?.size && !clientAuthors?.size) return Number(this.statements.appendUpdate.run(id, update).lastInsertRowid)
-    return this.db.transaction(() => {
-      if (suggestionAuthors) this.insertSuggestionAuthors(id, suggestionAuthors)
-      for (const [clientId, userId] of clientAuthors ?? []) this.statements.insertAuthor.run(id, clientId, userId)
-      return Number(this.statements.appendUpdate.run(id, update).lastInsertRowid)
-    })()
+    if (!suggestionAuthors?.size && !clientAuthors?.size) return this.insertUpdate(this.db, id, update)
+    return this.db.transaction().execute(async (trx) => {
+      if (suggestionAuthors?.size) await this.insertSuggestionAuthors(trx, id, suggestionAuthors)
+      if (clientAuthors?.size) {
+        const rows = [...clientAuthors].map(([client_id, user_id]) => ({ story_id: id, client_id, user_id }))
+        await trx.insertInto('story_authors').values(rows).onConflict((conflict) => conflict.doNothing()).execute()
+      }
+      return this.insertUpdate(trx, id, update)
+    })
   }
 
-  /** One tiny write: throws while the database cannot take writes (server/storeHealth.ts). */
-  probe(now = Date.now()): void {
-    this.statements.probe.run(now)
+  private async insertUpdate(db: Kysely<StoreSchema>, id: string, update: Uint8Array): Promise<number> {
+    const row = await db.insertInto('story_updates').values({ story_id: id, data: update }).returning('seq').executeTakeFirstOrThrow()
+    return row.seq
   }
 
-  /** Replace the snapshot with `state` and drop the log up to `throughSeq`, atomically. */
-  compact(id: string, state: Uint8Array, throughSeq: number): void {
-    this.db.transaction(() => {
-      this.statements.insertSnapshot.run(id, state, throughSeq)
-      this.statements.deleteThrough.run(id, throughSeq)
-    })()
+  /**
+   * Fold the rows of a story's log into its snapshot, in one transaction; resolves to how many were
+   * folded. Only the rows read are deleted: one another writer commits meanwhile stays in the log.
+   */
+  async compact(id: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const snapshot = await trx.selectFrom('story_snapshots').select(['state', 'through_seq']).where('story_id', '=', id).executeTakeFirst()
+      if (!snapshot) return 0
+      const tail = await trx.selectFrom('story_updates').select(['seq', 'data']).where('story_id', '=', id).orderBy('seq').execute()
+      if (tail.length === 0) return 0
+      // Applied into a document rather than Y.mergeUpdates, which is superlinear in the rows merged.
+      const doc = new Y.Doc()
+      doc.transact(() => {
+        Y.applyUpdate(doc, snapshot.state)
+        for (const row of tail) Y.applyUpdate(doc, row.data)
+      })
+      const state = Y.encodeStateAsUpdate(doc)
+      doc.destroy()
+      const throughSeq = Math.max(snapshot.through_seq, tail.at(-1)?.seq ?? 0)
+      await trx.updateTable('story_snapshots').set({ state, through_seq: throughSeq }).where('story_id', '=', id).execute()
+      const seqs = tail.map((row) => row.seq)
+      for (let start = 0; start < seqs.length; start += 1000) {
+        await trx.deleteFrom('story_updates').where('story_id', '=', id).where('seq', 'in', seqs.slice(start, start + 1000)).execute()
+      }
+      return tail.length
+    })
   }
 
   /** Number of logged updates not yet folded into the snapshot. */
-  tailLength(id: string): number {
-    return (this.statements.tailLength.get(id) as { n: number }).n
+  async tailLength(id: string): Promise<number> {
+    const row = await this.db.selectFrom('story_updates').select((eb) => eb.fn.countAll<number>().as('n')).where('story_id', '=', id).executeTakeFirstOrThrow()
+    return Number(row.n)
   }
 
   /** Store the index fields derived from the document. */
-  updateIndex(id: string, fields: StoryIndexFields, desk: DeskSummary, updatedAt: number): StorySummary | null {
-    this.statements.updateIndex.run({ id, ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), updatedAt })
+  async updateIndex(id: string, fields: StoryIndexFields, desk: DeskSummary, updatedAt: number): Promise<StorySummary | null> {
+    await this.db
+      .updateTable('stories')
+      .set({ ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), updated_at: updatedAt })
+      .where('id', '=', id)
+      .execute()
     return this.getStory(id)
   }
 
   /** Remember that Yjs client `clientId` in a story is `userId` (who wrote what, for versions). */
-  recordAuthor(storyId: string, clientId: number, userId: number): void {
-    this.statements.insertAuthor.run(storyId, clientId, userId)
+  async recordAuthor(storyId: string, clientId: number, userId: number): Promise<void> {
+    await this.db.insertInto('story_authors').values({ story_id: storyId, client_id: clientId, user_id: userId }).onConflict((conflict) => conflict.doNothing()).execute()
   }
 
   /** Every Yjs client id of a story with the user behind it. */
-  authorsOf(storyId: string): Map<number, number> {
-    const rows = this.db.prepare('SELECT client_id, user_id FROM story_authors WHERE story_id = ?').all(storyId) as Array<{ client_id: number; user_id: number }>
+  async authorsOf(storyId: string): Promise<Map<number, number>> {
+    const rows = await this.db.selectFrom('story_authors').select(['client_id', 'user_id']).where('story_id', '=', storyId).execute()
     return new Map(rows.map((row) => [row.client_id, row.user_id]))
   }
 
   /**
-   * Remember who each suggestion id of a story belongs to, in one transaction. An id already
+   * Remember who each suggestion id of a story belongs to, in one statement. An id already
    * recorded keeps its author: the first one recorded is the one the room has enforced.
    */
-  recordSuggestionAuthors(storyId: string, authors: ReadonlyMap<string, number | null>): void {
+  async recordSuggestionAuthors(storyId: string, authors: ReadonlyMap<string, number | null>): Promise<void> {
     if (authors.size === 0) return
-    this.db.transaction(() => this.insertSuggestionAuthors(storyId, authors))()
+    await this.insertSuggestionAuthors(this.db, storyId, authors)
   }
 
   /** Every suggestion id recorded for a story, with its author (null: an anonymous author). */
-  suggestionAuthorsOf(storyId: string): Map<string, number | null> {
-    const rows = this.statements.suggestionAuthors.all(storyId) as Array<{ suggestion_id: string; author_id: number | null }>
+  async suggestionAuthorsOf(storyId: string): Promise<Map<string, number | null>> {
+    const rows = await this.db.selectFrom('suggestion_authors').select(['suggestion_id', 'author_id']).where('story_id', '=', storyId).execute()
     return new Map(rows.map((row) => [row.suggestion_id, row.author_id]))
   }
 
-  private insertSuggestionAuthors(storyId: string, authors: ReadonlyMap<string, number | null>): void {
-    for (const [suggestionId, authorId] of authors) this.statements.insertSuggestionAuthor.run(storyId, suggestionId, authorId)
+  private async insertSuggestionAuthors(db: Kysely<StoreSchema>, storyId: string, authors: ReadonlyMap<string, number | null>): Promise<void> {
+    const rows = [...authors].map(([suggestion_id, author_id]) => ({ story_id: storyId, suggestion_id, author_id }))
+    for (let start = 0; start < rows.length; start += 500) {
+      await db.insertInto('suggestion_authors').values(rows.slice(start, start + 500)).onConflict((conflict) => conflict.doNothing()).execute()
+    }
   }
 
-  /** The open database, for the other repositories (users, sessions, sections, history). */
+  /** One tiny write: rejects while the database cannot take writes (server/storeHealth.ts). */
+  async probe(now = Date.now()): Promise<void> {
+    await this.db
+      .insertInto('store_probe')
+      .values({ id: 1, at: now })
+      .onConflict((conflict) => conflict.column('id').doUpdateSet({ at: now }))
+      .execute()
+  }
+
+  /** The open SQLite database, for the repositories not on the store yet (users, sessions…). */
   get database(): Database.Database {
-    return this.db
+    if (!this.backend.sqlite) throw new Error('Only the SQLite store has a database handle')
+    return this.backend.sqlite
   }
 
-  /** Close the database (checkpointing the WAL). */
-  close(): void {
-    if (this.db.open) this.db.close()
+  /** Close the database (checkpointing the WAL on SQLite). */
+  async close(): Promise<void> {
+    await this.db.destroy()
   }
 }

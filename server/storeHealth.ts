@@ -40,11 +40,12 @@ export class StoreHealth {
   private failure: { error: string; since: number } | null = null
   private timer: NodeJS.Timeout | null = null
   private lastCheck = 0
+  private probing: Promise<void> | null = null
   private readonly listeners = new Set<() => void>()
 
-  /** `probe` makes one small write and throws if the store cannot take it. */
+  /** `probe` makes one small write and rejects if the store cannot take it. */
   constructor(
-    private readonly probe: () => void,
+    private readonly probe: () => Promise<void>,
     private readonly log: Logger,
   ) {}
 
@@ -59,7 +60,7 @@ export class StoreHealth {
     const message = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error)
     this.failure = { error: message, since: Date.now() }
     this.log.error({ err: error }, 'store failing: edits are refused until it recovers')
-    this.timer = setInterval(() => this.tryProbe(), PROBE_INTERVAL_MS)
+    this.timer = setInterval(() => void this.tryProbe(), PROBE_INTERVAL_MS)
     this.timer.unref()
   }
 
@@ -80,8 +81,8 @@ export class StoreHealth {
   }
 
   /** The store's state for `/healthz`, probing it first if it has not been checked for a while. */
-  status(now = Date.now()): StoreStatus {
-    if (!this.failure && now - this.lastCheck >= CHECK_INTERVAL_MS) this.tryProbe(now)
+  async status(now = Date.now()): Promise<StoreStatus> {
+    if (!this.failure && now - this.lastCheck >= CHECK_INTERVAL_MS) await this.tryProbe(now)
     return this.failure ? { ok: false, error: this.failure.error, since: this.failure.since } : { ok: true }
   }
 
@@ -92,15 +93,21 @@ export class StoreHealth {
     this.listeners.clear()
   }
 
-  private tryProbe(now = Date.now()): void {
-    this.lastCheck = now
-    try {
-      this.probe()
-    } catch (error) {
-      if (isStoreFailure(error)) this.failed(error)
-      else this.log.error({ err: error }, 'store probe failed')
-      return
-    }
-    this.succeeded()
+  /** One probe at a time: a slow store is not asked again while it has not answered. */
+  private tryProbe(now = Date.now()): Promise<void> {
+    this.probing ??= (async () => {
+      this.lastCheck = now
+      try {
+        await this.probe()
+      } catch (error) {
+        if (isStoreFailure(error)) this.failed(error)
+        else this.log.error({ err: error }, 'store probe failed')
+        return
+      }
+      this.succeeded()
+    })().finally(() => {
+      this.probing = null
+    })
+    return this.probing
   }
 }

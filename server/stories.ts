@@ -6,14 +6,14 @@ import type { Storage, StorySummary } from './storage.js'
 import type { StoryEvents } from './storyEvents.js'
 
 /** Create and store a new story; announces it on the event bus. */
-export function createStory(storage: Storage, events: StoryEvents, init: StoryInit): StorySummary {
+export async function createStory(storage: Storage, events: StoryEvents, init: StoryInit): Promise<StorySummary> {
   const doc = new Y.Doc()
   initStoryDoc(doc, init)
   const meta = readMeta(doc)
   let id = newStoryId()
-  while (storage.hasStory(id)) id = newStoryId()
+  while (await storage.hasStory(id)) id = newStoryId()
   const desk = readDesk(doc)
-  const story = storage.createStory(
+  const story = await storage.createStory(
     id,
     Y.encodeStateAsUpdate(doc),
     { headline: meta.headline, slug: meta.slug, section: meta.section, status: meta.status, bylines: meta.bylines, words: bodyWordCount(doc) },

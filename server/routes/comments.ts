@@ -10,11 +10,10 @@ import { z } from 'zod'
 import { COMMENT_MAX_CHARS, QUOTE_MAX_CHARS, type NotificationItem, type ThreadView } from '../../src/shared/api.js'
 import { canResolveThread } from '../../src/shared/permissions.js'
 import { MAX_JSON_BYTES } from '../../src/shared/protocol.js'
-import { isStoryId } from '../../src/shared/storyId.js'
 import { BODY, decodeAnchor, encodeAnchor, getBody } from '../../src/shared/storyDoc.js'
 import { Comments } from '../comments.js'
 import { HttpError } from '../errors.js'
-import { readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import { existingStoryId, readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 
 /** How long a new thread may wait for the text it anchors to (sent over the socket a moment earlier). */
@@ -98,11 +97,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
 
   const announce = (storyId: string) => events.publish({ type: 'review', storyId, kind: 'comments' })
 
-  const storyOf = (ctx: RequestContext): string => {
-    const id = ctx.params[0] ?? ''
-    if (!isStoryId(id) || !storage.hasStory(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
-    return id
-  }
+  const storyOf = (ctx: RequestContext): Promise<string> => existingStoryId(ctx, storage)
 
   const threadOf = (ctx: RequestContext): ThreadView => {
     const thread = comments.thread(idParam(ctx, 0, 'thread'))
@@ -168,8 +163,8 @@ export function commentRoutes(services: Services, comments = new Comments(servic
       method: 'GET',
       path: /^\/api\/stories\/([^/]+)\/threads$/,
       access: 'user',
-      handle(ctx) {
-        sendJson(ctx.res, 200, { threads: comments.threads(storyOf(ctx)) })
+      async handle(ctx) {
+        sendJson(ctx.res, 200, { threads: comments.threads(await storyOf(ctx)) })
       },
     },
     {
@@ -178,7 +173,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
       access: 'user',
       async handle(ctx) {
         const user = userOf(ctx)
-        const storyId = storyOf(ctx)
+        const storyId = await storyOf(ctx)
         const body = await readJson(ctx.req, NewThreadBody, MAX_JSON_BYTES, 'invalid_comment')
         await requireAnchors(storyId, [body.start, body.end])
         const thread = comments.createThread({ storyId, start: body.start, end: body.end, quote: body.quote, authorId: user.id, body: body.body })
@@ -243,13 +238,13 @@ export function commentRoutes(services: Services, comments = new Comments(servic
       method: 'GET',
       path: /^\/api\/notifications$/,
       access: 'user',
-      handle(ctx) {
+      async handle(ctx) {
         const headlines = new Map<string, string>()
-        const headline = (storyId: string) => {
-          if (!headlines.has(storyId)) headlines.set(storyId, storage.getStory(storyId)?.headline ?? '')
-          return headlines.get(storyId) ?? ''
+        const mine = comments.notifications(userOf(ctx).id)
+        for (const { storyId } of mine) {
+          if (!headlines.has(storyId)) headlines.set(storyId, (await storage.getStory(storyId))?.headline ?? '')
         }
-        const notifications = comments.notifications(userOf(ctx).id).map((item): NotificationItem => ({ ...item, headline: headline(item.storyId) }))
+        const notifications = mine.map((item): NotificationItem => ({ ...item, headline: headlines.get(item.storyId) ?? '' }))
         sendJson(ctx.res, 200, { notifications, unread: notifications.filter((item) => item.readAt === null).length })
       },
     },

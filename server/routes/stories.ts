@@ -11,7 +11,7 @@ import { countOpenSuggestions } from '../../src/shared/suggestions.js'
 import { assignmentOf, getDesk, getMeta, MetaKey, readDesk, readMeta, resolvePart, type StoryPart } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
 import type { Room } from '../room.js'
-import { changeStory, readBody, readJson, requireType, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import { changeStory, existingStoryId, readBody, readJson, requireType, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 import { createStory } from '../stories.js'
 import type { StoredUser } from '../users.js'
@@ -88,7 +88,7 @@ export function storyRoutes(services: Services): Route[] {
       method: 'GET',
       path: /^\/api\/stories$/,
       access: 'user',
-      handle: ({ res }) => sendJson(res, 200, { stories: withPresence(storage.listStories()) }),
+      handle: async ({ res }) => sendJson(res, 200, { stories: withPresence(await storage.listStories()) }),
     },
     {
       method: 'POST',
@@ -103,7 +103,7 @@ export function storyRoutes(services: Services): Route[] {
           section = sections.find(body.section) ?? ''
           if (!section) throw new HttpError(400, 'invalid_story', `There is no section "${body.section}".`)
         }
-        const story = createStory(storage, events, { headline: body.headline, section, desk: { lead: leadFor(user) } })
+        const story = await createStory(storage, events, { headline: body.headline, section, desk: { lead: leadFor(user) } })
         sendJson(ctx.res, 201, { id: story.id, story })
       },
     },
@@ -125,7 +125,7 @@ export function storyRoutes(services: Services): Route[] {
           warnings.push(`The file says "${section}"; the desk sets the section.`)
           section = ''
         }
-        const story = createStory(storage, events, {
+        const story = await createStory(storage, events, {
           headline: imported.headline,
           section,
           dateline: imported.dateline,
@@ -156,8 +156,12 @@ export function storyRoutes(services: Services): Route[] {
             case 'review': {
               data = { storyId: event.storyId, kind: event.kind }
               // The budget shows each story's open comments: send the row again when they change.
-              const story = event.kind === 'comments' ? storage.getStory(event.storyId) : null
-              if (story) res.write(`event: story\ndata: ${JSON.stringify(withPresence([story])[0])}\n\n`)
+              if (event.kind === 'comments') {
+                void storage.getStory(event.storyId).then(
+                  (story) => story && !res.writableEnded && res.write(`event: story\ndata: ${JSON.stringify(withPresence([story])[0])}\n\n`),
+                  () => undefined,
+                )
+              }
               break
             }
             case 'notification':
@@ -179,8 +183,8 @@ export function storyRoutes(services: Services): Route[] {
       method: 'GET',
       path: /^\/api\/stories\/([^/]+)$/,
       access: 'user',
-      handle(ctx) {
-        const story = storage.getStory(storyIdOf(ctx))
+      async handle(ctx) {
+        const story = await storage.getStory(storyIdOf(ctx))
         if (!story) throw new HttpError(404, 'story_not_found', 'There is no such story.')
         sendJson(ctx.res, 200, { story: withPresence([story])[0] })
       },
@@ -209,7 +213,7 @@ export function storyRoutes(services: Services): Route[] {
             if (body.deadline !== undefined) desk.set('deadline', body.deadline)
           }, user.id),
         )
-        sendJson(ctx.res, 200, { story: withPresence([storage.getStory(id) as StorySummary])[0] })
+        sendJson(ctx.res, 200, { story: withPresence([(await storage.getStory(id)) as StorySummary])[0] })
       },
     },
     {
@@ -267,9 +271,8 @@ export function storyRoutes(services: Services): Route[] {
       method: 'GET',
       path: /^\/api\/stories\/([^/]+)\/history$/,
       access: 'user',
-      handle(ctx) {
-        const id = storyIdOf(ctx)
-        if (!storage.hasStory(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+      async handle(ctx) {
+        const id = await existingStoryId(ctx, storage)
         sendJson(ctx.res, 200, { history: history(id) })
       },
     },

@@ -6,10 +6,9 @@
 import { z } from 'zod'
 import { DECISION_KINDS } from '../../src/shared/api.js'
 import { canEditStory } from '../../src/shared/permissions.js'
-import { isStoryId } from '../../src/shared/storyId.js'
 import { assignmentOf, readDesk } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
-import { readJson, readStory, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import { existingStoryId, readJson, readStory, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 import { SuggestionLog } from '../suggestionLog.js'
 
@@ -35,19 +34,15 @@ const DecisionsBody = z.object({ decisions: z.array(DecisionBody).min(1).max(MAX
 export function suggestionRoutes(services: Services, log = new SuggestionLog(services.storage.database)): Route[] {
   const { storage, rooms } = services
 
-  const storyOf = (ctx: RequestContext): string => {
-    const id = ctx.params[0] ?? ''
-    if (!isStoryId(id) || !storage.hasStory(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
-    return id
-  }
+  const storyOf = (ctx: RequestContext): Promise<string> => existingStoryId(ctx, storage)
 
   return [
     {
       method: 'GET',
       path: /^\/api\/stories\/([^/]+)\/suggestions\/decisions$/,
       access: 'user',
-      handle(ctx) {
-        sendJson(ctx.res, 200, { decisions: log.list(storyOf(ctx)) })
+      async handle(ctx) {
+        sendJson(ctx.res, 200, { decisions: log.list(await storyOf(ctx)) })
       },
     },
     {
@@ -56,7 +51,7 @@ export function suggestionRoutes(services: Services, log = new SuggestionLog(ser
       access: 'user',
       async handle(ctx) {
         const user = userOf(ctx)
-        const id = storyOf(ctx)
+        const id = await storyOf(ctx)
         // Permission before the body: a refused caller learns nothing about what a valid body is.
         const allowed = await readStory(rooms, id, (doc) => canEditStory(user, assignmentOf(readDesk(doc))))
         if (!allowed) throw new HttpError(403, 'forbidden', 'Only people who may edit this story can accept or reject suggestions.')

@@ -7,7 +7,7 @@ import { isStoryId } from '../../src/shared/storyId.js'
 import { assignmentOf, readDesk } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
 import type { Room } from '../room.js'
-import { changeStory, readJson, readStory, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import { changeStory, existingStoryId, readJson, readStory, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 import type { StoredUser } from '../users.js'
 import { compareDocs, type Attribution } from '../versionDiff.js'
@@ -42,8 +42,8 @@ export function versionRoutes(services: Services): Route[] {
 
   const announce = (storyId: string): void => events.publish({ type: 'review', storyId, kind: 'versions' })
 
-  const attribution = (id: string): Attribution => {
-    const authors = storage.authorsOf(id)
+  const attribution = async (id: string): Promise<Attribution> => {
+    const authors = await storage.authorsOf(id)
     return {
       insertedBy: (client) => authors.get(client) ?? null,
       deletedBy: (client, clock, len) => versions.deletedBy(id, client, clock, len),
@@ -55,9 +55,8 @@ export function versionRoutes(services: Services): Route[] {
       method: 'GET',
       path: /^\/api\/stories\/([^/]+)\/versions$/,
       access: 'user',
-      handle(ctx) {
-        const id = storyIdOf(ctx)
-        if (!storage.hasStory(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
+      async handle(ctx) {
+        const id = await existingStoryId(ctx, storage)
         sendJson(ctx.res, 200, { versions: versions.list(id) })
       },
     },
@@ -99,7 +98,7 @@ export function versionRoutes(services: Services): Route[] {
         })
         try {
           const [olderDoc, newerDoc] = loaded
-          const who = attribution(id)
+          const who = await attribution(id)
           const comparison = newerDoc
             ? compareDocs(olderDoc?.doc ?? newerDoc.doc, newerDoc.doc, who)
             : await readStory(rooms, id, (current) => compareDocs(olderDoc?.doc ?? current, current, who))
@@ -116,9 +115,8 @@ export function versionRoutes(services: Services): Route[] {
       access: 'user',
       async handle(ctx) {
         const user = userOf(ctx)
-        const id = storyIdOf(ctx)
+        const id = await existingStoryId(ctx, storage)
         const versionId = Number(ctx.params[1])
-        if (!storage.hasStory(id)) throw new HttpError(404, 'story_not_found', 'There is no such story.')
         const target = versions.load(id, versionId)
         if (!target) throw new HttpError(404, 'version_not_found', 'There is no such version of this story.')
         let before: VersionSummary | null = null

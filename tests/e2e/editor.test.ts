@@ -134,7 +134,7 @@ describe('editor in Chromium', () => {
     try {
       await expect.poll(() => connection.textContent(), { timeout: 15_000 }).toBe('Connected')
       await expect.poll(() => saved.textContent()).toBe('All changes saved')
-      const row = local.storage.loadDoc(id)
+      const row = await local.storage.loadDoc(id)
       expect(row && bodyBlocks(row.doc)).toEqual(['Before the outage. Written offline.'])
     } finally {
       await local.close()
@@ -159,12 +159,12 @@ describe('editor in Chromium', () => {
       try {
         await page.keyboard.type(' Typed while locked.')
         await expect.poll(() => saved.textContent(), { timeout: 15_000 }).toMatch(/^Not saved — the server cannot store changes/)
-        expect(bodyBlocks(local.storage.loadDoc(id)!.doc)).toEqual(['Stored first.'])
+        expect(bodyBlocks((await local.storage.loadDoc(id))!.doc)).toEqual(['Stored first.'])
       } finally {
         await lock.release()
       }
       await expect.poll(() => saved.textContent(), { timeout: 15_000 }).toBe('All changes saved')
-      expect(bodyBlocks(local.storage.loadDoc(id)!.doc)).toEqual(['Stored first. Typed while locked.'])
+      expect(bodyBlocks((await local.storage.loadDoc(id))!.doc)).toEqual(['Stored first. Typed while locked.'])
       await expect.poll(() => textOf(body)).toBe('Stored first. Typed while locked.')
     } finally {
       await local.close()

@@ -79,6 +79,6 @@ describe('the newsroom in Chromium', () => {
     await robinBody.locator('p').last().click()
     await other.keyboard.press('End')
     await other.keyboard.type(' Robin adds this.')
-    await expect.poll(() => bodyBlocks(server.storage.loadDoc(id)!.doc).join(' ')).toContain('Robin adds this.')
+    await expect.poll(async () => bodyBlocks((await server.storage.loadDoc(id))!.doc).join(' ')).toContain('Robin adds this.')
   })
 })

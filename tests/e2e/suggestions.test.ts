@@ -26,8 +26,8 @@ function selectionTaken(page: Page): Promise<void> {
 }
 
 /** The story as stored on the server. */
-function stored(id: string) {
-  const loaded = server.storage.loadDoc(id)
+async function stored(id: string) {
+  const loaded = await server.storage.loadDoc(id)
   if (!loaded) throw new Error(`story ${id} is not stored`)
   return loaded.doc
 }
@@ -58,7 +58,7 @@ describe('suggestions in Chromium', () => {
     await expect.poll(() => suggested.textContent()).toBe(' Again.')
     expect(await suggested.getAttribute('title')).toMatch(/^Suggested by Eddie, /)
     // Stored on the server as a suggestion, and listed under the story.
-    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(1)
+    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(1)
     await expect.poll(() => editor.getByRole('listitem', { name: 'Suggestion by Eddie' }).count()).toBe(1)
 
     // The lead reporter sees it marked, puts the caret in it and accepts it from the text.
@@ -77,8 +77,8 @@ describe('suggestions in Chromium', () => {
     await accept.click()
 
     // Plain text everywhere: in the stored story, and with no insertion mark in either browser.
-    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
-    expect(bodyBlocks(stored(id))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
+    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(0)
+    expect(bodyBlocks((await stored(id)))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
     await expect.poll(() => marked.count()).toBe(0)
     await expect.poll(() => suggested.count()).toBe(0)
     await expect.poll(() => textOf(editorBody)).toContain('The council delayed its vote. Again.')
@@ -99,9 +99,9 @@ describe('suggestions in Chromium', () => {
     await expect.poll(() => item.count()).toBe(1)
     await item.getByRole('button', { name: 'Reject', exact: true }).click()
     await expect.poll(() => struck.count()).toBe(0)
-    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
+    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(0)
     await expect.poll(() => textOf(decisions)).toMatch(/Rejected by Riley · ‘anger\.’ by Eddie · .*Accepted by Riley/)
-    expect(bodyBlocks(stored(id))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
+    expect(bodyBlocks((await stored(id)))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
   })
 
   it('paragraph breaks are suggested too: Enter and Backspace at a paragraph start, rejected and accepted by the reporter', async () => {
@@ -128,10 +128,10 @@ describe('suggestions in Chromium', () => {
     await selectionTaken(editor)
     await editor.keyboard.press('Enter')
     await editor.keyboard.type('Crews worked')
-    await expect.poll(() => bodyBlocks(stored(id))).toEqual(['The bridge reopened on Monday', 'Crews worked after repairs.', 'Traffic was light.'])
+    await expect.poll(async () => bodyBlocks((await stored(id)))).toEqual(['The bridge reopened on Monday', 'Crews worked after repairs.', 'Traffic was light.'])
     const newParagraph = editorBody.locator('p[data-suggested-break="split"]')
     expect(await newParagraph.getAttribute('title')).toMatch(/^New paragraph\. Suggested by Eddie2?, /i)
-    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(1)
+    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(1)
 
     // Backspace at the start of the last paragraph suggests joining it: it stays a paragraph.
     await editorBody.locator('p').last().click()
@@ -139,8 +139,8 @@ describe('suggestions in Chromium', () => {
     await selectionTaken(editor)
     await editor.keyboard.press('Backspace')
     await expect.poll(() => editorBody.locator('p[data-suggested-break="join"]').count()).toBe(1)
-    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(2)
-    expect(bodyBlocks(stored(id))).toHaveLength(3)
+    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(2)
+    expect(bodyBlocks((await stored(id)))).toHaveLength(3)
 
     // The reporter rejects the new paragraph and accepts the join, from the list under the story.
     const reporter = await signedInPage(browser, server.url, 'riley2', riley.password, contexts)
@@ -155,8 +155,8 @@ describe('suggestions in Chromium', () => {
     await items.first().getByRole('button', { name: 'Reject', exact: true }).click()
     await expect.poll(() => items.count()).toBe(1)
     await items.first().getByRole('button', { name: 'Accept', exact: true }).click()
-    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
-    expect(bodyBlocks(stored(id))).toEqual(['The bridge reopened on Monday after repairs.Traffic was light.'])
+    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(0)
+    expect(bodyBlocks((await stored(id)))).toEqual(['The bridge reopened on Monday after repairs.Traffic was light.'])
     await expect.poll(() => editorBody.locator('p').count()).toBe(1)
 
     // Formatting is suggested too: Ctrl+B on a word applies bold at once, recorded; the reporter
@@ -167,10 +167,10 @@ describe('suggestions in Chromium', () => {
     const bolded = editorBody.locator('span.suggestion--format strong, strong span.suggestion--format')
     await expect.poll(() => bolded.count()).toBe(1)
     expect(await editorBody.locator('span.suggestion--format').first().getAttribute('title')).toMatch(/^Bold\. Suggested by Eddie2/)
-    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(1)
+    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(1)
     await expect.poll(() => textOf(items.first())).toMatch(/Bold: ‘The’/)
     await items.first().getByRole('button', { name: 'Reject', exact: true }).click()
-    await expect.poll(() => countOpenSuggestions(stored(id))).toBe(0)
+    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(0)
     await expect.poll(() => editorBody.locator('strong').count()).toBe(0)
     await expect.poll(() => reporter.getByRole('textbox', { name: 'Story body' }).locator('strong').count()).toBe(0)
     const decisions = reporter.getByRole('region', { name: 'Suggestion decisions' })

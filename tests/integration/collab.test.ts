@@ -88,7 +88,7 @@ describe('sync server', () => {
     await synced(a)
     firstParagraph(a.doc).insert(0, 'Survives a restart.')
     getMetaText(a.doc, 'headline')?.insert(0, 'Restart')
-    await vi.waitFor(() => expect(first.storage.tailLength(id)).toBeGreaterThan(0))
+    await vi.waitFor(async () => expect((await first.storage.tailLength(id))).toBeGreaterThan(0))
     a.destroy()
     await first.close()
 
@@ -233,14 +233,14 @@ describe('sync server', () => {
     a.provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
       acks.push(Number(decoder.arr[decoder.pos]))
     }
-    const before = srv.storage.tailLength(id)
+    const before = (await srv.storage.tailLength(id))
     firstParagraph(a.doc).insert(0, 'x')
     const e = encoding.createEncoder()
     encoding.writeVarUint(e, MessageType.saved)
     encoding.writeVarUint(e, 7)
     a.provider.ws?.send(encoding.toUint8Array(e))
     await vi.waitFor(() => expect(acks).toEqual([7]))
-    expect(srv.storage.tailLength(id)).toBe(before + 1)
+    expect((await srv.storage.tailLength(id))).toBe(before + 1)
   })
 
   it('holds a keystroke built on words the server has not got until they arrive, and refuses nothing', async () => {
@@ -257,7 +257,7 @@ describe('sync server', () => {
     Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc)))
     // A's keystroke builds on B's words: the server holds it, asks A, and A's answer fills the gap.
     firstParagraph(a.doc).insert(6, ' and a')
-    await vi.waitFor(() => expect(bodyBlocks(srv.storage.loadDoc(id)!.doc)).toEqual(['from b and a']))
+    await vi.waitFor(async () => expect(bodyBlocks((await srv.storage.loadDoc(id))!.doc)).toEqual(['from b and a']))
     expect(closes).toEqual([])
     expect(srv.rooms.get(id)?.refused).toBe(0)
     b.provider.connect()
@@ -288,7 +288,7 @@ describe('sync server', () => {
     }
     expect(await closing).toEqual({ code: Close.outOfStep.code, reason: Close.outOfStep.reason })
     expect(isPermanentClose(Close.outOfStep.code)).toBe(false)
-    expect(bodyBlocks(srv.storage.loadDoc(id)!.doc)).toEqual([''])
+    expect(bodyBlocks((await srv.storage.loadDoc(id))!.doc)).toEqual([''])
   })
 
   it('unloads a story when its last client leaves, storing it first', async () => {
@@ -298,11 +298,11 @@ describe('sync server', () => {
     await synced(a)
     expect(srv.rooms.size).toBe(1)
     firstParagraph(a.doc).insert(0, 'stored on unload')
-    await vi.waitFor(() => expect(srv.storage.tailLength(id)).toBe(1))
+    await vi.waitFor(async () => expect((await srv.storage.tailLength(id))).toBe(1))
     a.provider.disconnect()
     await vi.waitFor(() => expect(srv.rooms.size).toBe(0))
     // Unloading compacted the log into the snapshot.
-    expect(srv.storage.tailLength(id)).toBe(0)
-    expect(bodyBlocks(srv.storage.loadDoc(id)!.doc)).toEqual(['stored on unload'])
+    expect((await srv.storage.tailLength(id))).toBe(0)
+    expect(bodyBlocks((await srv.storage.loadDoc(id))!.doc)).toEqual(['stored on unload'])
   })
 })

@@ -109,7 +109,7 @@ function storedCounts() {
 
 describe('comment threads', () => {
   it('a read-only reporter comments on a passage; everyone reads it; the story document is untouched', async () => {
-    const before = Y.encodeStateVector(srv.storage.loadDoc(storyId)!.doc)
+    const before = Y.encodeStateVector((await srv.storage.loadDoc(storyId))!.doc)
     events.length = 0
     const thread = await startThread('robin', 'Which Tuesday?')
     expect(thread).toMatchObject({ storyId, quote: 'council', authorId: people.robin.id, resolved: false })
@@ -119,7 +119,7 @@ describe('comment threads', () => {
     for (const who of ['chief', 'rory', 'lead'] as const) expect((await threads(who)).map((item) => item.id)).toContain(thread.id)
     expect(repo.openThreadCount(storyId)).toBeGreaterThanOrEqual(1)
     // Commenting is not editing: nothing was written into the story.
-    expect(Y.encodeStateVector(srv.storage.loadDoc(storyId)!.doc)).toEqual(before)
+    expect(Y.encodeStateVector((await srv.storage.loadDoc(storyId))!.doc)).toEqual(before)
 
     // Anyone replies, the unassigned reporter too; bodies are plain text, kept as written.
     const reply = await call('rory', 'POST', `/api/threads/${thread.id}/comments`, { body: '<b>Last</b> Tuesday & "before" noon\r\nsecond line' })

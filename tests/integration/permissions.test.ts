@@ -71,7 +71,7 @@ function type(client: TestClient, text: string): void {
   node.insert(node.length, text)
 }
 
-const stored = () => bodyBlocks(srv.storage.loadDoc(id)!.doc)
+const stored = async () => bodyBlocks((await srv.storage.loadDoc(id))!.doc)
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150))
 
 describe('read every story, see the budget: everyone', () => {
@@ -92,10 +92,10 @@ describe('edit body and headline/slug/byline/dateline', () => {
     type(writer, `by ${who}`)
     getMetaText(writer.doc, 'headline')?.insert(0, 'New: ')
     await vi.waitFor(() => expect(bodyBlocks(watcher.doc)).toEqual([`by ${who}`]))
-    await vi.waitFor(() => expect(stored()).toEqual([`by ${who}`]))
+    await vi.waitFor(async () => expect(await stored()).toEqual([`by ${who}`]))
     expect(readMeta(watcher.doc).headline).toBe('New: Permissions')
     // The server remembers whose Yjs client wrote it (authorship for versions).
-    expect(srv.storage.authorsOf(id).get(101)).toBe(people[who].id)
+    expect((await srv.storage.authorsOf(id)).get(101)).toBe(people[who].id)
   })
 
   it('an unassigned reporter is read-only: nothing stored, nothing relayed, still receives and is present', async () => {
@@ -109,7 +109,7 @@ describe('edit body and headline/slug/byline/dateline', () => {
     getMetaText(outsider.doc, 'headline')?.insert(0, 'Hacked ')
     await vi.waitFor(() => expect(srv.rooms.get(id)!.refused).toBeGreaterThan(refusedBefore))
     await settle()
-    expect(stored()).toEqual([''])
+    expect(await stored()).toEqual([''])
     expect(bodyBlocks(reporter.doc)).toEqual([''])
     expect(readMeta(reporter.doc).headline).toBe('Permissions')
     // The read-only connection stays open and still receives everyone else's changes.
@@ -129,13 +129,13 @@ describe('edit body and headline/slug/byline/dateline', () => {
     answers.ask(1)
     await vi.waitFor(() => expect(answers.notSaved).toEqual([{ request: 1, reason: UnsavedReason.readOnly }]))
     expect(answers.saved).toEqual([])
-    expect(stored()).toEqual([''])
+    expect(await stored()).toEqual([''])
     // The desk gives the story back: the server asks the reporter for what it kept, and stores it.
     expect((await patchDesk('chief', { lead: people.reporter.id })).status).toBe(200)
-    await vi.waitFor(() => expect(stored()).toEqual(['kept while read-only']))
+    await vi.waitFor(async () => expect(await stored()).toEqual(['kept while read-only']))
     await vi.waitFor(() => expect(bodyBlocks(watcher.doc)).toEqual(['kept while read-only']))
     type(reporter, ', then more')
-    await vi.waitFor(() => expect(stored()).toEqual(['kept while read-only, then more']))
+    await vi.waitFor(async () => expect(await stored()).toEqual(['kept while read-only, then more']))
     answers.ask(2)
     await vi.waitFor(() => expect(answers.saved).toEqual([2]))
     expect(closes).toEqual([])
@@ -144,12 +144,12 @@ describe('edit body and headline/slug/byline/dateline', () => {
   it('a reporter removed from the story loses write access on the open connection', async () => {
     const reporter = await open('reporter', 301)
     type(reporter, 'before')
-    await vi.waitFor(() => expect(stored()).toEqual(['before']))
+    await vi.waitFor(async () => expect(await stored()).toEqual(['before']))
     expect((await patchDesk('chief', { lead: null })).status).toBe(200)
     await vi.waitFor(() => expect(readMeta(reporter.doc)).toBeDefined())
     type(reporter, ' after')
     await settle()
-    expect(stored()).toEqual(['before'])
+    expect(await stored()).toEqual(['before'])
   })
 
   it('a reporter assigned only a part of the story may write it', async () => {
@@ -165,7 +165,7 @@ describe('edit body and headline/slug/byline/dateline', () => {
     expect(part.status).toBe(201)
     const outsider = await open('outsider', 402)
     type(outsider, 'reaction quote')
-    await vi.waitFor(() => expect(stored()).toEqual(['reaction quote']))
+    await vi.waitFor(async () => expect(await stored()).toEqual(['reaction quote']))
   })
 })
 
@@ -198,13 +198,13 @@ describe('desk fields: section, assignees, deadline, planned length', () => {
     const forger = await open(who, 601)
     const watcher = await open('outsider', 602)
     const closing = new Promise<number>((resolve) => forger.provider.on('connection-close', (event) => event && resolve(event.code)))
-    const before = srv.storage.tailLength(id)
+    const before = (await srv.storage.tailLength(id))
     getMeta(forger.doc).set(key, value)
     expect(await closing).toBe(Close.forbidden.code)
     await settle()
-    expect(srv.storage.tailLength(id)).toBe(before)
+    expect((await srv.storage.tailLength(id))).toBe(before)
     expect(readMeta(watcher.doc)).toMatchObject({ section: 'News', status: 'draft', plannedWords: null })
-    expect(readMeta(srv.storage.loadDoc(id)!.doc)).toMatchObject({ section: 'News', status: 'draft', plannedWords: null })
+    expect(readMeta((await srv.storage.loadDoc(id))!.doc)).toMatchObject({ section: 'News', status: 'draft', plannedWords: null })
   })
 
   it('a forged write to the desk map, an unknown root or a replaced shared field is refused the same way', async () => {
@@ -220,7 +220,7 @@ describe('desk fields: section, assignees, deadline, planned length', () => {
       expect(await closing).toBe(Close.forbidden.code)
       forger.destroy()
     }
-    const doc = srv.storage.loadDoc(id)!.doc
+    const doc = (await srv.storage.loadDoc(id))!.doc
     expect(doc.getMap('desk').get('lead')).toBe(people.reporter.id)
     expect(doc.share.has('evil')).toBe(false)
     expect(readMeta(doc).headline).toBe('Permissions')
@@ -245,7 +245,7 @@ describe('workflow', () => {
         await reach(from)
         const res = await move(who, to)
         expect(res.status).toBe(expected[who])
-        const story = srv.storage.loadDoc(id)!.doc
+        const story = (await srv.storage.loadDoc(id))!.doc
         expect(readMeta(story).status).toBe(expected[who] === 200 ? to : from)
         // Allowed moves are recorded with who, from and to; refused ones leave no trace.
         const history = (await getJson(`${srv.url}/api/stories/${id}/history`, people.reporter.token)).body.history as Array<Record<string, unknown>>

@@ -62,7 +62,7 @@ describe('review gate', () => {
     await synced(client)
     const text = (getBody(client.doc).get(1) as Y.XmlElement).get(0) as Y.XmlText
     text.insert(0, 'Suggested ', { insertion: { id: 's1', authorId: editor.id, authorName: 'Editor', authorColor: null, time: Date.now() } })
-    await vi.waitFor(() => expect(countOpenSuggestions(srv.storage.loadDoc(id)!.doc)).toBe(1))
+    await vi.waitFor(async () => expect(countOpenSuggestions((await srv.storage.loadDoc(id))!.doc)).toBe(1))
     client.destroy()
     const res = await sendJson(`${srv.url}/api/stories/${id}/status`, { to: 'ready' }, editor.token)
     expect(res.status).toBe(409)
@@ -75,13 +75,13 @@ describe('review gate', () => {
     await synced(client)
     const by = (suggestionId: string) => ({ id: suggestionId, authorId: editor.id, authorName: 'Editor', authorColor: null, time: Date.now() })
     const ready = () => sendJson(`${srv.url}/api/stories/${id}/status`, { to: 'ready' }, editor.token)
-    const openCount = () => countOpenSuggestions(srv.storage.loadDoc(id)!.doc)
+    const openCount = async () => countOpenSuggestions((await srv.storage.loadDoc(id))!.doc)
     const paragraph = getBody(client.doc).get(1) as Y.XmlElement
     const text = paragraph.get(0) as Y.XmlText
 
     // Bold suggested on "First": a format suggestion.
     text.format(0, 5, { bold: true, [FORMAT_CHANGE]: { ...by('f1'), added: [{ type: 'bold' }], removed: [] } })
-    await vi.waitFor(() => expect(openCount()).toBe(1))
+    await vi.waitFor(async () => expect(await openCount()).toBe(1))
     const whileFormat = await ready()
     expect(whileFormat.status).toBe(409)
     expect((whileFormat.body.error as { message: string }).message).toMatch(/1 open suggestion/)
@@ -89,18 +89,18 @@ describe('review gate', () => {
     // Accepted (the mark ends); then the paragraph suggested as a heading: a block type suggestion.
     text.format(0, 5, { [FORMAT_CHANGE]: null })
     paragraph.setAttribute(TYPE_ATTRIBUTE, JSON.stringify({ ...by('t1'), from: { type: 'paragraph', attrs: {} } }))
-    await vi.waitFor(() => expect(openCount()).toBe(1))
+    await vi.waitFor(async () => expect(await openCount()).toBe(1))
     const whileType = await ready()
     expect(whileType.status).toBe(409)
     expect((whileType.body.error as { message: string }).message).toMatch(/1 open suggestion/)
 
     // Both open at once count as two; once both are settled, Ready goes through.
     text.format(6, 4, { italic: true, [`${FORMAT_CHANGE}--AbCd1234`]: { ...by('f2'), added: [{ type: 'italic' }], removed: [] } })
-    await vi.waitFor(() => expect(openCount()).toBe(2))
+    await vi.waitFor(async () => expect(await openCount()).toBe(2))
     expect(((await ready()).body.error as { message: string }).message).toMatch(/2 open suggestions/)
     text.format(6, 4, { [`${FORMAT_CHANGE}--AbCd1234`]: null })
     paragraph.removeAttribute(TYPE_ATTRIBUTE)
-    await vi.waitFor(() => expect(openCount()).toBe(0))
+    await vi.waitFor(async () => expect(await openCount()).toBe(0))
     client.destroy()
     expect((await ready()).status).toBe(200)
   })

@@ -147,7 +147,7 @@ describe('first run and demo mode', () => {
       expect((await signIn(demo, username, 'newsroom')).status).toBe(200)
     }
     const reporter = demo.services.users.byUsername('reporter')!
-    const stories = demo.storage.listStories()
+    const stories = (await demo.storage.listStories())
     expect(stories.length).toBeGreaterThan(0)
     expect(stories[0]?.desk.lead).toBe(reporter.id)
     expect(demo.services.users.byUsername('chief')).toMatchObject({ role: 'chief', isAdmin: true })

@@ -95,9 +95,9 @@ function body(doc: Y.Doc): unknown {
   return JSON.parse(JSON.stringify(getBody(doc).toArray().map(node)))
 }
 
-const stored = () => srv.storage.loadDoc(id)!.doc
-const storedRuns = () => runs(stored())
-const storedBreak = () => (getBody(stored()).get(0) as Y.XmlElement).getAttribute('suggestion') ?? null
+const stored = async () => (await srv.storage.loadDoc(id))!.doc
+const storedRuns = async () => runs(await stored())
+const storedBreak = async () => (getBody(await stored()).get(0) as Y.XmlElement).getAttribute('suggestion') ?? null
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150))
 
 /** Ann writes "Hello", then suggests " world" (id a1): stored and seen by `watcher`. */
@@ -109,7 +109,7 @@ async function annSuggests(ann: TestClient, watcher: TestClient): Promise<void> 
     [' world', 'a1'],
   ]
   await vi.waitFor(() => expect(runs(watcher.doc)).toEqual(expected))
-  await vi.waitFor(() => expect(storedRuns()).toEqual(expected))
+  await vi.waitFor(async () => expect(await storedRuns()).toEqual(expected))
 }
 
 /** `forge` on a fresh connection of `who` is refused with 4403 and changes nothing anywhere. */
@@ -117,13 +117,13 @@ async function expectRefused(who: keyof typeof people, clientID: number, watcher
   const forger = await open(who, clientID)
   const closing = closeCode(forger)
   const before = {
-    tail: srv.storage.tailLength(id),
-    runs: storedRuns(),
-    breakValue: storedBreak(),
+    tail: (await srv.storage.tailLength(id)),
+    runs: await storedRuns(),
+    breakValue: await storedBreak(),
     watcher: runs(watcher.doc),
-    body: body(stored()),
+    body: body(await stored()),
     watcherBody: body(watcher.doc),
-    recorded: new Map(recorded()),
+    recorded: new Map(await recorded()),
   }
   const refused = srv.rooms.get(id)!.refused
   forge(forger.doc)
@@ -131,15 +131,15 @@ async function expectRefused(who: keyof typeof people, clientID: number, watcher
   forger.destroy()
   expect(srv.rooms.get(id)!.refused).toBe(refused + 1)
   await settle()
-  expect(srv.storage.tailLength(id)).toBe(before.tail)
-  expect(storedRuns()).toEqual(before.runs)
-  expect(storedBreak()).toBe(before.breakValue)
+  expect((await srv.storage.tailLength(id))).toBe(before.tail)
+  expect(await storedRuns()).toEqual(before.runs)
+  expect(await storedBreak()).toBe(before.breakValue)
   expect(runs(watcher.doc)).toEqual(before.watcher)
   expect((getBody(watcher.doc).get(0) as Y.XmlElement).getAttribute('suggestion') ?? null).toBe(before.breakValue)
   // Nothing else either: no format or block type value anywhere, no forged id recorded.
-  expect(body(stored())).toEqual(before.body)
+  expect(body(await stored())).toEqual(before.body)
   expect(body(watcher.doc)).toEqual(before.watcherBody)
-  expect(recorded()).toEqual(before.recorded)
+  expect(await recorded()).toEqual(before.recorded)
 }
 
 describe('suggestions in your own name', () => {
@@ -148,7 +148,7 @@ describe('suggestions in your own name', () => {
     const watcher = await open('chief', 102)
     await annSuggests(ann, watcher)
     text(ann.doc).format(0, 5, { deletion: attrs('a2', 'ann') })
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', 'a2'], [' world', 'a1']]))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', 'a2'], [' world', 'a1']]))
     expect(runs(watcher.doc)).toEqual([['Hello', 'a2'], [' world', 'a1']])
     expect(ann.provider.wsconnected).toBe(true)
   })
@@ -157,7 +157,7 @@ describe('suggestions in your own name', () => {
     const ann = await open('ann', 111)
     const watcher = await open('chief', 112)
     ;(getBody(ann.doc).get(0) as Y.XmlElement).setAttribute('suggestion', breakValue('p1', 'ann'))
-    await vi.waitFor(() => expect(storedBreak()).toBe(breakValue('p1', 'ann')))
+    await vi.waitFor(async () => expect(await storedBreak()).toBe(breakValue('p1', 'ann')))
     expect((getBody(watcher.doc).get(0) as Y.XmlElement).getAttribute('suggestion')).toBe(breakValue('p1', 'ann'))
   })
 })
@@ -182,7 +182,7 @@ describe("suggestions forged in someone else's name are refused whole (4403)", (
     )
     // The honest author still writes; nothing forged ever reached anyone.
     text(ann.doc).insert(0, 'Yes. ')
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Yes. Hello', null], [' world', 'a1']]))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Yes. Hello', null], [' world', 'a1']]))
     expect(runs(watcher.doc)).toEqual([['Yes. Hello', null], [' world', 'a1']])
   })
 
@@ -197,7 +197,7 @@ describe("suggestions forged in someone else's name are refused whole (4403)", (
     // Bob's own break is fine; then Ann's name on a fresh id over it is not.
     const bob = await open('bob', 306)
     paragraph(bob.doc).setAttribute('suggestion', breakValue('b5', 'bob'))
-    await vi.waitFor(() => expect(storedBreak()).toBe(breakValue('b5', 'bob')))
+    await vi.waitFor(async () => expect(await storedBreak()).toBe(breakValue('b5', 'bob')))
     await vi.waitFor(() => expect(paragraph(watcher.doc).getAttribute('suggestion')).toBe(breakValue('b5', 'bob')))
     await expectRefused('bob', 307, watcher, (doc) => paragraph(doc).setAttribute('suggestion', breakValue('f6', 'ann')))
   })
@@ -226,7 +226,7 @@ function formatRuns(doc: Y.Doc): Array<[string, string[]]> {
 }
 
 const firstBlock = (doc: Y.Doc) => getBody(doc).get(0) as Y.XmlElement
-const storedType = () => firstBlock(stored()).getAttribute(TYPE_ATTRIBUTE) ?? null
+const storedType = async () => firstBlock(await stored()).getAttribute(TYPE_ATTRIBUTE) ?? null
 
 /** What the binding writes when a block changes type: the old element goes, a new one carrying the attribute comes. */
 function retype(doc: Y.Doc, name: string, value: unknown): void {
@@ -253,9 +253,9 @@ describe('format and block type suggestions', () => {
       ['Hello', ['af1']],
       [' world', []],
     ]
-    await vi.waitFor(() => expect(formatRuns(stored())).toEqual(annFormatted))
+    await vi.waitFor(async () => expect(formatRuns(await stored())).toEqual(annFormatted))
     await vi.waitFor(() => expect(formatRuns(watcher.doc)).toEqual(annFormatted))
-    expect(recorded().get('af1')).toBe(people.ann.id)
+    expect((await recorded()).get('af1')).toBe(people.ann.id)
 
     const format = (value: unknown, key: string = FORMAT_CHANGE) => (doc: Y.Doc) => text(doc).format(6, 5, { italic: true, [key]: value })
     // A fresh id in Ann's name, under the plain key and under a hashed one, and in nobody's name.
@@ -282,13 +282,13 @@ describe('format and block type suggestions', () => {
       [' ', []],
       ['world', ['bf1']],
     ]
-    await vi.waitFor(() => expect(formatRuns(stored())).toEqual(expected))
+    await vi.waitFor(async () => expect(formatRuns(await stored())).toEqual(expected))
     await vi.waitFor(() => expect(formatRuns(watcher.doc)).toEqual(expected))
-    expect(recorded().get('bf1')).toBe(people.bob.id)
+    expect((await recorded()).get('bf1')).toBe(people.bob.id)
     // Settling both ends the marks.
     text(bob.doc).format(0, 13, { bold: null, italic: null, [FORMAT_CHANGE]: null, [`${FORMAT_CHANGE}--AbCd1234`]: null })
     // (Ann's insertion a1 still splits the text.)
-    await vi.waitFor(() => expect(formatRuns(stored())).toEqual([['HeXXllo', []], [' world', []]]))
+    await vi.waitFor(async () => expect(formatRuns(await stored())).toEqual([['HeXXllo', []], [' world', []]]))
     expect(bob.provider.wsconnected).toBe(true)
   })
 
@@ -298,10 +298,10 @@ describe('format and block type suggestions', () => {
     await annSuggests(ann, watcher)
     // Ann turns the paragraph into a heading in suggest mode.
     retype(ann.doc, 'heading', typeValue('at1', 'ann'))
-    await vi.waitFor(() => expect(storedType()).toBe(typeValue('at1', 'ann')))
+    await vi.waitFor(async () => expect(await storedType()).toBe(typeValue('at1', 'ann')))
     await vi.waitFor(() => expect(firstBlock(watcher.doc).getAttribute(TYPE_ATTRIBUTE)).toBe(typeValue('at1', 'ann')))
-    expect(firstBlock(stored()).nodeName).toBe('heading')
-    expect(recorded().get('at1')).toBe(people.ann.id)
+    expect(firstBlock(await stored()).nodeName).toBe('heading')
+    expect((await recorded()).get('at1')).toBe(people.ann.id)
 
     const set = (value: unknown) => (doc: Y.Doc) => firstBlock(doc).setAttribute(TYPE_ATTRIBUTE, value as string)
     // A fresh id in Ann's name, set on the block or on a new block as the binding writes it.
@@ -322,12 +322,12 @@ describe('format and block type suggestions', () => {
     set(typeValue('at1', 'ann'))(bob.doc)
     const reordered = JSON.stringify({ from: { type: 'paragraph', attrs: {} }, ...attrs('at1', 'ann') })
     set(reordered)(bob.doc)
-    await vi.waitFor(() => expect(storedType()).toBe(reordered))
+    await vi.waitFor(async () => expect(await storedType()).toBe(reordered))
     retype(bob.doc, 'paragraph', typeValue('bt1', 'bob', { type: 'heading', attrs: { level: 2 } }))
-    await vi.waitFor(() => expect(storedType()).toBe(typeValue('bt1', 'bob', { type: 'heading', attrs: { level: 2 } })))
+    await vi.waitFor(async () => expect(await storedType()).toBe(typeValue('bt1', 'bob', { type: 'heading', attrs: { level: 2 } })))
     await vi.waitFor(() => expect(firstBlock(watcher.doc).getAttribute(TYPE_ATTRIBUTE)).toBe(typeValue('bt1', 'bob', { type: 'heading', attrs: { level: 2 } })))
-    expect(firstBlock(stored()).nodeName).toBe('paragraph')
-    expect(recorded().get('bt1')).toBe(people.bob.id)
+    expect(firstBlock(await stored()).nodeName).toBe('paragraph')
+    expect((await recorded()).get('bt1')).toBe(people.bob.id)
     expect(bob.provider.wsconnected).toBe(true)
   })
 
@@ -337,14 +337,14 @@ describe('format and block type suggestions', () => {
     await annSuggests(ann, watcher)
     text(ann.doc).format(0, 5, { bold: true, [FORMAT_CHANGE]: formatValue('rf1', 'ann') })
     firstBlock(ann.doc).setAttribute(TYPE_ATTRIBUTE, typeValue('rt1', 'ann'))
-    await vi.waitFor(() => expect(storedType()).toBe(typeValue('rt1', 'ann')))
-    await vi.waitFor(() => expect(formatRuns(stored())[0]).toEqual(['Hello', ['rf1']]))
+    await vi.waitFor(async () => expect(await storedType()).toBe(typeValue('rt1', 'ann')))
+    await vi.waitFor(async () => expect(formatRuns(await stored())[0]).toEqual(['Hello', ['rf1']]))
     await restart()
     await Promise.all([resynced(ann), resynced(watcher)])
     // A fresh connection keeps the reloaded room open while the forgers come and go.
     const late = await open('chief', 1403)
-    expect(recorded().get('rf1')).toBe(people.ann.id)
-    expect(recorded().get('rt1')).toBe(people.ann.id)
+    expect((await recorded()).get('rf1')).toBe(people.ann.id)
+    expect((await recorded()).get('rt1')).toBe(people.ann.id)
     await expectRefused('bob', 1404, late, (doc) => text(doc).format(0, 5, { [FORMAT_CHANGE]: formatValue('rf1', 'bob') }))
     await expectRefused('bob', 1405, late, (doc) => firstBlock(doc).setAttribute(TYPE_ATTRIBUTE, typeValue('rt1', 'bob')))
     // Ann's own values re-sent under her name are still fine.
@@ -363,7 +363,7 @@ describe("working with someone else's suggestion is not refused", () => {
     const node = text(bob.doc)
     // Plain text inside the run, written the way the binding does (the mark negated, then restored).
     node.insert(8, 'XX', {})
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', null], [' wo', 'a1'], ['XX', null], ['rld', 'a1']]))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null], [' wo', 'a1'], ['XX', null], ['rld', 'a1']]))
     // "Hello woXXrld": bold over part of it, then accepting part of it (Yjs restores Ann's value after).
     node.format(6, 2, { bold: true })
     node.format(10, 1, { insertion: null })
@@ -376,19 +376,19 @@ describe("working with someone else's suggestion is not refused", () => {
       ['YY', 'b1'],
       ['ld', 'a1'],
     ]
-    await vi.waitFor(() => expect(storedRuns()).toEqual(expected))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual(expected))
     await vi.waitFor(() => expect(runs(watcher.doc)).toEqual(expected))
     // Re-setting Ann's break with the same id and author (the binding re-sends attributes it sees differ).
     ;(getBody(ann.doc).get(0) as Y.XmlElement).setAttribute('suggestion', breakValue('p2', 'ann'))
     await vi.waitFor(() => expect((getBody(bob.doc).get(0) as Y.XmlElement).getAttribute('suggestion')).toBe(breakValue('p2', 'ann')))
     const reordered = JSON.stringify({ id: 'p2', authorId: people.ann.id, kind: 'split', authorName: 'ann', authorColor: '#c00', time: 1 })
     ;(getBody(bob.doc).get(0) as Y.XmlElement).setAttribute('suggestion', reordered)
-    await vi.waitFor(() => expect(storedBreak()).toBe(reordered))
+    await vi.waitFor(async () => expect(await storedBreak()).toBe(reordered))
     // Accepting everything: the marks end, the break attribute goes.
     node.format(0, node.length, { insertion: null })
     ;(getBody(bob.doc).get(0) as Y.XmlElement).removeAttribute('suggestion')
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello woXXrYYld', null]]))
-    await vi.waitFor(() => expect(storedBreak()).toBeNull())
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello woXXrYYld', null]]))
+    await vi.waitFor(async () => expect(await storedBreak()).toBeNull())
     expect(bob.provider.wsconnected).toBe(true)
     expect(srv.rooms.get(id)!.refused).toBe(0)
   })
@@ -398,22 +398,22 @@ describe("working with someone else's suggestion is not refused", () => {
     const watcher = await open('chief', 502)
     await annSuggests(ann, watcher)
     text(ann.doc).format(0, 5, { deletion: attrs('a2', 'ann') })
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', 'a2'], [' world', 'a1']]))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', 'a2'], [' world', 'a1']]))
     const bob = await open('bob', 503)
     const node = text(bob.doc)
     const undo = new Y.UndoManager(getBody(bob.doc), { captureTimeout: 0 })
     // Rejecting Ann's insertion deletes its text; rejecting her deletion removes its mark.
     node.delete(5, 6)
     node.format(0, 5, { deletion: null })
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', null]]))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null]]))
     undo.undo()
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', 'a2']]))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', 'a2']]))
     undo.undo()
     const restored: Array<[string, string | null]> = [
       ['Hello', 'a2'],
       [' world', 'a1'],
     ]
-    await vi.waitFor(() => expect(storedRuns()).toEqual(restored))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual(restored))
     await vi.waitFor(() => expect(runs(watcher.doc)).toEqual(restored))
     undo.destroy()
     expect(bob.provider.wsconnected).toBe(true)
@@ -429,7 +429,7 @@ describe("working with someone else's suggestion is not refused", () => {
     await vi.waitFor(() => expect(srv.rooms.get(id)).toBeUndefined())
     const bob = await open('bob', 603)
     text(bob.doc).insert(8, 'XX', {})
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', null], [' wo', 'a1'], ['XX', null], ['rld', 'a1']]))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null], [' wo', 'a1'], ['XX', null], ['rld', 'a1']]))
     expect(bob.provider.wsconnected).toBe(true)
     expect(srv.rooms.get(id)!.refused).toBe(0)
   })
@@ -437,12 +437,12 @@ describe("working with someone else's suggestion is not refused", () => {
   it("a suggestion the server itself brings in (a version restore) is known from then on", async () => {
     const bob = await open('bob', 701)
     text(bob.doc).insert(0, 'Hello')
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', null]]))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null]]))
     await srv.rooms.change(id, (room) => room.applyServerChange((doc) => text(doc).insert(5, ' world', { insertion: attrs('r1', 'ann') })))
     await vi.waitFor(() => expect(runs(bob.doc)).toEqual([['Hello', null], [' world', 'r1']]))
-    expect(srv.storage.suggestionAuthorsOf(id).get('r1')).toBe(people.ann.id)
+    expect((await srv.storage.suggestionAuthorsOf(id)).get('r1')).toBe(people.ann.id)
     text(bob.doc).insert(8, 'XX', {})
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', null], [' wo', 'r1'], ['XX', null], ['rld', 'r1']]))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null], [' wo', 'r1'], ['XX', null], ['rld', 'r1']]))
     expect(bob.provider.wsconnected).toBe(true)
     expect(srv.rooms.get(id)!.refused).toBe(0)
   })
@@ -468,14 +468,14 @@ describe('a settled suggestion is still known after a restart', () => {
     const ann = await open('ann', 801)
     const watcher = await open('chief', 802)
     await annSuggests(ann, watcher)
-    expect(recorded().get('a1')).toBe(people.ann.id)
+    expect((await recorded()).get('a1')).toBe(people.ann.id)
     const bob = await open('bob', 803)
     const undo = new Y.UndoManager(getBody(bob.doc), { captureTimeout: 0 })
     // Rejecting Ann's insertion deletes all of its text, and with it every value carrying a1.
     text(bob.doc).delete(5, 6)
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello', null]]))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null]]))
     // The stored story, loaded the way a room loads it (gc on), no longer holds a1 anywhere.
-    expect(suggestionAuthorsIn(stored()).has('a1')).toBe(false)
+    expect(suggestionAuthorsIn(await stored()).has('a1')).toBe(false)
 
     await restart()
     await Promise.all([resynced(ann), resynced(watcher), resynced(bob)])
@@ -488,7 +488,7 @@ describe('a settled suggestion is still known after a restart', () => {
       ['Hello', null],
       [' world', 'a1'],
     ]
-    await vi.waitFor(() => expect(storedRuns()).toEqual(restored))
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual(restored))
     await vi.waitFor(() => expect(runs(late.doc)).toEqual(restored))
     await vi.waitFor(() => expect(runs(watcher.doc)).toEqual(restored))
     undo.destroy()
@@ -508,16 +508,16 @@ describe('a settled suggestion is still known after a restart', () => {
     text(bob.doc).insert(8, 'XX', {})
     // Meanwhile the chief accepts Ann's suggestion: her values are deleted, then collected.
     text(watcher.doc).format(5, 6, { insertion: null })
-    await vi.waitFor(() => expect(storedRuns()).toEqual([['Hello world', null]]))
-    expect(suggestionAuthorsIn(stored()).has('a1')).toBe(false)
+    await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello world', null]]))
+    expect(suggestionAuthorsIn(await stored()).has('a1')).toBe(false)
 
     await restart()
     await Promise.all([resynced(ann), resynced(watcher)])
     bob.provider.connect()
     await resynced(bob)
-    await vi.waitFor(() => expect(storedRuns().map(([run]) => run).join('')).toBe('Hello woXXrld'))
+    await vi.waitFor(async () => expect((await storedRuns()).map(([run]) => run).join('')).toBe('Hello woXXrld'))
     await vi.waitFor(() => expect(runs(watcher.doc)).toEqual(runs(bob.doc)))
-    expect(storedRuns()).toEqual(runs(bob.doc))
+    expect(await storedRuns()).toEqual(runs(bob.doc))
     expect(bob.provider.wsconnected).toBe(true)
     expect(srv.rooms.get(id)!.refused).toBe(0)
   })
@@ -526,13 +526,13 @@ describe('a settled suggestion is still known after a restart', () => {
 describe('the suggestion ids of a story are kept in SQLite', () => {
   it('from the first suggestion of a story imported without any', async () => {
     id = await importStoryVia(srv.url, people.chief.token, 'Imported\n\nHello')
-    expect(recorded().size).toBe(0)
+    expect((await recorded()).size).toBe(0)
     const ann = await open('ann', 1001)
-    expect(recorded().size).toBe(0)
+    expect((await recorded()).size).toBe(0)
     text(ann.doc).insert(5, ' world', { insertion: attrs('i1', 'ann') })
     ;(getBody(ann.doc).get(0) as Y.XmlElement).setAttribute('suggestion', breakValue('i2', 'ann'))
-    await vi.waitFor(() => expect(storedBreak()).toBe(breakValue('i2', 'ann')))
-    expect(recorded()).toEqual(
+    await vi.waitFor(async () => expect(await storedBreak()).toBe(breakValue('i2', 'ann')))
+    expect(await recorded()).toEqual(
       new Map([
         ['i1', people.ann.id],
         ['i2', people.ann.id],
@@ -540,8 +540,8 @@ describe('the suggestion ids of a story are kept in SQLite', () => {
     )
     // Typing that brings no new id writes nothing there.
     text(ann.doc).insert(0, 'Oh. ')
-    await vi.waitFor(() => expect(storedRuns()[0]?.[0]).toMatch(/^Oh\. Hello/))
-    expect(recorded().size).toBe(2)
+    await vi.waitFor(async () => expect((await storedRuns())[0]?.[0]).toMatch(/^Oh\. Hello/))
+    expect((await recorded()).size).toBe(2)
   })
 
   it('for the ids in a story stored before the table existed, when its room loads', async () => {
@@ -553,8 +553,8 @@ describe('the suggestion ids of a story are kept in SQLite', () => {
     await vi.waitFor(() => expect(srv.rooms.get(id)).toBeUndefined())
     // As if stored by an older server: the document holds a1, the table nothing.
     srv.storage.database.prepare('DELETE FROM suggestion_authors WHERE story_id = ?').run(id)
-    expect(recorded().size).toBe(0)
+    expect((await recorded()).size).toBe(0)
     await open('bob', 1103)
-    expect(recorded()).toEqual(new Map([['a1', people.ann.id]]))
+    expect(await recorded()).toEqual(new Map([['a1', people.ann.id]]))
   })
 })

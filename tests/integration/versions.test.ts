@@ -57,7 +57,7 @@ function textAt(doc: Y.Doc, index: number): Y.XmlText {
 }
 
 /** The server's document as it is now (open room, else storage). */
-const serverBlocks = () => bodyBlocks(srv.rooms.get(id)?.doc ?? srv.storage.loadDoc(id)!.doc)
+const serverBlocks = async () => bodyBlocks(srv.rooms.get(id)?.doc ?? (await srv.storage.loadDoc(id))!.doc)
 
 async function nameVersion(who: keyof typeof people, name: string): Promise<VersionSummary> {
   const { status, body } = await postJson(`${srv.url}/api/stories/${id}/versions`, { name }, people[who].token)
@@ -81,7 +81,7 @@ describe('named versions', () => {
   it('anyone who may edit names a version; everyone lists them; it is announced', async () => {
     const writer = await open('writer', 101)
     textAt(writer.doc, 0).insert(0, 'Talks resumed on Monday.')
-    await vi.waitFor(() => expect(serverBlocks()).toEqual(['Talks resumed on Monday.']))
+    await vi.waitFor(async () => expect(await serverBlocks()).toEqual(['Talks resumed on Monday.']))
     events.length = 0
     const version = await nameVersion('writer', 'First draft')
     expect(version).toMatchObject({ kind: 'named', name: 'First draft', userId: people.writer.id, words: 4 })
@@ -89,7 +89,7 @@ describe('named versions', () => {
     // The first edit made an automatic checkpoint of this very state: the named version took it over.
     expect(await list()).toEqual([version])
     textAt(writer.doc, 0).insert(0, 'Breaking: ')
-    await vi.waitFor(() => expect(serverBlocks()).toEqual(['Breaking: Talks resumed on Monday.']))
+    await vi.waitFor(async () => expect(await serverBlocks()).toEqual(['Breaking: Talks resumed on Monday.']))
     const second = await nameVersion('writer', 'Second draft')
     expect((await list()).map((v) => v.name)).toEqual(['Second draft', 'First draft'])
     expect(second.words).toBe(5)
@@ -107,7 +107,7 @@ describe('compare', () => {
   it('shows who wrote the text, who added a word and who removed one', async () => {
     const writer = await open('writer', 201)
     textAt(writer.doc, 0).insert(0, 'The ceasefire holds in the north.')
-    await vi.waitFor(() => expect(serverBlocks()).toEqual(['The ceasefire holds in the north.']))
+    await vi.waitFor(async () => expect(await serverBlocks()).toEqual(['The ceasefire holds in the north.']))
     const filed = await nameVersion('writer', 'Filed')
 
     const editor = await open('editor', 202)
@@ -115,7 +115,7 @@ describe('compare', () => {
     const at = text.toString().indexOf('north')
     text.delete(at, 'north'.length)
     text.insert(at, 'south')
-    await vi.waitFor(() => expect(serverBlocks()).toEqual(['The ceasefire holds in the south.']))
+    await vi.waitFor(async () => expect(await serverBlocks()).toEqual(['The ceasefire holds in the south.']))
     const edited = await nameVersion('editor', 'Edited')
 
     const expected = [
@@ -143,7 +143,7 @@ describe('restore', () => {
     const second = new Y.XmlElement('paragraph')
     second.insert(0, [new Y.XmlText('Officials declined to comment.')])
     body.insert(1, [second])
-    await vi.waitFor(() => expect(serverBlocks()).toEqual(['The talks began on Monday.', 'Officials declined to comment.']))
+    await vi.waitFor(async () => expect(await serverBlocks()).toEqual(['The talks began on Monday.', 'Officials declined to comment.']))
     const clean = await nameVersion('writer', 'Clean copy')
 
     // The editor rewrites the lead after the version.
@@ -151,7 +151,7 @@ describe('restore', () => {
     const lead = textAt(editor.doc, 0)
     lead.delete(0, lead.length)
     lead.insert(0, 'Rewritten lead.')
-    await vi.waitFor(() => expect(serverBlocks()[0]).toBe('Rewritten lead.'))
+    await vi.waitFor(async () => expect((await serverBlocks())[0]).toBe('Rewritten lead.'))
 
     // The typist keeps typing at the end of the second paragraph through the restore.
     const typist = await open('typist', 303)
@@ -172,11 +172,11 @@ describe('restore', () => {
     const before = restore.body.before as VersionSummary
     expect(before).toMatchObject({ kind: 'restore', name: 'Before restoring “Clean copy”', userId: people.editor.id })
     // Every client converges on the server's document.
-    await vi.waitFor(() => {
-      const server = serverBlocks()
+    await vi.waitFor(async () => {
+      const server = await serverBlocks()
       for (const client of [writer, editor, typist]) expect(bodyBlocks(client.doc)).toEqual(server)
     })
-    const [restoredLead, paragraph] = serverBlocks()
+    const [restoredLead, paragraph] = await serverBlocks()
     expect(restoredLead).toBe('The talks began on Monday.')
     // The second paragraph is the version's, plus what the typist typed during and after the
     // restore; what they typed between the version and the restore is in "Before restoring".
@@ -209,7 +209,7 @@ describe('restore', () => {
   it('only people who may edit restore; unknown versions are 404', async () => {
     const writer = await open('writer', 401)
     textAt(writer.doc, 0).insert(0, 'Text.')
-    await vi.waitFor(() => expect(serverBlocks()).toEqual(['Text.']))
+    await vi.waitFor(async () => expect(await serverBlocks()).toEqual(['Text.']))
     const version = await nameVersion('writer', 'V')
     expect((await postJson(`${srv.url}/api/stories/${id}/versions/${version.id}/restore`, {}, people.outsider.token)).status).toBe(403)
     expect((await postJson(`${srv.url}/api/stories/${id}/versions/999999/restore`, {}, people.writer.token)).status).toBe(404)

@@ -62,7 +62,7 @@ describe('HTTP API', () => {
     const res = await postJson(`${srv.url}/api/stories`, body, token)
     expect(res.status).toBe(400)
     expect(res.body).toMatchObject({ error: { id: 'invalid_story' } })
-    expect(srv.storage.listStories()).toHaveLength(0)
+    expect((await srv.storage.listStories())).toHaveLength(0)
   })
 
   it('refuses malformed JSON, wrong types and unknown routes clearly', async () => {
@@ -95,7 +95,7 @@ describe('HTTP API', () => {
     } finally {
       client.destroy()
     }
-    const story = srv.storage.getStory(id)
+    const story = (await srv.storage.getStory(id))
     expect(story).toMatchObject({ section: 'News', words: 466 })
   })
 
@@ -109,7 +109,7 @@ describe('HTTP API', () => {
     }
     expect((await importText('Hed\n\nBody', 'application/json')).status).toBe(415)
     expect((await importText(new Uint8Array(MAX_IMPORT_BYTES + 10).fill(65))).status).toBe(413)
-    expect(srv.storage.listStories()).toHaveLength(0)
+    expect((await srv.storage.listStories())).toHaveLength(0)
   })
 
   it('streams story changes to the list as they happen', async () => {

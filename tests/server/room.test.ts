@@ -14,8 +14,8 @@ import { tempDataDir } from '../helpers/server'
 const CHIEF: Participant = { id: 1, role: 'chief', isAdmin: false, displayName: 'Chief', color: '#000000' }
 
 const open: Storage[] = []
-afterEach(() => {
-  while (open.length) open.pop()?.close()
+afterEach(async () => {
+  while (open.length) await open.pop()?.close()
 })
 
 /** The little of a socket a Room touches: it only sends to open sockets. */
@@ -27,14 +27,14 @@ function socket(): WebSocket & { sent: Uint8Array[] } {
 }
 
 async function setup() {
-  const storage = new Storage(tempDataDir())
+  const storage = Storage.openSqlite(tempDataDir())
   open.push(storage)
   await new Users(storage.database).create({ username: 'chief', password: 'long enough', displayName: 'Chief', role: 'chief' })
   const events = new StoryEvents()
-  const story = createStory(storage, events, { paragraphs: ['start'] })
+  const story = await createStory(storage, events, { paragraphs: ['start'] })
   const log = createLogger('silent')
   const health = new StoreHealth(() => storage.probe(), log)
-  const room = new Room(story.id, storage.loadDoc(story.id)!, { storage, health, events, log })
+  const room = new Room(story.id, (await storage.loadDoc(story.id))!, { storage, health, events, log })
   return { storage, room, id: story.id }
 }
 
@@ -60,7 +60,7 @@ describe('room', () => {
     room.enqueue(edit(room.doc, append(' and last words')), conn)
     room.leave(conn)
     expect(await room.unload()).toBe(true)
-    expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start and last words'])
+    expect(bodyBlocks((await storage.loadDoc(id))!.doc)).toEqual(['start and last words'])
   })
 
   it('applies one turn of updates as one stored update, relayed once to others only', async () => {
@@ -69,7 +69,7 @@ describe('room', () => {
     const reader = socket()
     room.join(writer, CHIEF)
     room.join(reader, CHIEF)
-    const tail = storage.tailLength(id)
+    const tail = (await storage.tailLength(id))
     // Two keystrokes from one client in one turn (each its own update, as a fast typist sends).
     const local = new Y.Doc()
     Y.applyUpdate(local, Y.encodeStateAsUpdate(room.doc))
@@ -80,10 +80,10 @@ describe('room', () => {
     // Joining sent each its sync step 1.
     expect([reader.sent.length, writer.sent.length]).toEqual([1, 1])
     for (const update of updates) room.enqueue(update, writer)
-    await vi.waitFor(() => expect(storage.tailLength(id)).toBe(tail + 1))
+    await vi.waitFor(async () => expect((await storage.tailLength(id))).toBe(tail + 1))
     expect(reader.sent).toHaveLength(2)
     expect(writer.sent).toHaveLength(1)
-    expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start one two'])
+    expect(bodyBlocks((await storage.loadDoc(id))!.doc)).toEqual(['start one two'])
   })
 
   it("holds a connection's update that misses its base, asks it for the base, and applies both once it comes", async () => {
@@ -105,10 +105,10 @@ describe('room', () => {
     room.enqueue(then as Uint8Array, writer)
     await vi.waitFor(() => expect(writer.sent).toHaveLength(2)) // the server asked: a second step 1
     expect(writer.sent[1]?.[0]).toBe(0)
-    expect(storage.tailLength(id)).toBe(0)
+    expect((await storage.tailLength(id))).toBe(0)
     // The answer (a sync step 2 carrying ' lost') fills the gap: everything applies, in order.
     room.enqueue(base, writer, true)
-    await vi.waitFor(() => expect(bodyBlocks(storage.loadDoc(id)!.doc)).toEqual(['start lost then']))
+    await vi.waitFor(async () => expect(bodyBlocks((await storage.loadDoc(id))!.doc)).toEqual(['start lost then']))
     expect(room.refused).toBe(0)
     expect(reader.sent.length).toBeGreaterThan(1)
   })

@@ -25,7 +25,7 @@ let storyId = ''
 const people = { a: 0, b: 0, c: 0 }
 
 beforeAll(async () => {
-  storage = new Storage(tempDataDir())
+  storage = Storage.openSqlite(tempDataDir())
   const users = new Users(storage.database)
   for (const key of ['a', 'b', 'c'] as const) {
     const user = await users.create({ username: `user-${key}`, password: 'correct horse', displayName: `User ${key.toUpperCase()}`, role: 'reporter' })
@@ -35,9 +35,9 @@ beforeAll(async () => {
 })
 afterAll(() => storage.close())
 
-beforeEach(() => {
+beforeEach(async () => {
   clock = Date.UTC(2026, 10, 3, 9)
-  storyId = createStory(storage, new StoryEvents(), { headline: 'Talks resume' }).id
+  storyId = (await createStory(storage, new StoryEvents(), { headline: 'Talks resume' })).id
 })
 
 /** The server's copy of a story (gc on, like a room's) and a client with a pinned id. */

@@ -1,0 +1,187 @@
+/**
+ * Every table the store keeps, one migration list per backend, applied in order at start-up (the
+ * index of the last one applied is the database's version). Append only: a migration that ran
+ * somewhere is never edited.
+ */
+
+/**
+ * SQLite (`DATA_DIR/deskline.db`); the version is `PRAGMA user_version`. Tables of comments and
+ * versions are still made by their repositories (server/comments.ts, server/versions.ts).
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE stories (
+     id TEXT PRIMARY KEY,
+     headline TEXT NOT NULL DEFAULT '',
+     slug TEXT NOT NULL DEFAULT '',
+     section TEXT NOT NULL DEFAULT '',
+     status TEXT NOT NULL DEFAULT 'draft',
+     bylines TEXT NOT NULL DEFAULT '[]',
+     words INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX stories_updated ON stories (updated_at DESC);
+   CREATE TABLE story_snapshots (
+     story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+     state BLOB NOT NULL,
+     through_seq INTEGER NOT NULL
+   );
+   CREATE TABLE story_updates (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     data BLOB NOT NULL
+   );
+   CREATE INDEX story_updates_story ON story_updates (story_id, seq);`,
+  `CREATE TABLE users (
+     id INTEGER PRIMARY KEY,
+     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     display_name TEXT NOT NULL,
+     byline_name TEXT NOT NULL DEFAULT '',
+     color TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('reporter', 'editor', 'chief')),
+     is_admin INTEGER NOT NULL DEFAULT 0,
+     password_hash TEXT NOT NULL,
+     active INTEGER NOT NULL DEFAULT 1,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL CHECK (kind IN ('browser', 'api')),
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   );
+   CREATE INDEX sessions_user ON sessions (user_id);
+   CREATE TABLE sections (
+     name TEXT PRIMARY KEY COLLATE NOCASE,
+     position INTEGER NOT NULL
+   );
+   CREATE TABLE status_history (
+     id INTEGER PRIMARY KEY,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     user_id INTEGER REFERENCES users (id),
+     from_status TEXT NOT NULL,
+     to_status TEXT NOT NULL,
+     reason TEXT NOT NULL DEFAULT '',
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX status_history_story ON status_history (story_id, at);
+   ALTER TABLE stories ADD COLUMN desk TEXT NOT NULL DEFAULT '{}';`,
+  `CREATE TABLE story_authors (
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     client_id INTEGER NOT NULL,
+     user_id INTEGER NOT NULL REFERENCES users (id),
+     PRIMARY KEY (story_id, client_id)
+   );`,
+  // Who each suggestion id belongs to (server/room.ts), kept after the values themselves are
+  // deleted and collected. No reference on author_id: a server change may bring in any author.
+  `CREATE TABLE suggestion_authors (
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     suggestion_id TEXT NOT NULL,
+     author_id INTEGER,
+     PRIMARY KEY (story_id, suggestion_id)
+   ) WITHOUT ROWID;`,
+  // Decisions on format suggestions: kind 'format'. SQLite cannot change a CHECK in place, so the
+  // table is rebuilt (new table, rows copied with their ids, old one dropped, new one renamed, its
+  // index made again), inside the migration's transaction. The table was first made by
+  // server/suggestionLog.ts when the decision routes started, so a database may not have it yet:
+  // it is created in its first form before the rebuild. Nothing references it, so dropping it
+  // with foreign keys on checks nothing and renaming rewrites nothing.
+  `CREATE TABLE IF NOT EXISTS suggestion_decisions (
+     id INTEGER PRIMARY KEY,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     user_id INTEGER NOT NULL REFERENCES users (id),
+     action TEXT NOT NULL CHECK (action IN ('accept', 'reject')),
+     suggestion_id TEXT NOT NULL,
+     author_id INTEGER,
+     kind TEXT NOT NULL CHECK (kind IN ('insertion', 'deletion', 'replacement')),
+     text TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE TABLE suggestion_decisions_rebuilt (
+     id INTEGER PRIMARY KEY,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     user_id INTEGER NOT NULL REFERENCES users (id),
+     action TEXT NOT NULL CHECK (action IN ('accept', 'reject')),
+     suggestion_id TEXT NOT NULL,
+     author_id INTEGER,
+     kind TEXT NOT NULL CHECK (kind IN ('insertion', 'deletion', 'replacement', 'format')),
+     text TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   INSERT INTO suggestion_decisions_rebuilt (id, story_id, user_id, action, suggestion_id, author_id, kind, text, at)
+     SELECT id, story_id, user_id, action, suggestion_id, author_id, kind, text, at FROM suggestion_decisions;
+   DROP TABLE suggestion_decisions;
+   ALTER TABLE suggestion_decisions_rebuilt RENAME TO suggestion_decisions;
+   CREATE INDEX suggestion_decisions_story ON suggestion_decisions (story_id, at DESC, id DESC);`,
+  // One row rewritten by the health probe (server/storeHealth.ts): the smallest write that tells
+  // whether the database takes writes now (a full disk, a lock held by another process).
+  `CREATE TABLE IF NOT EXISTS store_probe (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     at INTEGER NOT NULL
+   );`,
+]
+
+/**
+ * PostgreSQL (`DATABASE_URL`); the version is the row of `deskline_schema`, and migrations run
+ * under an advisory lock, so several nodes starting at once migrate once. The same tables as
+ * SQLite with PostgreSQL's types: BIGINT for times and Yjs client ids, BYTEA for Yjs states,
+ * BIGSERIAL for the log's sequence. Not yet selectable by configuration: the story store runs on
+ * it (and is checked by the contract suite); the other repositories follow.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE users (
+     id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+     username TEXT NOT NULL,
+     display_name TEXT NOT NULL,
+     byline_name TEXT NOT NULL DEFAULT '',
+     color TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('reporter', 'editor', 'chief')),
+     is_admin INTEGER NOT NULL DEFAULT 0,
+     password_hash TEXT NOT NULL,
+     active INTEGER NOT NULL DEFAULT 1,
+     created_at BIGINT NOT NULL
+   );
+   -- SQLite's COLLATE NOCASE: one account per username whatever its case.
+   CREATE UNIQUE INDEX users_username ON users (lower(username));
+   CREATE TABLE stories (
+     id TEXT PRIMARY KEY,
+     headline TEXT NOT NULL DEFAULT '',
+     slug TEXT NOT NULL DEFAULT '',
+     section TEXT NOT NULL DEFAULT '',
+     status TEXT NOT NULL DEFAULT 'draft',
+     bylines TEXT NOT NULL DEFAULT '[]',
+     words INTEGER NOT NULL DEFAULT 0,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     desk TEXT NOT NULL DEFAULT '{}'
+   );
+   CREATE INDEX stories_updated ON stories (updated_at DESC);
+   CREATE TABLE story_snapshots (
+     story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+     state BYTEA NOT NULL,
+     through_seq BIGINT NOT NULL
+   );
+   CREATE TABLE story_updates (
+     seq BIGSERIAL PRIMARY KEY,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     data BYTEA NOT NULL
+   );
+   CREATE INDEX story_updates_story ON story_updates (story_id, seq);
+   CREATE TABLE story_authors (
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     client_id BIGINT NOT NULL,
+     user_id BIGINT NOT NULL REFERENCES users (id),
+     PRIMARY KEY (story_id, client_id)
+   );
+   CREATE TABLE suggestion_authors (
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     suggestion_id TEXT NOT NULL,
+     author_id BIGINT,
+     PRIMARY KEY (story_id, suggestion_id)
+   );
+   CREATE TABLE store_probe (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     at BIGINT NOT NULL
+   );`,
+]

@@ -1,0 +1,63 @@
+/**
+ * The tables the store keeps, as Kysely sees them: one description for both backends (SQLite and
+ * PostgreSQL), whose DDL lives in ./migrations.ts. Times are ms since the epoch; JSON is text.
+ */
+import type { Generated } from 'kysely'
+
+export interface StoriesTable {
+  id: string
+  headline: string
+  slug: string
+  section: string
+  status: string
+  /** JSON array of names. */
+  bylines: string
+  words: number
+  created_at: number
+  updated_at: number
+  /** JSON DeskSummary. */
+  desk: string
+}
+
+/** A story's state folded up to `through_seq` of its log. */
+export interface StorySnapshotsTable {
+  story_id: string
+  state: Uint8Array
+  through_seq: number
+}
+
+/** The append-only log of Yjs updates after the snapshot. */
+export interface StoryUpdatesTable {
+  seq: Generated<number>
+  story_id: string
+  data: Uint8Array
+}
+
+/** Which user is behind each Yjs client id of a story (who wrote what, for versions). */
+export interface StoryAuthorsTable {
+  story_id: string
+  client_id: number
+  user_id: number
+}
+
+/** Who each suggestion id of a story belongs to; kept after the suggestion is settled. */
+export interface SuggestionAuthorsTable {
+  story_id: string
+  suggestion_id: string
+  author_id: number | null
+}
+
+/** One row the health probe rewrites. */
+export interface StoreProbeTable {
+  id: number
+  at: number
+}
+
+export interface StoreSchema {
+  stories: StoriesTable
+  story_snapshots: StorySnapshotsTable
+  story_updates: StoryUpdatesTable
+  story_authors: StoryAuthorsTable
+  suggestion_authors: SuggestionAuthorsTable
+  store_probe: StoreProbeTable
+}

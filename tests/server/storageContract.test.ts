@@ -1,0 +1,183 @@
+/**
+ * The story store's contract, run against every backend: the embedded SQLite and a real
+ * PostgreSQL cluster (Debian's `postgresql`, started for this file). Each rule is one test, the
+ * same on both, so a second backend cannot drift from the first.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import * as Y from 'yjs'
+import { EMPTY_DESK_SUMMARY } from '../../src/shared/api'
+import { bodyBlocks, getBody, initStoryDoc } from '../../src/shared/storyDoc'
+import { openPostgres, openSqlite, type Backend } from '../../server/store/backends'
+import { Storage, type StoryIndexFields } from '../../server/storage'
+import { startPostgres, type TestPostgres } from '../helpers/postgres'
+import { tempDataDir } from '../helpers/server'
+
+let cluster: TestPostgres | null = null
+beforeAll(async () => {
+  cluster = await startPostgres()
+}, 60_000)
+afterAll(async () => {
+  await cluster?.stop()
+})
+
+/** Accounts 7, 8 and 9 (the ledgers refer to people), written the same way on both backends. */
+async function withPeople(backend: Backend): Promise<Storage> {
+  for (const id of [7, 8, 9]) {
+    await sql`INSERT INTO users (id, username, display_name, color, role, password_hash, created_at)
+      VALUES (${id}, ${`user${id}`}, ${`User ${id}`}, '#000000', 'reporter', 'x', 0)`.execute(backend.db)
+  }
+  return new Storage(backend)
+}
+
+const backends: Array<{ name: string; open: () => Promise<Storage> }> = [
+  { name: 'SQLite', open: () => withPeople(openSqlite(tempDataDir())) },
+  {
+    name: 'PostgreSQL',
+    open: async () => {
+      if (!cluster) throw new Error('no PostgreSQL cluster')
+      return withPeople(await openPostgres(await cluster.createDatabase()))
+    },
+  },
+]
+
+/** How each backend words the two constraint failures the contract relies on. */
+const UNIQUE = /UNIQUE constraint failed|duplicate key value violates unique constraint/
+const FOREIGN_KEY = /FOREIGN KEY constraint failed|violates foreign key constraint/
+
+const FIELDS: StoryIndexFields = { headline: 'Talks', slug: 'TALKS', section: 'World', status: 'draft', bylines: ['Ann Lee'], words: 2 }
+
+/** A story document's first state, and the update that typing `text` at its start makes. */
+function storyState(paragraph: string): { state: Uint8Array; doc: Y.Doc } {
+  const doc = new Y.Doc()
+  initStoryDoc(doc, { paragraphs: [paragraph] })
+  return { state: Y.encodeStateAsUpdate(doc), doc }
+}
+
+function typeInto(doc: Y.Doc, text: string): Uint8Array {
+  const before = Y.encodeStateVector(doc)
+  const paragraph = getBody(doc).get(0) as Y.XmlElement
+  ;(paragraph.get(0) as Y.XmlText).insert(0, text)
+  return Y.encodeStateAsUpdate(doc, before)
+}
+
+describe.each(backends)('story store contract: $name', ({ open }) => {
+  let storage: Storage
+  beforeEach(async () => {
+    storage = await open()
+    return () => storage.close()
+  })
+
+  it('creates a story and reads its index row back', async () => {
+    const { state } = storyState('Hello')
+    const created = await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY, 1_000)
+    expect(created).toMatchObject({ id: 'aaaaaaaaaaaaaaaa', ...FIELDS, createdAt: 1_000, updatedAt: 1_000 })
+    expect(await storage.hasStory('aaaaaaaaaaaaaaaa')).toBe(true)
+    expect(await storage.hasStory('bbbbbbbbbbbbbbbb')).toBe(false)
+    expect(await storage.getStory('aaaaaaaaaaaaaaaa')).toEqual(created)
+    expect(await storage.getStory('bbbbbbbbbbbbbbbb')).toBeNull()
+  })
+
+  it('refuses a second story with the same id, and keeps the first', async () => {
+    const { state } = storyState('First')
+    await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY)
+    await expect(storage.createStory('aaaaaaaaaaaaaaaa', storyState('Second').state, FIELDS, EMPTY_DESK_SUMMARY)).rejects.toThrow(UNIQUE)
+    expect(bodyBlocks((await storage.loadDoc('aaaaaaaaaaaaaaaa'))!.doc)).toEqual(['First'])
+  })
+
+  it('lists stories most recently updated first, then by id', async () => {
+    for (const [id, at] of [['cccccccccccccccc', 1], ['aaaaaaaaaaaaaaaa', 3], ['bbbbbbbbbbbbbbbb', 3]] as const) {
+      await storage.createStory(id, storyState('x').state, FIELDS, EMPTY_DESK_SUMMARY, at)
+    }
+    expect((await storage.listStories()).map((story) => story.id)).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb', 'cccccccccccccccc'])
+  })
+
+  it('rebuilds a story from its snapshot and log, in order, and says where the log ends', async () => {
+    const { state, doc } = storyState('world')
+    await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY)
+    expect(await storage.loadDoc('bbbbbbbbbbbbbbbb')).toBeNull()
+    const first = await storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'hello '))
+    const second = await storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'Oh, '))
+    expect(second).toBeGreaterThan(first)
+    const loaded = (await storage.loadDoc('aaaaaaaaaaaaaaaa'))!
+    expect(bodyBlocks(loaded.doc)).toEqual(['Oh, hello world'])
+    expect(loaded).toMatchObject({ lastSeq: second, tailLength: 2 })
+    expect(await storage.tailLength('aaaaaaaaaaaaaaaa')).toBe(2)
+  })
+
+  it('refuses an update for a story that does not exist, storing nothing', async () => {
+    const { doc } = storyState('x')
+    await expect(storage.appendUpdate('bbbbbbbbbbbbbbbb', typeInto(doc, 'y'))).rejects.toThrow(FOREIGN_KEY)
+    expect(await storage.tailLength('bbbbbbbbbbbbbbbb')).toBe(0)
+  })
+
+  it('stores what an update brings with it in the same transaction; a known suggestion id keeps its first author', async () => {
+    const { state, doc } = storyState('x')
+    await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY)
+    await storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'a'), {
+      suggestionAuthors: new Map([['s1', 7], ['s2', null]]),
+      clientAuthors: new Map([[4_000_000_000, 7]]),
+    })
+    await storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'b'), { suggestionAuthors: new Map([['s1', 8]]), clientAuthors: new Map([[4_000_000_000, 8]]) })
+    // A client id must belong to someone who exists: nothing of that append is kept.
+    await expect(storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'c'), { clientAuthors: new Map([[5, 404]]) })).rejects.toThrow(FOREIGN_KEY)
+    await storage.recordSuggestionAuthors('aaaaaaaaaaaaaaaa', new Map([['s3', 9], ['s2', 9]]))
+    expect(await storage.suggestionAuthorsOf('aaaaaaaaaaaaaaaa')).toEqual(new Map([['s1', 7], ['s2', null], ['s3', 9]]))
+    // Yjs client ids are unsigned 32-bit: past PostgreSQL's INTEGER, inside its BIGINT.
+    expect(await storage.authorsOf('aaaaaaaaaaaaaaaa')).toEqual(new Map([[4_000_000_000, 7]]))
+    await storage.recordAuthor('aaaaaaaaaaaaaaaa', 12, 9)
+    expect((await storage.authorsOf('aaaaaaaaaaaaaaaa')).get(12)).toBe(9)
+    const loaded = (await storage.loadDoc('aaaaaaaaaaaaaaaa'))!
+    expect(loaded.suggestionAuthors.get('s1')).toBe(7)
+    expect(bodyBlocks(loaded.doc)).toEqual(['bax'])
+  })
+
+  it('a failed append leaves neither the update nor what it brought', async () => {
+    const { state, doc } = storyState('x')
+    await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY)
+    // The suggestion is recorded first inside the transaction; the update then fails (no story).
+    await expect(storage.appendUpdate('bbbbbbbbbbbbbbbb', typeInto(doc, 'a'), { suggestionAuthors: new Map([['s1', 7]]) })).rejects.toThrow(FOREIGN_KEY)
+    expect(await storage.suggestionAuthorsOf('bbbbbbbbbbbbbbbb')).toEqual(new Map())
+  })
+
+  it('compaction folds the log into the snapshot; the story loads the same and later rows stay', async () => {
+    const { state, doc } = storyState('end')
+    await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY)
+    for (const word of ['c ', 'b ', 'a ']) await storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, word))
+    expect(await storage.compact('aaaaaaaaaaaaaaaa')).toBe(3)
+    expect(await storage.tailLength('aaaaaaaaaaaaaaaa')).toBe(0)
+    expect(await storage.compact('aaaaaaaaaaaaaaaa')).toBe(0)
+    const last = await storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, '> '))
+    const loaded = (await storage.loadDoc('aaaaaaaaaaaaaaaa'))!
+    expect(bodyBlocks(loaded.doc)).toEqual(['> a b c end'])
+    expect(loaded).toMatchObject({ tailLength: 1, lastSeq: last })
+  })
+
+  it('updates the index row from the document and answers the new summary', async () => {
+    await storage.createStory('aaaaaaaaaaaaaaaa', storyState('x').state, FIELDS, EMPTY_DESK_SUMMARY, 1)
+    const desk = { ...EMPTY_DESK_SUMMARY, lead: 3, plannedWords: 500 }
+    const story = await storage.updateIndex('aaaaaaaaaaaaaaaa', { ...FIELDS, headline: 'Talks resume', words: 40 }, desk, 99)
+    expect(story).toMatchObject({ headline: 'Talks resume', words: 40, updatedAt: 99, createdAt: 1, desk })
+    expect(await storage.updateIndex('bbbbbbbbbbbbbbbb', FIELDS, desk, 100)).toBeNull()
+  })
+
+  it('takes a probe write, again and again', async () => {
+    await expect(storage.probe(1)).resolves.toBeUndefined()
+    await expect(storage.probe(2)).resolves.toBeUndefined()
+  })
+})
+
+describe('PostgreSQL migrations', () => {
+  it('run once when several nodes open one empty database at the same moment', async () => {
+    const url = await cluster!.createDatabase()
+    const opened = await Promise.all([1, 2, 3, 4].map(() => openPostgres(url, { max: 2 })))
+    const stores = opened.map((backend) => new Storage(backend))
+    await stores[0]!.createStory('aaaaaaaaaaaaaaaa', storyState('x').state, FIELDS, EMPTY_DESK_SUMMARY)
+    for (const store of stores) expect(await store.hasStory('aaaaaaaaaaaaaaaa')).toBe(true)
+    await Promise.all(stores.map((store) => store.close()))
+  })
+
+  it('stop with a clear error when the server cannot be reached', async () => {
+    await expect(openPostgres('postgres://postgres@127.0.0.1:1/none')).rejects.toThrow(/ECONNREFUSED|connect/)
+  })
+})
