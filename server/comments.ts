@@ -8,41 +8,6 @@ import { randomUUID } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import type { CommentView, NotificationView, ThreadView } from '../src/shared/api.js'
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS comment_threads (
-    id TEXT PRIMARY KEY,
-    story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-    start_anchor TEXT NOT NULL,
-    end_anchor TEXT NOT NULL,
-    quote TEXT NOT NULL,
-    author_id INTEGER NOT NULL REFERENCES users (id),
-    created_at INTEGER NOT NULL,
-    resolved_at INTEGER,
-    resolved_by INTEGER REFERENCES users (id)
-  );
-  CREATE INDEX IF NOT EXISTS comment_threads_story ON comment_threads (story_id, created_at);
-  CREATE TABLE IF NOT EXISTS comments (
-    id TEXT PRIMARY KEY,
-    thread_id TEXT NOT NULL REFERENCES comment_threads (id) ON DELETE CASCADE,
-    author_id INTEGER NOT NULL REFERENCES users (id),
-    body TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    edited_at INTEGER,
-    deleted INTEGER NOT NULL DEFAULT 0
-  );
-  CREATE INDEX IF NOT EXISTS comments_thread ON comments (thread_id, created_at);
-  CREATE TABLE IF NOT EXISTS notifications (
-    id TEXT PRIMARY KEY,
-    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-    thread_id TEXT NOT NULL REFERENCES comment_threads (id) ON DELETE CASCADE,
-    comment_id TEXT NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
-    by_user_id INTEGER NOT NULL REFERENCES users (id),
-    created_at INTEGER NOT NULL,
-    read_at INTEGER
-  );
-  CREATE INDEX IF NOT EXISTS notifications_user ON notifications (user_id, created_at DESC);
-`
 
 interface ThreadRow {
   id: string
@@ -113,14 +78,13 @@ function toThread(row: ThreadRow, comments: CommentView[]): ThreadView {
   }
 }
 
-/** The comment repository over the server's database (creates its own tables). */
+/** The comment repository over the server's database (its tables come from server/store/migrations.ts). */
 export class Comments {
   private readonly db: Database.Database
   private readonly statements
 
   constructor(db: Database.Database) {
     this.db = db
-    db.exec(SCHEMA)
     this.statements = {
       threadsOf: db.prepare('SELECT * FROM comment_threads WHERE story_id = ? ORDER BY created_at, rowid'),
       commentsOfStory: db.prepare(

@@ -72,33 +72,10 @@ export class Versions {
   private readonly lastAt = new Map<string, number>()
   private readonly statements
 
-  /** Create the tables if needed; `now` is for tests. */
+  /** Over a migrated database (server/store/migrations.ts); `now` is for tests. */
   constructor(db: Database.Database, options: { now?: () => number } = {}) {
     this.db = db
     this.now = options.now ?? Date.now
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS story_versions (
-        id INTEGER PRIMARY KEY,
-        story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-        kind TEXT NOT NULL CHECK (kind IN ('auto', 'status', 'named', 'restore')),
-        name TEXT NOT NULL DEFAULT '',
-        user_id INTEGER REFERENCES users (id),
-        created_at INTEGER NOT NULL,
-        state BLOB NOT NULL, -- deflate-raw of Y.encodeStateAsUpdateV2
-        bytes INTEGER NOT NULL,
-        words INTEGER NOT NULL,
-        snapshot BLOB NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS story_versions_story ON story_versions (story_id, id);
-      CREATE TABLE IF NOT EXISTS story_deletions (
-        story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
-        client_id INTEGER NOT NULL,
-        clock INTEGER NOT NULL,
-        len INTEGER NOT NULL,
-        user_id INTEGER NOT NULL REFERENCES users (id)
-      );
-      CREATE INDEX IF NOT EXISTS story_deletions_item ON story_deletions (story_id, client_id, clock);
-    `)
     this.statements = {
       insert: db.prepare(
         `INSERT INTO story_versions (story_id, kind, name, user_id, created_at, state, bytes, words, snapshot)

@@ -4,10 +4,7 @@
  * somewhere is never edited.
  */
 
-/**
- * SQLite (`DATA_DIR/deskline.db`); the version is `PRAGMA user_version`. Tables of comments and
- * versions are still made by their repositories (server/comments.ts, server/versions.ts).
- */
+/** SQLite (`DATA_DIR/deskline.db`); the version is `PRAGMA user_version`. */
 export const SQLITE_MIGRATIONS: readonly string[] = [
   `CREATE TABLE stories (
      id TEXT PRIMARY KEY,
@@ -120,6 +117,62 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      id INTEGER PRIMARY KEY CHECK (id = 1),
      at INTEGER NOT NULL
    );`,
+  // Comments and versions: their repositories used to make these tables themselves, so a database
+  // may have them already (IF NOT EXISTS); from here on every table comes from this list.
+  `CREATE TABLE IF NOT EXISTS comment_threads (
+     id TEXT PRIMARY KEY,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     start_anchor TEXT NOT NULL,
+     end_anchor TEXT NOT NULL,
+     quote TEXT NOT NULL,
+     author_id INTEGER NOT NULL REFERENCES users (id),
+     created_at INTEGER NOT NULL,
+     resolved_at INTEGER,
+     resolved_by INTEGER REFERENCES users (id)
+   );
+   CREATE INDEX IF NOT EXISTS comment_threads_story ON comment_threads (story_id, created_at);
+   CREATE TABLE IF NOT EXISTS comments (
+     id TEXT PRIMARY KEY,
+     thread_id TEXT NOT NULL REFERENCES comment_threads (id) ON DELETE CASCADE,
+     author_id INTEGER NOT NULL REFERENCES users (id),
+     body TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     edited_at INTEGER,
+     deleted INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX IF NOT EXISTS comments_thread ON comments (thread_id, created_at);
+   CREATE TABLE IF NOT EXISTS notifications (
+     id TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     thread_id TEXT NOT NULL REFERENCES comment_threads (id) ON DELETE CASCADE,
+     comment_id TEXT NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
+     by_user_id INTEGER NOT NULL REFERENCES users (id),
+     created_at INTEGER NOT NULL,
+     read_at INTEGER
+   );
+   CREATE INDEX IF NOT EXISTS notifications_user ON notifications (user_id, created_at DESC);
+   CREATE TABLE IF NOT EXISTS story_versions (
+     id INTEGER PRIMARY KEY,
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL CHECK (kind IN ('auto', 'status', 'named', 'restore')),
+     name TEXT NOT NULL DEFAULT '',
+     user_id INTEGER REFERENCES users (id),
+     created_at INTEGER NOT NULL,
+     state BLOB NOT NULL, -- deflate-raw of Y.encodeStateAsUpdateV2
+     bytes INTEGER NOT NULL,
+     words INTEGER NOT NULL,
+     snapshot BLOB NOT NULL
+   );
+   CREATE INDEX IF NOT EXISTS story_versions_story ON story_versions (story_id, id);
+   CREATE TABLE IF NOT EXISTS story_deletions (
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     client_id INTEGER NOT NULL,
+     clock INTEGER NOT NULL,
+     len INTEGER NOT NULL,
+     user_id INTEGER NOT NULL REFERENCES users (id)
+   );
+   CREATE INDEX IF NOT EXISTS story_deletions_item ON story_deletions (story_id, client_id, clock);`,
 ]
 
 /**

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../server/app'
 import type { Decision } from '../../server/suggestionLog'
 import { addUser, createStoryVia, getJson, sendJson, startTestServer, tempDataDir } from '../helpers/server'
+import { SQLITE_MIGRATIONS } from '../../server/store/migrations'
 
 type Person = Awaited<ReturnType<typeof addUser>>
 let srv: RunningServer
@@ -259,7 +260,7 @@ describe('a data folder from before the format kind', () => {
     await server.close()
 
     withDb((db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(6)
+      expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length)
       expect(tableSql(db)).toContain("CHECK (kind IN ('insertion', 'deletion', 'replacement', 'format'))")
       expect(tableSql(db)).toContain("CHECK (action IN ('accept', 'reject'))")
       expect(indexes(db)).toEqual(['suggestion_decisions_story'])
@@ -294,7 +295,7 @@ describe('a data folder from before the format kind', () => {
     expect(format.status).toBe(201)
     await server.close()
     withDb((db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(6)
+      expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length)
       expect(tableSql(db)).toContain("'format'")
       expect(indexes(db)).toEqual(['suggestion_decisions_story'])
     })
