@@ -12,6 +12,9 @@ import { Sections } from './sections.js'
 import type { Services } from './services.js'
 import { Sessions } from './sessions.js'
 import { Storage } from './storage.js'
+import { openSqlite } from './store/backends.js'
+import { StatusHistory } from './statusHistory.js'
+import { SuggestionLog } from './suggestionLog.js'
 import { StoreHealth } from './storeHealth.js'
 import { StoryEvents } from './storyEvents.js'
 import { Users } from './users.js'
@@ -32,7 +35,8 @@ export interface RunningServer {
 
 /** Start a server with `config`; resolves once it listens (port 0 picks a free port). */
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const storage = Storage.openSqlite(config.dataDir)
+  const backend = openSqlite(config.dataDir)
+  const storage = new Storage(backend)
   const health = new StoreHealth(() => storage.probe(), log)
   const events = new StoryEvents()
   const versions = new Versions(storage.database)
@@ -59,6 +63,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     throttle: new SignInThrottle(),
     comments: new Comments(storage.database),
     versions,
+    history: new StatusHistory(backend.db),
+    decisions: new SuggestionLog(backend.db),
   }
   services.sections.ensureDefaults()
   services.sessions.prune()

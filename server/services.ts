@@ -6,6 +6,8 @@ import type { Sections } from './sections.js'
 import type { Sessions } from './sessions.js'
 import type { Storage } from './storage.js'
 import type { StoreHealth } from './storeHealth.js'
+import type { StatusHistory } from './statusHistory.js'
+import type { SuggestionLog } from './suggestionLog.js'
 import type { StoryEvents } from './storyEvents.js'
 import type { Users } from './users.js'
 import type { SignInThrottle } from './auth.js'
@@ -26,4 +28,8 @@ export interface Services {
   throttle: SignInThrottle
   comments: Comments
   versions: Versions
+  /** Every status move (server/statusHistory.ts). */
+  history: StatusHistory
+  /** Who accepted or rejected which suggestion (server/suggestionLog.ts). */
+  decisions: SuggestionLog
 }

@@ -3,8 +3,9 @@
  * said. Suggestions live in the story document and vanish once settled, so this table is the only
  * trace of them afterwards (the issue asks that accept and reject be recorded: who, when, what).
  */
-import type Database from 'better-sqlite3'
+import type { Kysely } from 'kysely'
 import type { DecisionKind } from '../src/shared/api.js'
+import type { StoreSchema } from './store/schema.js'
 
 /** What the client reports about one settled suggestion. */
 export interface DecisionInput {
@@ -26,58 +27,58 @@ export interface Decision extends DecisionInput {
   at: number
 }
 
-interface DecisionRow {
-  id: number
-  story_id: string
-  user_id: number
-  action: 'accept' | 'reject'
-  suggestion_id: string
-  author_id: number | null
-  kind: DecisionKind
-  text: string
-  at: number
-}
-
-const toDecision = (row: DecisionRow): Decision => ({
-  id: row.id,
-  storyId: row.story_id,
-  userId: row.user_id,
-  action: row.action,
-  suggestionId: row.suggestion_id,
-  authorId: row.author_id,
-  kind: row.kind,
-  text: row.text,
-  at: row.at,
-})
-
 /**
- * Suggestion decisions in SQLite beside the stories: the `suggestion_decisions` table, made and
- * changed only by the migrations in server/storage.ts, which have run on any database Storage opened.
+ * Suggestion decisions on the store's database (`suggestion_decisions`, made and changed only by
+ * the migrations in server/store/migrations.ts).
  */
 export class SuggestionLog {
-  private readonly insert: Database.Statement
-  private readonly byStory: Database.Statement
-
-  constructor(private readonly db: Database.Database) {
-    this.insert = db.prepare(
-      'INSERT INTO suggestion_decisions (story_id, user_id, action, suggestion_id, author_id, kind, text, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    this.byStory = db.prepare('SELECT * FROM suggestion_decisions WHERE story_id = ? ORDER BY at DESC, id DESC LIMIT ?')
-  }
+  constructor(private readonly db: Kysely<StoreSchema>) {}
 
   /** Record a batch of decisions by one person at one moment, all or none. */
-  record(storyId: string, userId: number, decisions: readonly DecisionInput[], at = Date.now()): Decision[] {
-    const run = this.db.transaction(() =>
-      decisions.map((decision) => {
-        const { lastInsertRowid } = this.insert.run(storyId, userId, decision.action, decision.suggestionId, decision.authorId, decision.kind, decision.text, at)
-        return { ...decision, id: Number(lastInsertRowid), storyId, userId, at }
-      }),
-    )
-    return run()
+  async record(storyId: string, userId: number, decisions: readonly DecisionInput[], at = Date.now()): Promise<Decision[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const recorded: Decision[] = []
+      for (const decision of decisions) {
+        const { id } = await trx
+          .insertInto('suggestion_decisions')
+          .values({
+            story_id: storyId,
+            user_id: userId,
+            action: decision.action,
+            suggestion_id: decision.suggestionId,
+            author_id: decision.authorId,
+            kind: decision.kind,
+            text: decision.text,
+            at,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        recorded.push({ ...decision, id, storyId, userId, at })
+      }
+      return recorded
+    })
   }
 
   /** A story's decisions, newest first. */
-  list(storyId: string, limit = 500): Decision[] {
-    return (this.byStory.all(storyId, limit) as DecisionRow[]).map(toDecision)
+  async list(storyId: string, limit = 500): Promise<Decision[]> {
+    const rows = await this.db
+      .selectFrom('suggestion_decisions')
+      .selectAll()
+      .where('story_id', '=', storyId)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => ({
+      id: row.id,
+      storyId: row.story_id,
+      userId: row.user_id,
+      action: row.action,
+      suggestionId: row.suggestion_id,
+      authorId: row.author_id,
+      kind: row.kind,
+      text: row.text,
+      at: row.at,
+    }))
   }
 }

@@ -38,14 +38,6 @@ const Anchor = z.string().min(4).max(200)
 const PartBody = z.object({ start: Anchor, end: Anchor, assignee: UserId.nullable(), label: z.string().trim().max(80).default('') }).strict()
 const PartChangeBody = z.object({ assignee: UserId.nullable().optional(), label: z.string().trim().max(80).optional() }).strict()
 
-/** Status history rows. */
-interface HistoryRow {
-  user_id: number | null
-  from_status: string
-  to_status: string
-  reason: string
-  at: number
-}
 
 function storyIdOf(ctx: RequestContext): string {
   const id = ctx.params[0] ?? ''
@@ -56,7 +48,6 @@ function storyIdOf(ctx: RequestContext): string {
 /** The story routes. */
 export function storyRoutes(services: Services): Route[] {
   const { storage, events, rooms, sections, users } = services
-  const db = storage.database
 
   /** Rows as the list and budget show them: with who is in each story and its open comments. */
   const withPresence = (stories: StorySummary[]): StorySummary[] => {
@@ -78,10 +69,7 @@ export function storyRoutes(services: Services): Route[] {
   /** Reporters who start a story lead it, so they can write it. */
   const leadFor = (user: StoredUser): number | null => (isDesk(user) || user.role === 'editor' ? null : user.id)
 
-  const history = (id: string) =>
-    (db.prepare('SELECT user_id, from_status, to_status, reason, at FROM status_history WHERE story_id = ? ORDER BY at, id').all(id) as HistoryRow[]).map(
-      (row) => ({ userId: row.user_id, from: row.from_status, to: row.to_status, reason: row.reason, at: row.at }),
-    )
+  const history = (id: string) => services.history.list(id)
 
   return [
     {
@@ -252,19 +240,12 @@ export function storyRoutes(services: Services): Route[] {
             // Every status change is a checkpoint in the story's history.
             services.versions.checkpoint(id, room.doc, { kind: 'status', name: `Moved to ${STATUSES[body.to]}`, userId: user.id })
             events.publish({ type: 'review', storyId: id, kind: 'versions' })
-            db.prepare('INSERT INTO status_history (story_id, user_id, from_status, to_status, reason, at) VALUES (?, ?, ?, ?, ?, ?)').run(
-              id,
-              user.id,
-              from,
-              body.to,
-              body.reason ?? '',
-              Date.now(),
-            )
+            await services.history.record(id, { userId: user.id, from, to: body.to, reason: body.reason ?? '', at: Date.now() })
           } catch (error) {
             services.log.warn({ err: error, story: id }, 'status moved, but its history entry could not be stored')
           }
         })
-        sendJson(ctx.res, 200, { status: body.to, history: history(id) })
+        sendJson(ctx.res, 200, { status: body.to, history: await history(id) })
       },
     },
     {
@@ -273,7 +254,7 @@ export function storyRoutes(services: Services): Route[] {
       access: 'user',
       async handle(ctx) {
         const id = await existingStoryId(ctx, storage)
-        sendJson(ctx.res, 200, { history: history(id) })
+        sendJson(ctx.res, 200, { history: await history(id) })
       },
     },
     {

@@ -10,7 +10,6 @@ import { assignmentOf, readDesk } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
 import { existingStoryId, readJson, readStory, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
-import { SuggestionLog } from '../suggestionLog.js'
 
 /** Most decisions in one request ("Accept all" on a long story). */
 export const MAX_DECISIONS = 200
@@ -30,8 +29,9 @@ const DecisionBody = z
   .strict()
 const DecisionsBody = z.object({ decisions: z.array(DecisionBody).min(1).max(MAX_DECISIONS) }).strict()
 
-/** The suggestion decision routes; `log` is the repository (one is made on the services' database otherwise). */
-export function suggestionRoutes(services: Services, log = new SuggestionLog(services.storage.database)): Route[] {
+/** The suggestion decision routes. */
+export function suggestionRoutes(services: Services): Route[] {
+  const log = services.decisions
   const { storage, rooms } = services
 
   const storyOf = (ctx: RequestContext): Promise<string> => existingStoryId(ctx, storage)
@@ -42,7 +42,7 @@ export function suggestionRoutes(services: Services, log = new SuggestionLog(ser
       path: /^\/api\/stories\/([^/]+)\/suggestions\/decisions$/,
       access: 'user',
       async handle(ctx) {
-        sendJson(ctx.res, 200, { decisions: log.list(await storyOf(ctx)) })
+        sendJson(ctx.res, 200, { decisions: await log.list(await storyOf(ctx)) })
       },
     },
     {
@@ -56,7 +56,7 @@ export function suggestionRoutes(services: Services, log = new SuggestionLog(ser
         const allowed = await readStory(rooms, id, (doc) => canEditStory(user, assignmentOf(readDesk(doc))))
         if (!allowed) throw new HttpError(403, 'forbidden', 'Only people who may edit this story can accept or reject suggestions.')
         const body = await readJson(ctx.req, DecisionsBody, DECISIONS_MAX_BYTES, 'invalid_decisions')
-        sendJson(ctx.res, 201, { decisions: log.record(id, user.id, body.decisions) })
+        sendJson(ctx.res, 201, { decisions: await log.record(id, user.id, body.decisions) })
       },
     },
   ]

@@ -53,6 +53,30 @@ export interface StoreProbeTable {
   at: number
 }
 
+/** Every status move of a story: who, from, to, why, when. */
+export interface StatusHistoryTable {
+  id: Generated<number>
+  story_id: string
+  user_id: number | null
+  from_status: string
+  to_status: string
+  reason: string
+  at: number
+}
+
+/** Who accepted or rejected which suggestion, when, and what it said. */
+export interface SuggestionDecisionsTable {
+  id: Generated<number>
+  story_id: string
+  user_id: number
+  action: 'accept' | 'reject'
+  suggestion_id: string
+  author_id: number | null
+  kind: 'insertion' | 'deletion' | 'replacement' | 'format'
+  text: string
+  at: number
+}
+
 export interface StoreSchema {
   stories: StoriesTable
   story_snapshots: StorySnapshotsTable
@@ -60,4 +84,6 @@ export interface StoreSchema {
   story_authors: StoryAuthorsTable
   suggestion_authors: SuggestionAuthorsTable
   store_probe: StoreProbeTable
+  status_history: StatusHistoryTable
+  suggestion_decisions: SuggestionDecisionsTable
 }

@@ -1,5 +1,5 @@
 /** The browser's side of the JSON API (the session cookie rides along on every call). */
-import type { ApiError, PublicUser, StorySummary } from '../shared/api'
+import type { ApiError, HistoryEntry, PublicUser, StorySummary } from '../shared/api'
 import type { Status } from '../shared/newsroom'
 
 /** An API failure with the server's plain message and status. */
@@ -93,13 +93,7 @@ export async function updateDesk(
   await call(`/api/stories/${id}/desk`, { method: 'PATCH', json: change })
 }
 
-export interface HistoryEntry {
-  userId: number | null
-  from: Status
-  to: Status
-  reason: string
-  at: number
-}
+export type { HistoryEntry }
 
 /** Move a story along the workflow; resolves with its history. */
 export async function moveStory(id: string, to: Status, reason?: string): Promise<HistoryEntry[]> {

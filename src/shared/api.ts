@@ -244,3 +244,13 @@ export interface ComparisonAnswer extends Comparison {
  */
 export const DECISION_KINDS = ['insertion', 'deletion', 'replacement', 'format'] as const
 export type DecisionKind = (typeof DECISION_KINDS)[number]
+
+/** One status move of a story, as `GET /api/stories/<id>/history` answers it. */
+export interface HistoryEntry {
+  userId: number | null
+  from: Status
+  to: Status
+  /** A desk chief's reason for moving past the review gate; empty otherwise. */
+  reason: string
+  at: number
+}

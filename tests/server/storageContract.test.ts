@@ -9,7 +9,9 @@ import * as Y from 'yjs'
 import { EMPTY_DESK_SUMMARY } from '../../src/shared/api'
 import { bodyBlocks, getBody, initStoryDoc } from '../../src/shared/storyDoc'
 import { openPostgres, openSqlite, type Backend } from '../../server/store/backends'
+import { StatusHistory } from '../../server/statusHistory'
 import { Storage, type StoryIndexFields } from '../../server/storage'
+import { SuggestionLog, type DecisionInput } from '../../server/suggestionLog'
 import { startPostgres, type TestPostgres } from '../helpers/postgres'
 import { tempDataDir } from '../helpers/server'
 
@@ -22,15 +24,15 @@ afterAll(async () => {
 })
 
 /** Accounts 7, 8 and 9 (the ledgers refer to people), written the same way on both backends. */
-async function withPeople(backend: Backend): Promise<Storage> {
+async function withPeople(backend: Backend): Promise<Backend> {
   for (const id of [7, 8, 9]) {
     await sql`INSERT INTO users (id, username, display_name, color, role, password_hash, created_at)
       VALUES (${id}, ${`user${id}`}, ${`User ${id}`}, '#000000', 'reporter', 'x', 0)`.execute(backend.db)
   }
-  return new Storage(backend)
+  return backend
 }
 
-const backends: Array<{ name: string; open: () => Promise<Storage> }> = [
+const backends: Array<{ name: string; open: () => Promise<Backend> }> = [
   { name: 'SQLite', open: () => withPeople(openSqlite(tempDataDir())) },
   {
     name: 'PostgreSQL',
@@ -44,6 +46,7 @@ const backends: Array<{ name: string; open: () => Promise<Storage> }> = [
 /** How each backend words the two constraint failures the contract relies on. */
 const UNIQUE = /UNIQUE constraint failed|duplicate key value violates unique constraint/
 const FOREIGN_KEY = /FOREIGN KEY constraint failed|violates foreign key constraint/
+const CHECK = /CHECK constraint failed|violates check constraint/
 
 const FIELDS: StoryIndexFields = { headline: 'Talks', slug: 'TALKS', section: 'World', status: 'draft', bylines: ['Ann Lee'], words: 2 }
 
@@ -63,8 +66,10 @@ function typeInto(doc: Y.Doc, text: string): Uint8Array {
 
 describe.each(backends)('story store contract: $name', ({ open }) => {
   let storage: Storage
+  let backend: Backend
   beforeEach(async () => {
-    storage = await open()
+    backend = await open()
+    storage = new Storage(backend)
     return () => storage.close()
   })
 
@@ -161,6 +166,42 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
     expect(await storage.updateIndex('bbbbbbbbbbbbbbbb', FIELDS, desk, 100)).toBeNull()
   })
 
+  it('keeps every status move of a story, oldest first, apart from other stories', async () => {
+    const history = new StatusHistory(backend.db)
+    for (const id of ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb']) await storage.createStory(id, storyState('x').state, FIELDS, EMPTY_DESK_SUMMARY)
+    await history.record('aaaaaaaaaaaaaaaa', { userId: 7, from: 'in_edit', to: 'ready', reason: 'Legal cleared it', at: 20 })
+    await history.record('aaaaaaaaaaaaaaaa', { userId: null, from: 'draft', to: 'in_edit', reason: '', at: 10 })
+    await history.record('bbbbbbbbbbbbbbbb', { userId: 8, from: 'draft', to: 'in_edit', reason: '', at: 5 })
+    expect(await history.list('aaaaaaaaaaaaaaaa')).toEqual([
+      { userId: null, from: 'draft', to: 'in_edit', reason: '', at: 10 },
+      { userId: 7, from: 'in_edit', to: 'ready', reason: 'Legal cleared it', at: 20 },
+    ])
+    await expect(history.record('cccccccccccccccc', { userId: 7, from: 'draft', to: 'in_edit', reason: '', at: 1 })).rejects.toThrow(FOREIGN_KEY)
+  })
+
+  it('records suggestion decisions a batch at a time, all or none, and lists them newest first', async () => {
+    const decisions = new SuggestionLog(backend.db)
+    await storage.createStory('aaaaaaaaaaaaaaaa', storyState('x').state, FIELDS, EMPTY_DESK_SUMMARY)
+    const first = await decisions.record('aaaaaaaaaaaaaaaa', 7, [{ action: 'accept', suggestionId: 's1', authorId: 8, kind: 'insertion', text: 'new' }], 100)
+    const second = await decisions.record(
+      'aaaaaaaaaaaaaaaa',
+      8,
+      [
+        { action: 'reject', suggestionId: 's2', authorId: null, kind: 'format', text: 'Bold: x' },
+        { action: 'accept', suggestionId: 's3', authorId: 7, kind: 'deletion', text: 'old' },
+      ],
+      200,
+    )
+    expect(second.map((decision) => decision.id)).toEqual([...second.map((decision) => decision.id)].sort((a, b) => a - b))
+    expect((await decisions.list('aaaaaaaaaaaaaaaa')).map((decision) => decision.suggestionId)).toEqual(['s3', 's2', 's1'])
+    expect((await decisions.list('aaaaaaaaaaaaaaaa', 1))[0]).toEqual(second[1])
+    expect(first[0]).toMatchObject({ storyId: 'aaaaaaaaaaaaaaaa', userId: 7, at: 100, authorId: 8 })
+    // One bad row (a kind the table refuses) and the whole batch is refused.
+    const bad = { action: 'accept', suggestionId: 's5', authorId: 7, kind: 'bogus', text: '' } as unknown as DecisionInput
+    await expect(decisions.record('aaaaaaaaaaaaaaaa', 7, [{ action: 'accept', suggestionId: 's4', authorId: 7, kind: 'insertion', text: '' }, bad])).rejects.toThrow(CHECK)
+    expect(await decisions.list('aaaaaaaaaaaaaaaa')).toHaveLength(3)
+  })
+
   it('takes a probe write, again and again', async () => {
     await expect(storage.probe(1)).resolves.toBeUndefined()
     await expect(storage.probe(2)).resolves.toBeUndefined()
@@ -171,6 +212,7 @@ describe('PostgreSQL migrations', () => {
   it('run once when several nodes open one empty database at the same moment', async () => {
     const url = await cluster!.createDatabase()
     const opened = await Promise.all([1, 2, 3, 4].map(() => openPostgres(url, { max: 2 })))
+    await withPeople(opened[0]!)
     const stores = opened.map((backend) => new Storage(backend))
     await stores[0]!.createStory('aaaaaaaaaaaaaaaa', storyState('x').state, FIELDS, EMPTY_DESK_SUMMARY)
     for (const store of stores) expect(await store.hasStory('aaaaaaaaaaaaaaaa')).toBe(true)
