@@ -57,17 +57,17 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     health,
     events,
     rooms,
-    users: new Users(storage.database),
-    sessions: new Sessions(storage.database, config.sessionTtlMs),
-    sections: new Sections(storage.database),
+    users: new Users(backend.db),
+    sessions: new Sessions(backend.db, config.sessionTtlMs),
+    sections: new Sections(backend.db),
     throttle: new SignInThrottle(),
     comments: new Comments(storage.database),
     versions,
     history: new StatusHistory(backend.db),
     decisions: new SuggestionLog(backend.db),
   }
-  services.sections.ensureDefaults()
-  services.sessions.prune()
+  await services.sections.ensureDefaults()
+  await services.sessions.prune()
   if (config.demo) await seedDemo(services)
   const collab = createCollab(services)
   let ready = false

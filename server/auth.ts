@@ -33,12 +33,12 @@ export function requestToken(req: IncomingMessage, url?: URL): string | null {
  * so the cookie's Max-Age follows. (A WebSocket upgrade has no response to carry it: the next API
  * request of that browser does.)
  */
-export function authenticate(req: IncomingMessage, sessions: Sessions, users: Users, url?: URL, res?: ServerResponse): StoredUser | null {
+export async function authenticate(req: IncomingMessage, sessions: Sessions, users: Users, url?: URL, res?: ServerResponse): Promise<StoredUser | null> {
   const token = requestToken(req, url)
   if (!token) return null
-  const session = sessions.use(token)
+  const session = await sessions.use(token)
   if (!session) return null
-  const user = users.get(session.userId)
+  const user = await users.get(session.userId)
   if (!user?.active) return null
   if (res && session.renewed && readCookie(req, SESSION_COOKIE) === token) setSessionCookie(res, token, session.expiresAt, isSecureRequest(req))
   return user

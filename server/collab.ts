@@ -128,27 +128,38 @@ export function createCollab(services: Services) {
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
       const url = new URL(request.url ?? '/', 'http://localhost')
       const storyId = decodeURIComponent(url.pathname.slice(COLLAB_PATH.length))
-      // Checked before the upgrade completes, answered after: browsers cannot see an HTTP status
-      // on a refused upgrade, so every refusal is a close code.
+      // Answered after the upgrade: browsers cannot see an HTTP status on a refused upgrade, so
+      // every refusal is a close code.
       const foreign = isForeignOrigin(request, services.config.allowedOrigins)
-      const user = foreign ? null : authenticate(request, services.sessions, services.users, url)
       wss.handleUpgrade(request, socket, head, async (conn) => {
         if (foreign) {
           close(conn, Close.forbidden)
           return
         }
+        // Frames that arrive while the session is checked and the story loads (the client's sync
+        // step 1 comes at once) wait for them.
+        const early: Array<[RawData, boolean]> = []
+        const keep = (data: RawData, isBinary: boolean) => early.push([data, isBinary])
+        conn.on('message', keep)
+        let user: Awaited<ReturnType<typeof authenticate>>
+        try {
+          user = await authenticate(request, services.sessions, services.users, url)
+        } catch (error) {
+          log.error({ err: error, story: storyId }, 'failed to check the session')
+          conn.off('message', keep)
+          close(conn, Close.internalError)
+          return
+        }
         if (!user) {
+          conn.off('message', keep)
           close(conn, Close.unauthorized)
           return
         }
         if (!isStoryId(storyId)) {
+          conn.off('message', keep)
           close(conn, Close.storyNotFound)
           return
         }
-        // Frames that arrive while the story loads (the client's sync step 1 comes at once) wait.
-        const early: Array<[RawData, boolean]> = []
-        const keep = (data: RawData, isBinary: boolean) => early.push([data, isBinary])
-        conn.on('message', keep)
         let room: Room | null
         try {
           room = await rooms.open(storyId)

@@ -16,8 +16,8 @@ export const DEMO_PASSWORD = 'newsroom'
 /** Seed the demo newsroom when there are no accounts yet. */
 export async function seedDemo(services: Services): Promise<void> {
   const { users, sections, storage, events, log } = services
-  if (users.count() > 0) return
-  sections.ensureDefaults()
+  if ((await users.count()) > 0) return
+  await sections.ensureDefaults()
   const people = [
     { username: 'chief', displayName: 'Casey Chief', role: 'chief', isAdmin: true },
     { username: 'editor', displayName: 'Erin Editor', role: 'editor' },
@@ -30,7 +30,7 @@ export async function seedDemo(services: Services): Promise<void> {
     if (user) created.set(person.username, user.id)
   }
   for (const file of fs.readdirSync(DEMO_DIR).filter((name) => name.endsWith('.txt')).sort()) {
-    const parsed = parsePlainTextStory(fs.readFileSync(path.join(DEMO_DIR, file), 'utf8'), sections.list())
+    const parsed = parsePlainTextStory(fs.readFileSync(path.join(DEMO_DIR, file), 'utf8'), await sections.list())
     if (!parsed.ok) continue
     await createStory(storage, events, {
       headline: parsed.story.headline,

@@ -35,7 +35,7 @@ export function createHttpHandler(services: Services, isReady: () => boolean) {
       if (!match) continue
       pathMatched = true
       if (route.method !== method) continue
-      const user = route.access === 'public' ? null : authenticate(req, services.sessions, services.users, undefined, res)
+      const user = route.access === 'public' ? null : await authenticate(req, services.sessions, services.users, undefined, res)
       if (route.access !== 'public' && !user) throw new HttpError(401, 'unauthorized', 'Sign in first.')
       if (route.access === 'admin' && user && !canManage(user)) throw new HttpError(403, 'forbidden', 'Only administrators may do that.')
       await route.handle({ req, res, url, params: match.slice(1), user })

@@ -1,37 +1,44 @@
 /** The paper's sections, managed by administrators; each story has one. */
-import type Database from 'better-sqlite3'
+import { sql, type Kysely } from 'kysely'
 import { SECTIONS } from '../src/shared/newsroom.js'
+import type { StoreSchema } from './store/schema.js'
 
 export class Sections {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Kysely<StoreSchema>) {}
 
   /** Sections in desk order. */
-  list(): string[] {
-    return (this.db.prepare('SELECT name FROM sections ORDER BY position, name').all() as Array<{ name: string }>).map((row) => row.name)
+  async list(): Promise<string[]> {
+    const rows = await this.db.selectFrom('sections').select('name').orderBy('position').orderBy('name').execute()
+    return rows.map((row) => row.name)
   }
 
-  /** Whether a section of this name exists (case-insensitive); returns its stored spelling. */
-  find(name: string): string | null {
-    const row = this.db.prepare('SELECT name FROM sections WHERE name = ?').get(name) as { name: string } | undefined
+  /** Whether a section of this name exists (case-insensitive); resolves to its stored spelling. */
+  async find(name: string): Promise<string | null> {
+    const row = await this.db.selectFrom('sections').select('name').where(sql<string>`lower(name)`, '=', name.toLowerCase()).executeTakeFirst()
     return row?.name ?? null
   }
 
   /** Add a section at the end; false when it exists. */
-  add(name: string): boolean {
-    if (this.find(name)) return false
-    const position = (this.db.prepare('SELECT coalesce(max(position), -1) + 1 AS p FROM sections').get() as { p: number }).p
-    this.db.prepare('INSERT INTO sections (name, position) VALUES (?, ?)').run(name, position)
+  async add(name: string): Promise<boolean> {
+    if (await this.find(name)) return false
+    const row = await this.db
+      .selectFrom('sections')
+      .select(sql<number>`coalesce(max(position), -1) + 1`.as('p'))
+      .executeTakeFirstOrThrow()
+    await this.db.insertInto('sections').values({ name, position: Number(row.p) }).execute()
     return true
   }
 
   /** Remove a section; stories keep their label until re-sectioned. */
-  remove(name: string): boolean {
-    return this.db.prepare('DELETE FROM sections WHERE name = ?').run(name).changes > 0
+  async remove(name: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('sections').where(sql<string>`lower(name)`, '=', name.toLowerCase()).executeTakeFirst()
+    return Number(result.numDeletedRows) > 0
   }
 
   /** Seed the default sections when there are none. */
-  ensureDefaults(): void {
-    const count = (this.db.prepare('SELECT count(*) AS n FROM sections').get() as { n: number }).n
-    if (count === 0) SECTIONS.forEach((name) => this.add(name))
+  async ensureDefaults(): Promise<void> {
+    const row = await this.db.selectFrom('sections').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    if (Number(row.n) > 0) return
+    for (const name of SECTIONS) await this.add(name)
   }
 }

@@ -8,7 +8,8 @@
  * after sign-in, so a stolen cookie kept busy still dies. API tokens keep their fixed expiry.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type Database from 'better-sqlite3'
+import type { Kysely } from 'kysely'
+import type { StoreSchema } from './store/schema.js'
 import { isStoreFailure } from './storeHealth.js'
 
 export type SessionKind = 'browser' | 'api'
@@ -33,34 +34,30 @@ function digest(token: string): string {
 
 export class Sessions {
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: Kysely<StoreSchema>,
     private readonly ttlMs: Record<SessionKind, number>,
   ) {}
 
-  /** Start a session; returns the token (shown once, never stored). */
-  create(userId: number, kind: SessionKind, now = Date.now()): { token: string; expiresAt: number } {
+  /** Start a session; resolves to the token (shown once, never stored). */
+  async create(userId: number, kind: SessionKind, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
     const token = randomBytes(32).toString('base64url')
     const expiresAt = now + this.ttlMs[kind]
-    this.db
-      .prepare('INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(digest(token), userId, kind, now, expiresAt)
+    await this.db.insertInto('sessions').values({ token_hash: digest(token), user_id: userId, kind, created_at: now, expires_at: expiresAt }).execute()
     return { token, expiresAt }
   }
 
   /** The user id behind a live token, or null (unknown or expired); a browser session slides. */
-  resolve(token: string, now = Date.now()): number | null {
-    return this.use(token, now)?.userId ?? null
+  async resolve(token: string, now = Date.now()): Promise<number | null> {
+    return (await this.use(token, now))?.userId ?? null
   }
 
   /** The live session behind a token, or null (unknown or expired); a browser session slides. */
-  use(token: string, now = Date.now()): LiveSession | null {
+  async use(token: string, now = Date.now()): Promise<LiveSession | null> {
     const hash = digest(token)
-    const row = this.db.prepare('SELECT user_id, kind, created_at, expires_at FROM sessions WHERE token_hash = ?').get(hash) as
-      | { user_id: number; kind: SessionKind; created_at: number; expires_at: number }
-      | undefined
+    const row = await this.db.selectFrom('sessions').select(['user_id', 'kind', 'created_at', 'expires_at']).where('token_hash', '=', hash).executeTakeFirst()
     if (!row) return null
     if (row.expires_at <= now) {
-      this.bestEffort(() => this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash))
+      await this.bestEffort(this.db.deleteFrom('sessions').where('token_hash', '=', hash).execute())
       return null
     }
     const session: LiveSession = { userId: row.user_id, kind: row.kind, expiresAt: row.expires_at, renewed: false }
@@ -71,14 +68,15 @@ export class Sessions {
     if (expiresAt <= row.expires_at) return session
     // Reading a story must not fail because the store cannot take writes: the session then
     // slides at its next use instead.
-    if (!this.bestEffort(() => this.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(expiresAt, hash))) return session
+    const written = await this.bestEffort(this.db.updateTable('sessions').set({ expires_at: expiresAt }).where('token_hash', '=', hash).execute())
+    if (!written) return session
     return { ...session, expiresAt, renewed: true }
   }
 
-  /** Run a housekeeping write; false (and nothing changed) when the store refuses it. */
-  private bestEffort(write: () => unknown): boolean {
+  /** Await a housekeeping write; false (and nothing changed) when the store refuses it. */
+  private async bestEffort(write: Promise<unknown>): Promise<boolean> {
     try {
-      write()
+      await write
       return true
     } catch (error) {
       if (isStoreFailure(error)) return false
@@ -87,17 +85,17 @@ export class Sessions {
   }
 
   /** End one session. */
-  revoke(token: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(digest(token))
+  async revoke(token: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_hash', '=', digest(token)).execute()
   }
 
   /** End every session of a user (deactivation, password change). */
-  revokeUser(userId: number): void {
-    this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId)
+  async revokeUser(userId: number): Promise<void> {
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute()
   }
 
   /** Drop expired rows. */
-  prune(now = Date.now()): void {
-    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now)
+  async prune(now = Date.now()): Promise<void> {
+    await this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute()
   }
 }

@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely'
 import * as Y from 'yjs'
 import type { Status } from '../src/shared/newsroom.js'
 import { EMPTY_DESK_SUMMARY, type DeskSummary, type StorySummary } from '../src/shared/api.js'
-import { openSqlite, type Backend } from './store/backends.js'
+import type { Backend } from './store/backends.js'
 import type { StoreSchema, StoriesTable } from './store/schema.js'
 
 export type { StorySummary }
@@ -76,11 +76,6 @@ export class Storage {
 
   constructor(private readonly backend: Backend) {
     this.db = backend.db
-  }
-
-  /** The default store: (and migrate) `dataDir/deskline.db`. */
-  static openSqlite(dataDir: string): Storage {
-    return new Storage(openSqlite(dataDir))
   }
 
   /** Which database this is. */

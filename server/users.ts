@@ -1,20 +1,11 @@
-/** Accounts: people, their role and password hash, in SQLite. */
-import type Database from 'better-sqlite3'
+/** Accounts: people, their role and password hash, on the store's database. */
+import { sql, type Kysely, type Selectable } from 'kysely'
 import type { PublicUser } from '../src/shared/api.js'
 import type { Role } from '../src/shared/permissions.js'
 import { hashPassword } from './passwords.js'
+import type { StoreSchema, UsersTable } from './store/schema.js'
 
-interface UserRow {
-  id: number
-  username: string
-  display_name: string
-  byline_name: string
-  color: string
-  role: Role
-  is_admin: number
-  password_hash: string
-  active: number
-}
+type UserRow = Selectable<UsersTable>
 
 export interface StoredUser extends PublicUser {
   passwordHash: string
@@ -53,50 +44,61 @@ export interface NewUser {
 }
 
 export class Users {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Kysely<StoreSchema>) {}
 
   /** How many accounts exist (0 means first run). */
-  count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    return Number(row.n)
   }
 
   /**
-   * Create an account; throws on a taken username (UNIQUE). With `onlyIfEmpty` the insert
-   * happens only on an empty table, checked in the same transaction (first-run setup races).
+   * Create an account; rejects on a taken username (unique whatever its case). With `onlyIfEmpty`
+   * the insert happens only on an empty table, checked in the same transaction (first-run setup
+   * races).
    */
   async create(input: NewUser, options: { onlyIfEmpty?: boolean } = {}): Promise<StoredUser | null> {
     const hash = await hashPassword(input.password)
-    const insert = this.db.transaction(() => {
-      const count = this.count()
+    const id = await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+      const count = Number(row.n)
       if (options.onlyIfEmpty && count > 0) return null
       const color = input.color ?? CARET_COLORS[count % CARET_COLORS.length] ?? '#1f6fb4'
-      return this.db
-        .prepare(
-          `INSERT INTO users (username, display_name, byline_name, color, role, is_admin, password_hash, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(input.username, input.displayName, input.bylineName ?? input.displayName, color, input.role, input.isAdmin ? 1 : 0, hash, Date.now())
-        .lastInsertRowid
+      const inserted = await trx
+        .insertInto('users')
+        .values({
+          username: input.username,
+          display_name: input.displayName,
+          byline_name: input.bylineName ?? input.displayName,
+          color,
+          role: input.role,
+          is_admin: input.isAdmin ? 1 : 0,
+          password_hash: hash,
+          created_at: Date.now(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      return inserted.id
     })
-    const id = insert()
-    return id === null ? null : this.get(Number(id))
+    return id === null ? null : this.get(id)
   }
 
   /** One user by id. */
-  get(id: number): StoredUser | null {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined
+  async get(id: number): Promise<StoredUser | null> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
     return row ? toUser(row) : null
   }
 
   /** One user by username (case-insensitive). */
-  byUsername(username: string): StoredUser | null {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined
+  async byUsername(username: string): Promise<StoredUser | null> {
+    const row = await this.db.selectFrom('users').selectAll().where(sql<string>`lower(username)`, '=', username.toLowerCase()).executeTakeFirst()
     return row ? toUser(row) : null
   }
 
   /** Everyone, by display name. */
-  list(): StoredUser[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY display_name COLLATE NOCASE').all() as UserRow[]).map(toUser)
+  async list(): Promise<StoredUser[]> {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy(sql`lower(display_name)`).orderBy('id').execute()
+    return rows.map(toUser)
   }
 
   /** Change fields of an account. */
@@ -104,24 +106,22 @@ export class Users {
     id: number,
     change: Partial<Pick<PublicUser, 'displayName' | 'bylineName' | 'color' | 'role' | 'isAdmin' | 'active'>> & { password?: string },
   ): Promise<StoredUser | null> {
-    const current = this.get(id)
+    const current = await this.get(id)
     if (!current) return null
     const hash = change.password ? await hashPassword(change.password) : current.passwordHash
-    this.db
-      .prepare(
-        `UPDATE users SET display_name = ?, byline_name = ?, color = ?, role = ?, is_admin = ?, active = ?, password_hash = ?
-         WHERE id = ?`,
-      )
-      .run(
-        change.displayName ?? current.displayName,
-        change.bylineName ?? current.bylineName,
-        change.color ?? current.color,
-        change.role ?? current.role,
-        (change.isAdmin ?? current.isAdmin) ? 1 : 0,
-        (change.active ?? current.active) ? 1 : 0,
-        hash,
-        id,
-      )
+    await this.db
+      .updateTable('users')
+      .set({
+        display_name: change.displayName ?? current.displayName,
+        byline_name: change.bylineName ?? current.bylineName,
+        color: change.color ?? current.color,
+        role: change.role ?? current.role,
+        is_admin: (change.isAdmin ?? current.isAdmin) ? 1 : 0,
+        active: (change.active ?? current.active) ? 1 : 0,
+        password_hash: hash,
+      })
+      .where('id', '=', id)
+      .execute()
     return this.get(id)
   }
 }

@@ -17,7 +17,7 @@ async function checkCredentials(ctx: RequestContext, services: Services, usernam
   const keys = [`user:${username.toLowerCase()}`, `ip:${ctx.req.socket.remoteAddress ?? ''}`]
   const delay = services.throttle.delayFor(keys)
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
-  const user = services.users.byUsername(username)
+  const user = await services.users.byUsername(username)
   // Verify against a dummy hash for unknown users so timing does not tell who exists.
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
   if (!user || !ok || !user.active) {
@@ -36,7 +36,7 @@ export function accountRoutes(services: Services): Route[] {
       method: 'GET',
       path: /^\/api\/setup$/,
       access: 'public',
-      handle: ({ res }) => sendJson(res, 200, { needsSetup: users.count() === 0 }),
+      handle: async ({ res }) => sendJson(res, 200, { needsSetup: (await users.count()) === 0 }),
     },
     {
       method: 'POST',
@@ -47,7 +47,7 @@ export function accountRoutes(services: Services): Route[] {
         // Only on an empty newsroom: the first account is the administrator and a desk chief.
         const user = await users.create({ ...body, role: 'chief', isAdmin: true }, { onlyIfEmpty: true })
         if (!user) throw new HttpError(409, 'already_set_up', 'This newsroom already has accounts: sign in.')
-        const session = sessions.create(user.id, 'browser')
+        const session = await sessions.create(user.id, 'browser')
         setSessionCookie(ctx.res, session.token, session.expiresAt, isSecureRequest(ctx.req))
         sendJson(ctx.res, 201, { user: publicUser(user) })
       },
@@ -59,7 +59,7 @@ export function accountRoutes(services: Services): Route[] {
       async handle(ctx) {
         const body = await readJson(ctx.req, SignInBody, MAX_JSON_BYTES)
         const user = await checkCredentials(ctx, services, body.username, body.password)
-        const session = sessions.create(user.id, 'browser')
+        const session = await sessions.create(user.id, 'browser')
         setSessionCookie(ctx.res, session.token, session.expiresAt, isSecureRequest(ctx.req))
         sendJson(ctx.res, 200, { user: publicUser(user) })
       },
@@ -74,9 +74,9 @@ export function accountRoutes(services: Services): Route[] {
       method: 'DELETE',
       path: /^\/api\/session$/,
       access: 'user',
-      handle(ctx) {
+      async handle(ctx) {
         const token = requestToken(ctx.req)
-        if (token) sessions.revoke(token)
+        if (token) await sessions.revoke(token)
         clearSessionCookie(ctx.res)
         sendJson(ctx.res, 200, { ok: true })
       },
@@ -89,7 +89,7 @@ export function accountRoutes(services: Services): Route[] {
       async handle(ctx) {
         const body = await readJson(ctx.req, SignInBody, MAX_JSON_BYTES)
         const user = await checkCredentials(ctx, services, body.username, body.password)
-        const session = sessions.create(user.id, 'api')
+        const session = await sessions.create(user.id, 'api')
         sendJson(ctx.res, 201, { token: session.token, expiresAt: session.expiresAt, user: publicUser(user) })
       },
     },
@@ -97,7 +97,7 @@ export function accountRoutes(services: Services): Route[] {
       method: 'GET',
       path: /^\/api\/users$/,
       access: 'user',
-      handle: ({ res }) => sendJson(res, 200, { users: users.list().map(publicUser) }),
+      handle: async ({ res }) => sendJson(res, 200, { users: (await users.list()).map(publicUser) }),
     },
     {
       method: 'POST',
@@ -105,7 +105,7 @@ export function accountRoutes(services: Services): Route[] {
       access: 'admin',
       async handle(ctx) {
         const body = await readJson(ctx.req, CreateUserBody, MAX_JSON_BYTES, 'invalid_user')
-        if (users.byUsername(body.username)) throw new HttpError(409, 'username_taken', 'That username is taken.')
+        if (await users.byUsername(body.username)) throw new HttpError(409, 'username_taken', 'That username is taken.')
         const user = await users.create(body)
         if (!user) throw new HttpError(500, 'internal', 'The account was not created.')
         sendJson(ctx.res, 201, { user: publicUser(user) })
@@ -124,7 +124,7 @@ export function accountRoutes(services: Services): Route[] {
         }
         const user = await users.update(id, body)
         if (!user) throw new HttpError(404, 'user_not_found', 'There is no such user.')
-        if (body.active === false || body.password) sessions.revokeUser(id)
+        if (body.active === false || body.password) await sessions.revokeUser(id)
         services.rooms.updateUser(user)
         sendJson(ctx.res, 200, { user: publicUser(user) })
       },
@@ -133,7 +133,7 @@ export function accountRoutes(services: Services): Route[] {
       method: 'GET',
       path: /^\/api\/sections$/,
       access: 'user',
-      handle: ({ res }) => sendJson(res, 200, { sections: sections.list() }),
+      handle: async ({ res }) => sendJson(res, 200, { sections: await sections.list() }),
     },
     {
       method: 'POST',
@@ -141,18 +141,18 @@ export function accountRoutes(services: Services): Route[] {
       access: 'admin',
       async handle(ctx) {
         const { name } = await readJson(ctx.req, SectionBody, MAX_JSON_BYTES, 'invalid_section')
-        if (!sections.add(name)) throw new HttpError(409, 'section_exists', 'That section exists.')
-        sendJson(ctx.res, 201, { sections: sections.list() })
+        if (!(await sections.add(name))) throw new HttpError(409, 'section_exists', 'That section exists.')
+        sendJson(ctx.res, 201, { sections: await sections.list() })
       },
     },
     {
       method: 'DELETE',
       path: /^\/api\/sections\/([^/]+)$/,
       access: 'admin',
-      handle(ctx) {
+      async handle(ctx) {
         const name = decodeURIComponent(ctx.params[0] ?? '')
-        if (!sections.remove(name)) throw new HttpError(404, 'section_not_found', 'There is no such section.')
-        sendJson(ctx.res, 200, { sections: sections.list() })
+        if (!(await sections.remove(name))) throw new HttpError(404, 'section_not_found', 'There is no such section.')
+        sendJson(ctx.res, 200, { sections: await sections.list() })
       },
     },
   ]

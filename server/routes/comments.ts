@@ -116,10 +116,10 @@ export function commentRoutes(services: Services, comments = new Comments(servic
   }
 
   /** Notify every active user a comment mentions (once per comment and person), live. */
-  const notifyMentions = (thread: ThreadView, commentId: string, body: string, byUserId: number) => {
+  const notifyMentions = async (thread: ThreadView, commentId: string, body: string, byUserId: number) => {
     const mentioned: number[] = []
     for (const name of mentionedNames(body)) {
-      const user = users.byUsername(name)
+      const user = await users.byUsername(name)
       if (user?.active) mentioned.push(user.id)
     }
     if (mentioned.length === 0) return
@@ -178,7 +178,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
         await requireAnchors(storyId, [body.start, body.end])
         const thread = comments.createThread({ storyId, start: body.start, end: body.end, quote: body.quote, authorId: user.id, body: body.body })
         const first = thread.comments[0]
-        if (first) notifyMentions(thread, first.id, first.body, user.id)
+        if (first) await notifyMentions(thread, first.id, first.body, user.id)
         announce(storyId)
         sendJson(ctx.res, 201, { thread })
       },
@@ -192,7 +192,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
         const thread = threadOf(ctx)
         const body = await readJson(ctx.req, CommentBody, MAX_JSON_BYTES, 'invalid_comment')
         const comment = comments.addComment(thread.id, user.id, body.body)
-        notifyMentions(thread, comment.id, comment.body, user.id)
+        await notifyMentions(thread, comment.id, comment.body, user.id)
         announce(thread.storyId)
         sendJson(ctx.res, 201, { comment })
       },
@@ -218,7 +218,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
         const body = await readJson(ctx.req, CommentBody, MAX_JSON_BYTES, 'invalid_comment')
         const edited = comments.editComment(comment.id, body.body)
         if (!edited) throw new HttpError(404, 'comment_not_found', 'There is no such comment.')
-        notifyMentions(thread, edited.id, edited.body, user.id)
+        await notifyMentions(thread, edited.id, edited.body, user.id)
         announce(thread.storyId)
         sendJson(ctx.res, 200, { comment: edited })
       },

@@ -57,8 +57,8 @@ export function storyRoutes(services: Services): Route[] {
 
   const change = (id: string, fn: (room: Room) => Promise<void>) => changeStory(rooms, id, fn)
 
-  const requireUser = (id: number): void => {
-    const user = users.get(id)
+  const requireUser = async (id: number): Promise<void> => {
+    const user = await users.get(id)
     if (!user || !user.active) throw new HttpError(400, 'unknown_user', `There is no active user ${id}.`)
   }
 
@@ -88,7 +88,7 @@ export function storyRoutes(services: Services): Route[] {
         let section = ''
         if (body.section !== undefined) {
           requireDesk(user)
-          section = sections.find(body.section) ?? ''
+          section = (await sections.find(body.section)) ?? ''
           if (!section) throw new HttpError(400, 'invalid_story', `There is no section "${body.section}".`)
         }
         const story = await createStory(storage, events, { headline: body.headline, section, desk: { lead: leadFor(user) } })
@@ -104,7 +104,7 @@ export function storyRoutes(services: Services): Route[] {
         requireType(ctx.req, 'text/plain')
         const body = await readBody(ctx.req, MAX_IMPORT_BYTES)
         const text = new TextDecoder('utf-8', { fatal: false }).decode(body)
-        const result = parsePlainTextStory(text, sections.list())
+        const result = parsePlainTextStory(text, await sections.list())
         if (!result.ok) throw new HttpError(400, 'unusable_text', result.reason)
         const { story: imported } = result
         const warnings = [...imported.warnings]
@@ -186,9 +186,9 @@ export function storyRoutes(services: Services): Route[] {
         const id = storyIdOf(ctx)
         requireDesk(user)
         const body = await readJson(ctx.req, DeskBody, MAX_JSON_BYTES, 'invalid_desk')
-        const section = body.section === undefined || body.section === '' ? body.section : sections.find(body.section)
+        const section = body.section === undefined || body.section === '' ? body.section : await sections.find(body.section)
         if (section === null) throw new HttpError(400, 'invalid_desk', `There is no section "${body.section}".`)
-        for (const userId of [body.lead, body.editor, ...(body.contributors ?? [])]) if (typeof userId === 'number') requireUser(userId)
+        for (const userId of [body.lead, body.editor, ...(body.contributors ?? [])]) if (typeof userId === 'number') await requireUser(userId)
         await change(id, (room) =>
           room.applyServerChange((doc) => {
             const meta = getMeta(doc)
@@ -266,7 +266,7 @@ export function storyRoutes(services: Services): Route[] {
         const id = storyIdOf(ctx)
         requireDesk(user)
         const body = await readJson(ctx.req, PartBody, MAX_JSON_BYTES, 'invalid_part')
-        if (body.assignee !== null) requireUser(body.assignee)
+        if (body.assignee !== null) await requireUser(body.assignee)
         const part: StoryPart = { id: randomUUID(), start: body.start, end: body.end, assignee: body.assignee, label: body.label }
         await change(id, async (room) => {
           if (!resolvePart(room.doc, part)) throw new HttpError(400, 'invalid_part', 'The part must span at least one block of the body.')
@@ -285,7 +285,7 @@ export function storyRoutes(services: Services): Route[] {
         const partId = ctx.params[1] ?? ''
         requireDesk(user)
         const body = await readJson(ctx.req, PartChangeBody, MAX_JSON_BYTES, 'invalid_part')
-        if (typeof body.assignee === 'number') requireUser(body.assignee)
+        if (typeof body.assignee === 'number') await requireUser(body.assignee)
         let updated: StoryPart | null = null
         await change(id, (room) =>
           room.applyServerChange((doc) => {

@@ -179,9 +179,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
  * PostgreSQL (`DATABASE_URL`); the version is the row of `deskline_schema`, and migrations run
  * under an advisory lock, so several nodes starting at once migrate once. The same tables as
  * SQLite with PostgreSQL's types: BIGINT for times and Yjs client ids, BYTEA for Yjs states,
- * BIGSERIAL for the log's sequence. Not yet selectable by configuration: the story store, the
- * status history and the suggestion decisions run on it (checked by the contract suite); the
- * other repositories follow. Until then this list may still change.
+ * BIGSERIAL for the log's sequence; names that SQLite compares with NOCASE get a unique index on
+ * lower(name). Not yet selectable by configuration: comments and versions are still on SQLite
+ * only. Until then this list may still change.
  */
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `CREATE TABLE users (
@@ -260,4 +260,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      at BIGINT NOT NULL
    );
    CREATE INDEX suggestion_decisions_story ON suggestion_decisions (story_id, at DESC, id DESC);`,
+  `CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL CHECK (kind IN ('browser', 'api')),
+     created_at BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL
+   );
+   CREATE INDEX sessions_user ON sessions (user_id);
+   CREATE TABLE sections (
+     name TEXT NOT NULL,
+     position INTEGER NOT NULL
+   );
+   -- SQLite's COLLATE NOCASE: one section per name whatever its case.
+   CREATE UNIQUE INDEX sections_name ON sections (lower(name));`,
 ]

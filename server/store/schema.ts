@@ -77,7 +77,39 @@ export interface SuggestionDecisionsTable {
   at: number
 }
 
+/** Accounts. `is_admin` and `active` are 0 or 1 (SQLite has no booleans). */
+export interface UsersTable {
+  id: Generated<number>
+  username: string
+  display_name: string
+  byline_name: string
+  color: string
+  role: 'reporter' | 'editor' | 'chief'
+  is_admin: number
+  password_hash: string
+  active: Generated<number>
+  created_at: number
+}
+
+/** Sessions and API tokens, by the SHA-256 of the token (the token itself is never stored). */
+export interface SessionsTable {
+  token_hash: string
+  user_id: number
+  kind: 'browser' | 'api'
+  created_at: number
+  expires_at: number
+}
+
+/** The paper's sections, in desk order. */
+export interface SectionsTable {
+  name: string
+  position: number
+}
+
 export interface StoreSchema {
+  users: UsersTable
+  sessions: SessionsTable
+  sections: SectionsTable
   stories: StoriesTable
   story_snapshots: StorySnapshotsTable
   story_updates: StoryUpdatesTable

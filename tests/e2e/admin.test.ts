@@ -22,7 +22,7 @@ afterAll(() => closeApp(server, browser, contexts))
 
 /** An account on the shared server (created on first use). */
 async function account(username: string, role: TestRole): Promise<void> {
-  if (!server.services.users.byUsername(username)) await addUser(server, username, role, PASSWORD)
+  if (!(await server.services.users.byUsername(username))) await addUser(server, username, role, PASSWORD)
 }
 
 /** The administrator, signed in, on People & sections (reached through the nav link). */
@@ -110,13 +110,13 @@ describe('people & sections in Chromium', () => {
     const admin = await adminPage()
 
     await admin.getByLabel('Role of Erin').selectOption({ label: 'Editor' })
-    await expect.poll(() => server.services.users.byUsername('erin')?.role).toBe('editor')
+    await expect.poll(async () => (await server.services.users.byUsername('erin'))?.role).toBe('editor')
     expect(await admin.getByLabel('Role of Erin').inputValue()).toBe('editor')
 
     await admin.getByRole('button', { name: 'Deactivate Dave' }).click()
     await admin.getByRole('button', { name: 'Reactivate Dave' }).waitFor()
     expect(await admin.getByRole('row', { name: /Dave/ }).textContent()).toContain('Deactivated')
-    expect(server.services.users.byUsername('dave')?.active).toBe(false)
+    expect((await server.services.users.byUsername('dave'))?.active).toBe(false)
 
     // The administrator cannot lock themselves out: the server says why.
     await admin.getByRole('button', { name: 'Deactivate Admin' }).click()
@@ -145,7 +145,7 @@ describe('people & sections in Chromium', () => {
 
     await list.getByRole('button', { name: 'Remove Opinion' }).click()
     await expect.poll(() => list.getByRole('button', { name: 'Remove Opinion' }).count()).toBe(0)
-    expect(server.services.sections.list()).toEqual(['News', 'World', 'Politics', 'Business', 'Sports', 'Culture', 'Science'])
+    expect((await server.services.sections.list())).toEqual(['News', 'World', 'Politics', 'Business', 'Sports', 'Culture', 'Science'])
 
     // An existing section: the server's message shows and nothing changes.
     await admin.getByLabel('New section').fill('News')

@@ -21,7 +21,7 @@ afterAll(() => closeApp(server, browser, contexts))
 
 /** A person with an account on `on` (created on first use), signed in through the real sign-in page. */
 async function person(username: string, role: TestRole, on: RunningServer = server): Promise<Page> {
-  if (!on.services.users.byUsername(username)) await addUser(on, username, role, PASSWORD)
+  if (!(await on.services.users.byUsername(username))) await addUser(on, username, role, PASSWORD)
   return signedInPage(browser, on.url, username, PASSWORD, contexts)
 }
 

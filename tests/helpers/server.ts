@@ -118,14 +118,14 @@ export async function addUser(
     isAdmin: role === 'admin',
   })
   if (!user) throw new Error('user not created')
-  const { token } = server.services.sessions.create(user.id, 'api')
+  const { token } = (await server.services.sessions.create(user.id, 'api'))
   return { id: user.id, token, username, password }
 }
 
 /** A token for `username` on an in-process server, creating the account when it is missing. */
 export async function signInAs(server: RunningServer, username: string, role: TestRole): Promise<string> {
-  const existing = server.services.users.byUsername(username)
-  if (existing) return server.services.sessions.create(existing.id, 'api').token
+  const existing = (await server.services.users.byUsername(username))
+  if (existing) return (await server.services.sessions.create(existing.id, 'api')).token
   return (await addUser(server, username, role)).token
 }
 

@@ -263,7 +263,7 @@ describe('manage users and sections: administrators only', () => {
     expect((await sendJson(`${srv.url}/api/users/${people.outsider.id}`, { role: 'chief' }, token, 'PATCH')).status).toBe(403)
     expect((await sendJson(`${srv.url}/api/sections`, { name: 'Science' }, token)).status).toBe(403)
     expect((await sendJson(`${srv.url}/api/sections/News`, {}, token, 'DELETE')).status).toBe(403)
-    expect(srv.services.sections.list()).not.toContain('Science')
+    expect((await srv.services.sections.list())).not.toContain('Science')
   })
 
   it('the administrator adds and changes users and sections', async () => {
@@ -272,7 +272,7 @@ describe('manage users and sections: administrators only', () => {
     expect(created.status).toBe(201)
     const newId = (created.body.user as { id: number }).id
     expect((await sendJson(`${srv.url}/api/users/${newId}`, { role: 'editor' }, token, 'PATCH')).status).toBe(200)
-    expect(srv.services.users.get(newId)?.role).toBe('editor')
+    expect((await srv.services.users.get(newId))?.role).toBe('editor')
     expect((await sendJson(`${srv.url}/api/sections`, { name: 'Science' }, token)).status).toBe(201)
     expect((await sendJson(`${srv.url}/api/sections/Science`, {}, token, 'DELETE')).status).toBe(200)
   })

@@ -136,21 +136,21 @@ describe('first run and demo mode', () => {
     expect((await getJson(`${srv.url}/api/setup`)).body).toEqual({ needsSetup: false })
     const second = await postJson(`${srv.url}/api/setup`, { username: 'intruder', password: 'long enough', displayName: 'X' })
     expect(second.status).toBe(409)
-    expect(srv.services.users.byUsername('intruder')).toBeNull()
+    expect((await srv.services.users.byUsername('intruder'))).toBeNull()
   })
 
   it('seeds the demo newsroom only in demo mode', async () => {
     const plain = await server()
-    expect(plain.services.users.count()).toBe(0)
+    expect((await plain.services.users.count())).toBe(0)
     const demo = await server({ config: { demo: true } })
     for (const username of ['reporter', 'reporter2', 'editor', 'chief']) {
       expect((await signIn(demo, username, 'newsroom')).status).toBe(200)
     }
-    const reporter = demo.services.users.byUsername('reporter')!
+    const reporter = (await demo.services.users.byUsername('reporter'))!
     const stories = (await demo.storage.listStories())
     expect(stories.length).toBeGreaterThan(0)
     expect(stories[0]?.desk.lead).toBe(reporter.id)
-    expect(demo.services.users.byUsername('chief')).toMatchObject({ role: 'chief', isAdmin: true })
+    expect((await demo.services.users.byUsername('chief'))).toMatchObject({ role: 'chief', isAdmin: true })
   })
 })
 
@@ -164,28 +164,28 @@ describe('sliding browser sessions', () => {
     const { sessions, config } = srv.services
     const ttl = config.sessionTtlMs.browser
     const t0 = Date.now()
-    const browser = sessions.create(ann.id, 'browser', t0)
+    const browser = (await sessions.create(ann.id, 'browser', t0))
     expect(browser.expiresAt).toBe(t0 + ttl)
     // Within five minutes of the last move: nothing changes (no write per request).
-    expect(sessions.use(browser.token, t0 + 4 * MINUTE)).toEqual({ userId: ann.id, kind: 'browser', expiresAt: t0 + ttl, renewed: false })
-    expect(sessions.use(browser.token, t0 + 6 * MINUTE)).toEqual({ userId: ann.id, kind: 'browser', expiresAt: t0 + 6 * MINUTE + ttl, renewed: true })
-    expect(sessions.use(browser.token, t0 + 7 * MINUTE)?.renewed).toBe(false)
+    expect((await sessions.use(browser.token, t0 + 4 * MINUTE))).toEqual({ userId: ann.id, kind: 'browser', expiresAt: t0 + ttl, renewed: false })
+    expect((await sessions.use(browser.token, t0 + 6 * MINUTE))).toEqual({ userId: ann.id, kind: 'browser', expiresAt: t0 + 6 * MINUTE + ttl, renewed: true })
+    expect((await sessions.use(browser.token, t0 + 7 * MINUTE))?.renewed).toBe(false)
     // Kept busy (every 11 hours) it lives until the cap, seven days after sign-in, and no longer.
     let now = t0 + 6 * MINUTE
     while (now + 11 * HOUR < t0 + MAX_BROWSER_SESSION_MS) {
       now += 11 * HOUR
-      expect(sessions.resolve(browser.token, now)).toBe(ann.id)
-      expect(sessions.use(browser.token, now)?.expiresAt).toBe(Math.min(now + ttl, t0 + MAX_BROWSER_SESSION_MS))
+      expect((await sessions.resolve(browser.token, now))).toBe(ann.id)
+      expect((await sessions.use(browser.token, now))?.expiresAt).toBe(Math.min(now + ttl, t0 + MAX_BROWSER_SESSION_MS))
     }
-    expect(sessions.use(browser.token, t0 + MAX_BROWSER_SESSION_MS - 1)).toMatchObject({ expiresAt: t0 + MAX_BROWSER_SESSION_MS, renewed: false })
-    expect(sessions.resolve(browser.token, t0 + MAX_BROWSER_SESSION_MS)).toBeNull()
+    expect((await sessions.use(browser.token, t0 + MAX_BROWSER_SESSION_MS - 1))).toMatchObject({ expiresAt: t0 + MAX_BROWSER_SESSION_MS, renewed: false })
+    expect((await sessions.resolve(browser.token, t0 + MAX_BROWSER_SESSION_MS))).toBeNull()
     // Not used for a whole TTL: gone, as before.
-    const idle = sessions.create(ann.id, 'browser', t0)
-    expect(sessions.resolve(idle.token, t0 + ttl)).toBeNull()
+    const idle = (await sessions.create(ann.id, 'browser', t0))
+    expect((await sessions.resolve(idle.token, t0 + ttl))).toBeNull()
     // API tokens keep their expiry however much they are used.
-    const api = sessions.create(ann.id, 'api', t0)
-    expect(sessions.use(api.token, t0 + 3 * HOUR)).toEqual({ userId: ann.id, kind: 'api', expiresAt: api.expiresAt, renewed: false })
-    expect(sessions.resolve(api.token, api.expiresAt)).toBeNull()
+    const api = (await sessions.create(ann.id, 'api', t0))
+    expect((await sessions.use(api.token, t0 + 3 * HOUR))).toEqual({ userId: ann.id, kind: 'api', expiresAt: api.expiresAt, renewed: false })
+    expect((await sessions.resolve(api.token, api.expiresAt))).toBeNull()
   })
 
   it('re-issues the cookie with the new Max-Age when a request slides the session, and only then', async () => {
@@ -193,7 +193,7 @@ describe('sliding browser sessions', () => {
     const ann = await addUser(srv, 'ann', 'reporter', 'right password')
     const ttlSeconds = srv.services.config.sessionTtlMs.browser / 1000
     // Signed in ten minutes ago: the next request moves the expiry and the cookie follows.
-    const old = srv.services.sessions.create(ann.id, 'browser', Date.now() - 10 * 60_000)
+    const old = (await srv.services.sessions.create(ann.id, 'browser', Date.now() - 10 * 60_000))
     const cookie = `deskline_session=${old.token}`
     const renewed = await withCookie(srv, '/api/stories', cookie)
     expect(renewed.status).toBe(200)
@@ -211,13 +211,13 @@ describe('sliding browser sessions', () => {
     const fresh = await signIn(srv, 'ann', 'right password')
     expect((await withCookie(srv, '/api/session', fresh.cookie!)).headers.get('set-cookie')).toBeNull()
     // A browser-kind token sent as a bearer token slides, but there is no cookie to re-issue.
-    const bearer = srv.services.sessions.create(ann.id, 'browser', Date.now() - 10 * 60_000)
+    const bearer = (await srv.services.sessions.create(ann.id, 'browser', Date.now() - 10 * 60_000))
     const viaBearer = await fetch(`${srv.url}/api/stories`, { headers: { authorization: `Bearer ${bearer.token}` } })
     expect(viaBearer.status).toBe(200)
     expect(viaBearer.headers.get('set-cookie')).toBeNull()
-    expect(srv.services.sessions.use(bearer.token)?.expiresAt).toBeGreaterThan(bearer.expiresAt)
+    expect((await srv.services.sessions.use(bearer.token))?.expiresAt).toBeGreaterThan(bearer.expiresAt)
     // Signing out still clears the cookie, even when the same request slid the session.
-    const leaving = srv.services.sessions.create(ann.id, 'browser', Date.now() - 10 * 60_000)
+    const leaving = (await srv.services.sessions.create(ann.id, 'browser', Date.now() - 10 * 60_000))
     const out = await withCookie(srv, '/api/session', `deskline_session=${leaving.token}`, { method: 'DELETE' })
     expect(out.status).toBe(200)
     expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/)

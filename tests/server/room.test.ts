@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { Room, type Participant } from '../../server/room'
 import { Storage } from '../../server/storage'
+import { openSqlite } from '../../server/store/backends'
 import { StoreHealth } from '../../server/storeHealth'
 import { StoryEvents } from '../../server/storyEvents'
 import { createLogger } from '../../server/logger'
@@ -27,9 +28,10 @@ function socket(): WebSocket & { sent: Uint8Array[] } {
 }
 
 async function setup() {
-  const storage = Storage.openSqlite(tempDataDir())
+  const backend = openSqlite(tempDataDir())
+  const storage = new Storage(backend)
   open.push(storage)
-  await new Users(storage.database).create({ username: 'chief', password: 'long enough', displayName: 'Chief', role: 'chief' })
+  await new Users(backend.db).create({ username: 'chief', password: 'long enough', displayName: 'Chief', role: 'chief' })
   const events = new StoryEvents()
   const story = await createStory(storage, events, { paragraphs: ['start'] })
   const log = createLogger('silent')

@@ -9,9 +9,12 @@ import * as Y from 'yjs'
 import { EMPTY_DESK_SUMMARY } from '../../src/shared/api'
 import { bodyBlocks, getBody, initStoryDoc } from '../../src/shared/storyDoc'
 import { openPostgres, openSqlite, type Backend } from '../../server/store/backends'
+import { Sections } from '../../server/sections'
+import { Sessions } from '../../server/sessions'
 import { StatusHistory } from '../../server/statusHistory'
 import { Storage, type StoryIndexFields } from '../../server/storage'
 import { SuggestionLog, type DecisionInput } from '../../server/suggestionLog'
+import { Users } from '../../server/users'
 import { startPostgres, type TestPostgres } from '../helpers/postgres'
 import { tempDataDir } from '../helpers/server'
 
@@ -200,6 +203,49 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
     const bad = { action: 'accept', suggestionId: 's5', authorId: 7, kind: 'bogus', text: '' } as unknown as DecisionInput
     await expect(decisions.record('aaaaaaaaaaaaaaaa', 7, [{ action: 'accept', suggestionId: 's4', authorId: 7, kind: 'insertion', text: '' }, bad])).rejects.toThrow(CHECK)
     expect(await decisions.list('aaaaaaaaaaaaaaaa')).toHaveLength(3)
+  })
+
+  it('keeps accounts: usernames unique whatever their case, found whatever their case, listed by name', async () => {
+    const users = new Users(backend.db)
+    const zed = await users.create({ username: 'Zed', password: 'long enough', displayName: 'zed Zimmer', role: 'reporter' })
+    expect(zed).toMatchObject({ username: 'Zed', displayName: 'zed Zimmer', bylineName: 'zed Zimmer', role: 'reporter', isAdmin: false, active: true })
+    expect((await users.byUsername('zED'))?.id).toBe(zed!.id)
+    await expect(users.create({ username: 'zed', password: 'long enough', displayName: 'Other', role: 'editor' })).rejects.toThrow(UNIQUE)
+    expect(await users.create({ username: 'amy', password: 'long enough', displayName: 'Amy', role: 'editor' }, { onlyIfEmpty: true })).toBeNull()
+    expect((await users.list()).map((user) => user.displayName)).toEqual(['User 7', 'User 8', 'User 9', 'zed Zimmer'])
+    expect(await users.update(zed!.id, { active: false, isAdmin: true })).toMatchObject({ active: false, isAdmin: true, role: 'reporter' })
+    expect(await users.count()).toBe(4)
+    expect(await users.get(404)).toBeNull()
+  })
+
+  it('keeps sessions by the hash of their token; a browser session slides, an expired one is gone', async () => {
+    const sessions = new Sessions(backend.db, { browser: 3_600_000, api: 86_400_000 })
+    const browser = await sessions.create(7, 'browser', 0)
+    const api = await sessions.create(8, 'api', 0)
+    const stored = await sql<{ token_hash: string }>`SELECT token_hash FROM sessions`.execute(backend.db)
+    expect(stored.rows.map((row) => row.token_hash)).not.toContain(browser.token)
+    expect(await sessions.use(browser.token, 10 * 60_000)).toMatchObject({ userId: 7, renewed: true, expiresAt: 10 * 60_000 + 3_600_000 })
+    expect(await sessions.resolve(api.token, 1)).toBe(8)
+    expect(await sessions.resolve('not a token', 1)).toBeNull()
+    expect(await sessions.resolve(api.token, api.expiresAt)).toBeNull()
+    await sessions.revokeUser(7)
+    expect(await sessions.resolve(browser.token, 1)).toBeNull()
+    await expect(sessions.create(404, 'api')).rejects.toThrow(FOREIGN_KEY)
+  })
+
+  it('keeps sections in desk order, one per name whatever its case', async () => {
+    const sections = new Sections(backend.db)
+    await sections.ensureDefaults()
+    const defaults = await sections.list()
+    expect(defaults.length).toBeGreaterThan(2)
+    expect(await sections.add('Science')).toBe(true)
+    expect(await sections.add('science')).toBe(false)
+    expect(await sections.find('SCIENCE')).toBe('Science')
+    expect(await sections.list()).toEqual([...defaults, 'Science'])
+    expect(await sections.remove('science')).toBe(true)
+    expect(await sections.remove('Science')).toBe(false)
+    await sections.ensureDefaults()
+    expect(await sections.list()).toEqual(defaults)
   })
 
   it('takes a probe write, again and again', async () => {

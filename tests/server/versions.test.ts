@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Storage } from '../../server/storage'
+import { openSqlite } from '../../server/store/backends'
 import { createStory } from '../../server/stories'
 import { StoryEvents } from '../../server/storyEvents'
 import { Users } from '../../server/users'
@@ -25,8 +26,9 @@ let storyId = ''
 const people = { a: 0, b: 0, c: 0 }
 
 beforeAll(async () => {
-  storage = Storage.openSqlite(tempDataDir())
-  const users = new Users(storage.database)
+  const backend = openSqlite(tempDataDir())
+  storage = new Storage(backend)
+  const users = new Users(backend.db)
   for (const key of ['a', 'b', 'c'] as const) {
     const user = await users.create({ username: `user-${key}`, password: 'correct horse', displayName: `User ${key.toUpperCase()}`, role: 'reporter' })
     people[key] = user!.id
