@@ -177,7 +177,6 @@ export class Room {
    * one coming back under another author is forged.
    */
   private readonly suggestionAuthors: Map<string, number | null>
-  private lastSeq: number
   private tailLength: number
   private indexTimer: NodeJS.Timeout | null = null
   private indexDirty = false
@@ -193,7 +192,6 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     this.doc = loaded.doc
-    this.lastSeq = loaded.lastSeq
     this.tailLength = loaded.tailLength
     this.suggestionAuthors = loaded.suggestionAuthors
     // Ids in the document but not on disk (a story stored before the table, or created with
@@ -719,7 +717,7 @@ export class Room {
    * transaction), then relay it and run the hooks. Throws if it cannot be stored.
    */
   private async store(applied: Applied): Promise<void> {
-    this.lastSeq = await this.commit(applied)
+    await this.commit(applied)
     this.tailLength++
     this.lastChange = Date.now()
     for (const client of applied.clientAuthors.keys()) this.knownClients.add(client)
@@ -744,12 +742,11 @@ export class Room {
     }
   }
 
-  /** Append to the store, retrying a failing store a few times without blocking; the sequence number. */
-  private async commit(applied: Applied): Promise<number> {
+  /** Append to the store, retrying a failing store a few times without blocking. */
+  private async commit(applied: Applied): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      let seq: number
       try {
-        seq = await this.deps.storage.appendUpdate(this.id, applied.update, {
+        await this.deps.storage.appendUpdate(this.id, applied.update, {
           suggestionAuthors: applied.suggestionAuthors,
           clientAuthors: applied.clientAuthors,
         })
@@ -761,7 +758,7 @@ export class Room {
       }
       // Outside the try: a recovery listener's trouble must not pass for a failed commit.
       this.deps.health.succeeded()
-      return seq
+      return
     }
   }
 

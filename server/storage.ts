@@ -78,11 +78,6 @@ export class Storage {
     this.db = backend.db
   }
 
-  /** Which database this is. */
-  get kind(): Backend['kind'] {
-    return this.backend.kind
-  }
-
   /** Create a story from its first document state and index fields. */
   async createStory(id: string, state: Uint8Array, fields: StoryIndexFields, desk: DeskSummary, now = Date.now()): Promise<StorySummary> {
     const row = { id, ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), created_at: now, updated_at: now }
@@ -203,10 +198,6 @@ export class Storage {
     return this.getStory(id)
   }
 
-  /** Remember that Yjs client `clientId` in a story is `userId` (who wrote what, for versions). */
-  async recordAuthor(storyId: string, clientId: number, userId: number): Promise<void> {
-    await this.db.insertInto('story_authors').values({ story_id: storyId, client_id: clientId, user_id: userId }).onConflict((conflict) => conflict.doNothing()).execute()
-  }
 
   /** Every Yjs client id of a story with the user behind it. */
   async authorsOf(storyId: string): Promise<Map<number, number>> {

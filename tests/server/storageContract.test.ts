@@ -133,8 +133,6 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
     expect(await storage.suggestionAuthorsOf('aaaaaaaaaaaaaaaa')).toEqual(new Map([['s1', 7], ['s2', null], ['s3', 9]]))
     // Yjs client ids are unsigned 32-bit: past PostgreSQL's INTEGER, inside its BIGINT.
     expect(await storage.authorsOf('aaaaaaaaaaaaaaaa')).toEqual(new Map([[4_000_000_000, 7]]))
-    await storage.recordAuthor('aaaaaaaaaaaaaaaa', 12, 9)
-    expect((await storage.authorsOf('aaaaaaaaaaaaaaaa')).get(12)).toBe(9)
     const loaded = (await storage.loadDoc('aaaaaaaaaaaaaaaa'))!
     expect(loaded.suggestionAuthors.get('s1')).toBe(7)
     expect(bodyBlocks(loaded.doc)).toEqual(['bax'])
