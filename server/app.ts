@@ -12,7 +12,8 @@ import { Sections } from './sections.js'
 import type { Services } from './services.js'
 import { Sessions } from './sessions.js'
 import { Storage } from './storage.js'
-import { openSqlite } from './store/backends.js'
+import { openBackend } from './store/backends.js'
+import { openBus, type Bus } from './bus.js'
 import { StatusHistory } from './statusHistory.js'
 import { SuggestionLog } from './suggestionLog.js'
 import { StoreHealth } from './storeHealth.js'
@@ -20,6 +21,9 @@ import { StoryEvents } from './storyEvents.js'
 import { Users } from './users.js'
 import { Comments } from './comments.js'
 import { Versions } from './versions.js'
+
+/** Key of the lock start-up work runs under (seeding, default sections). */
+const STARTUP_LOCK = 4_173_003
 
 export interface RunningServer {
   /** `http://host:port` of the listening server. */
@@ -35,25 +39,34 @@ export interface RunningServer {
 
 /** Start a server with `config`; resolves once it listens (port 0 picks a free port). */
 export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const backend = openSqlite(config.dataDir)
+  const backend = await openBackend(config)
+  let bus: Bus
+  try {
+    bus = await openBus(config, log)
+  } catch (error) {
+    await backend.db.destroy()
+    throw error
+  }
   const storage = new Storage(backend)
   const health = new StoreHealth(() => storage.probe(), log)
-  const events = new StoryEvents()
-  const versions = new Versions(storage.database)
+  const events = new StoryEvents((event) => bus.publishEvent(event))
+  const versions = new Versions(backend.db, { kind: backend.kind })
   const rooms = new Rooms({
     storage,
+    bus,
     health,
     events,
     log,
-    onApplied: (room, update, userId) => versions.recordDeletions(room.id, update, userId),
-    onStored: (room) => {
-      if (versions.onEdited(room.id, room.doc)) events.publish({ type: 'review', storyId: room.id, kind: 'versions' })
-    },
+    onStored: (room) =>
+      versions.onEdited(room.id, room.doc).then((made) => {
+        if (made) events.publish({ type: 'review', storyId: room.id, kind: 'versions' })
+      }),
   })
   const services: Services = {
     config,
     log,
     storage,
+    bus,
     health,
     events,
     rooms,
@@ -61,14 +74,34 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     sessions: new Sessions(backend.db, config.sessionTtlMs),
     sections: new Sections(backend.db),
     throttle: new SignInThrottle(),
-    comments: new Comments(storage.database),
+    comments: new Comments(backend.db),
     versions,
     history: new StatusHistory(backend.db),
     decisions: new SuggestionLog(backend.db),
   }
-  await services.sections.ensureDefaults()
-  await services.sessions.prune()
-  if (config.demo) await seedDemo(services)
+  // Once per newsroom, even when several nodes start together on an empty database.
+  await backend.exclusively(STARTUP_LOCK, async () => {
+    await services.sections.ensureDefaults()
+    await services.sessions.prune()
+    if (config.demo) await seedDemo(services)
+  })
+  bus.onEvent((event, node) => {
+    switch (event.type) {
+      case 'user':
+        // Another node changed someone's rights: their connections here follow.
+        void services.users.get(event.userId).then(
+          (user) => user && rooms.updateUser(user),
+          (error: unknown) => log.warn({ err: error, user: event.userId }, 'could not reload a user changed on another node'),
+        )
+        break
+      case 'presence':
+        rooms.notePresence(node, event.storyId, event.present)
+        break
+      default:
+        events.deliver(event)
+    }
+  })
+  rooms.startPresenceRefresh()
   const collab = createCollab(services)
   let ready = false
   const handler = createHttpHandler(services, () => ready)
@@ -96,7 +129,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   ready = true
   const port = (server.address() as AddressInfo).port
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
-  log.info({ port, host: config.host, dataDir: config.dataDir }, 'deskline listening')
+  log.info(
+    { port, host: config.host, node: config.nodeName, store: backend.kind === 'sqlite' ? config.dataDir : 'postgres', redis: bus.shared },
+    'deskline listening',
+  )
 
   let closing: Promise<void> | null = null
   return {
@@ -114,6 +150,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         server.closeAllConnections()
         await new Promise<void>((resolve) => server.close(() => resolve()))
         health.close()
+        await bus.close()
         await storage.close()
         log.info('deskline stopped')
       })()

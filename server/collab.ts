@@ -18,6 +18,7 @@ import type { Logger } from './logger.js'
 import { encodeAwarenessMessage, type Participant, type Room } from './room.js'
 import { participantOf, type Rooms } from './rooms.js'
 import type { Services } from './services.js'
+import { isStoreFailure } from './storeHealth.js'
 
 /** Ping every connection this often; one that misses a pong is dropped. */
 const PING_INTERVAL_MS = 30_000
@@ -118,6 +119,21 @@ export function createCollab(services: Services) {
   // maxPayload makes `ws` refuse oversize frames itself, closing with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
 
+  /**
+   * Close a connection we could not serve: with the store down (PostgreSQL unreachable) that is
+   * 1013, try again later, which the client retries and shows as not saved; anything else is a bug.
+   */
+  const refuseOnError = (conn: WebSocket, error: unknown, storyId: string, what: string): void => {
+    if (isStoreFailure(error)) {
+      services.health.failed(error)
+      log.warn({ err: error, story: storyId }, `${what}: the store is failing`)
+      close(conn, Close.storeFailed)
+      return
+    }
+    log.error({ err: error, story: storyId }, what)
+    close(conn, Close.internalError)
+  }
+
   return {
     /** Whether this upgrade request is ours. */
     matches(request: IncomingMessage): boolean {
@@ -145,9 +161,8 @@ export function createCollab(services: Services) {
         try {
           user = await authenticate(request, services.sessions, services.users, url)
         } catch (error) {
-          log.error({ err: error, story: storyId }, 'failed to check the session')
           conn.off('message', keep)
-          close(conn, Close.internalError)
+          refuseOnError(conn, error, storyId, 'failed to check the session')
           return
         }
         if (!user) {
@@ -165,8 +180,7 @@ export function createCollab(services: Services) {
           room = await rooms.open(storyId)
         } catch (error) {
           // A story that cannot be read must not take the process down; the client retries.
-          log.error({ err: error, story: storyId }, 'failed to load story')
-          close(conn, Close.internalError)
+          refuseOnError(conn, error, storyId, 'failed to load story')
           return
         } finally {
           conn.off('message', keep)

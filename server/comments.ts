@@ -1,48 +1,17 @@
 /**
- * Comment threads, their comments and @mention notifications, in SQLite beside the stories.
+ * Comment threads, their comments and @mention notifications, in the store beside the stories.
  * Thread bodies never enter the story document: commenting is not editing. A thread is anchored
  * by two encoded `Y.RelativePosition`s into the story's `body` (see src/review/anchors.ts), so
  * it follows its passage through concurrent edits and outlives it (shown as detached).
  */
 import { randomUUID } from 'node:crypto'
-import type Database from 'better-sqlite3'
+import type { Kysely, Selectable } from 'kysely'
 import type { CommentView, NotificationView, ThreadView } from '../src/shared/api.js'
+import type { CommentsTable, CommentThreadsTable, StoreSchema } from './store/schema.js'
 
 
-interface ThreadRow {
-  id: string
-  story_id: string
-  start_anchor: string
-  end_anchor: string
-  quote: string
-  author_id: number
-  created_at: number
-  resolved_at: number | null
-  resolved_by: number | null
-}
-
-interface CommentRow {
-  id: string
-  thread_id: string
-  author_id: number
-  body: string
-  created_at: number
-  edited_at: number | null
-  deleted: number
-}
-
-interface NotificationRow {
-  id: string
-  user_id: number
-  story_id: string
-  thread_id: string
-  comment_id: string
-  by_user_id: number
-  created_at: number
-  read_at: number | null
-  body: string
-  deleted: number
-}
+type ThreadRow = Selectable<CommentThreadsTable>
+type CommentRow = Selectable<CommentsTable>
 
 /** What a notification's excerpt keeps of the comment. */
 const EXCERPT_CHARS = 160
@@ -78,89 +47,70 @@ function toThread(row: ThreadRow, comments: CommentView[]): ThreadView {
   }
 }
 
-/** The comment repository over the server's database (its tables come from server/store/migrations.ts). */
+/** The comment repository over the store's database (SQLite or PostgreSQL; tables in server/store/migrations.ts). */
 export class Comments {
-  private readonly db: Database.Database
-  private readonly statements
-
-  constructor(db: Database.Database) {
-    this.db = db
-    this.statements = {
-      threadsOf: db.prepare('SELECT * FROM comment_threads WHERE story_id = ? ORDER BY created_at, rowid'),
-      commentsOfStory: db.prepare(
-        `SELECT c.* FROM comments c JOIN comment_threads t ON t.id = c.thread_id WHERE t.story_id = ? ORDER BY c.created_at, c.rowid`,
-      ),
-      commentsOf: db.prepare('SELECT * FROM comments WHERE thread_id = ? ORDER BY created_at, rowid'),
-      thread: db.prepare('SELECT * FROM comment_threads WHERE id = ?'),
-      comment: db.prepare('SELECT * FROM comments WHERE id = ?'),
-      insertThread: db.prepare(
-        `INSERT INTO comment_threads (id, story_id, start_anchor, end_anchor, quote, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertComment: db.prepare('INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?)'),
-      editComment: db.prepare('UPDATE comments SET body = ?, edited_at = ? WHERE id = ? AND deleted = 0'),
-      deleteComment: db.prepare("UPDATE comments SET deleted = 1, body = '', edited_at = ? WHERE id = ?"),
-      liveComments: db.prepare('SELECT count(*) AS n FROM comments WHERE thread_id = ? AND deleted = 0'),
-      deleteThread: db.prepare('DELETE FROM comment_threads WHERE id = ?'),
-      resolve: db.prepare('UPDATE comment_threads SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL'),
-      reopen: db.prepare('UPDATE comment_threads SET resolved_at = NULL, resolved_by = NULL WHERE id = ? AND resolved_at IS NOT NULL'),
-      openCount: db.prepare('SELECT count(*) AS n FROM comment_threads WHERE story_id = ? AND resolved_at IS NULL'),
-      notified: db.prepare('SELECT user_id FROM notifications WHERE comment_id = ?'),
-      insertNotification: db.prepare(
-        `INSERT INTO notifications (id, user_id, story_id, thread_id, comment_id, by_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      dropNotifications: db.prepare('DELETE FROM notifications WHERE comment_id = ?'),
-      notificationsOf: db.prepare(
-        `SELECT n.*, c.body AS body, c.deleted AS deleted FROM notifications n JOIN comments c ON c.id = n.comment_id
-         WHERE n.user_id = ? ORDER BY n.created_at DESC, n.rowid DESC LIMIT ?`,
-      ),
-      markRead: db.prepare('UPDATE notifications SET read_at = coalesce(read_at, ?) WHERE id = ? AND user_id = ?'),
-    }
-  }
+  constructor(private readonly db: Kysely<StoreSchema>) {}
 
   /** Every thread of a story with its comments, oldest first (the client puts them in document order). */
-  threads(storyId: string): ThreadView[] {
+  async threads(storyId: string): Promise<ThreadView[]> {
+    const [threads, comments] = await Promise.all([
+      this.db.selectFrom('comment_threads').selectAll().where('story_id', '=', storyId).orderBy('created_at').orderBy('rowid').execute(),
+      this.db
+        .selectFrom('comments as c')
+        .innerJoin('comment_threads as t', 't.id', 'c.thread_id')
+        .selectAll('c')
+        .where('t.story_id', '=', storyId)
+        .orderBy('c.created_at')
+        .orderBy('c.rowid')
+        .execute(),
+    ])
     const byThread = new Map<string, CommentView[]>()
-    for (const row of this.statements.commentsOfStory.all(storyId) as CommentRow[]) {
+    for (const row of comments) {
       const list = byThread.get(row.thread_id) ?? []
       list.push(toComment(row))
       byThread.set(row.thread_id, list)
     }
-    return (this.statements.threadsOf.all(storyId) as ThreadRow[]).map((row) => toThread(row, byThread.get(row.id) ?? []))
+    return threads.map((row) => toThread(row, byThread.get(row.id) ?? []))
   }
 
   /** One thread with its comments, or null. */
-  thread(id: string): ThreadView | null {
-    const row = this.statements.thread.get(id) as ThreadRow | undefined
+  async thread(id: string, db: Kysely<StoreSchema> = this.db): Promise<ThreadView | null> {
+    const row = await db.selectFrom('comment_threads').selectAll().where('id', '=', id).executeTakeFirst()
     if (!row) return null
-    return toThread(row, (this.statements.commentsOf.all(id) as CommentRow[]).map(toComment))
+    const comments = await db.selectFrom('comments').selectAll().where('thread_id', '=', id).orderBy('created_at').orderBy('rowid').execute()
+    return toThread(row, comments.map(toComment))
   }
 
   /** One comment (deleted ones too), or null. */
-  comment(id: string): CommentView | null {
-    const row = this.statements.comment.get(id) as CommentRow | undefined
+  async comment(id: string, db: Kysely<StoreSchema> = this.db): Promise<CommentView | null> {
+    const row = await db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst()
     return row ? toComment(row) : null
   }
 
   /** Start a thread on a passage with its first comment, in one transaction. */
-  createThread(input: { storyId: string; start: string; end: string; quote: string; authorId: number; body: string }, now = Date.now()): ThreadView {
+  async createThread(input: { storyId: string; start: string; end: string; quote: string; authorId: number; body: string }, now = Date.now()): Promise<ThreadView> {
     const id = randomUUID()
-    this.db.transaction(() => {
-      this.statements.insertThread.run(id, input.storyId, input.start, input.end, input.quote, input.authorId, now)
-      this.statements.insertComment.run(randomUUID(), id, input.authorId, input.body, now)
-    })()
-    return this.thread(id) as ThreadView
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('comment_threads')
+        .values({ id, story_id: input.storyId, start_anchor: input.start, end_anchor: input.end, quote: input.quote, author_id: input.authorId, created_at: now })
+        .execute()
+      await trx.insertInto('comments').values({ id: randomUUID(), thread_id: id, author_id: input.authorId, body: input.body, created_at: now }).execute()
+      return (await this.thread(id, trx)) as ThreadView
+    })
   }
 
   /** Reply in a thread. */
-  addComment(threadId: string, authorId: number, body: string, now = Date.now()): CommentView {
+  async addComment(threadId: string, authorId: number, body: string, now = Date.now()): Promise<CommentView> {
     const id = randomUUID()
-    this.statements.insertComment.run(id, threadId, authorId, body, now)
-    return this.comment(id) as CommentView
+    await this.db.insertInto('comments').values({ id, thread_id: threadId, author_id: authorId, body, created_at: now }).execute()
+    return (await this.comment(id)) as CommentView
   }
 
   /** Change a comment's text (not a deleted one); the new comment or null. */
-  editComment(id: string, body: string, now = Date.now()): CommentView | null {
-    if (this.statements.editComment.run(body, now, id).changes === 0) return null
+  async editComment(id: string, body: string, now = Date.now()): Promise<CommentView | null> {
+    const result = await this.db.updateTable('comments').set({ body, edited_at: now }).where('id', '=', id).where('deleted', '=', 0).executeTakeFirst()
+    if (Number(result.numUpdatedRows) === 0) return null
     return this.comment(id)
   }
 
@@ -168,50 +118,93 @@ export class Comments {
    * Delete a comment: it keeps its place in the thread as "deleted", and its mentions are
    * withdrawn. When no comment of the thread is left, the thread goes too.
    */
-  deleteComment(id: string, now = Date.now()): { threadDeleted: boolean } {
-    return this.db.transaction(() => {
-      const row = this.statements.comment.get(id) as CommentRow | undefined
+  async deleteComment(id: string, now = Date.now()): Promise<{ threadDeleted: boolean }> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('comments').select('thread_id').where('id', '=', id).executeTakeFirst()
       if (!row) return { threadDeleted: false }
-      this.statements.deleteComment.run(now, id)
-      this.statements.dropNotifications.run(id)
-      const left = (this.statements.liveComments.get(row.thread_id) as { n: number }).n
-      if (left > 0) return { threadDeleted: false }
-      this.statements.deleteThread.run(row.thread_id)
+      await trx.updateTable('comments').set({ deleted: 1, body: '', edited_at: now }).where('id', '=', id).execute()
+      await trx.deleteFrom('notifications').where('comment_id', '=', id).execute()
+      const left = await trx
+        .selectFrom('comments')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('thread_id', '=', row.thread_id)
+        .where('deleted', '=', 0)
+        .executeTakeFirstOrThrow()
+      if (Number(left.n) > 0) return { threadDeleted: false }
+      await trx.deleteFrom('comment_threads').where('id', '=', row.thread_id).execute()
       return { threadDeleted: true }
-    })()
+    })
   }
 
   /** Resolve (by `userId`) or reopen a thread; false when it already was. */
-  setResolved(threadId: string, resolved: boolean, userId: number, now = Date.now()): boolean {
-    const result = resolved ? this.statements.resolve.run(now, userId, threadId) : this.statements.reopen.run(threadId)
-    return result.changes > 0
+  async setResolved(threadId: string, resolved: boolean, userId: number, now = Date.now()): Promise<boolean> {
+    const result = resolved
+      ? await this.db.updateTable('comment_threads').set({ resolved_at: now, resolved_by: userId }).where('id', '=', threadId).where('resolved_at', 'is', null).executeTakeFirst()
+      : await this.db.updateTable('comment_threads').set({ resolved_at: null, resolved_by: null }).where('id', '=', threadId).where('resolved_at', 'is not', null).executeTakeFirst()
+    return Number(result.numUpdatedRows) > 0
   }
 
-  /** Unresolved threads of a story (the review gate before Ready, and the budget). */
-  openThreadCount(storyId: string): number {
-    return (this.statements.openCount.get(storyId) as { n: number }).n
+  /** Unresolved threads of each story (the review gate before Ready, and the story list). */
+  async openThreadCounts(storyIds?: readonly string[]): Promise<Map<string, number>> {
+    if (storyIds?.length === 0) return new Map()
+    let query = this.db
+      .selectFrom('comment_threads')
+      .select((eb) => ['story_id', eb.fn.countAll<number>().as('n')])
+      .where('resolved_at', 'is', null)
+      .groupBy('story_id')
+    if (storyIds) query = query.where('story_id', 'in', storyIds)
+    const rows = await query.execute()
+    return new Map(rows.map((row) => [row.story_id, Number(row.n)]))
+  }
+
+  /** Unresolved threads of one story. */
+  async openThreadCount(storyId: string): Promise<number> {
+    return (await this.openThreadCounts([storyId])).get(storyId) ?? 0
   }
 
   /**
    * Notify `userIds` that comment `commentId` mentions them, skipping anyone already notified
    * for it (an edit re-mentioning someone does not notify twice). Returns who was notified.
    */
-  notify(userIds: Iterable<number>, at: { storyId: string; threadId: string; commentId: string; byUserId: number }, now = Date.now()): number[] {
-    return this.db.transaction(() => {
-      const already = new Set((this.statements.notified.all(at.commentId) as Array<{ user_id: number }>).map((row) => row.user_id))
-      const added: number[] = []
-      for (const userId of new Set(userIds)) {
-        if (already.has(userId) || userId === at.byUserId) continue
-        this.statements.insertNotification.run(randomUUID(), userId, at.storyId, at.threadId, at.commentId, at.byUserId, now)
-        added.push(userId)
-      }
+  async notify(userIds: Iterable<number>, at: { storyId: string; threadId: string; commentId: string; byUserId: number }, now = Date.now()): Promise<number[]> {
+    const wanted = [...new Set(userIds)].filter((userId) => userId !== at.byUserId)
+    if (wanted.length === 0) return []
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx.selectFrom('notifications').select('user_id').where('comment_id', '=', at.commentId).execute()
+      const already = new Set(rows.map((row) => row.user_id))
+      const added = wanted.filter((userId) => !already.has(userId))
+      if (added.length === 0) return []
+      await trx
+        .insertInto('notifications')
+        .values(
+          added.map((userId) => ({
+            id: randomUUID(),
+            user_id: userId,
+            story_id: at.storyId,
+            thread_id: at.threadId,
+            comment_id: at.commentId,
+            by_user_id: at.byUserId,
+            created_at: now,
+          })),
+        )
+        .execute()
       return added
-    })()
+    })
   }
 
   /** A user's notifications, newest first. */
-  notifications(userId: number, limit = NOTIFICATION_LIMIT): NotificationView[] {
-    return (this.statements.notificationsOf.all(userId, limit) as NotificationRow[]).map((row) => ({
+  async notifications(userId: number, limit = NOTIFICATION_LIMIT): Promise<NotificationView[]> {
+    const rows = await this.db
+      .selectFrom('notifications as n')
+      .innerJoin('comments as c', 'c.id', 'n.comment_id')
+      .selectAll('n')
+      .select(['c.body as body', 'c.deleted as deleted'])
+      .where('n.user_id', '=', userId)
+      .orderBy('n.created_at', 'desc')
+      .orderBy('n.rowid', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => ({
       id: row.id,
       kind: 'mention',
       storyId: row.story_id,
@@ -225,7 +218,13 @@ export class Comments {
   }
 
   /** Mark one of `userId`'s notifications read; false when it is not theirs or does not exist. */
-  markRead(id: string, userId: number, now = Date.now()): boolean {
-    return this.statements.markRead.run(now, id, userId).changes > 0
+  async markRead(id: string, userId: number, now = Date.now()): Promise<boolean> {
+    const result = await this.db
+      .updateTable('notifications')
+      .set((eb) => ({ read_at: eb.fn.coalesce('read_at', eb.val(now)) }))
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) > 0
   }
 }

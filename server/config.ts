@@ -1,6 +1,26 @@
 /** Server configuration, read once from the environment and validated. */
 import path from 'node:path'
+import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
+
+/**
+ * A configuration the server cannot start with (a bad value, a database or Redis it cannot
+ * reach): the message names the variable, and `npm start` prints it and exits instead of crashing.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** A URL fit for a log line or an error message: its password hidden. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '(unreadable URL)'
+  }
+}
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4173),
@@ -12,6 +32,15 @@ const Env = z.object({
   API_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
   ALLOWED_ORIGINS: z.string().default(''),
   NEWSROOM_DEMO: z.enum(['0', '1', '']).default(''),
+  DATABASE_URL: z
+    .string()
+    .default('')
+    .refine((value) => value === '' || /^postgres(ql)?:\/\/[^/\s]+/.test(value), 'must look like postgres://user:password@host:port/database'),
+  REDIS_URL: z
+    .string()
+    .default('')
+    .refine((value) => value === '' || /^rediss?:\/\/[^/\s]+/.test(value), 'must look like redis://host:port'),
+  NODE_NAME: z.string().max(64).default(''),
 })
 
 export interface Config {
@@ -28,6 +57,12 @@ export interface Config {
   allowedOrigins: string[]
   /** Seed an empty newsroom with demo accounts and stories. */
   demo: boolean
+  /** PostgreSQL instead of SQLite in `dataDir`: what several nodes share. */
+  databaseUrl: string | null
+  /** Redis, for what travels between nodes (updates, presence, events); null on a single node. */
+  redisUrl: string | null
+  /** This process's name in logs and on the bus (random when not set). */
+  nodeName: string
 }
 
 /** Read the configuration from `env`, failing loudly on bad values. */
@@ -35,7 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env)
   if (!parsed.success) {
     const detail = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
-    throw new Error(`Invalid configuration: ${detail}`)
+    throw new ConfigError(`Invalid configuration: ${detail}`)
   }
   const value = parsed.data
   return {
@@ -47,5 +82,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMs: { browser: value.SESSION_TTL_HOURS * 3_600_000, api: value.API_TOKEN_TTL_DAYS * 86_400_000 },
     allowedOrigins: value.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     demo: value.NEWSROOM_DEMO === '1',
+    databaseUrl: value.DATABASE_URL || null,
+    redisUrl: value.REDIS_URL || null,
+    nodeName: value.NODE_NAME || `node-${randomBytes(4).toString('hex')}`,
   }
 }

@@ -21,7 +21,7 @@ import { isStoreFailure, StoreUnavailableError } from './storeHealth.js'
 /** Build the request handler: API routes first, then the built app with SPA fallback. */
 export function createHttpHandler(services: Services, isReady: () => boolean) {
   const { config, log } = services
-  const routes: Route[] = [...accountRoutes(services), ...storyRoutes(services), ...commentRoutes(services, services.comments), ...versionRoutes(services), ...suggestionRoutes(services)]
+  const routes: Route[] = [...accountRoutes(services), ...storyRoutes(services), ...commentRoutes(services), ...versionRoutes(services), ...suggestionRoutes(services)]
   const staticDir = config.staticDir
   const indexHtml = staticDir ? path.join(staticDir, 'index.html') : null
   const assets = staticDir && fs.existsSync(staticDir) ? sirv(staticDir, { etag: true, gzip: false, single: false, dev: false }) : null
@@ -50,9 +50,16 @@ export function createHttpHandler(services: Services, isReady: () => boolean) {
     try {
       if (url.pathname === '/healthz') {
         // A load balancer sends traffic elsewhere while this node cannot store edits.
-        const store = await services.health.status()
+        const [store, bus] = await Promise.all([services.health.status(), services.bus.status()])
+        // Redis down costs live cross-node delivery, not edits: the node still stores and serves.
         const ok = isReady() && store.ok
-        sendJson(res, ok ? 200 : 503, { ok, store: store.ok ? 'ok' : 'failing', ...(store.error ? { error: store.error, since: store.since } : {}) })
+        sendJson(res, ok ? 200 : 503, {
+          ok,
+          store: store.ok ? 'ok' : 'failing',
+          ...(store.error ? { error: store.error, since: store.since } : {}),
+          redis: bus.redis,
+          ...(bus.error ? { redisError: bus.error } : {}),
+        })
         return
       }
       if (url.pathname.startsWith('/api/')) {

@@ -1,11 +1,23 @@
 /** Entry point: `npm start` / `npm run server`. SIGTERM and SIGINT shut down cleanly. */
 import { startServer } from './app.js'
-import { readConfig } from './config.js'
+import { ConfigError, readConfig, type Config } from './config.js'
 import { createLogger } from './logger.js'
 
-const config = readConfig()
+/** A configuration that cannot work stops here with its message, and no stack trace to dig through. */
+function refuse(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error
+  process.stderr.write(`deskline: ${error.message}\n`)
+  process.exit(1)
+}
+
+let config: Config
+try {
+  config = readConfig()
+} catch (error) {
+  refuse(error)
+}
 const log = createLogger(config.logLevel)
-const server = await startServer(config, log)
+const server = await startServer(config, log).catch(refuse)
 
 let stopping = false
 async function stop(signal: string): Promise<void> {

@@ -34,6 +34,8 @@ import type { Logger } from './logger.js'
 import type { LoadedStory, Storage, StoryIndexFields } from './storage.js'
 import { isStoreFailure, StoreUnavailableError, type StoreHealth } from './storeHealth.js'
 import type { StoryEvents } from './storyEvents.js'
+import type { Bus } from './bus.js'
+import { deletionsOf, type Deletion } from './versions.js'
 
 /** Fold the log into a fresh snapshot after this many updates. */
 export const COMPACT_AFTER_UPDATES = 1000
@@ -56,15 +58,15 @@ export const HOLD_TIMEOUT_MS = 10_000
 
 export interface RoomDeps {
   storage: Storage
+  /** Other nodes: what this room stores goes to them, what they store comes back (server/bus.ts). */
+  bus: Bus
   health: StoreHealth
   events: StoryEvents
   log: Logger
   /** Someone joined or left (the budget shows who is in each story). */
   onPresence?: (room: Room) => void
-  /** A client's update was stored (who sent it: deletions are attributed from here). */
-  onApplied?: (room: Room, update: Uint8Array, userId: number) => void
   /** A client change was stored (the rhythm of automatic checkpoints). */
-  onStored?: (room: Room) => void
+  onStored?: (room: Room) => Promise<unknown> | undefined
   /** The room is gone (unloaded, or dropped after a failed commit): forget it. */
   onClosed?: (room: Room) => void
 }
@@ -115,11 +117,20 @@ interface Applied {
   skip: WebSocket | null
   suggestionAuthors: Map<string, number | null>
   clientAuthors: Map<number, number>
-  /** Each client update with its sender, for the `onApplied` hook. */
-  updates: Array<{ update: Uint8Array; userId: number }>
+  /** Client updates in the batch. */
+  updates: number
+  /** Who deleted what, stored with the batch. */
+  deletions: Deletion[]
   /** Pull answers applied in the batch: their senders' dropped edits are stored with it. */
   pullAnswers: Array<{ state: ConnState; drops: number }>
 }
+
+/**
+ * The origin of what another node stored (server/bus.ts): applied and relayed here, never stored
+ * or published again. Client updates have their connection as origin, the server's own changes
+ * the room.
+ */
+export const FROM_NODE = Symbol('another node')
 
 /** The only parts of a story a client may change itself; desk fields go through the API. */
 const CLIENT_ROOTS = new Set(['body', META])
@@ -220,6 +231,11 @@ export class Room {
     if (changed.length === 0) return
     const message = encodeAwarenessMessage(this.awareness, changed)
     for (const conn of this.conns.keys()) this.send(conn, message)
+    // Carets of this node's clients (and their leaving) go to the other nodes; their own come
+    // from there, and states timing out time out on every node by themselves.
+    if (origin !== FROM_NODE && origin !== 'timeout') {
+      this.deps.bus.publishAwareness(this.id, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    }
   }
 
   /** Whether the room was unloaded or dropped. */
@@ -406,7 +422,7 @@ export class Room {
     const suggestionAuthors = this.learnSuggestions(suggestionAuthorsIn(this.doc, before))
     const update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
     try {
-      await this.store({ update, skip: null, suggestionAuthors, clientAuthors, updates: [], pullAnswers: [] })
+      await this.store({ update, skip: null, suggestionAuthors, clientAuthors, updates: 0, deletions: [], pullAnswers: [] })
     } catch (error) {
       this.fail(error)
       throw new StoreUnavailableError('The change could not be saved.')
@@ -445,6 +461,59 @@ export class Room {
       this.close()
       return true
     })
+  }
+
+  /**
+   * Apply an update another node stored: relayed to this node's connections, not stored or
+   * published again. Suggestion ids it brings are learnt with the authors that node enforced.
+   * Should it build on something this node never received (a stream entry missed), the story is
+   * read again from the store.
+   */
+  applyFromNode(update: Uint8Array, suggestionAuthors: ReadonlyMap<string, number | null>, resyncOnGap = true): void {
+    if (this.closed) return
+    this.learnSuggestions(suggestionAuthors)
+    const outgoing: Uint8Array[] = []
+    const collect = (change: Uint8Array, origin: unknown): void => {
+      if (origin === FROM_NODE) outgoing.push(change)
+    }
+    this.doc.on('update', collect)
+    try {
+      Y.applyUpdate(this.doc, update, FROM_NODE)
+    } finally {
+      this.doc.off('update', collect)
+    }
+    for (const change of outgoing) {
+      const message = encodeUpdateMessage(change)
+      for (const conn of this.conns.keys()) this.send(conn, message)
+    }
+    if (outgoing.length > 0) this.lastChange = Date.now()
+    if (resyncOnGap && (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null)) this.resyncFromStore()
+  }
+
+  /** Apply an awareness update from another node's clients. */
+  applyAwarenessFromNode(update: Uint8Array): void {
+    if (this.closed) return
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_NODE)
+  }
+
+  /**
+   * Read the story from the store again and apply what this node lacks (the bus lost track:
+   * Redis restarted, or an update built on an entry this node never read). In the chain, so the
+   * state read is never older than a batch this room is committing.
+   */
+  resyncFromStore(): void {
+    if (this.closed) return
+    this.serial(async () => {
+      if (this.closed) return
+      const loaded = await this.deps.storage.loadDoc(this.id)
+      if (!loaded || this.closed) return
+      try {
+        this.learnSuggestions(loaded.suggestionAuthors)
+        this.applyFromNode(Y.encodeStateAsUpdate(loaded.doc, Y.encodeStateVector(this.doc)), new Map(), false)
+      } finally {
+        loaded.doc.destroy()
+      }
+    }).catch((error: unknown) => this.deps.log.warn({ err: error, story: this.id }, 'could not read the story again from the store'))
   }
 
   /** Send one frame; a connection that stopped reading is closed rather than buffered forever. */
@@ -535,7 +604,7 @@ export class Room {
    * update is empty when nothing changed.
    */
   private applyBatch(batch: PendingUpdate[]): Applied {
-    const applied: Applied = { update: new Uint8Array(), skip: null, suggestionAuthors: new Map(), clientAuthors: new Map(), updates: [], pullAnswers: [] }
+    const applied: Applied = { update: new Uint8Array(), skip: null, suggestionAuthors: new Map(), clientAuthors: new Map(), updates: 0, deletions: [], pullAnswers: [] }
     if (batch.length === 0) return applied
     const origins = new Set<WebSocket>()
     const outgoing: Uint8Array[] = []
@@ -658,7 +727,8 @@ export class Room {
     for (const client of Y.parseUpdateMeta(entry.update).to.keys()) {
       if (!this.knownClients.has(client) && !applied.clientAuthors.has(client)) applied.clientAuthors.set(client, who.id)
     }
-    applied.updates.push({ update: entry.update, userId: who.id })
+    applied.updates++
+    for (const deletion of deletionsOf(entry.update, who.id)) applied.deletions.push(deletion)
     return 'applied'
   }
 
@@ -718,6 +788,7 @@ export class Room {
    */
   private async store(applied: Applied): Promise<void> {
     await this.commit(applied)
+    this.deps.bus.publishUpdate(this.id, applied.update, applied.suggestionAuthors)
     this.tailLength++
     this.lastChange = Date.now()
     for (const client of applied.clientAuthors.keys()) this.knownClients.add(client)
@@ -725,14 +796,11 @@ export class Room {
     for (const conn of this.conns.keys()) {
       if (conn !== applied.skip) this.send(conn, message)
     }
-    try {
-      for (const { update, userId } of applied.updates) this.deps.onApplied?.(this, update, userId)
-      if (applied.updates.length > 0) this.deps.onStored?.(this)
-    } catch (error) {
-      // Bookkeeping (deletion attribution, checkpoints) must not undo a stored edit.
-      this.deps.log.warn({ err: error, story: this.id }, 'after-store hook failed')
+    if (applied.updates > 0) {
+      // Bookkeeping (checkpoints) must not undo a stored edit.
+      this.deps.onStored?.(this)?.catch((error: unknown) => this.deps.log.warn({ err: error, story: this.id }, 'after-store hook failed'))
+      this.scheduleIndexRefresh()
     }
-    if (applied.updates.length > 0) this.scheduleIndexRefresh()
     if (this.tailLength >= COMPACT_AFTER_UPDATES) {
       try {
         await this.compact()
@@ -749,6 +817,7 @@ export class Room {
         await this.deps.storage.appendUpdate(this.id, applied.update, {
           suggestionAuthors: applied.suggestionAuthors,
           clientAuthors: applied.clientAuthors,
+          deletions: applied.deletions,
         })
       } catch (error) {
         const delay = COMMIT_RETRY_DELAYS_MS[attempt]

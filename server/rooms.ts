@@ -9,8 +9,16 @@ export function participantOf(user: StoredUser): Participant {
   return { id: user.id, role: user.role, isAdmin: user.isAdmin, displayName: user.displayName, color: user.color }
 }
 
+/** Each node says again who is in its stories this often; what another node said expires after PRESENCE_TTL_MS. */
+export const PRESENCE_REFRESH_MS = 10_000
+const PRESENCE_TTL_MS = 3 * PRESENCE_REFRESH_MS
+
 export class Rooms {
   private readonly rooms = new Map<string, Room>()
+  /** Who is in each story through other nodes: story → node → user ids, and when that node said so. */
+  private readonly remotePresence = new Map<string, Map<string, { present: number[]; at: number }>>()
+  private readonly unfollows = new Map<Room, () => void>()
+  private presenceTimer: NodeJS.Timeout | null = null
   /** Stories being loaded: a second connection waits for the same load, not a second room. */
   private readonly loading = new Map<string, Promise<Room | null>>()
   private readonly deps: RoomDeps
@@ -19,10 +27,11 @@ export class Rooms {
     this.deps = {
       ...deps,
       // Keep hooks passed in (versions), add the presence announcement.
-      onPresence: (room) =>
-        deps.events.publish({ type: 'presence', storyId: room.id, present: room.people().map((person) => person.id) }),
+      onPresence: (room) => this.announcePresence(room.id, room.people().map((person) => person.id)),
       onClosed: (room) => {
         if (this.rooms.get(room.id) === room) this.rooms.delete(room.id)
+        this.unfollows.get(room)?.()
+        this.unfollows.delete(room)
         deps.log.debug({ story: room.id }, 'story unloaded')
       },
     }
@@ -32,11 +41,54 @@ export class Rooms {
     })
   }
 
-  /** User ids present in each open story. */
+  /** User ids present in each story, on this node and the others. */
   presence(): Map<string, number[]> {
     const present = new Map<string, number[]>()
     for (const room of this.rooms.values()) present.set(room.id, room.people().map((person) => person.id))
+    const now = Date.now()
+    for (const [storyId, byNode] of this.remotePresence) {
+      for (const [node, entry] of byNode) {
+        if (now - entry.at > PRESENCE_TTL_MS) {
+          byNode.delete(node)
+          continue
+        }
+        present.set(storyId, [...new Set([...(present.get(storyId) ?? []), ...entry.present])])
+      }
+      if (byNode.size === 0) this.remotePresence.delete(storyId)
+    }
     return present
+  }
+
+  /** Who is in a story, on every node. */
+  presenceOf(storyId: string): number[] {
+    return this.presence().get(storyId) ?? []
+  }
+
+  /** Another node says who is in a story through it; the story list hears everyone's. */
+  notePresence(node: string, storyId: string, present: number[]): void {
+    const byNode = this.remotePresence.get(storyId) ?? new Map<string, { present: number[]; at: number }>()
+    if (present.length > 0) byNode.set(node, { present, at: Date.now() })
+    else byNode.delete(node)
+    if (byNode.size > 0) this.remotePresence.set(storyId, byNode)
+    else this.remotePresence.delete(storyId)
+    this.deps.events.deliver({ type: 'presence', storyId, present: this.presenceOf(storyId) })
+  }
+
+  private announcePresence(storyId: string, present: number[]): void {
+    this.deps.events.deliver({ type: 'presence', storyId, present: this.presenceOf(storyId) })
+    if (this.deps.bus.shared) this.deps.bus.publishEvent({ type: 'presence', storyId, present })
+  }
+
+  /** With other nodes: say again, now and then, who is here (what a dead node said expires). */
+  startPresenceRefresh(): void {
+    if (!this.deps.bus.shared || this.presenceTimer) return
+    this.presenceTimer = setInterval(() => {
+      for (const room of this.rooms.values()) {
+        const present = room.people().map((person) => person.id)
+        if (present.length > 0) this.deps.bus.publishEvent({ type: 'presence', storyId: room.id, present })
+      }
+    }, PRESENCE_REFRESH_MS)
+    this.presenceTimer.unref()
   }
 
   /** A user's role or standing changed: open connections follow at once (deactivated: closed). */
@@ -90,10 +142,21 @@ export class Rooms {
   }
 
   private async load(id: string): Promise<Room | null> {
+    // Where the other nodes' stream ends, before loading: whatever they store from here on is
+    // either in what is loaded or read from the stream (server/bus.ts).
+    const position = this.deps.bus.shared ? await this.deps.bus.position(id) : null
     const loaded = await this.deps.storage.loadDoc(id)
     if (!loaded) return null
     const room = new Room(id, loaded, this.deps)
     this.rooms.set(id, room)
+    this.unfollows.set(
+      room,
+      this.deps.bus.follow(id, position, {
+        update: (update, authors) => room.applyFromNode(update, authors),
+        awareness: (update) => room.applyAwarenessFromNode(update),
+        resync: () => room.resyncFromStore(),
+      }),
+    )
     this.deps.log.debug({ story: id, tail: loaded.tailLength }, 'story loaded')
     return room
   }
@@ -116,6 +179,8 @@ export class Rooms {
 
   /** Store and release every room (shutdown). */
   async closeAll(log: Logger): Promise<void> {
+    if (this.presenceTimer) clearInterval(this.presenceTimer)
+    this.presenceTimer = null
     await Promise.all(
       [...this.rooms.values()].map((room) =>
         room.unload(true).catch((error: unknown) => log.error({ err: error, story: room.id }, 'failed to store story on shutdown')),

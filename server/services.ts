@@ -1,4 +1,5 @@
 /** Everything a route or the sync endpoint may need, built once at start-up. */
+import type { Bus } from './bus.js'
 import type { Config } from './config.js'
 import type { Logger } from './logger.js'
 import type { Rooms } from './rooms.js'
@@ -18,6 +19,8 @@ export interface Services {
   config: Config
   log: Logger
   storage: Storage
+  /** The other nodes, when there are some (server/bus.ts). */
+  bus: Bus
   /** Whether the store takes writes now (server/storeHealth.ts). */
   health: StoreHealth
   users: Users

@@ -16,6 +16,7 @@ import type { Status } from '../src/shared/newsroom.js'
 import { EMPTY_DESK_SUMMARY, type DeskSummary, type StorySummary } from '../src/shared/api.js'
 import type { Backend } from './store/backends.js'
 import type { StoreSchema, StoriesTable } from './store/schema.js'
+import { insertDeletions, type Deletion } from './versions.js'
 
 export type { StorySummary }
 
@@ -40,6 +41,8 @@ export interface UpdateExtras {
   suggestionAuthors?: ReadonlyMap<string, number | null>
   /** Yjs client ids first seen in the update, with the user behind each (who wrote what, for versions). */
   clientAuthors?: ReadonlyMap<number, number>
+  /** Who deleted what in it (removed by, for versions). */
+  deletions?: readonly Deletion[]
 }
 
 function parseJson(text: string): unknown {
@@ -107,7 +110,9 @@ export class Storage {
 
   /** Rebuild a story's document: the snapshot, then every row still in its log, in order. */
   async loadDoc(id: string): Promise<LoadedStory | null> {
-    const read = await this.db.transaction().execute(async (trx) => {
+    // One consistent view of snapshot and log: on PostgreSQL, READ COMMITTED would let a compaction
+    // that commits between the two reads delete rows the older snapshot did not hold.
+    const read = await this.readTransaction().execute(async (trx) => {
       const snapshot = await trx.selectFrom('story_snapshots').select(['state', 'through_seq']).where('story_id', '=', id).executeTakeFirst()
       if (!snapshot) return null
       const tail = await trx.selectFrom('story_updates').select(['seq', 'data']).where('story_id', '=', id).orderBy('seq').execute()
@@ -137,14 +142,15 @@ export class Storage {
    * then nothing of it is stored.
    */
   async appendUpdate(id: string, update: Uint8Array, extras: UpdateExtras = {}): Promise<number> {
-    const { suggestionAuthors, clientAuthors } = extras
-    if (!suggestionAuthors?.size && !clientAuthors?.size) return this.insertUpdate(this.db, id, update)
+    const { suggestionAuthors, clientAuthors, deletions } = extras
+    if (!suggestionAuthors?.size && !clientAuthors?.size && !deletions?.length) return this.insertUpdate(this.db, id, update)
     return this.db.transaction().execute(async (trx) => {
       if (suggestionAuthors?.size) await this.insertSuggestionAuthors(trx, id, suggestionAuthors)
       if (clientAuthors?.size) {
         const rows = [...clientAuthors].map(([client_id, user_id]) => ({ story_id: id, client_id, user_id }))
         await trx.insertInto('story_authors').values(rows).onConflict((conflict) => conflict.doNothing()).execute()
       }
+      if (deletions?.length) await insertDeletions(trx, id, deletions)
       return this.insertUpdate(trx, id, update)
     })
   }
@@ -160,7 +166,12 @@ export class Storage {
    */
   async compact(id: string): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const snapshot = await trx.selectFrom('story_snapshots').select(['state', 'through_seq']).where('story_id', '=', id).executeTakeFirst()
+      let query = trx.selectFrom('story_snapshots').select(['state', 'through_seq']).where('story_id', '=', id)
+      // One node at a time: the snapshot row is locked, and a node that finds it locked leaves the
+      // folding to the one that has it (two compactions overwriting each other's snapshot could
+      // otherwise drop the rows only the later one read).
+      if (this.backend.kind === 'postgres') query = query.forUpdate().skipLocked()
+      const snapshot = await query.executeTakeFirst()
       if (!snapshot) return 0
       const tail = await trx.selectFrom('story_updates').select(['seq', 'data']).where('story_id', '=', id).orderBy('seq').execute()
       if (tail.length === 0) return 0
@@ -180,6 +191,12 @@ export class Storage {
       }
       return tail.length
     })
+  }
+
+  /** A transaction that sees one snapshot of the database throughout (SQLite's always do). */
+  private readTransaction() {
+    const transaction = this.db.transaction()
+    return this.backend.kind === 'postgres' ? transaction.setIsolationLevel('repeatable read') : transaction
   }
 
   /** Number of logged updates not yet folded into the snapshot. */
@@ -236,7 +253,7 @@ export class Storage {
       .execute()
   }
 
-  /** The open SQLite database, for the repositories not on the store yet (users, sessions…). */
+  /** The raw SQLite handle (tests reach under the store with it); throws on PostgreSQL. */
   get database(): Database.Database {
     if (!this.backend.sqlite) throw new Error('Only the SQLite store has a database handle')
     return this.backend.sqlite

@@ -1,6 +1,6 @@
 /**
  * Whether the store is taking writes. A failed write (disk full, database locked by another
- * process, an I/O error) marks it failing: rooms stop applying client edits (nothing is shown that
+ * process, an I/O error, PostgreSQL unreachable) marks it failing: rooms stop applying client edits (nothing is shown that
  * is not stored), `/healthz` answers 503, and a probe write runs every `PROBE_INTERVAL_MS` until one
  * succeeds. Then every room asks its clients for what they kept (server/room.ts `pullUnsaved`).
  */
@@ -20,11 +20,23 @@ export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError'
 }
 
+/**
+ * PostgreSQL's side: the server unreachable or gone (socket errors), and SQLSTATE classes 08
+ * (connection), 53 (insufficient resources: disk full, too many connections), 57P (shut down,
+ * starting up), 58 (system error), 25006 (read-only), 40001/40P01 (serialization, deadlock),
+ * 55P03 (lock not available).
+ */
+const POSTGRES_FAILURE_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|08...|53...|57P0.|58...|25006|40001|40P01|55P03)$/
+/** pg's own errors for a lost or unobtainable connection carry no code. */
+const POSTGRES_FAILURE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended)/
+
 /** Whether `error` is the store failing (as opposed to a bug or a refused request). */
 export function isStoreFailure(error: unknown): boolean {
   if (error instanceof StoreUnavailableError) return true
   const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' && STORE_FAILURE_CODES.test(code)
+  if (typeof code === 'string') return STORE_FAILURE_CODES.test(code) || POSTGRES_FAILURE_CODES.test(code)
+  const message = (error as { message?: unknown } | null)?.message
+  return typeof message === 'string' && POSTGRES_FAILURE_MESSAGES.test(message)
 }
 
 /** What `/healthz` reports about the store. */

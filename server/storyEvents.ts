@@ -1,4 +1,7 @@
-/** In-process pub/sub of story index changes, feeding the story list's live stream. */
+/**
+ * Pub/sub of story index changes, feeding the story list's live stream: in process, and through
+ * the bus to the other nodes when there are some (server/bus.ts).
+ */
 import type { StorySummary } from './storage.js'
 
 export type StoryEvent =
@@ -15,14 +18,23 @@ type Listener = (event: StoryEvent) => void
 export class StoryEvents {
   private readonly listeners = new Set<Listener>()
 
+  /** `relay` sends each event published here to the other nodes. */
+  constructor(private readonly relay: (event: StoryEvent) => void = () => undefined) {}
+
   /** Listen to every story event until the returned function is called. */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }
 
-  /** Tell every listener; a throwing listener does not stop the others. */
+  /** Tell every listener here and on the other nodes. */
   publish(event: StoryEvent): void {
+    this.deliver(event)
+    this.relay(event)
+  }
+
+  /** Tell every listener here (an event another node published); a throwing one does not stop the others. */
+  deliver(event: StoryEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(event)

@@ -1,6 +1,6 @@
 /**
  * Version history of stories: automatic checkpoints, status and named versions, each the full
- * document state (`Y.encodeStateAsUpdateV2`) in SQLite. Full states rather than Yjs snapshots
+ * document state (`Y.encodeStateAsUpdateV2`) in the store. Full states rather than Yjs snapshots
  * because `Y.createDocFromSnapshot` needs `gc: false` on the live document (../shared/STACK.md),
  * and the rooms keep gc on. Comparing (./versionDiff.ts) and restoring (./versionRestore.ts) walk
  * two states of one document side by side by Yjs item id: the same text has the same ids in both.
@@ -10,10 +10,11 @@
  * then one an hour, then one a day after 30 days); named, status and restore versions are kept.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
-import type Database from 'better-sqlite3'
+import { sql, type Kysely } from 'kysely'
 import * as Y from 'yjs'
 import type { VersionKind, VersionSummary } from '../src/shared/api.js'
 import { bodyWordCount } from '../src/shared/storyDoc.js'
+import type { StoreSchema } from './store/schema.js'
 
 export { VERSION_KINDS, type VersionKind, type VersionSummary } from '../src/shared/api.js'
 
@@ -43,7 +44,7 @@ interface VersionRow {
   words: number
 }
 
-const SUMMARY_COLUMNS = 'id, story_id, kind, name, user_id, created_at, bytes, words'
+const SUMMARY_COLUMNS = ['id', 'story_id', 'kind', 'name', 'user_id', 'created_at', 'bytes', 'words'] as const
 
 function toSummary(row: VersionRow): VersionSummary {
   return {
@@ -64,52 +65,81 @@ export type DeleteSet = Y.Transaction['deleteSet']
 /** Who removed a run of items: lengths in clock units, in order. */
 export type Deleters = Array<{ len: number; by: number | null }>
 
-/** The version store over the server's database. */
+/** One run of a client's items that a user deleted. */
+export interface Deletion {
+  client: number
+  clock: number
+  len: number
+  userId: number
+}
+
+/** The runs a delete set removes, attributed to `userId`. */
+export function deletionsIn(ds: DeleteSet, userId: number): Deletion[] {
+  const out: Deletion[] = []
+  for (const [client, ranges] of ds.clients) for (const range of ranges) out.push({ client, clock: range.clock, len: range.len, userId })
+  return out
+}
+
+/**
+ * What a client update (v1) deletes, attributed to its sender, for "removed by" in comparisons:
+ * Yjs deletions carry no client id, so only the server, which knows the sender, can tell.
+ */
+export function deletionsOf(update: Uint8Array, userId: number): Deletion[] {
+  const { ds } = Y.decodeUpdate(update)
+  return ds.clients.size > 0 ? deletionsIn(ds, userId) : []
+}
+
+/** Store deletions (inside the caller's transaction), in statements of a bounded size. */
+export async function insertDeletions(db: Kysely<StoreSchema>, storyId: string, deletions: readonly Deletion[]): Promise<void> {
+  for (let start = 0; start < deletions.length; start += 500) {
+    const rows = deletions.slice(start, start + 500).map(({ client, clock, len, userId }) => ({ story_id: storyId, client_id: client, clock, len, user_id: userId }))
+    await db.insertInto('story_deletions').values(rows).execute()
+  }
+}
+
+/** Key space of the per-story advisory locks that let one node at a time make a version. */
+const VERSION_LOCK_SPACE = 4_173_002
+
+/** The version store over the store's database (SQLite or PostgreSQL). */
 export class Versions {
-  private readonly db: Database.Database
   private readonly now: () => number
-  /** Per story: when its last version was made (read from SQLite once per story and process). */
+  /**
+   * Per story: when its last version was made, as this node last knew it. Only a hint that spares
+   * a query per edit; the database has the last word (another node may have made one since).
+   */
   private readonly lastAt = new Map<string, number>()
-  private readonly statements
+  /** Stories with a checkpoint being made now: edits meanwhile do not start a second. */
+  private readonly making = new Set<string>()
+  private readonly kind: 'sqlite' | 'postgres'
 
   /** Over a migrated database (server/store/migrations.ts); `now` is for tests. */
-  constructor(db: Database.Database, options: { now?: () => number } = {}) {
-    this.db = db
+  constructor(
+    private readonly db: Kysely<StoreSchema>,
+    options: { now?: () => number; kind?: 'sqlite' | 'postgres' } = {},
+  ) {
     this.now = options.now ?? Date.now
-    this.statements = {
-      insert: db.prepare(
-        `INSERT INTO story_versions (story_id, kind, name, user_id, created_at, state, bytes, words, snapshot)
-         VALUES (@storyId, @kind, @name, @userId, @createdAt, @state, @bytes, @words, @snapshot)`,
-      ),
-      relabel: db.prepare('UPDATE story_versions SET kind = ?, name = ?, user_id = ?, created_at = ? WHERE id = ?'),
-      last: db.prepare(`SELECT ${SUMMARY_COLUMNS}, snapshot FROM story_versions WHERE story_id = ? ORDER BY id DESC LIMIT 1`),
-      list: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM story_versions WHERE story_id = ? ORDER BY id DESC`),
-      get: db.prepare(`SELECT ${SUMMARY_COLUMNS}, state FROM story_versions WHERE story_id = ? AND id = ?`),
-      oldAutos: db.prepare("SELECT id, created_at FROM story_versions WHERE story_id = ? AND kind = 'auto' AND created_at < ? ORDER BY created_at DESC, id DESC"),
-      remove: db.prepare('DELETE FROM story_versions WHERE id = ?'),
-      insertDeletion: db.prepare('INSERT INTO story_deletions (story_id, client_id, clock, len, user_id) VALUES (?, ?, ?, ?, ?)'),
-      deletions: db.prepare(
-        'SELECT clock, len, user_id FROM story_deletions WHERE story_id = ? AND client_id = ? AND clock < ? AND clock + len > ? ORDER BY rowid',
-      ),
-    }
+    this.kind = options.kind ?? 'sqlite'
   }
 
   /**
-   * Called after every stored client update: O(1) (one map lookup) unless an automatic
-   * checkpoint is due, i.e. the last version is AUTO_CHECKPOINT_MS old. Returns the new version,
-   * if one was made, so the caller can announce it.
+   * Called after every stored client update: no query unless an automatic checkpoint may be due,
+   * i.e. the last version this node knows of is AUTO_CHECKPOINT_MS old. Resolves to the new
+   * version, if one was made, so the caller can announce it. Several nodes editing one story
+   * make one checkpoint: the last version is read again under a per-story lock.
    */
-  onEdited(storyId: string, doc: Y.Doc): VersionSummary | null {
-    let last = this.lastAt.get(storyId)
-    if (last === undefined) {
-      const row = this.statements.last.get(storyId) as VersionRow | undefined
-      // A story without versions gets its first checkpoint at its first edit.
-      last = row ? row.created_at : -Infinity
-      this.lastAt.set(storyId, last)
+  async onEdited(storyId: string, doc: Y.Doc): Promise<VersionSummary | null> {
+    const known = this.lastAt.get(storyId)
+    if (known !== undefined && this.now() - known < AUTO_CHECKPOINT_MS) return null
+    if (this.making.has(storyId)) return null
+    this.making.add(storyId)
+    // Encoded now, synchronously: the document goes on changing while the database works.
+    const captured = capture(doc)
+    try {
+      const { version, created } = await this.store(storyId, captured, { kind: 'auto' })
+      return created ? version : null
+    } finally {
+      this.making.delete(storyId)
     }
-    if (this.now() - last < AUTO_CHECKPOINT_MS) return null
-    const { version, created } = this.store(storyId, doc, { kind: 'auto' })
-    return created ? version : null
   }
 
   /**
@@ -117,87 +147,140 @@ export class Versions {
    * stored again: an automatic checkpoint returns that version; an explicit one (named, status,
    * restore) takes over an identical automatic checkpoint, or shares its state with a new row.
    */
-  checkpoint(storyId: string, doc: Y.Doc, options: CheckpointOptions): VersionSummary {
-    return this.store(storyId, doc, options).version
+  async checkpoint(storyId: string, doc: Y.Doc, options: CheckpointOptions): Promise<VersionSummary> {
+    return (await this.store(storyId, capture(doc), options)).version
   }
 
   /** `checkpoint`, telling whether a version was made or changed. */
-  private store(storyId: string, doc: Y.Doc, options: CheckpointOptions): { version: VersionSummary; created: boolean } {
+  private async store(storyId: string, captured: Captured, options: CheckpointOptions): Promise<{ version: VersionSummary; created: boolean }> {
     const now = this.now()
-    this.lastAt.set(storyId, now)
     const name = options.name?.trim() ?? ''
     const userId = options.userId ?? null
-    const snapshot = Y.snapshot(doc)
-    const last = this.statements.last.get(storyId) as (VersionRow & { snapshot: Buffer }) | undefined
-    if (last && Y.equalSnapshots(snapshot, Y.decodeSnapshotV2(last.snapshot))) {
-      if (options.kind === 'auto') return { version: toSummary(last), created: false }
-      if (last.kind === 'auto') {
-        this.statements.relabel.run(options.kind, name, userId, now, last.id)
-        return { version: { ...toSummary(last), kind: options.kind, name, userId, createdAt: now }, created: true }
+    const result = await this.db.transaction().execute(async (trx) => {
+      if (this.kind === 'postgres') await sql`SELECT pg_advisory_xact_lock(${VERSION_LOCK_SPACE}, hashtext(${storyId}))`.execute(trx)
+      const last = await trx
+        .selectFrom('story_versions')
+        .select([...SUMMARY_COLUMNS, 'snapshot'])
+        .where('story_id', '=', storyId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+      // Another node made the automatic checkpoint meanwhile.
+      if (options.kind === 'auto' && last && now - last.created_at < AUTO_CHECKPOINT_MS) return { version: toSummary(last), created: false, lastAt: last.created_at }
+      if (last && Y.equalSnapshots(captured.snapshot, Y.decodeSnapshotV2(last.snapshot))) {
+        if (options.kind === 'auto') return { version: toSummary(last), created: false, lastAt: now }
+        if (last.kind === 'auto') {
+          await trx.updateTable('story_versions').set({ kind: options.kind, name, user_id: userId, created_at: now }).where('id', '=', last.id).execute()
+          return { version: { ...toSummary(last), kind: options.kind, name, userId, createdAt: now }, created: true, lastAt: now }
+        }
       }
-    }
-    const state = deflateRawSync(Y.encodeStateAsUpdateV2(doc))
-    const words = bodyWordCount(doc)
-    const id = Number(
-      this.statements.insert.run({ storyId, kind: options.kind, name, userId, createdAt: now, state, bytes: state.length, words, snapshot: Y.encodeSnapshotV2(snapshot) })
-        .lastInsertRowid,
-    )
-    if (options.kind === 'auto') this.thin(storyId, now)
-    return { version: { id, storyId, kind: options.kind, name, userId, createdAt: now, bytes: state.length, words }, created: true }
+      const state = deflateRawSync(captured.state)
+      const row = await trx
+        .insertInto('story_versions')
+        .values({ story_id: storyId, kind: options.kind, name, user_id: userId, created_at: now, state, bytes: state.length, words: captured.words, snapshot: Y.encodeSnapshotV2(captured.snapshot) })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      if (options.kind === 'auto') await this.thin(trx, storyId, now)
+      const version: VersionSummary = { id: Number(row.id), storyId, kind: options.kind, name, userId, createdAt: now, bytes: state.length, words: captured.words }
+      return { version, created: true, lastAt: now }
+    })
+    this.lastAt.set(storyId, result.lastAt)
+    return { version: result.version, created: result.created }
   }
 
   /** Thin old automatic checkpoints: keep the newest of each hour (each day past 30 days). */
-  private thin(storyId: string, now: number): void {
-    const rows = this.statements.oldAutos.all(storyId, now - KEEP_ALL_MS) as Array<{ id: number; created_at: number }>
+  private async thin(db: Kysely<StoreSchema>, storyId: string, now: number): Promise<void> {
+    const rows = await db
+      .selectFrom('story_versions')
+      .select(['id', 'created_at'])
+      .where('story_id', '=', storyId)
+      .where('kind', '=', 'auto')
+      .where('created_at', '<', now - KEEP_ALL_MS)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute()
     const seen = new Set<string>()
-    this.db.transaction(() => {
-      for (const row of rows) {
-        const bucket = now - row.created_at > KEEP_HOURLY_MS ? `d${Math.floor(row.created_at / DAY_MS)}` : `h${Math.floor(row.created_at / HOUR_MS)}`
-        if (seen.has(bucket)) this.statements.remove.run(row.id)
-        else seen.add(bucket)
-      }
-    })()
+    const remove: number[] = []
+    for (const row of rows) {
+      const bucket = now - row.created_at > KEEP_HOURLY_MS ? `d${Math.floor(row.created_at / DAY_MS)}` : `h${Math.floor(row.created_at / HOUR_MS)}`
+      if (seen.has(bucket)) remove.push(row.id)
+      else seen.add(bucket)
+    }
+    if (remove.length > 0) await db.deleteFrom('story_versions').where('id', 'in', remove).execute()
   }
 
   /** A story's versions, newest first. */
-  list(storyId: string): VersionSummary[] {
-    return (this.statements.list.all(storyId) as VersionRow[]).map(toSummary)
+  async list(storyId: string): Promise<VersionSummary[]> {
+    const rows = await this.db.selectFrom('story_versions').select(SUMMARY_COLUMNS).where('story_id', '=', storyId).orderBy('id', 'desc').execute()
+    return rows.map(toSummary)
   }
 
   /** One version with its state (`Y.encodeStateAsUpdateV2`); null if the story has no such version. */
-  get(storyId: string, versionId: number): { summary: VersionSummary; state: Uint8Array } | null {
-    const row = this.statements.get.get(storyId, versionId) as (VersionRow & { state: Buffer }) | undefined
+  async get(storyId: string, versionId: number): Promise<{ summary: VersionSummary; state: Uint8Array } | null> {
+    const row = await this.db
+      .selectFrom('story_versions')
+      .select([...SUMMARY_COLUMNS, 'state'])
+      .where('story_id', '=', storyId)
+      .where('id', '=', versionId)
+      .executeTakeFirst()
     return row ? { summary: toSummary(row), state: new Uint8Array(inflateRawSync(row.state)) } : null
   }
 
   /** A version's document (gc off, so nothing in it is collected on load); null if there is none. */
-  load(storyId: string, versionId: number): { summary: VersionSummary; doc: Y.Doc } | null {
-    const version = this.get(storyId, versionId)
+  async load(storyId: string, versionId: number): Promise<{ summary: VersionSummary; doc: Y.Doc } | null> {
+    const version = await this.get(storyId, versionId)
     if (!version) return null
     const doc = new Y.Doc({ gc: false })
     Y.applyUpdateV2(doc, version.state)
     return { summary: version.summary, doc }
   }
 
-  /**
-   * Remember who deleted what in a client update (v1), for "removed by" in comparisons. Yjs
-   * deletions carry no client id, so only the server, which knows the sender, can tell.
-   */
-  recordDeletions(storyId: string, update: Uint8Array, userId: number): void {
-    const { ds } = Y.decodeUpdate(update)
-    if (ds.clients.size > 0) this.recordDeleteSet(storyId, ds, userId)
+  /** Remember who deleted what in a client update (v1); rooms store this with the update itself. */
+  async recordDeletions(storyId: string, update: Uint8Array, userId: number): Promise<void> {
+    await insertDeletions(this.db, storyId, deletionsOf(update, userId))
   }
 
   /** Remember that `userId` deleted the ranges of `ds` (e.g. a transaction's deleteSet). */
-  recordDeleteSet(storyId: string, ds: DeleteSet, userId: number): void {
-    this.db.transaction(() => {
-      for (const [client, ranges] of ds.clients) for (const range of ranges) this.statements.insertDeletion.run(storyId, client, range.clock, range.len, userId)
-    })()
+  async recordDeleteSet(storyId: string, ds: DeleteSet, userId: number): Promise<void> {
+    await this.db.transaction().execute((trx) => insertDeletions(trx, storyId, deletionsIn(ds, userId)))
   }
 
+  /** Every recorded deletion of a story, for `deletedBy` (one query per comparison). */
+  async deletionsOf(storyId: string): Promise<DeletionIndex> {
+    const rows = await this.db
+      .selectFrom('story_deletions')
+      .select(['client_id', 'clock', 'len', 'user_id'])
+      .where('story_id', '=', storyId)
+      .orderBy('rowid')
+      .execute()
+    const byClient = new Map<number, Array<{ clock: number; len: number; user_id: number }>>()
+    for (const row of rows) {
+      const list = byClient.get(row.client_id) ?? []
+      list.push(row)
+      byClient.set(row.client_id, list)
+    }
+    return new DeletionIndex(byClient)
+  }
+}
+
+/** A document's state, snapshot and word count, taken at one moment. */
+interface Captured {
+  state: Uint8Array
+  snapshot: Y.Snapshot
+  words: number
+}
+
+function capture(doc: Y.Doc): Captured {
+  return { state: Y.encodeStateAsUpdateV2(doc), snapshot: Y.snapshot(doc), words: bodyWordCount(doc) }
+}
+
+/** A story's recorded deletions by client, answering who deleted a run of items. */
+export class DeletionIndex {
+  constructor(private readonly byClient: Map<number, Array<{ clock: number; len: number; user_id: number }>>) {}
+
   /** Who deleted items `clock … clock+len` of `client`: consecutive pieces, null where unknown. */
-  deletedBy(storyId: string, client: number, clock: number, len: number): Deleters {
-    const rows = this.statements.deletions.all(storyId, client, clock + len, clock) as Array<{ clock: number; len: number; user_id: number }>
+  deletedBy(client: number, clock: number, len: number): Deleters {
+    const rows = (this.byClient.get(client) ?? []).filter((row) => row.clock < clock + len && row.clock + row.len > clock)
     const out: Deleters = []
     let pos = clock
     const end = clock + len

@@ -126,6 +126,7 @@ export function accountRoutes(services: Services): Route[] {
         if (!user) throw new HttpError(404, 'user_not_found', 'There is no such user.')
         if (body.active === false || body.password) await sessions.revokeUser(id)
         services.rooms.updateUser(user)
+        services.bus.publishEvent({ type: 'user', userId: user.id })
         sendJson(ctx.res, 200, { user: publicUser(user) })
       },
     },

@@ -11,7 +11,6 @@ import { COMMENT_MAX_CHARS, QUOTE_MAX_CHARS, type NotificationItem, type ThreadV
 import { canResolveThread } from '../../src/shared/permissions.js'
 import { MAX_JSON_BYTES } from '../../src/shared/protocol.js'
 import { BODY, decodeAnchor, encodeAnchor, getBody } from '../../src/shared/storyDoc.js'
-import { Comments } from '../comments.js'
 import { HttpError } from '../errors.js'
 import { existingStoryId, readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
@@ -91,27 +90,27 @@ function idParam(ctx: RequestContext, index: number, what: string): string {
   return id
 }
 
-/** The comment routes; `comments` is the repository (one is made on the services' database otherwise). */
-export function commentRoutes(services: Services, comments = new Comments(services.storage.database)): Route[] {
-  const { storage, events, rooms, users } = services
+/** The comment routes. */
+export function commentRoutes(services: Services): Route[] {
+  const { storage, events, rooms, users, comments } = services
 
   const announce = (storyId: string) => events.publish({ type: 'review', storyId, kind: 'comments' })
 
   const storyOf = (ctx: RequestContext): Promise<string> => existingStoryId(ctx, storage)
 
-  const threadOf = (ctx: RequestContext): ThreadView => {
-    const thread = comments.thread(idParam(ctx, 0, 'thread'))
+  const threadOf = async (ctx: RequestContext): Promise<ThreadView> => {
+    const thread = await comments.thread(idParam(ctx, 0, 'thread'))
     if (!thread) throw new HttpError(404, 'thread_not_found', 'There is no such thread.')
     return thread
   }
 
   /** A live comment of the caller's own; 404 for unknown or deleted ones, 403 for someone else's. */
-  const ownComment = (ctx: RequestContext) => {
+  const ownComment = async (ctx: RequestContext) => {
     const user = userOf(ctx)
-    const comment = comments.comment(idParam(ctx, 0, 'comment'))
+    const comment = await comments.comment(idParam(ctx, 0, 'comment'))
     if (!comment || comment.deleted) throw new HttpError(404, 'comment_not_found', 'There is no such comment.')
     if (comment.authorId !== user.id) throw new HttpError(403, 'forbidden', 'Only its author may change a comment.')
-    const thread = comments.thread(comment.threadId) as ThreadView
+    const thread = (await comments.thread(comment.threadId)) as ThreadView
     return { user, comment, thread }
   }
 
@@ -123,7 +122,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
       if (user?.active) mentioned.push(user.id)
     }
     if (mentioned.length === 0) return
-    const notified = comments.notify(mentioned, { storyId: thread.storyId, threadId: thread.id, commentId, byUserId })
+    const notified = await comments.notify(mentioned, { storyId: thread.storyId, threadId: thread.id, commentId, byUserId })
     for (const userId of notified) events.publish({ type: 'notification', userId })
   }
 
@@ -149,13 +148,13 @@ export function commentRoutes(services: Services, comments = new Comments(servic
     }
   }
 
-  const setResolved = (ctx: RequestContext, resolved: boolean) => {
+  const setResolved = async (ctx: RequestContext, resolved: boolean) => {
     const user = userOf(ctx)
-    const thread = threadOf(ctx)
+    const thread = await threadOf(ctx)
     if (!canResolveThread(user, thread)) throw new HttpError(403, 'forbidden', 'Reporters may resolve and reopen only their own threads.')
     // Idempotent: two people resolving at once both succeed; the first is recorded.
-    if (comments.setResolved(thread.id, resolved, user.id)) announce(thread.storyId)
-    sendJson(ctx.res, 200, { thread: comments.thread(thread.id) })
+    if (await comments.setResolved(thread.id, resolved, user.id)) announce(thread.storyId)
+    sendJson(ctx.res, 200, { thread: await comments.thread(thread.id) })
   }
 
   return [
@@ -164,7 +163,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
       path: /^\/api\/stories\/([^/]+)\/threads$/,
       access: 'user',
       async handle(ctx) {
-        sendJson(ctx.res, 200, { threads: comments.threads(await storyOf(ctx)) })
+        sendJson(ctx.res, 200, { threads: await comments.threads(await storyOf(ctx)) })
       },
     },
     {
@@ -176,7 +175,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
         const storyId = await storyOf(ctx)
         const body = await readJson(ctx.req, NewThreadBody, MAX_JSON_BYTES, 'invalid_comment')
         await requireAnchors(storyId, [body.start, body.end])
-        const thread = comments.createThread({ storyId, start: body.start, end: body.end, quote: body.quote, authorId: user.id, body: body.body })
+        const thread = await comments.createThread({ storyId, start: body.start, end: body.end, quote: body.quote, authorId: user.id, body: body.body })
         const first = thread.comments[0]
         if (first) await notifyMentions(thread, first.id, first.body, user.id)
         announce(storyId)
@@ -189,9 +188,9 @@ export function commentRoutes(services: Services, comments = new Comments(servic
       access: 'user',
       async handle(ctx) {
         const user = userOf(ctx)
-        const thread = threadOf(ctx)
+        const thread = await threadOf(ctx)
         const body = await readJson(ctx.req, CommentBody, MAX_JSON_BYTES, 'invalid_comment')
-        const comment = comments.addComment(thread.id, user.id, body.body)
+        const comment = await comments.addComment(thread.id, user.id, body.body)
         await notifyMentions(thread, comment.id, comment.body, user.id)
         announce(thread.storyId)
         sendJson(ctx.res, 201, { comment })
@@ -214,9 +213,9 @@ export function commentRoutes(services: Services, comments = new Comments(servic
       path: /^\/api\/comments\/([^/]+)$/,
       access: 'user',
       async handle(ctx) {
-        const { user, comment, thread } = ownComment(ctx)
+        const { user, comment, thread } = await ownComment(ctx)
         const body = await readJson(ctx.req, CommentBody, MAX_JSON_BYTES, 'invalid_comment')
-        const edited = comments.editComment(comment.id, body.body)
+        const edited = await comments.editComment(comment.id, body.body)
         if (!edited) throw new HttpError(404, 'comment_not_found', 'There is no such comment.')
         await notifyMentions(thread, edited.id, edited.body, user.id)
         announce(thread.storyId)
@@ -227,9 +226,9 @@ export function commentRoutes(services: Services, comments = new Comments(servic
       method: 'DELETE',
       path: /^\/api\/comments\/([^/]+)$/,
       access: 'user',
-      handle(ctx) {
-        const { comment, thread } = ownComment(ctx)
-        const { threadDeleted } = comments.deleteComment(comment.id)
+      async handle(ctx) {
+        const { comment, thread } = await ownComment(ctx)
+        const { threadDeleted } = await comments.deleteComment(comment.id)
         announce(thread.storyId)
         sendJson(ctx.res, 200, { ok: true, threadDeleted })
       },
@@ -240,7 +239,7 @@ export function commentRoutes(services: Services, comments = new Comments(servic
       access: 'user',
       async handle(ctx) {
         const headlines = new Map<string, string>()
-        const mine = comments.notifications(userOf(ctx).id)
+        const mine = await comments.notifications(userOf(ctx).id)
         for (const { storyId } of mine) {
           if (!headlines.has(storyId)) headlines.set(storyId, (await storage.getStory(storyId))?.headline ?? '')
         }
@@ -252,9 +251,9 @@ export function commentRoutes(services: Services, comments = new Comments(servic
       method: 'POST',
       path: /^\/api\/notifications\/([^/]+)\/read$/,
       access: 'user',
-      handle(ctx) {
+      async handle(ctx) {
         const user = userOf(ctx)
-        if (!comments.markRead(idParam(ctx, 0, 'notification'), user.id)) {
+        if (!(await comments.markRead(idParam(ctx, 0, 'notification'), user.id))) {
           throw new HttpError(404, 'notification_not_found', 'There is no such notification.')
         }
         sendJson(ctx.res, 200, { ok: true })

@@ -50,9 +50,11 @@ export function storyRoutes(services: Services): Route[] {
   const { storage, events, rooms, sections, users } = services
 
   /** Rows as the list and budget show them: with who is in each story and its open comments. */
-  const withPresence = (stories: StorySummary[]): StorySummary[] => {
+  const withPresence = async (stories: StorySummary[]): Promise<StorySummary[]> => {
     const present = rooms.presence()
-    return stories.map((story) => ({ ...story, present: present.get(story.id) ?? [], openComments: services.comments.openThreadCount(story.id) }))
+    // One query for the whole list; every story's count when it is the whole list.
+    const open = await services.comments.openThreadCounts(stories.length === 1 ? stories.map((story) => story.id) : undefined)
+    return stories.map((story) => ({ ...story, present: present.get(story.id) ?? [], openComments: open.get(story.id) ?? 0 }))
   }
 
   const change = (id: string, fn: (room: Room) => Promise<void>) => changeStory(rooms, id, fn)
@@ -76,7 +78,7 @@ export function storyRoutes(services: Services): Route[] {
       method: 'GET',
       path: /^\/api\/stories$/,
       access: 'user',
-      handle: async ({ res }) => sendJson(res, 200, { stories: withPresence(await storage.listStories()) }),
+      handle: async ({ res }) => sendJson(res, 200, { stories: await withPresence(await storage.listStories()) }),
     },
     {
       method: 'POST',
@@ -132,33 +134,39 @@ export function storyRoutes(services: Services): Route[] {
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' })
         res.write('retry: 2000\n\n')
         const me = userOf(ctx)
+        // Events are written in the order they happened, though some need a query first.
+        let queue: Promise<unknown> = Promise.resolve()
+        const write = (type: string, data: () => unknown | Promise<unknown>): void => {
+          queue = queue
+            .then(async () => {
+              const value = await data()
+              if (value !== undefined && !res.writableEnded) res.write(`event: ${type}\ndata: ${JSON.stringify(value)}\n\n`)
+            })
+            .catch((error: unknown) => services.log.warn({ err: error }, 'could not send a story event'))
+        }
         const unsubscribe = events.subscribe((event) => {
-          let data: unknown
           switch (event.type) {
             case 'story':
-              data = withPresence([event.story])[0]
+              write('story', async () => (await withPresence([event.story]))[0])
               break
             case 'presence':
-              data = { storyId: event.storyId, present: event.present }
+              write('presence', () => ({ storyId: event.storyId, present: event.present }))
               break
-            case 'review': {
-              data = { storyId: event.storyId, kind: event.kind }
+            case 'review':
+              write('review', () => ({ storyId: event.storyId, kind: event.kind }))
               // The budget shows each story's open comments: send the row again when they change.
               if (event.kind === 'comments') {
-                void storage.getStory(event.storyId).then(
-                  (story) => story && !res.writableEnded && res.write(`event: story\ndata: ${JSON.stringify(withPresence([story])[0])}\n\n`),
-                  () => undefined,
-                )
+                write('story', async () => {
+                  const story = await storage.getStory(event.storyId)
+                  return story ? (await withPresence([story]))[0] : undefined
+                })
               }
               break
-            }
             case 'notification':
               // Only the person notified hears about it.
-              if (event.userId !== me.id) return
-              data = {}
+              if (event.userId === me.id) write('notification', () => ({}))
               break
           }
-          res.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`)
         })
         const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), STREAM_HEARTBEAT_MS)
         req.on('close', () => {
@@ -174,7 +182,7 @@ export function storyRoutes(services: Services): Route[] {
       async handle(ctx) {
         const story = await storage.getStory(storyIdOf(ctx))
         if (!story) throw new HttpError(404, 'story_not_found', 'There is no such story.')
-        sendJson(ctx.res, 200, { story: withPresence([story])[0] })
+        sendJson(ctx.res, 200, { story: (await withPresence([story]))[0] })
       },
     },
     {
@@ -201,7 +209,7 @@ export function storyRoutes(services: Services): Route[] {
             if (body.deadline !== undefined) desk.set('deadline', body.deadline)
           }, user.id),
         )
-        sendJson(ctx.res, 200, { story: withPresence([(await storage.getStory(id)) as StorySummary])[0] })
+        sendJson(ctx.res, 200, { story: (await withPresence([(await storage.getStory(id)) as StorySummary]))[0] })
       },
     },
     {
@@ -222,7 +230,7 @@ export function storyRoutes(services: Services): Route[] {
           // The review gate: nothing goes to Ready with unresolved comments, unless a desk chief
           // overrides with a reason, which the history keeps.
           if (body.to === 'ready') {
-            const comments = services.comments.openThreadCount(id)
+            const comments = await services.comments.openThreadCount(id)
             const suggestions = countOpenSuggestions(room.doc)
             if (comments + suggestions > 0 && !(isDesk(user) && body.reason)) {
               const parts = [
@@ -238,7 +246,7 @@ export function storyRoutes(services: Services): Route[] {
           // had failed (the log says when it could not).
           try {
             // Every status change is a checkpoint in the story's history.
-            services.versions.checkpoint(id, room.doc, { kind: 'status', name: `Moved to ${STATUSES[body.to]}`, userId: user.id })
+            await services.versions.checkpoint(id, room.doc, { kind: 'status', name: `Moved to ${STATUSES[body.to]}`, userId: user.id })
             events.publish({ type: 'review', storyId: id, kind: 'versions' })
             await services.history.record(id, { userId: user.id, from, to: body.to, reason: body.reason ?? '', at: Date.now() })
           } catch (error) {

@@ -43,10 +43,10 @@ export function versionRoutes(services: Services): Route[] {
   const announce = (storyId: string): void => events.publish({ type: 'review', storyId, kind: 'versions' })
 
   const attribution = async (id: string): Promise<Attribution> => {
-    const authors = await storage.authorsOf(id)
+    const [authors, deletions] = await Promise.all([storage.authorsOf(id), versions.deletionsOf(id)])
     return {
       insertedBy: (client) => authors.get(client) ?? null,
-      deletedBy: (client, clock, len) => versions.deletedBy(id, client, clock, len),
+      deletedBy: (client, clock, len) => deletions.deletedBy(client, clock, len),
     }
   }
 
@@ -57,7 +57,7 @@ export function versionRoutes(services: Services): Route[] {
       access: 'user',
       async handle(ctx) {
         const id = await existingStoryId(ctx, storage)
-        sendJson(ctx.res, 200, { versions: versions.list(id) })
+        sendJson(ctx.res, 200, { versions: await versions.list(id) })
       },
     },
     {
@@ -69,9 +69,9 @@ export function versionRoutes(services: Services): Route[] {
         const id = storyIdOf(ctx)
         const body = await readJson(ctx.req, NameBody, MAX_JSON_BYTES, 'invalid_version')
         let version: VersionSummary | null = null
-        await change(id, (room) => {
+        await change(id, async (room) => {
           requireEditor(user, room)
-          version = versions.checkpoint(id, room.doc, { kind: 'named', name: body.name, userId: user.id })
+          version = await versions.checkpoint(id, room.doc, { kind: 'named', name: body.name, userId: user.id })
         })
         announce(id)
         sendJson(ctx.res, 201, { version })
@@ -90,12 +90,11 @@ export function versionRoutes(services: Services): Route[] {
         })
         // Always older → newer: the walk needs the later state, which holds every item of the earlier.
         const [older, newer] = [...refs].sort((a, b) => (a === 'current' ? 1 : b === 'current' ? -1 : a - b)) as ['current' | number, 'current' | number]
-        const loaded = [older, newer].map((ref) => {
-          if (ref === 'current') return null
-          const version = versions.load(id, ref)
-          if (!version) throw new HttpError(404, 'version_not_found', 'There is no such version of this story.')
-          return version
-        })
+        const loaded = await Promise.all([older, newer].map(async (ref) => (ref === 'current' ? null : versions.load(id, ref))))
+        if (loaded.some((version, index) => version === null && [older, newer][index] !== 'current')) {
+          for (const version of loaded) version?.doc.destroy()
+          throw new HttpError(404, 'version_not_found', 'There is no such version of this story.')
+        }
         try {
           const [olderDoc, newerDoc] = loaded
           const who = await attribution(id)
@@ -117,18 +116,18 @@ export function versionRoutes(services: Services): Route[] {
         const user = userOf(ctx)
         const id = await existingStoryId(ctx, storage)
         const versionId = Number(ctx.params[1])
-        const target = versions.load(id, versionId)
+        const target = await versions.load(id, versionId)
         if (!target) throw new HttpError(404, 'version_not_found', 'There is no such version of this story.')
         let before: VersionSummary | null = null
         try {
           await change(id, async (room) => {
             requireEditor(user, room)
-            before = versions.checkpoint(id, room.doc, { kind: 'restore', name: `Before restoring “${versionLabel(target.summary)}”`, userId: user.id })
+            before = await versions.checkpoint(id, room.doc, { kind: 'restore', name: `Before restoring “${versionLabel(target.summary)}”`, userId: user.id })
             const deleted = await room.applyServerChange((doc) => restoreDoc(doc, target.doc), user.id)
             // After the restore is stored: attribution of what it deleted is bookkeeping, never a
             // reason for the restore itself to fail.
             try {
-              versions.recordDeleteSet(id, deleted, user.id)
+              await versions.recordDeleteSet(id, deleted, user.id)
             } catch (error) {
               services.log.warn({ err: error, story: id }, 'could not record who a restore deleted')
             }

@@ -8,6 +8,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely'
 import { Pool, types } from 'pg'
+import { ConfigError, redactUrl } from '../config.js'
 import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations.js'
 import type { StoreSchema } from './schema.js'
 
@@ -15,8 +16,24 @@ import type { StoreSchema } from './schema.js'
 export interface Backend {
   kind: 'sqlite' | 'postgres'
   db: Kysely<StoreSchema>
-  /** The raw SQLite handle, for the repositories not on Kysely yet; null on PostgreSQL. */
+  /** The raw SQLite handle (tests lock it to play a stuck database); null on PostgreSQL. */
   sqlite: Database.Database | null
+  /**
+   * Run `fn` while no other node runs one under the same key (start-up work such as seeding an
+   * empty newsroom). On SQLite one process has the database, so it simply runs.
+   */
+  exclusively<T>(key: number, fn: () => Promise<T>): Promise<T>
+}
+
+/** Open the store `config` names: PostgreSQL at `DATABASE_URL`, or SQLite in `DATA_DIR`. */
+export async function openBackend(config: { dataDir: string; databaseUrl: string | null }): Promise<Backend> {
+  if (!config.databaseUrl) return openSqlite(config.dataDir)
+  try {
+    return await openPostgres(config.databaseUrl)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message || (error as { code?: string }).code || error.name : String(error)
+    throw new ConfigError(`DATABASE_URL: cannot use the PostgreSQL database at ${redactUrl(config.databaseUrl)}: ${reason}`)
+  }
 }
 
 /** Open (and migrate) `dataDir/deskline.db`. */
@@ -39,7 +56,12 @@ export function openSqlite(dataDir: string): Backend {
       sqlite.pragma(`user_version = ${index + 1}`)
     })()
   }
-  return { kind: 'sqlite', db: new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: sqlite }) }), sqlite }
+  return {
+    kind: 'sqlite',
+    db: new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    sqlite,
+    exclusively: (_key, fn) => fn(),
+  }
 }
 
 /** Key of the advisory lock that makes migrations run once when several nodes start together. */
@@ -51,10 +73,14 @@ types.setTypeParser(types.builtins.INT8, (value: string) => Number(value))
 
 /** Connect to (and migrate) the PostgreSQL database at `url`. */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Backend> {
-  const pool = new Pool({ connectionString: url, max: options.max ?? 10 })
+  // A server that does not answer fails a connection attempt in seconds, not never.
+  const pool = new Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000 })
   // An idle client that loses its server emits 'error' on the pool; without a listener that kills
   // the process. Queries that were running reject on their own.
   pool.on('error', () => undefined)
+  // The same for a client checked out between two statements (a transaction awaiting its next
+  // step): its next query rejects, which is where the failure is handled.
+  pool.on('connect', (client) => client.on('error', () => undefined))
   const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) })
   try {
     await db.transaction().execute(async (trx) => {
@@ -72,5 +98,20 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     await db.destroy()
     throw error
   }
-  return { kind: 'postgres', db, sqlite: null }
+  return {
+    kind: 'postgres',
+    db,
+    sqlite: null,
+    // A session lock, held on one connection for as long as `fn` runs; released even if it throws
+    // (and by PostgreSQL itself should this process die).
+    exclusively: (key, fn) =>
+      db.connection().execute(async (conn) => {
+        await sql`SELECT pg_advisory_lock(${key})`.execute(conn)
+        try {
+          return await fn()
+        } finally {
+          await sql`SELECT pg_advisory_unlock(${key})`.execute(conn)
+        }
+      }),
+  }
 }

@@ -106,7 +106,78 @@ export interface SectionsTable {
   position: number
 }
 
+/**
+ * `rowid`: SQLite's implicit row number, and a BIGSERIAL column of that name on PostgreSQL, so
+ * rows made in the same millisecond keep the order they were made in on both.
+ */
+export interface CommentThreadsTable {
+  rowid: Generated<number>
+  id: string
+  story_id: string
+  start_anchor: string
+  end_anchor: string
+  quote: string
+  author_id: number
+  created_at: number
+  resolved_at: number | null
+  resolved_by: number | null
+}
+
+export interface CommentsTable {
+  rowid: Generated<number>
+  id: string
+  thread_id: string
+  author_id: number
+  body: string
+  created_at: number
+  edited_at: number | null
+  /** 0 or 1. */
+  deleted: Generated<number>
+}
+
+/** An @mention waiting for (or read by) the person mentioned. */
+export interface NotificationsTable {
+  rowid: Generated<number>
+  id: string
+  user_id: number
+  story_id: string
+  thread_id: string
+  comment_id: string
+  by_user_id: number
+  created_at: number
+  read_at: number | null
+}
+
+/** A version: the document's full state, deflated, with its Yjs snapshot for dedupe. */
+export interface StoryVersionsTable {
+  id: Generated<number>
+  story_id: string
+  kind: 'auto' | 'status' | 'named' | 'restore'
+  name: string
+  user_id: number | null
+  created_at: number
+  state: Uint8Array
+  bytes: number
+  words: number
+  snapshot: Uint8Array
+}
+
+/** Who deleted which run of a Yjs client's items (deletions carry no client id of their own). */
+export interface StoryDeletionsTable {
+  rowid: Generated<number>
+  story_id: string
+  client_id: number
+  clock: number
+  len: number
+  user_id: number
+}
+
 export interface StoreSchema {
+  comment_threads: CommentThreadsTable
+  comments: CommentsTable
+  notifications: NotificationsTable
+  story_versions: StoryVersionsTable
+  story_deletions: StoryDeletionsTable
   users: UsersTable
   sessions: SessionsTable
   sections: SectionsTable

@@ -15,6 +15,9 @@ export interface TestPostgres {
   port: number
   /** A fresh, empty database on this cluster; its URL. */
   createDatabase(): Promise<string>
+  /** Stop the server at once (as a crash or a lost machine would); `resume` starts it again, data kept. */
+  pause(): Promise<void>
+  resume(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -57,7 +60,9 @@ export async function startPostgres(): Promise<TestPostgres> {
   run('initdb', ['-A', 'trust', '-U', 'postgres', '-D', data, '--no-sync', '-E', 'UTF8', '--locale=C'])
   const port = await freePort()
   // fsync off: a test cluster dies with its machine; the server under test is what must not lose data.
-  run('pg_ctl', ['-D', data, '-l', path.join(root, 'log'), '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, '-w', 'start'])
+  const start = () =>
+    run('pg_ctl', ['-D', data, '-l', path.join(root, 'log'), '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, '-w', 'start'])
+  start()
   let databases = 0
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -67,9 +72,16 @@ export async function startPostgres(): Promise<TestPostgres> {
       run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name])
       return `postgres://postgres@127.0.0.1:${port}/${name}`
     },
+    async pause() {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
+    },
+    async resume() {
+      start()
+    },
     async stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
+        // Not running (paused by the test) is fine: there is nothing to stop.
+        if (fs.existsSync(path.join(data, 'postmaster.pid'))) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
       } finally {
         fs.rmSync(root, { recursive: true, force: true })
       }

@@ -1,7 +1,8 @@
 /** Stock y-websocket clients that type words into one paragraph, for durability tests. */
+import { expect, vi } from 'vitest'
 import * as Y from 'yjs'
 import { getBody } from '../../src/shared/storyDoc'
-import { connectClient, type TestClient } from './clients'
+import { connectClient, synced, type TestClient } from './clients'
 import { seededRandom } from './random'
 
 export interface Typist {
@@ -59,4 +60,33 @@ export function startTypist(baseUrl: string, id: string, token: string, name: st
 /** The words of a paragraph's text. */
 export function wordsOf(text: string): Set<string> {
   return new Set(text.split(/\s+/).filter(Boolean))
+}
+
+/** Every word the typists typed that `text` lacks. */
+export function missingWords(typists: Typist[], text: string): string[] {
+  const present = wordsOf(text)
+  return typists.flatMap((typist) => typist.words.filter((word) => !present.has(word)))
+}
+
+/**
+ * Wait until every client holds the same document as a fresh reader of the server at `baseUrl`,
+ * and return the first paragraph's text; the reader is closed by `cleanup`.
+ */
+export async function convergedText(baseUrl: string, id: string, token: string, clients: TestClient[], cleanup: Array<() => unknown>): Promise<string> {
+  const reader = connectClient(baseUrl, id, { token })
+  cleanup.push(() => reader.destroy())
+  await synced(reader)
+  await vi.waitFor(
+    () => {
+      const expected = Y.encodeStateVector(reader.doc)
+      for (const client of clients) {
+        expect(client.provider.synced).toBe(true)
+        expect(Y.encodeStateVector(client.doc)).toEqual(expected)
+      }
+    },
+    { timeout: 20_000, interval: 50 },
+  )
+  const text = firstParagraphText(reader.doc).toString()
+  for (const client of clients) expect(firstParagraphText(client.doc).toString()).toBe(text)
+  return text
 }

@@ -117,7 +117,7 @@ describe('comment threads', () => {
     expect(events).toContainEqual({ type: 'review', storyId, kind: 'comments' })
 
     for (const who of ['chief', 'rory', 'lead'] as const) expect((await threads(who)).map((item) => item.id)).toContain(thread.id)
-    expect(repo.openThreadCount(storyId)).toBeGreaterThanOrEqual(1)
+    expect(await repo.openThreadCount(storyId)).toBeGreaterThanOrEqual(1)
     // Commenting is not editing: nothing was written into the story.
     expect(Y.encodeStateVector((await srv.storage.loadDoc(storyId))!.doc)).toEqual(before)
 
@@ -155,18 +155,18 @@ describe('comment threads', () => {
 
   it('its author, editors and the desk resolve and reopen a thread; other reporters may not', async () => {
     const mine = await startThread('robin', 'Robin asks.')
-    const open = repo.openThreadCount(storyId)
+    const open = await repo.openThreadCount(storyId)
     // The story's own lead is a reporter too: not Robin's thread, so no.
     expect((await call('lead', 'POST', `/api/threads/${mine.id}/resolve`)).status).toBe(403)
     const resolved = await call('robin', 'POST', `/api/threads/${mine.id}/resolve`)
     expect(resolved.status).toBe(200)
     expect(resolved.body.thread).toMatchObject({ resolved: true, resolvedBy: people.robin.id })
-    expect(repo.openThreadCount(storyId)).toBe(open - 1)
+    expect(await repo.openThreadCount(storyId)).toBe(open - 1)
     // Resolving twice is harmless; the first resolver stays on record.
     expect((await call('chief', 'POST', `/api/threads/${mine.id}/resolve`)).body.thread).toMatchObject({ resolvedBy: people.robin.id })
     expect((await call('rory', 'POST', `/api/threads/${mine.id}/reopen`)).status).toBe(403)
     expect((await call('editor', 'POST', `/api/threads/${mine.id}/reopen`)).body.thread).toMatchObject({ resolved: false, resolvedBy: null })
-    expect(repo.openThreadCount(storyId)).toBe(open)
+    expect(await repo.openThreadCount(storyId)).toBe(open)
 
     const editors = await startThread('editor', 'Tighten this.')
     expect((await call('robin', 'POST', `/api/threads/${editors.id}/resolve`)).status).toBe(403)
@@ -188,7 +188,7 @@ describe('comment threads', () => {
     expect(leads[0]!.excerpt).toContain('Ask @riley')
     expect(await notifications('editor')).toHaveLength(counts.editor + 1)
     for (const who of ['robin', 'rory', 'chief', 'gone'] as const) {
-      expect(repo.notifications(people[who].id).filter((item) => item.threadId === thread.id)).toEqual([])
+      expect((await repo.notifications(people[who].id)).filter((item) => item.threadId === thread.id)).toEqual([])
     }
 
     // An edit that adds Rory notifies Rory only; Riley is not told twice.

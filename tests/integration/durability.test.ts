@@ -8,13 +8,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import * as Y from 'yjs'
 import { Close, isPermanentClose, UnsavedReason } from '../../src/shared/protocol'
 import type { RunningServer } from '../../server/app'
 import { connectClient, saveAnswers, synced, type TestClient } from '../helpers/clients'
+import { startPostgres } from '../helpers/postgres'
 import { startProxy, type TestProxy } from '../helpers/proxy'
 import { importStoryVia, lockDatabase, signInAs, startChildServer, startTestServer, tempDataDir, tokenFor, type ChildServer } from '../helpers/server'
-import { firstParagraphText, startTypist, wordsOf, type Typist } from '../helpers/typists'
+import { convergedText, firstParagraphText, missingWords, startTypist } from '../helpers/typists'
 
 const cleanup: Array<() => unknown> = []
 afterEach(async () => {
@@ -38,31 +38,8 @@ async function stop(server: ChildServer, signal: 'SIGKILL' | 'SIGTERM'): Promise
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Wait until every client holds the same document as a fresh reader of the server, and return that text. */
-async function converged(baseUrl: string, id: string, token: string, clients: TestClient[]): Promise<string> {
-  const reader = connectClient(baseUrl, id, { token })
-  cleanup.push(() => reader.destroy())
-  await synced(reader)
-  await vi.waitFor(
-    () => {
-      const expected = Y.encodeStateVector(reader.doc)
-      for (const client of clients) {
-        expect(client.provider.synced).toBe(true)
-        expect(Y.encodeStateVector(client.doc)).toEqual(expected)
-      }
-    },
-    { timeout: 20_000, interval: 50 },
-  )
-  const text = firstParagraphText(reader.doc).toString()
-  for (const client of clients) expect(firstParagraphText(client.doc).toString()).toBe(text)
-  return text
-}
-
-/** Every word the typists typed that `text` lacks. */
-function missingWords(typists: Typist[], text: string): string[] {
-  const present = wordsOf(text)
-  return typists.flatMap((typist) => typist.words.filter((word) => !present.has(word)))
-}
+/** `converged`, its reader closed at the end of the test. */
+const converged = (baseUrl: string, id: string, token: string, clients: TestClient[]) => convergedText(baseUrl, id, token, clients, cleanup)
 
 describe('durability', () => {
   it('three typists through a storm of restarts and network drops lose nothing and are never refused', { timeout: 180_000 }, async () => {
@@ -123,6 +100,7 @@ async function health(baseUrl: string): Promise<{ status: number; body: Record<s
 interface Outage {
   /** A folder for the server's data. */
   dataDir: string
+
   /** Make the store fail (after the server started and some edits are stored). */
   start(): Promise<void>
   /** Let it work again. */
@@ -254,5 +232,71 @@ describe('store failures', () => {
       },
     })
     expect(stored).toBe('still during before Start.')
+  })
+})
+
+describe('store failures on PostgreSQL', () => {
+  it('PostgreSQL unreachable: edits are never relayed or acknowledged unstored, and arrive once it is back', { timeout: 90_000 }, async () => {
+    const postgres = await startPostgres()
+    cleanup.push(() => postgres.stop())
+    const config = { databaseUrl: await postgres.createDatabase() }
+    let srv = await startTestServer({ config })
+    cleanup.push(() => srv.close())
+    const token = await signInAs(srv, 'chief', 'admin')
+    const id = await importStoryVia(srv.url, token, STORY)
+    const open = (): TestClient => {
+      const client = connectClient(srv.url, id, { token })
+      cleanup.push(() => client.destroy())
+      return client
+    }
+    const writer = open()
+    const reader = open()
+    const writerCloses: number[] = []
+    writer.provider.on('connection-close', (event) => event && writerCloses.push(event.code))
+    await Promise.all([synced(writer), synced(reader)])
+    const answers = saveAnswers(writer)
+    const type = (words: string) => firstParagraphText(writer.doc).insert(0, `${words} `)
+    type('before')
+    await vi.waitFor(() => expect(firstParagraphText(reader.doc).toString()).toContain('before'))
+
+    await postgres.pause()
+    type('during')
+    let request = 0
+    // The commit fails; the room drops what it had not stored and closes with 1013 (try again
+    // later). The writer cannot come back until the store can load the story: it keeps its
+    // edits, which the app shows as not saved.
+    await vi.waitFor(() => expect(writerCloses).toContain(Close.storeFailed.code), { timeout: 15_000 })
+    const failing = await health(srv.url)
+    expect(failing).toMatchObject({ status: 503, body: { ok: false, store: 'failing' } })
+    type('still')
+    const savedBefore = answers.saved.length
+    for (let round = 0; round < 8; round++) {
+      answers.ask(++request)
+      await pause(250)
+    }
+    expect(answers.saved.length).toBe(savedBefore)
+    expect(firstParagraphText(reader.doc).toString()).not.toMatch(/during|still/)
+    expect(writerCloses.filter(isPermanentClose)).toEqual([])
+
+    await postgres.resume()
+    // Back: the writer reconnects, resyncs what it kept, and it is stored, relayed and acknowledged.
+    await vi.waitFor(() => expect(firstParagraphText(reader.doc).toString()).toBe('still during before Start.'), { timeout: 20_000 })
+    const recoveredAt = request
+    await vi.waitFor(
+      () => {
+        answers.ask(++request)
+        expect(Math.max(-1, ...answers.saved)).toBeGreaterThan(recoveredAt)
+      },
+      { timeout: 10_000, interval: 250 },
+    )
+    expect((await health(srv.url)).status).toBe(200)
+
+    writer.destroy()
+    reader.destroy()
+    await srv.close()
+    srv = await startTestServer({ config })
+    const fresh = open()
+    await synced(fresh)
+    expect(firstParagraphText(fresh.doc).toString()).toBe('still during before Start.')
   })
 })

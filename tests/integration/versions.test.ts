@@ -184,7 +184,7 @@ describe('restore', () => {
     const kept = paragraph!.slice('Officials declined to comment.'.length)
     expect(kept.length).toBeGreaterThan(10)
     expect(stream.slice(0, typed).endsWith(kept)).toBe(true)
-    const beforeDoc = srv.services.versions.load(id, before.id)!.doc
+    const beforeDoc = (await srv.services.versions.load(id, before.id))!.doc
     expect(bodyBlocks(beforeDoc)[0]).toBe('Rewritten lead.')
     const replaced = bodyBlocks(beforeDoc)[1]!.slice('Officials declined to comment.'.length)
     expect(stream.slice(0, typed)).toBe(`${replaced}${kept}`)

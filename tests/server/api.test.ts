@@ -27,7 +27,7 @@ describe('HTTP API', () => {
     token = await signInAs(srv, 'chief', 'admin')
     const res = await fetch(`${srv.url}/healthz`)
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ ok: true, store: 'ok' })
+    expect(await res.json()).toEqual({ ok: true, store: 'ok', redis: 'none' })
   })
 
   it('creates and lists stories with server-made ids', async () => {

@@ -1,3 +1,4 @@
+import { LocalBus } from '../../server/bus'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
@@ -36,7 +37,7 @@ async function setup() {
   const story = await createStory(storage, events, { paragraphs: ['start'] })
   const log = createLogger('silent')
   const health = new StoreHealth(() => storage.probe(), log)
-  const room = new Room(story.id, (await storage.loadDoc(story.id))!, { storage, health, events, log })
+  const room = new Room(story.id, (await storage.loadDoc(story.id))!, { storage, bus: new LocalBus('test'), health, events, log })
   return { storage, room, id: story.id }
 }
 

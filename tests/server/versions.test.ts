@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Storage } from '../../server/storage'
-import { openSqlite } from '../../server/store/backends'
+import { openSqlite, type Backend } from '../../server/store/backends'
 import { createStory } from '../../server/stories'
 import { StoryEvents } from '../../server/storyEvents'
 import { Users } from '../../server/users'
@@ -20,20 +20,21 @@ import { seededRandom } from '../helpers/random'
 import { tempDataDir } from '../helpers/server'
 
 let storage: Storage
+let backend: Backend
 let versions: Versions
 let clock = 0
 let storyId = ''
 const people = { a: 0, b: 0, c: 0 }
 
 beforeAll(async () => {
-  const backend = openSqlite(tempDataDir())
+  backend = openSqlite(tempDataDir())
   storage = new Storage(backend)
   const users = new Users(backend.db)
   for (const key of ['a', 'b', 'c'] as const) {
     const user = await users.create({ username: `user-${key}`, password: 'correct horse', displayName: `User ${key.toUpperCase()}`, role: 'reporter' })
     people[key] = user!.id
   }
-  versions = new Versions(storage.database, { now: () => clock })
+  versions = new Versions(backend.db, { now: () => clock, kind: backend.kind })
 })
 afterAll(() => storage.close())
 
@@ -74,67 +75,87 @@ function textAt(doc: Y.Doc, block: number): Y.XmlText {
   return text
 }
 
-/** Attribution as the server has it: client ids of the test's people, deletions recorded. */
-function attribution(authors: Record<number, number>): Attribution {
+/** Attribution as the server has it: client ids of the test's people, deletions recorded (as of now). */
+async function attribution(authors: Record<number, number>): Promise<Attribution> {
+  const deletions = await versions.deletionsOf(storyId)
   return {
     insertedBy: (clientId) => authors[clientId] ?? null,
-    deletedBy: (clientId, from, len) => versions.deletedBy(storyId, clientId, from, len),
+    deletedBy: (clientId, from, len) => deletions.deletedBy(clientId, from, len),
   }
 }
 
 const changed = (runs: DiffRun[]) => runs.filter((run) => run.change !== 'same')
 
 describe('the version store', () => {
-  it('stores a named version and lists it; the state loads back whole', () => {
+  it('stores a named version and lists it; the state loads back whole', async () => {
     const doc = serverDoc(['First paragraph.', 'Second paragraph.'])
-    const version = versions.checkpoint(storyId, doc, { kind: 'named', name: '  Before the edit ', userId: people.a })
+    const version = await versions.checkpoint(storyId, doc, { kind: 'named', name: '  Before the edit ', userId: people.a })
     expect(version).toMatchObject({ storyId, kind: 'named', name: 'Before the edit', userId: people.a, words: 4 })
     expect(version.bytes).toBeGreaterThan(0)
-    expect(versions.list(storyId)).toEqual([version])
-    const loaded = versions.load(storyId, version.id)!
+    expect(await versions.list(storyId)).toEqual([version])
+    const loaded = (await versions.load(storyId, version.id))!
     expect(bodyBlocks(loaded.doc)).toEqual(['First paragraph.', 'Second paragraph.'])
     expect(readMeta(loaded.doc).headline).toBe('Talks resume')
-    expect(versions.get(storyId, version.id + 1000)).toBeNull()
-    expect(versions.get('0000000000000000', version.id)).toBeNull()
+    expect(await versions.get(storyId, version.id + 1000)).toBeNull()
+    expect(await versions.get('0000000000000000', version.id)).toBeNull()
   })
 
-  it('does not store an identical state twice; a named version takes over an identical checkpoint', () => {
+  it('does not store an identical state twice; a named version takes over an identical checkpoint', async () => {
     const doc = serverDoc(['Text.'])
-    const auto = versions.checkpoint(storyId, doc, { kind: 'auto' })
-    expect(versions.checkpoint(storyId, doc, { kind: 'auto' })).toEqual(auto)
-    const named = versions.checkpoint(storyId, doc, { kind: 'named', name: 'Filed', userId: people.a })
+    const auto = await versions.checkpoint(storyId, doc, { kind: 'auto' })
+    // Past the automatic rhythm, so it is the identical state (not the clock) that stores nothing.
+    clock += AUTO_CHECKPOINT_MS
+    expect(await versions.checkpoint(storyId, doc, { kind: 'auto' })).toEqual(auto)
+    const named = await versions.checkpoint(storyId, doc, { kind: 'named', name: 'Filed', userId: people.a })
     expect(named.id).toBe(auto.id)
-    expect(versions.list(storyId)).toEqual([named])
+    expect(await versions.list(storyId)).toEqual([named])
     // Two explicit versions of one state are two events (say, named, then moved to Ready).
-    const status = versions.checkpoint(storyId, doc, { kind: 'status', name: 'Moved to Ready', userId: people.b })
-    expect(versions.list(storyId).map((v) => v.id)).toEqual([status.id, named.id])
+    const status = await versions.checkpoint(storyId, doc, { kind: 'status', name: 'Moved to Ready', userId: people.b })
+    expect((await versions.list(storyId)).map((v) => v.id)).toEqual([status.id, named.id])
     // A deletion changes no state vector: the delete set tells the states apart.
+    clock += AUTO_CHECKPOINT_MS
     textAt(doc, 0).delete(0, 1)
-    expect(versions.checkpoint(storyId, doc, { kind: 'auto' }).id).toBeGreaterThan(status.id)
+    expect((await versions.checkpoint(storyId, doc, { kind: 'auto' })).id).toBeGreaterThan(status.id)
   })
 
-  it('checkpoints automatically at the first edit, then once five minutes of editing have passed', () => {
+  it('checkpoints automatically at the first edit, then once five minutes of editing have passed', async () => {
     const doc = serverDoc()
     const edit = (text: string) => {
       textAt(doc, 0).insert(textAt(doc, 0).length, text)
       return versions.onEdited(storyId, doc)
     }
-    expect(edit('A')?.kind).toBe('auto')
+    expect((await edit('A'))?.kind).toBe('auto')
     clock += AUTO_CHECKPOINT_MS - 1
-    expect(edit('B')).toBeNull()
+    expect(await edit('B')).toBeNull()
     clock += 1
-    expect(edit('C')).toMatchObject({ kind: 'auto', words: 1 })
+    expect(await edit('C')).toMatchObject({ kind: 'auto', words: 1 })
     clock += AUTO_CHECKPOINT_MS
     // Nothing changed since: no new version, and the clock restarts (no state encoded per keystroke).
-    expect(versions.onEdited(storyId, doc)).toBeNull()
-    expect(versions.list(storyId)).toHaveLength(2)
+    expect(await versions.onEdited(storyId, doc)).toBeNull()
+    expect(await versions.list(storyId)).toHaveLength(2)
     // A named version restarts the clock too.
     clock += AUTO_CHECKPOINT_MS
-    versions.checkpoint(storyId, doc, { kind: 'named', name: 'N', userId: people.a })
-    expect(edit('D')).toBeNull()
+    await versions.checkpoint(storyId, doc, { kind: 'named', name: 'N', userId: people.a })
+    expect(await edit('D')).toBeNull()
   })
 
-  it('thins automatic checkpoints to one an hour after a day, and keeps every named one', () => {
+  it('makes one automatic checkpoint when two nodes edit a story: the last version is read again', async () => {
+    const doc = serverDoc()
+    const other = new Versions(backend.db, { now: () => clock, kind: backend.kind })
+    textAt(doc, 0).insert(0, 'A')
+    const first = await versions.onEdited(storyId, doc)
+    expect(first?.kind).toBe('auto')
+    // The other node has not seen that version: the database tells it one is too recent.
+    clock += AUTO_CHECKPOINT_MS - 1
+    textAt(doc, 0).insert(1, 'B')
+    expect(await other.onEdited(storyId, doc)).toBeNull()
+    expect((await versions.list(storyId)).map((v) => v.id)).toEqual([first!.id])
+    clock += 1
+    expect(await other.onEdited(storyId, doc)).toMatchObject({ kind: 'auto', words: 1 })
+    expect(await versions.list(storyId)).toHaveLength(2)
+  })
+
+  it('thins automatic checkpoints to one an hour after a day, and keeps every named one', async () => {
     const doc = serverDoc()
     const start = clock
     const named: number[] = []
@@ -142,10 +163,10 @@ describe('the version store', () => {
     for (let minute = 0; minute < 3 * 24 * 60; minute += 5) {
       clock = start + minute * 60_000
       textAt(doc, 0).insert(0, 'x')
-      versions.checkpoint(storyId, doc, { kind: 'auto' })
-      if (minute % 240 === 0) named.push(versions.checkpoint(storyId, doc, { kind: 'named', name: `Hour ${minute / 60}`, userId: people.a }).id)
+      await versions.checkpoint(storyId, doc, { kind: 'auto' })
+      if (minute % 240 === 0) named.push((await versions.checkpoint(storyId, doc, { kind: 'named', name: `Hour ${minute / 60}`, userId: people.a })).id)
     }
-    const all = versions.list(storyId)
+    const all = await versions.list(storyId)
     expect(all.filter((v) => v.kind === 'named').map((v) => v.id).sort((x, y) => x - y)).toEqual(named)
     const autos = all.filter((v) => v.kind === 'auto')
     const recent = autos.filter((v) => clock - v.createdAt < 24 * 3_600_000)
@@ -159,23 +180,23 @@ describe('the version store', () => {
 })
 
 describe('compare', () => {
-  it('attributes the original text to its writer, the added word and the removed word to the editor', () => {
+  it('attributes the original text to its writer, the added word and the removed word to the editor', async () => {
     const server = serverDoc()
     const a = clientOf(server, 101)
     const b = clientOf(server, 202)
     textAt(a, 0).insert(0, 'The ceasefire holds in the north.')
     send(a, server)
-    const v1 = versions.checkpoint(storyId, server, { kind: 'named', name: 'Filed', userId: people.a })
+    const v1 = await versions.checkpoint(storyId, server, { kind: 'named', name: 'Filed', userId: people.a })
     send(server, b)
     const text = textAt(b, 0)
     const at = text.toString().indexOf('north')
     text.delete(at, 'north'.length)
     text.insert(at, 'south')
-    versions.recordDeletions(storyId, send(b, server), people.b)
-    const v2 = versions.checkpoint(storyId, server, { kind: 'named', name: 'Edited', userId: people.b })
+    await versions.recordDeletions(storyId, send(b, server), people.b)
+    const v2 = await versions.checkpoint(storyId, server, { kind: 'named', name: 'Edited', userId: people.b })
 
-    const who = attribution({ 101: people.a, 202: people.b })
-    const result = compareDocs(versions.load(storyId, v1.id)!.doc, versions.load(storyId, v2.id)!.doc, who)
+    const who = await attribution({ 101: people.a, 202: people.b })
+    const result = compareDocs((await versions.load(storyId, v1.id))!.doc, (await versions.load(storyId, v2.id))!.doc, who)
     expect(result.blocks).toEqual([
       {
         type: 'paragraph',
@@ -190,14 +211,14 @@ describe('compare', () => {
     ])
     expect(result.headline).toEqual([{ text: 'Talks resume', change: 'same', by: null }])
     // Against the live document (gc on: the removed word's text is only in the older state).
-    expect(compareDocs(versions.load(storyId, v1.id)!.doc, server, who).blocks).toEqual(result.blocks)
+    expect(compareDocs((await versions.load(storyId, v1.id))!.doc, server, who).blocks).toEqual(result.blocks)
     // The same version against itself: nothing changed.
     expect(changed(compareDocs(server, server, who).blocks.flatMap((block) => block.runs))).toEqual([])
   })
 
-  it('shows whole blocks added and removed, nested lists, the headline, and unknown deleters as null', () => {
+  it('shows whole blocks added and removed, nested lists, the headline, and unknown deleters as null', async () => {
     const server = serverDoc(['Keep this.', 'Drop this.'])
-    const v1 = versions.load(storyId, versions.checkpoint(storyId, server, { kind: 'auto' }).id)!.doc
+    const v1 = (await versions.load(storyId, (await versions.checkpoint(storyId, server, { kind: 'auto' })).id))!.doc
     const body = getBody(server)
     body.delete(1, 1)
     const list = new Y.XmlElement('bulletList')
@@ -210,7 +231,7 @@ describe('compare', () => {
     list.insert(0, [item])
     body.insert(1, [list])
     getMetaText(server, 'headline')!.insert(0, 'Syria: ')
-    const result = compareDocs(v1, server, attribution({}))
+    const result = compareDocs(v1, server, await attribution({}))
     expect(result.blocks).toEqual([
       { type: 'paragraph', change: 'same', runs: [{ text: 'Keep this.', change: 'same', by: null }] },
       { type: 'paragraph', change: 'removed', runs: [{ text: 'Drop this.', change: 'removed', by: null }] },
@@ -224,10 +245,10 @@ describe('compare', () => {
 })
 
 describe('restore', () => {
-  it('brings back body, formatting, headline, slug, bylines and dateline with minimal edits', () => {
+  it('brings back body, formatting, headline, slug, bylines and dateline with minimal edits', async () => {
     const server = serverDoc(['Alpha beta gamma.', 'Second block.', 'Third block.'])
     textAt(server, 0).format(0, 5, { bold: {} })
-    const version = versions.load(storyId, versions.checkpoint(storyId, server, { kind: 'named', name: 'Clean', userId: people.a }).id)!.doc
+    const version = (await versions.load(storyId, (await versions.checkpoint(storyId, server, { kind: 'named', name: 'Clean', userId: people.a })).id))!.doc
     const before = server.getXmlFragment('body').toJSON()
     const untouched = getBody(server).get(2)
 
@@ -256,10 +277,10 @@ describe('restore', () => {
     expect(Y.encodeStateVector(server)).toEqual(vector)
   })
 
-  it('converges with a client typing during the restore, in another paragraph and in the restored one', () => {
+  it('converges with a client typing during the restore, in another paragraph and in the restored one', async () => {
     const server = serverDoc(['The talks began on Monday.', 'Officials declined to comment.'])
     const c = clientOf(server, 303)
-    const version = versions.load(storyId, versions.checkpoint(storyId, server, { kind: 'named', name: 'V', userId: people.a }).id)!.doc
+    const version = (await versions.load(storyId, (await versions.checkpoint(storyId, server, { kind: 'named', name: 'V', userId: people.a })).id))!.doc
     // After the version: B rewrites the first paragraph; C's client has seen that.
     textAt(server, 0).delete(0, textAt(server, 0).length)
     textAt(server, 0).insert(0, 'Rewritten lead.')
@@ -327,16 +348,16 @@ describe('compare and restore under random edits (seeded)', () => {
   const oldText = (runs: DiffRun[]) => runs.filter((run) => run.change !== 'added').map((run) => run.text).join('')
   const newText = (runs: DiffRun[]) => runs.filter((run) => run.change !== 'removed').map((run) => run.text).join('')
 
-  it.each(Array.from({ length: 25 }, (_, index) => index + 1))('seed %i', (seed) => {
+  it.each(Array.from({ length: 25 }, (_, index) => index + 1))('seed %i', async (seed) => {
     const random = seededRandom(seed)
     const server = serverDoc(['The talks began on Monday.', 'Officials declined to comment.', 'More later.'])
     scramble(server, random, 30, 21)
-    const version = versions.load(storyId, versions.checkpoint(storyId, server, { kind: 'named', name: `seed ${seed}`, userId: null }).id)!.doc
+    const version = (await versions.load(storyId, (await versions.checkpoint(storyId, server, { kind: 'named', name: `seed ${seed}`, userId: null })).id))!.doc
     const typist = clientOf(server, 99)
     scramble(server, random, 40, 31)
 
     // Compare: the old side of every run is the version, the new side the current text.
-    const result = compareDocs(version, server, attribution({}))
+    const result = compareDocs(version, server, await attribution({}))
     expect(result.blocks.filter((block) => block.change !== 'added').map((block) => oldText(block.runs))).toEqual(bodyBlocks(version))
     expect(result.blocks.filter((block) => block.change !== 'removed').map((block) => newText(block.runs))).toEqual(bodyBlocks(server))
     expect(oldText(result.headline)).toBe(readMeta(version).headline)
@@ -365,12 +386,12 @@ describe('compare and restore under random edits (seeded)', () => {
 })
 
 describe('growth', () => {
-  it('measures the bytes of one version: the fixture story and a 10,000-word story', () => {
+  it('measures the bytes of one version: the fixture story and a 10,000-word story', async () => {
     const imported = parsePlainTextStory(readStoryFixture('syria-ceasefire.txt'))
     if (!imported.ok) throw new Error(imported.reason)
     const fixture = new Y.Doc()
     initStoryDoc(fixture, { headline: imported.story.headline, dateline: imported.story.dateline, paragraphs: imported.story.paragraphs })
-    const fixtureVersion = versions.checkpoint(storyId, fixture, { kind: 'named', name: 'Fixture', userId: null })
+    const fixtureVersion = await versions.checkpoint(storyId, fixture, { kind: 'named', name: 'Fixture', userId: null })
 
     // The same story typed word by word by three people, with every tenth word retyped.
     const typed = serverDoc()
@@ -390,7 +411,7 @@ describe('growth', () => {
       })
       send(writer, typed)
     })
-    const typedVersion = versions.checkpoint(storyId, typed, { kind: 'named', name: 'Typed', userId: null })
+    const typedVersion = await versions.checkpoint(storyId, typed, { kind: 'named', name: 'Typed', userId: null })
 
     // 10,000 words drawn (seeded) from the fixture's own words: prose-like, not a repeated phrase.
     const vocabulary = imported.story.paragraphs.join(' ').split(' ').filter((word) => /^[\p{L}\p{N}]/u.test(word))
@@ -399,12 +420,13 @@ describe('growth', () => {
     const big = new Y.Doc()
     initStoryDoc(big, { headline: 'Long read', paragraphs })
     const started = performance.now()
-    const bigVersion = versions.checkpoint(storyId, big, { kind: 'named', name: '10k', userId: null })
+    const bigVersion = await versions.checkpoint(storyId, big, { kind: 'named', name: '10k', userId: null })
     const checkpointMs = performance.now() - started
-    const loaded = versions.load(storyId, bigVersion.id)!.doc
+    const loaded = (await versions.load(storyId, bigVersion.id))!.doc
     textAt(big, 100).insert(0, 'Update: ')
     const compareStart = performance.now()
-    compareDocs(loaded, big, attribution({}))
+    // Timed as the server compares: the story's deletions are read once, then the walk.
+    compareDocs(loaded, big, await attribution({}))
     const compareMs = performance.now() - compareStart
 
     expect(bigVersion.words).toBe(10_000)
