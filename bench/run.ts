@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: every benchmark, printed as tables. Medians and 95th percentiles, each next
  * to its reference measured in the same run. A benchmark, not a test: nothing here fails on a
- * slow machine. Pass section names to run only some: `npm run bench -- keystroke load trace`.
+ * slow machine. Pass section names to run only some: `npm run bench -- keystroke load trace cluster`.
  */
 import os from 'node:os'
 import { benchRemoteKeystrokeChromium } from './browserKeystroke'
 import { benchRemoteKeystroke } from './remoteKeystroke'
 import { benchStoryLoad } from './storyLoad'
 import { median, ms, printTable, quantile } from './stats'
-import { replayBare, replayThroughServer } from './traceReplay'
+import { benchCluster } from './cluster'
+import { replayBare, replayThroughServer, type FanOut } from './traceReplay'
 import { loadTrace } from './traces'
 
 // Eleven providers in one process each watch process exit.
@@ -80,5 +81,33 @@ if (run('load')) {
       ['cold open through the server (SQLite snapshot + tail → sync step 2 → client)', ms(median(result.coldMs)), ms(quantile(result.coldMs, 0.95)), String(result.coldMs.length)],
       ['reference: Y.applyUpdate of the same state in this process', ms(median(result.applyMs)), ms(quantile(result.applyMs, 0.95)), String(result.applyMs.length)],
     ],
+  )
+}
+
+if (run('cluster')) {
+  const trace = loadTrace('automerge-paper')
+  const result = await benchCluster(trace)
+  const { single, cluster } = result.replay
+  const p99 = (fan: FanOut) => quantile(fan.latencies, 0.99)
+  const fanRow = (label: string, fan: FanOut, reference: FanOut) => [
+    label,
+    ms(median(fan.latencies)),
+    ms(quantile(fan.latencies, 0.95)),
+    ms(p99(fan)),
+    `${fan.delivered.toLocaleString('en-US')} / ${fan.expected.toLocaleString('en-US')}`,
+    `${(p99(fan) / p99(reference)).toFixed(1)}×`,
+  ]
+  printTable(
+    `Cluster: ${result.nodes} nodes on PostgreSQL + Redis vs one node on SQLite, same run. Trace replay (automerge-paper, 1 writer on the first node, ${single.readers} readers spread over the nodes). Goal: cluster ≤ 2× single.`,
+    ['replay', 'time', 'edits/s', 'vs single'],
+    [
+      ['one node, SQLite', ms(single.totalMs), Math.round(single.edits / (single.totalMs / 1000)).toLocaleString('en-US'), '1.0×'],
+      [`${result.nodes} nodes, PostgreSQL + Redis`, ms(cluster.totalMs), Math.round(cluster.edits / (cluster.totalMs / 1000)).toLocaleString('en-US'), `${(cluster.totalMs / single.totalMs).toFixed(1)}×`],
+    ],
+  )
+  printTable(
+    `Fan-out: 1 writer at 50 edits/s for 500 edits, ${result.fanOut.single.expected / 500} readers (spread over the nodes in the cluster); keystroke → reader's document. Goal: cluster p99 ≤ 2× single.`,
+    ['fan-out', 'p50', 'p95', 'p99', 'delivered', 'p99 vs single'],
+    [fanRow('one node, SQLite', result.fanOut.single, result.fanOut.single), fanRow(`${result.nodes} nodes, PostgreSQL + Redis`, result.fanOut.cluster, result.fanOut.single)],
   )
 }

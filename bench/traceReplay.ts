@@ -79,11 +79,24 @@ export interface ServerReplay {
 export async function replayThroughServer(trace: SequentialTrace, readers = 10): Promise<ServerReplay> {
   const server = await startChildServer(tempDataDir())
   try {
-    const token = await tokenFor(server.url, 'chief', 'newsroom')
-    const id = await createStoryVia(server.url, token)
-    const writer = connect(server.url, id, token)
-    const others = Array.from({ length: readers }, () => connect(server.url, id, token))
-    const everyone = [writer, ...others]
+    return await replayThrough([server.url], await tokenFor(server.url, 'chief', 'newsroom'), trace, readers)
+  } finally {
+    server.process.kill('SIGTERM')
+    await server.exited
+  }
+}
+
+/**
+ * Replay `trace` through running nodes of one newsroom: the writer on the first, `readers` readers
+ * spread over all of them in turn, signed in by `token`.
+ */
+export async function replayThrough(urls: string[], token: string, trace: SequentialTrace, readers = 10): Promise<ServerReplay> {
+  const first = urls[0] as string
+  const id = await createStoryVia(first, token)
+  const writer = connect(first, id, token)
+  const others = Array.from({ length: readers }, (_, index) => connect(urls[index % urls.length] as string, id, token))
+  const everyone = [writer, ...others]
+  try {
     await until(() => everyone.every((client) => client.provider.synced), 20_000, 'first sync')
     const text = paragraphText(writer.doc)
     // Readers only look: the writer's text node must reach them before the replay starts.
@@ -121,13 +134,71 @@ export async function replayThroughServer(trace: SequentialTrace, readers = 10):
       const content = (getBody(reader.doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
       if (content.toString() !== trace.endContent) throw new Error('a reader diverged from endContent')
     }
+    return { totalMs, edits: trace.txns.length, readers }
+  } finally {
     for (const client of everyone) {
       client.provider.destroy()
       client.doc.destroy()
     }
-    return { totalMs, edits: trace.txns.length, readers }
+  }
+}
+
+/** Delivery latencies of a steady writer to readers, and how many deliveries arrived. */
+export interface FanOut {
+  latencies: number[]
+  expected: number
+  delivered: number
+}
+
+/**
+ * One writer types a character every `1000 / rate` ms for `edits` edits through the first node;
+ * `readers` readers spread over the nodes note when each edit reaches them (time from the
+ * writer's keystroke to the reader's document having it).
+ */
+export async function fanOut(urls: string[], token: string, readers: number, edits = 500, rate = 50): Promise<FanOut> {
+  const first = urls[0] as string
+  const id = await createStoryVia(first, token)
+  const writer = connect(first, id, token)
+  const others = Array.from({ length: readers }, (_, index) => connect(urls[index % urls.length] as string, id, token))
+  const everyone = [writer, ...others]
+  try {
+    await until(() => everyone.every((client) => client.provider.synced), 20_000, 'first sync')
+    const text = paragraphText(writer.doc)
+    const readerText = (doc: Y.Doc) => (getBody(doc).get(0) as Y.XmlElement | undefined)?.get(0)
+    await until(() => others.every((reader) => readerText(reader.doc) instanceof Y.XmlText), 10_000, 'readers')
+    const base = text.length
+    const sentAt: number[] = []
+    const latencies: number[] = []
+    let delivered = 0
+    for (const reader of others) {
+      let seen = 0
+      reader.doc.on('afterTransaction', () => {
+        const content = readerText(reader.doc)
+        if (!(content instanceof Y.XmlText)) return
+        const now = performance.now()
+        const have = content.length - base
+        for (; seen < have; seen++) {
+          const sent = sentAt[seen]
+          if (sent !== undefined) latencies.push(now - sent)
+          delivered++
+        }
+      })
+    }
+    const every = 1000 / rate
+    const start = performance.now()
+    for (let index = 0; index < edits; index++) {
+      const due = start + index * every
+      while (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))
+      sentAt.push(performance.now())
+      text.insert(text.length, 'x')
+    }
+    const expected = edits * readers
+    await until(() => delivered >= expected, 30_000, 'every delivery').catch(() => undefined)
+    return { latencies, expected, delivered }
   } finally {
-    server.process.kill('SIGTERM')
-    await server.exited
+    for (const client of everyone) {
+      client.provider.destroy()
+      client.doc.destroy()
+    }
   }
 }

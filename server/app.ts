@@ -73,7 +73,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     users: new Users(backend.db),
     sessions: new Sessions(backend.db, config.sessionTtlMs),
     sections: new Sections(backend.db),
-    throttle: new SignInThrottle(),
+    throttle: new SignInThrottle(bus.failureCounts()),
     comments: new Comments(backend.db),
     versions,
     history: new StatusHistory(backend.db),

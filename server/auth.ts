@@ -79,40 +79,67 @@ export function clearSessionCookie(res: ServerResponse): void {
   res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`)
 }
 
-/** Failed sign-ins per key (username and address), forgotten after a quiet window. */
-export class SignInThrottle {
-  private readonly failures = new Map<string, { count: number; last: number }>()
+/**
+ * Where failed sign-ins are counted: in this process, or in Redis when there are several nodes
+ * (a guesser spreading attempts over the nodes meets the same count). A count is forgotten after
+ * `windowMs` without failures.
+ */
+export interface FailureCounts {
+  /** The highest current count among `keys`. */
+  highest(keys: string[]): Promise<number>
+  add(keys: string[], windowMs: number): Promise<void>
+  clear(keys: string[]): Promise<void>
+}
 
+/** Counts in this process. */
+export class MemoryFailureCounts implements FailureCounts {
+  private readonly failures = new Map<string, { count: number; expires: number }>()
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async highest(keys: string[]): Promise<number> {
+    const now = this.now()
+    return Math.max(0, ...keys.map((key) => this.failures.get(key)).map((entry) => (entry && now < entry.expires ? entry.count : 0)))
+  }
+
+  async add(keys: string[], windowMs: number): Promise<void> {
+    const now = this.now()
+    for (const key of keys) {
+      const entry = this.failures.get(key)
+      this.failures.set(key, { count: entry && now < entry.expires ? entry.count + 1 : 1, expires: now + windowMs })
+    }
+    if (this.failures.size > 10_000) this.failures.clear()
+  }
+
+  async clear(keys: string[]): Promise<void> {
+    for (const key of keys) this.failures.delete(key)
+  }
+}
+
+/** Failed sign-ins per key (username and address), slowing down the next attempts. */
+export class SignInThrottle {
   constructor(
+    private readonly counts: FailureCounts = new MemoryFailureCounts(),
     private readonly freeAttempts = 5,
     private readonly windowMs = 15 * 60_000,
     private readonly maxDelayMs = 8_000,
   ) {}
 
   /** How long to hold the next answer for these keys. */
-  delayFor(keys: string[], now = Date.now()): number {
-    let count = 0
-    for (const key of keys) {
-      const entry = this.failures.get(key)
-      if (entry && now - entry.last < this.windowMs) count = Math.max(count, entry.count)
-    }
+  async delayFor(keys: string[]): Promise<number> {
+    const count = await this.counts.highest(keys)
     if (count < this.freeAttempts) return 0
     return Math.min(this.maxDelayMs, 250 * 2 ** (count - this.freeAttempts))
   }
 
   /** Record a failure for these keys. */
-  fail(keys: string[], now = Date.now()): void {
-    for (const key of keys) {
-      const entry = this.failures.get(key)
-      const count = entry && now - entry.last < this.windowMs ? entry.count + 1 : 1
-      this.failures.set(key, { count, last: now })
-    }
-    if (this.failures.size > 10_000) this.failures.clear()
+  fail(keys: string[]): Promise<void> {
+    return this.counts.add(keys, this.windowMs)
   }
 
   /** Forget failures after a success. */
-  succeed(keys: string[]): void {
-    for (const key of keys) this.failures.delete(key)
+  succeed(keys: string[]): Promise<void> {
+    return this.counts.clear(keys)
   }
 }
 

@@ -16,6 +16,7 @@
  * from the stream's end, so what was published meanwhile, or could not be, is not missed.
  */
 import { Redis } from 'ioredis'
+import { MemoryFailureCounts, type FailureCounts } from './auth.js'
 import { ConfigError, redactUrl } from './config.js'
 import type { Logger } from './logger.js'
 import type { StoryEvent } from './storyEvents.js'
@@ -62,6 +63,8 @@ export interface Bus {
   /** Hear events other nodes published (with the node that did). */
   onEvent(listener: (event: BusEvent, node: string) => void): void
   status(): Promise<BusStatus>
+  /** Where failed sign-ins are counted: shared by every node when there are several. */
+  failureCounts(): FailureCounts
   close(): Promise<void>
 }
 
@@ -81,6 +84,9 @@ export class LocalBus implements Bus {
   onEvent(): void {}
   async status(): Promise<BusStatus> {
     return { redis: 'none' }
+  }
+  failureCounts(): FailureCounts {
+    return new MemoryFailureCounts()
   }
   async close(): Promise<void> {}
 }
@@ -219,6 +225,12 @@ export class RedisBus implements Bus {
     const fields: Array<string | Buffer> = ['o', this.node, 'u', Buffer.from(update.buffer, update.byteOffset, update.byteLength)]
     if (suggestionAuthors.size > 0) fields.push('a', JSON.stringify([...suggestionAuthors]))
     const key = streamKey(storyId)
+    // Not queued while Redis is away (the queue would grow with every keystroke): the other nodes
+    // read the story again from the store once it is back.
+    if (this.cmd.status !== 'ready') {
+      this.unpublished.add(storyId)
+      return
+    }
     this.cmd
       .multi()
       .xadd(key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', ...fields)
@@ -236,11 +248,17 @@ export class RedisBus implements Bus {
   }
 
   publishAwareness(storyId: string, update: Uint8Array): void {
+    // Carets are renewed every few seconds: one lost while Redis is away is not missed.
+    if (this.cmd.status !== 'ready') return
     const message = JSON.stringify({ n: this.node, d: Buffer.from(update).toString('base64') })
     this.cmd.publish(awarenessChannel(storyId), message).catch(() => undefined)
   }
 
   publishEvent(event: BusEvent): void {
+    if (this.cmd.status !== 'ready') {
+      this.log.warn({ type: event.type }, 'redis is away: an event did not reach the other nodes')
+      return
+    }
     this.cmd.publish(EVENTS_CHANNEL, JSON.stringify({ n: this.node, e: event })).catch((error: unknown) => {
       this.log.warn({ err: error, type: event.type }, 'could not publish an event to the other nodes')
     })
@@ -258,6 +276,10 @@ export class RedisBus implements Bus {
     } catch (error) {
       return { redis: 'failing', error: error instanceof Error ? error.message : String(error) }
     }
+  }
+
+  failureCounts(): FailureCounts {
+    return new RedisFailureCounts(this.cmd)
   }
 
   async close(): Promise<void> {
@@ -381,6 +403,41 @@ export class RedisBus implements Bus {
         follow.handlers.resync()
       }
     }
+  }
+}
+
+/** Failed sign-ins counted in Redis, shared by every node (see server/auth.ts). */
+export class RedisFailureCounts implements FailureCounts {
+  /** While Redis does not answer, sign-in still works, throttled by this node alone. */
+  private readonly fallback = new MemoryFailureCounts()
+
+  constructor(private readonly redis: Redis) {}
+
+  private get down(): boolean {
+    return this.redis.status !== 'ready'
+  }
+
+  private key(key: string): string {
+    return `${PREFIX}signin:${key}`
+  }
+
+  async highest(keys: string[]): Promise<number> {
+    if (this.down) return this.fallback.highest(keys)
+    const values = await this.redis.mget(...keys.map((key) => this.key(key)))
+    return Math.max(0, ...values.map((value) => Number(value ?? 0)))
+  }
+
+  async add(keys: string[], windowMs: number): Promise<void> {
+    if (this.down) return this.fallback.add(keys, windowMs)
+    const multi = this.redis.multi()
+    // Each failure restarts the window, as in memory: forgotten after a quiet spell.
+    for (const key of keys) multi.incr(this.key(key)).pexpire(this.key(key), windowMs)
+    await multi.exec()
+  }
+
+  async clear(keys: string[]): Promise<void> {
+    await this.fallback.clear(keys)
+    if (!this.down) await this.redis.del(...keys.map((key) => this.key(key)))
   }
 }
 

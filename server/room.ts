@@ -25,10 +25,10 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
-import { canEditStory, type Actor, type Assignment } from '../src/shared/permissions.js'
+import { canEditStory, CLIENT_WRITABLE_META, CLIENT_WRITABLE_ROOTS, type Actor, type Assignment } from '../src/shared/permissions.js'
 import { Close, MessageType, UnsavedReason, type CloseEvent } from '../src/shared/protocol.js'
 import type { DeskSummary } from '../src/shared/api.js'
-import { assignmentOf, bodyWordCount, META, MetaKey, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
+import { assignmentOf, bodyWordCount, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
 import { suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
 import type { Logger } from './logger.js'
 import type { LoadedStory, Storage, StoryIndexFields } from './storage.js'
@@ -132,9 +132,6 @@ interface Applied {
  */
 export const FROM_NODE = Symbol('another node')
 
-/** The only parts of a story a client may change itself; desk fields go through the API. */
-const CLIENT_ROOTS = new Set(['body', META])
-const CLIENT_META_KEYS = new Set<string>([MetaKey.headline, MetaKey.slug, MetaKey.bylines, MetaKey.dateline])
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -701,8 +698,8 @@ export class Room {
       scope.unresolved ||
       // Replacing a shared field (say `meta.set('headline', …)`) would orphan everyone's edits.
       scope.replacedMetaKeys.size > 0 ||
-      [...scope.roots].some((root) => !CLIENT_ROOTS.has(root)) ||
-      [...scope.metaKeys].some((key) => !CLIENT_META_KEYS.has(key))
+      [...scope.roots].some((root) => !CLIENT_WRITABLE_ROOTS.has(root)) ||
+      [...scope.metaKeys].some((key) => !CLIENT_WRITABLE_META.has(key))
     const forged = !forbidden && !this.suggestionsAllowed(scope, who.id)
     if (forbidden || forged) {
       this.refused++

@@ -73,6 +73,15 @@ function toSummary(row: StoriesRow): StorySummary {
   }
 }
 
+/** An update would give a suggestion id a second author: nothing of it is stored. */
+export class SuggestionAuthorConflict extends Error {
+  readonly code = 'SUGGESTION_AUTHOR_CONFLICT'
+  override name = 'SuggestionAuthorConflict'
+  constructor(storyId: string, suggestionId: string) {
+    super(`Suggestion ${suggestionId} of story ${storyId} already belongs to someone else`)
+  }
+}
+
 /** The story store over a SQLite or PostgreSQL database. */
 export class Storage {
   private readonly db: Kysely<StoreSchema>
@@ -138,14 +147,18 @@ export class Storage {
   /**
    * Append one update to a story's log; resolves to its sequence number. What the update brings
    * (`extras`: suggestion ids it introduces, client ids first seen) is recorded in the same
-   * transaction. Rejects when the database cannot take the write (`SQLITE_FULL`, `SQLITE_BUSY`…):
-   * then nothing of it is stored.
+   * transaction. Rejects when the database cannot take the write (`SQLITE_FULL`, `SQLITE_BUSY`,
+   * PostgreSQL unreachable…), or with SuggestionAuthorConflict when a suggestion id it introduces
+   * is on record under another author: then nothing of it is stored.
    */
   async appendUpdate(id: string, update: Uint8Array, extras: UpdateExtras = {}): Promise<number> {
     const { suggestionAuthors, clientAuthors, deletions } = extras
     if (!suggestionAuthors?.size && !clientAuthors?.size && !deletions?.length) return this.insertUpdate(this.db, id, update)
     return this.db.transaction().execute(async (trx) => {
-      if (suggestionAuthors?.size) await this.insertSuggestionAuthors(trx, id, suggestionAuthors)
+      if (suggestionAuthors?.size) {
+        await this.insertSuggestionAuthors(trx, id, suggestionAuthors)
+        await this.requireSuggestionAuthors(trx, id, suggestionAuthors)
+      }
       if (clientAuthors?.size) {
         const rows = [...clientAuthors].map(([client_id, user_id]) => ({ story_id: id, client_id, user_id }))
         await trx.insertInto('story_authors').values(rows).onConflict((conflict) => conflict.doNothing()).execute()
@@ -235,6 +248,27 @@ export class Storage {
   async suggestionAuthorsOf(storyId: string): Promise<Map<string, number | null>> {
     const rows = await this.db.selectFrom('suggestion_authors').select(['suggestion_id', 'author_id']).where('story_id', '=', storyId).execute()
     return new Map(rows.map((row) => [row.suggestion_id, row.author_id]))
+  }
+
+  /**
+   * Every id of `authors` is on record under the author given: another node may have recorded one
+   * first under someone else (two nodes never accept two authors for one suggestion). Read inside
+   * the transaction after the insert, so on PostgreSQL a concurrent insert of the same id has
+   * committed (the unique key waited for it) and is seen.
+   */
+  private async requireSuggestionAuthors(db: Kysely<StoreSchema>, storyId: string, authors: ReadonlyMap<string, number | null>): Promise<void> {
+    const ids = [...authors.keys()]
+    for (let start = 0; start < ids.length; start += 500) {
+      const rows = await db
+        .selectFrom('suggestion_authors')
+        .select(['suggestion_id', 'author_id'])
+        .where('story_id', '=', storyId)
+        .where('suggestion_id', 'in', ids.slice(start, start + 500))
+        .execute()
+      for (const row of rows) {
+        if (authors.get(row.suggestion_id) !== row.author_id) throw new SuggestionAuthorConflict(storyId, row.suggestion_id)
+      }
+    }
   }
 
   private async insertSuggestionAuthors(db: Kysely<StoreSchema>, storyId: string, authors: ReadonlyMap<string, number | null>): Promise<void> {

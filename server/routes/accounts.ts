@@ -15,16 +15,16 @@ const SectionBody = z.object({ name: z.string().trim().min(1).max(SECTION_MAX) }
 /** Check a username and password, slowing down repeated failures; the same 401 for unknown users. */
 async function checkCredentials(ctx: RequestContext, services: Services, username: string, password: string): Promise<StoredUser> {
   const keys = [`user:${username.toLowerCase()}`, `ip:${ctx.req.socket.remoteAddress ?? ''}`]
-  const delay = services.throttle.delayFor(keys)
+  const delay = await services.throttle.delayFor(keys)
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
   const user = await services.users.byUsername(username)
   // Verify against a dummy hash for unknown users so timing does not tell who exists.
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
   if (!user || !ok || !user.active) {
-    services.throttle.fail(keys)
+    await services.throttle.fail(keys)
     throw new HttpError(401, 'bad_credentials', 'Wrong username or password.')
   }
-  services.throttle.succeed(keys)
+  await services.throttle.succeed(keys)
   return user
 }
 

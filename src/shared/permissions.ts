@@ -5,6 +5,7 @@
  * |                                              | reporter       | editor | chief | admin |
  * | read every story, see the budget             | yes            | yes    | yes   | yes   |
  * | edit body, headline, slug, byline, dateline  | assigned ones  | yes    | yes   | yes   |
+ *   (over the sync socket: CLIENT_WRITABLE_ROOTS and CLIENT_WRITABLE_META, nothing else)
  * | set section, assignees, deadline, planned    | no             | no     | yes   | yes   |
  * | status Draft → In edit                       | assigned ones  | yes    | yes   | yes   |
  * | In edit → Copy edit → Ready, back to Draft   | no             | yes    | yes   | yes   |
@@ -12,6 +13,7 @@
  * | manage users and sections                    | no             | no     | no    | yes   |
  */
 import type { Status } from './newsroom.js'
+import { META, MetaKey } from './storyDoc.js'
 
 export const ROLES = { reporter: 'Reporter', editor: 'Editor', chief: 'Desk chief' } as const
 export type Role = keyof typeof ROLES
@@ -59,6 +61,14 @@ export function canEditStory(actor: Actor, assignment: Assignment): boolean {
   if (isDesk(actor) || actor.role === 'editor') return true
   return isAssigned(actor, assignment)
 }
+
+/**
+ * What `canEditStory` lets a client change in the story document itself, over the sync socket:
+ * the body, and these fields of `meta`. Everything else (status, section, the desk map) changes
+ * through the API, by the rules below; the server refuses an update that touches it.
+ */
+export const CLIENT_WRITABLE_ROOTS: ReadonlySet<string> = new Set(['body', META])
+export const CLIENT_WRITABLE_META: ReadonlySet<string> = new Set<string>([MetaKey.headline, MetaKey.slug, MetaKey.bylines, MetaKey.dateline])
 
 /** May set section, assignees, deadline, planned length and story parts. */
 export function canSetDesk(actor: Actor): boolean {

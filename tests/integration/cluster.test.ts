@@ -125,6 +125,13 @@ describe('several nodes, one newsroom', () => {
     await heard
     expect(performance.now() - started).toBeLessThan(2_000)
 
+    // Failed sign-ins on one node slow down the next attempt on the other.
+    const keys = ['user:rory', 'ip:203.0.113.9']
+    for (let attempt = 0; attempt < 6; attempt++) await a.services.throttle.fail(keys)
+    expect(await b.services.throttle.delayFor(keys)).toBeGreaterThan(0)
+    await b.services.throttle.succeed(keys)
+    expect(await a.services.throttle.delayFor(keys)).toBe(0)
+
     // Deactivated through node A: the reporter's connection to node B is closed.
     const reporter = await addUser(a, 'rory', 'reporter')
     const onBReporter = client(b.url, id, reporter.token)

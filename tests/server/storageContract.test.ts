@@ -12,9 +12,11 @@ import { openPostgres, openSqlite, type Backend } from '../../server/store/backe
 import { Sections } from '../../server/sections'
 import { Sessions } from '../../server/sessions'
 import { StatusHistory } from '../../server/statusHistory'
-import { Storage, type StoryIndexFields } from '../../server/storage'
+import { Storage, SuggestionAuthorConflict, type StoryIndexFields } from '../../server/storage'
 import { SuggestionLog, type DecisionInput } from '../../server/suggestionLog'
 import { Users } from '../../server/users'
+import { Comments } from '../../server/comments'
+import { AUTO_CHECKPOINT_MS, Versions } from '../../server/versions'
 import { startPostgres, type TestPostgres } from '../helpers/postgres'
 import { tempDataDir } from '../helpers/server'
 
@@ -126,7 +128,14 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
       suggestionAuthors: new Map([['s1', 7], ['s2', null]]),
       clientAuthors: new Map([[4_000_000_000, 7]]),
     })
-    await storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'b'), { suggestionAuthors: new Map([['s1', 8]]), clientAuthors: new Map([[4_000_000_000, 8]]) })
+    // Another node recorded s1 first under 7: an update giving it author 8 is refused whole.
+    const b = typeInto(doc, 'b')
+    await expect(
+      storage.appendUpdate('aaaaaaaaaaaaaaaa', b, { suggestionAuthors: new Map([['s1', 8]]), clientAuthors: new Map([[4_000_000_000, 8]]) }),
+    ).rejects.toThrow(SuggestionAuthorConflict)
+    expect(await storage.tailLength('aaaaaaaaaaaaaaaa')).toBe(1)
+    // The same author again is no conflict (an honest client re-sending its own id).
+    await storage.appendUpdate('aaaaaaaaaaaaaaaa', b, { suggestionAuthors: new Map([['s1', 7]]) })
     // A client id must belong to someone who exists: nothing of that append is kept.
     await expect(storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'c'), { clientAuthors: new Map([[5, 404]]) })).rejects.toThrow(FOREIGN_KEY)
     await storage.recordSuggestionAuthors('aaaaaaaaaaaaaaaa', new Map([['s3', 9], ['s2', 9]]))
@@ -244,6 +253,56 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
     expect(await sections.remove('Science')).toBe(false)
     await sections.ensureDefaults()
     expect(await sections.list()).toEqual(defaults)
+  })
+
+  it('keeps comment threads in order, counts open ones per story, and notifies each person once', async () => {
+    await storage.createStory('aaaaaaaaaaaaaaaa', storyState('x').state, FIELDS, EMPTY_DESK_SUMMARY)
+    await storage.createStory('bbbbbbbbbbbbbbbb', storyState('y').state, FIELDS, EMPTY_DESK_SUMMARY)
+    const comments = new Comments(backend.db)
+    const input = { storyId: 'aaaaaaaaaaaaaaaa', start: 'S', end: 'E', quote: 'x', authorId: 7 }
+    // Made in the same millisecond: still in the order they were made.
+    const first = await comments.createThread({ ...input, body: 'One' }, 5)
+    const second = await comments.createThread({ ...input, body: 'Two' }, 5)
+    const reply = await comments.addComment(first.id, 8, 'Reply', 5)
+    expect((await comments.threads('aaaaaaaaaaaaaaaa')).map((thread) => thread.comments.map((comment) => comment.body))).toEqual([['One', 'Reply'], ['Two']])
+    expect(await comments.setResolved(second.id, true, 8)).toBe(true)
+    expect(await comments.setResolved(second.id, true, 9)).toBe(false)
+    expect(await comments.openThreadCounts()).toEqual(new Map([['aaaaaaaaaaaaaaaa', 1]]))
+    expect(await comments.openThreadCount('bbbbbbbbbbbbbbbb')).toBe(0)
+    const at = { storyId: 'aaaaaaaaaaaaaaaa', threadId: first.id, commentId: reply.id, byUserId: 8 }
+    expect((await comments.notify([7, 8, 9], at)).sort()).toEqual([7, 9])
+    expect(await comments.notify([7, 9], at)).toEqual([])
+    const [notification] = await comments.notifications(7)
+    expect(notification).toMatchObject({ commentId: reply.id, excerpt: 'Reply', readAt: null })
+    expect(await comments.markRead(notification!.id, 9)).toBe(false)
+    expect(await comments.markRead(notification!.id, 7)).toBe(true)
+    // Deleting the last live comment of a thread takes the thread and its notifications.
+    expect(await comments.deleteComment(reply.id)).toEqual({ threadDeleted: false })
+    expect(await comments.notifications(7)).toEqual([])
+    expect(await comments.deleteComment((await comments.thread(first.id))!.comments[0]!.id)).toEqual({ threadDeleted: true })
+    expect(await comments.thread(first.id)).toBeNull()
+  })
+
+  it('keeps versions: a checkpoint loads back whole, and two nodes make one automatic checkpoint', async () => {
+    const { state, doc } = storyState('Filed copy')
+    await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY)
+    let clock = 1_000_000
+    const nodeA = new Versions(backend.db, { kind: backend.kind, now: () => clock })
+    const nodeB = new Versions(backend.db, { kind: backend.kind, now: () => clock })
+    const named = await nodeA.checkpoint('aaaaaaaaaaaaaaaa', doc, { kind: 'named', name: 'Filed', userId: 7 })
+    expect(bodyBlocks((await nodeB.load('aaaaaaaaaaaaaaaa', named.id))!.doc)).toEqual(['Filed copy'])
+    clock += AUTO_CHECKPOINT_MS
+    typeInto(doc, 'More ')
+    const made = await Promise.all([nodeA.onEdited('aaaaaaaaaaaaaaaa', doc), nodeB.onEdited('aaaaaaaaaaaaaaaa', doc)])
+    expect(made.filter(Boolean)).toHaveLength(1)
+    expect((await nodeB.list('aaaaaaaaaaaaaaaa')).map((version) => version.kind)).toEqual(['auto', 'named'])
+    // Who deleted what, stored with an update, answers "removed by".
+    await storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'x'), { deletions: [{ client: 4_000_000_000, clock: 2, len: 3, userId: 9 }] })
+    expect((await nodeA.deletionsOf('aaaaaaaaaaaaaaaa')).deletedBy(4_000_000_000, 0, 6)).toEqual([
+      { len: 2, by: null },
+      { len: 3, by: 9 },
+      { len: 1, by: null },
+    ])
   })
 
   it('takes a probe write, again and again', async () => {
