@@ -3,18 +3,18 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { CreateStoryBody, type StorySummary } from '../../src/shared/api.js'
 import { parsePlainTextStory } from '../../src/shared/importText.js'
-import { isStatus, STATUSES, type Status } from '../../src/shared/newsroom.js'
-import { canSetDesk, canTransition, isDesk } from '../../src/shared/permissions.js'
+import { STATUSES, type Status } from '../../src/shared/newsroom.js'
+import { canSetDesk, isDesk } from '../../src/shared/permissions.js'
 import { MAX_IMPORT_BYTES, MAX_JSON_BYTES } from '../../src/shared/protocol.js'
 import { isStoryId } from '../../src/shared/storyId.js'
-import { countOpenSuggestions } from '../../src/shared/suggestions.js'
-import { assignmentOf, getDesk, getMeta, MetaKey, readDesk, readMeta, resolvePart, type StoryPart } from '../../src/shared/storyDoc.js'
+import { getDesk, getMeta, MetaKey, readDesk, resolvePart, type StoryPart } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
 import type { Room } from '../room.js'
 import { changeStory, existingStoryId, readBody, readJson, requireType, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 import { createStory } from '../stories.js'
 import type { StoredUser } from '../users.js'
+import { moveStatus } from '../workflow.js'
 
 /** Heartbeat on the event stream so proxies keep it open. */
 const STREAM_HEARTBEAT_MS = 25_000
@@ -220,39 +220,7 @@ export function storyRoutes(services: Services): Route[] {
         const user = userOf(ctx)
         const id = storyIdOf(ctx)
         const body = await readJson(ctx.req, StatusBody, MAX_JSON_BYTES, 'invalid_status')
-        let from: Status = 'draft'
-        await change(id, async (room) => {
-          const current = readMeta(room.doc).status
-          from = isStatus(current) ? current : 'draft'
-          if (!canTransition(user, assignmentOf(readDesk(room.doc)), from, body.to)) {
-            throw new HttpError(403, 'forbidden', `You may not move this story from ${STATUSES[from]} to ${STATUSES[body.to]}.`)
-          }
-          // The review gate: nothing goes to Ready with unresolved comments, unless a desk chief
-          // overrides with a reason, which the history keeps.
-          if (body.to === 'ready') {
-            const comments = await services.comments.openThreadCount(id)
-            const suggestions = countOpenSuggestions(room.doc)
-            if (comments + suggestions > 0 && !(isDesk(user) && body.reason)) {
-              const parts = [
-                comments ? `${comments} unresolved comment${comments === 1 ? '' : 's'}` : '',
-                suggestions ? `${suggestions} open suggestion${suggestions === 1 ? '' : 's'}` : '',
-              ].filter(Boolean)
-              const what = parts.join(' and ')
-              throw new HttpError(409, 'review_open', isDesk(user) ? `${what}: settle them, or override with a reason.` : `${what}: settle them before Ready.`)
-            }
-          }
-          await room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, body.to), user.id)
-          // The move is stored and relayed: what follows records it, and must not answer as if it
-          // had failed (the log says when it could not).
-          try {
-            // Every status change is a checkpoint in the story's history.
-            await services.versions.checkpoint(id, room.doc, { kind: 'status', name: `Moved to ${STATUSES[body.to]}`, userId: user.id })
-            events.publish({ type: 'review', storyId: id, kind: 'versions' })
-            await services.history.record(id, { userId: user.id, from, to: body.to, reason: body.reason ?? '', at: Date.now() })
-          } catch (error) {
-            services.log.warn({ err: error, story: id }, 'status moved, but its history entry could not be stored')
-          }
-        })
+        await moveStatus(services, user, id, body)
         sendJson(ctx.res, 200, { status: body.to, history: await history(id) })
       },
     },

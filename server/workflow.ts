@@ -1,0 +1,69 @@
+/**
+ * The workflow: moving a story through its statuses (../shared/NEWSROOM.md). Who may make which
+ * move is the permission table's (src/shared/permissions.ts); the review gate before Ready, the
+ * status checkpoint and the history entry are here, so the route only parses, calls and answers.
+ */
+import { isStatus, STATUSES, type Status } from '../src/shared/newsroom.js'
+import { canTransition, isDesk } from '../src/shared/permissions.js'
+import { assignmentOf, getMeta, MetaKey, readDesk, readMeta } from '../src/shared/storyDoc.js'
+import { countOpenSuggestions } from '../src/shared/suggestions.js'
+import { HttpError } from './errors.js'
+import type { Room } from './room.js'
+import { changeStory } from './router.js'
+import type { Services } from './services.js'
+import type { StoredUser } from './users.js'
+
+/** A move asked for: where to, and the reason a desk chief gives to override the review gate. */
+export interface StatusMove {
+  to: Status
+  reason?: string
+}
+
+/** What stands between a story and Ready: unresolved comments and open suggestions. */
+export async function openReviewItems(services: Services, room: Room): Promise<{ comments: number; suggestions: number }> {
+  return { comments: await services.comments.openThreadCount(room.id), suggestions: countOpenSuggestions(room.doc) }
+}
+
+/**
+ * The review gate: nothing goes to Ready with anything open, unless a desk chief overrides it with
+ * a reason (which the history keeps). Throws 409 naming what is open.
+ */
+function requireReviewSettled(user: StoredUser, open: { comments: number; suggestions: number }, reason: string | undefined): void {
+  const { comments, suggestions } = open
+  if (comments + suggestions === 0 || (isDesk(user) && reason)) return
+  const what = [
+    comments ? `${comments} unresolved comment${comments === 1 ? '' : 's'}` : '',
+    suggestions ? `${suggestions} open suggestion${suggestions === 1 ? '' : 's'}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ')
+  throw new HttpError(409, 'review_open', isDesk(user) ? `${what}: settle them, or override with a reason.` : `${what}: settle them before Ready.`)
+}
+
+/**
+ * Move story `id` as `user`: checked, stored and relayed, then recorded (a status checkpoint and a
+ * history entry). Resolves to the status it came from; rejects with 403 (not this person's move),
+ * 409 (the review gate) or 404.
+ */
+export async function moveStatus(services: Services, user: StoredUser, id: string, move: StatusMove): Promise<Status> {
+  let from: Status = 'draft'
+  await changeStory(services.rooms, id, async (room) => {
+    const current = readMeta(room.doc).status
+    from = isStatus(current) ? current : 'draft'
+    if (!canTransition(user, assignmentOf(readDesk(room.doc)), from, move.to)) {
+      throw new HttpError(403, 'forbidden', `You may not move this story from ${STATUSES[from]} to ${STATUSES[move.to]}.`)
+    }
+    if (move.to === 'ready') requireReviewSettled(user, await openReviewItems(services, room), move.reason)
+    await room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, move.to), user.id)
+    // The move is stored and relayed: what follows records it, and must not answer as if it had
+    // failed (the log says when it could not).
+    try {
+      await services.versions.checkpoint(id, room.doc, { kind: 'status', name: `Moved to ${STATUSES[move.to]}`, userId: user.id })
+      services.events.publish({ type: 'review', storyId: id, kind: 'versions' })
+      await services.history.record(id, { userId: user.id, from, to: move.to, reason: move.reason ?? '', at: Date.now() })
+    } catch (error) {
+      services.log.warn({ err: error, story: id }, 'status moved, but its history entry could not be stored')
+    }
+  })
+  return from
+}
