@@ -74,7 +74,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     sessions: new Sessions(backend.db, config.sessionTtlMs),
     sections: new Sections(backend.db),
     throttle: new SignInThrottle(bus.failureCounts()),
-    comments: new Comments(backend.db),
+    comments: new Comments(backend.db, backend.kind),
     versions,
     history: new StatusHistory(backend.db),
     decisions: new SuggestionLog(backend.db),

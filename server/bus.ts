@@ -58,6 +58,8 @@ export interface Bus {
   follow(storyId: string, from: StreamPosition | null, handlers: FollowHandlers): () => void
   /** Send a stored update to the other nodes (never throws; what fails is made up for). */
   publishUpdate(storyId: string, update: Uint8Array, suggestionAuthors: ReadonlyMap<string, number | null>): void
+  /** Have the other nodes read a story again from the store (this node cannot say what they missed). */
+  publishResync(storyId: string): void
   publishAwareness(storyId: string, update: Uint8Array): void
   publishEvent(event: BusEvent): void
   /** Hear events other nodes published (with the node that did). */
@@ -79,6 +81,7 @@ export class LocalBus implements Bus {
     return () => undefined
   }
   publishUpdate(): void {}
+  publishResync(): void {}
   publishAwareness(): void {}
   publishEvent(): void {}
   onEvent(): void {}
@@ -108,6 +111,15 @@ const READ_BLOCK_MS = 1_000
 const READ_COUNT = 512
 /** How long start-up waits for Redis before saying it cannot reach it. */
 const CONNECT_TIMEOUT_MS = 5_000
+/**
+ * A command Redis has not answered in this long fails (a Redis that stops answering without
+ * closing the connection must not hold requests, sign-ins or story loads).
+ */
+const COMMAND_TIMEOUT_MS = 2_000
+/** Publishes in flight past this count mean Redis is not keeping up: later ones are made up for instead. */
+const MAX_IN_FLIGHT = 5_000
+/** How often resync markers that could not be written are tried again. */
+const MARKER_RETRY_MS = 1_000
 
 interface Follow {
   handlers: FollowHandlers
@@ -131,6 +143,8 @@ export class RedisBus implements Bus {
   private lastError: string | null = null
   /** Set once the connections have been lost at least once: the next 'ready' resyncs every story. */
   private lost = false
+  private inFlight = 0
+  private markerTimer: NodeJS.Timeout | null = null
 
   private constructor(
     readonly node: string,
@@ -139,14 +153,17 @@ export class RedisBus implements Bus {
   ) {
     const options = {
       lazyConnect: true,
-      // Commands wait for a reconnect instead of failing at the first hiccup; publishing is
-      // fire-and-forget and made up for, reads loop.
+      // Commands wait for a reconnect instead of failing at the first hiccup, but never longer
+      // than COMMAND_TIMEOUT_MS; publishing is fire-and-forget and made up for, reads loop.
       maxRetriesPerRequest: null,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      keepAlive: 5_000,
       retryStrategy: (times: number) => Math.min(50 * 2 ** times, 2_000),
       connectionName: `deskline-${node}`,
     }
     this.cmd = new Redis(url, options)
-    this.reader = new Redis(url, options)
+    // The blocking read waits READ_BLOCK_MS on the server: its timeout is on top of that.
+    this.reader = new Redis(url, { ...options, commandTimeout: READ_BLOCK_MS + COMMAND_TIMEOUT_MS })
     this.sub = new Redis(url, options)
     for (const connection of [this.cmd, this.reader, this.sub]) {
       connection.on('error', (error: Error) => {
@@ -225,12 +242,13 @@ export class RedisBus implements Bus {
     const fields: Array<string | Buffer> = ['o', this.node, 'u', Buffer.from(update.buffer, update.byteOffset, update.byteLength)]
     if (suggestionAuthors.size > 0) fields.push('a', JSON.stringify([...suggestionAuthors]))
     const key = streamKey(storyId)
-    // Not queued while Redis is away (the queue would grow with every keystroke): the other nodes
-    // read the story again from the store once it is back.
-    if (this.cmd.status !== 'ready') {
-      this.unpublished.add(storyId)
+    // Not queued while Redis is away or not keeping up (the queue would grow with every
+    // keystroke): the other nodes read the story again from the store instead.
+    if (this.cmd.status !== 'ready' || this.inFlight >= MAX_IN_FLIGHT) {
+      this.missed(storyId)
       return
     }
+    this.inFlight++
     this.cmd
       .multi()
       .xadd(key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', ...fields)
@@ -242,9 +260,46 @@ export class RedisBus implements Bus {
       })
       .catch((error: unknown) => {
         // Stored, but the other nodes did not hear of it: they resync once Redis answers again.
-        this.unpublished.add(storyId)
+        this.missed(storyId)
         this.log.warn({ err: error, story: storyId }, 'could not publish an update to the other nodes')
       })
+      .finally(() => {
+        this.inFlight--
+      })
+  }
+
+  publishResync(storyId: string): void {
+    this.missed(storyId)
+  }
+
+  /** The other nodes may lack something of this story: a resync marker goes on its stream as soon as it can. */
+  private missed(storyId: string): void {
+    this.unpublished.add(storyId)
+    this.markerTimer ??= setTimeout(() => {
+      this.markerTimer = null
+      void this.writeMarkers()
+    }, this.cmd.status === 'ready' ? 0 : MARKER_RETRY_MS)
+  }
+
+  /** Write a resync marker for every story that needs one; those that fail are tried again. */
+  private async writeMarkers(): Promise<void> {
+    if (this.closed) return
+    for (const storyId of [...this.unpublished]) {
+      if (this.cmd.status !== 'ready') break
+      try {
+        await this.cmd.xadd(streamKey(storyId), 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', 'o', this.node, 'r', '1')
+        this.unpublished.delete(storyId)
+      } catch (error) {
+        this.log.warn({ err: error, story: storyId }, 'could not ask the other nodes to read a story again')
+        break
+      }
+    }
+    if (this.unpublished.size > 0 && !this.closed) {
+      this.markerTimer ??= setTimeout(() => {
+        this.markerTimer = null
+        void this.writeMarkers()
+      }, MARKER_RETRY_MS)
+    }
   }
 
   publishAwareness(storyId: string, update: Uint8Array): void {
@@ -284,6 +339,7 @@ export class RedisBus implements Bus {
 
   async close(): Promise<void> {
     this.closed = true
+    if (this.markerTimer) clearTimeout(this.markerTimer)
     this.follows.clear()
     this.wakeReader()
     for (const connection of [this.cmd, this.reader, this.sub]) connection.disconnect()
@@ -311,7 +367,12 @@ export class RedisBus implements Bus {
     }
     const storyId = channel.slice(awarenessChannel('').length)
     const follow = this.follows.get(storyId)
-    if (follow && typeof parsed.d === 'string') follow.handlers.awareness(new Uint8Array(Buffer.from(parsed.d, 'base64')))
+    if (!follow || typeof parsed.d !== 'string') return
+    try {
+      follow.handlers.awareness(new Uint8Array(Buffer.from(parsed.d, 'base64')))
+    } catch (error) {
+      this.log.warn({ err: error, story: storyId }, 'awareness from another node failed')
+    }
   }
 
   /** Interrupt the blocking read so it picks up the new set of streams. */
@@ -338,11 +399,8 @@ export class RedisBus implements Bus {
   private async recover(): Promise<void> {
     this.lost = false
     this.log.info({ stories: this.follows.size }, 'redis is back: reading open stories again from the store')
-    for (const storyId of this.unpublished) {
-      // Nodes that never lost Redis missed what this node could not publish: tell them to resync.
-      this.cmd.xadd(streamKey(storyId), 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', 'o', this.node, 'r', '1').catch(() => undefined)
-    }
-    this.unpublished.clear()
+    // Nodes that never lost Redis missed what this node could not publish: tell them to resync.
+    void this.writeMarkers()
     for (const [storyId, follow] of this.follows) {
       follow.from = null
       void this.catchUp(storyId, follow)
@@ -422,9 +480,14 @@ export class RedisFailureCounts implements FailureCounts {
   }
 
   async highest(keys: string[]): Promise<number> {
-    if (this.down) return this.fallback.highest(keys)
-    const values = await this.redis.mget(...keys.map((key) => this.key(key)))
-    return Math.max(0, ...values.map((value) => Number(value ?? 0)))
+    const local = await this.fallback.highest(keys)
+    if (this.down) return local
+    try {
+      const values = await this.redis.mget(...keys.map((key) => this.key(key)))
+      return Math.max(local, ...values.map((value) => Number(value ?? 0)))
+    } catch {
+      return local
+    }
   }
 
   async add(keys: string[], windowMs: number): Promise<void> {
@@ -432,12 +495,16 @@ export class RedisFailureCounts implements FailureCounts {
     const multi = this.redis.multi()
     // Each failure restarts the window, as in memory: forgotten after a quiet spell.
     for (const key of keys) multi.incr(this.key(key)).pexpire(this.key(key), windowMs)
-    await multi.exec()
+    try {
+      await multi.exec()
+    } catch {
+      await this.fallback.add(keys, windowMs)
+    }
   }
 
   async clear(keys: string[]): Promise<void> {
     await this.fallback.clear(keys)
-    if (!this.down) await this.redis.del(...keys.map((key) => this.key(key)))
+    if (!this.down) await this.redis.del(...keys.map((key) => this.key(key))).catch(() => undefined)
   }
 }
 

@@ -49,7 +49,10 @@ function toThread(row: ThreadRow, comments: CommentView[]): ThreadView {
 
 /** The comment repository over the store's database (SQLite or PostgreSQL; tables in server/store/migrations.ts). */
 export class Comments {
-  constructor(private readonly db: Kysely<StoreSchema>) {}
+  constructor(
+    private readonly db: Kysely<StoreSchema>,
+    private readonly kind: 'sqlite' | 'postgres' = 'sqlite',
+  ) {}
 
   /** Every thread of a story with its comments, oldest first (the client puts them in document order). */
   async threads(storyId: string): Promise<ThreadView[]> {
@@ -122,6 +125,9 @@ export class Comments {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('comments').select('thread_id').where('id', '=', id).executeTakeFirst()
       if (!row) return { threadDeleted: false }
+      // Two people deleting a thread's last two comments at once on two nodes: each must see the
+      // other's deletion, or neither removes the thread. The thread row serializes them.
+      if (this.kind === 'postgres') await trx.selectFrom('comment_threads').select('id').where('id', '=', row.thread_id).forUpdate().execute()
       await trx.updateTable('comments').set({ deleted: 1, body: '', edited_at: now }).where('id', '=', id).execute()
       await trx.deleteFrom('notifications').where('comment_id', '=', id).execute()
       const left = await trx

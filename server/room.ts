@@ -55,6 +55,8 @@ export const MAX_HELD_BYTES = 1024 * 1024
 const MAX_HELD_PER_ROOM = 5000
 /** A connection asked for what its held updates build on has this long to send it. */
 export const HOLD_TIMEOUT_MS = 10_000
+/** Bytes of client updates waiting for the next commit, at most, per story. */
+export const MAX_PENDING_BYTES = 32 * 1024 * 1024
 
 export interface RoomDeps {
   storage: Storage
@@ -193,6 +195,12 @@ export class Room {
   private closed = false
   /** Updates held across all connections. */
   private heldCount = 0
+  /** A read from the store is queued (server/bus.ts lost track of the other nodes' updates). */
+  private resyncQueued = false
+  /** Bytes received and not yet applied: bounded, should the store stop answering. */
+  private pendingBytes = 0
+  /** Updates were dropped over that bound: their senders are asked again after the next commit. */
+  private overflowed = false
 
   constructor(
     readonly id: string,
@@ -314,6 +322,14 @@ export class Room {
       if (!isSyncStep2 || Y.parseUpdateMeta(update).to.size > 0) this.drop(state, reason)
       return
     }
+    if (this.pendingBytes + update.byteLength > MAX_PENDING_BYTES) {
+      // The store is not keeping up (or not answering at all): refuse rather than queue without
+      // end; the sender keeps its edits and is asked for them once a commit goes through.
+      this.overflowed = true
+      this.drop(state, UnsavedReason.storeFailing)
+      return
+    }
+    this.pendingBytes += update.byteLength
     this.pending.push({ update, from: conn, who: state.who, pullAnswer })
     this.schedule()
   }
@@ -468,6 +484,13 @@ export class Room {
    */
   applyFromNode(update: Uint8Array, suggestionAuthors: ReadonlyMap<string, number | null>, resyncOnGap = true): void {
     if (this.closed) return
+    // Never applied with a gap: Yjs would park it and integrate it later inside a local batch,
+    // which would store and publish it again as this node's. The store has it (it was committed
+    // before it was published): read from there instead.
+    if (resyncOnGap && updateScope(this.doc, update).missing) {
+      this.resyncFromStore()
+      return
+    }
     this.learnSuggestions(suggestionAuthors)
     const outgoing: Uint8Array[] = []
     const collect = (change: Uint8Array, origin: unknown): void => {
@@ -484,13 +507,16 @@ export class Room {
       for (const conn of this.conns.keys()) this.send(conn, message)
     }
     if (outgoing.length > 0) this.lastChange = Date.now()
-    if (resyncOnGap && (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null)) this.resyncFromStore()
   }
 
   /** Apply an awareness update from another node's clients. */
   applyAwarenessFromNode(update: Uint8Array): void {
     if (this.closed) return
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_NODE)
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_NODE)
+    } catch (error) {
+      this.deps.log.warn({ err: error, story: this.id }, 'awareness from another node did not apply')
+    }
   }
 
   /**
@@ -499,8 +525,11 @@ export class Room {
    * state read is never older than a batch this room is committing.
    */
   resyncFromStore(): void {
-    if (this.closed) return
+    // One read covers every gap found until it runs.
+    if (this.closed || this.resyncQueued) return
+    this.resyncQueued = true
     this.serial(async () => {
+      this.resyncQueued = false
       if (this.closed) return
       const loaded = await this.deps.storage.loadDoc(this.id)
       if (!loaded || this.closed) return
@@ -580,6 +609,7 @@ export class Room {
     if (this.closed) return
     const batch = this.pending
     this.pending = []
+    this.pendingBytes = 0
     const answers = this.waiting
     this.waiting = []
     const applied = this.applyBatch(batch)
@@ -594,6 +624,10 @@ export class Room {
     // What those senders had dropped is stored now, unless they were dropped again since.
     for (const { state, drops } of applied.pullAnswers) if (state.drops === drops) state.unsaved = null
     for (const answer of answers) answer()
+    if (this.overflowed && this.pending.length === 0) {
+      this.overflowed = false
+      this.pullUnsaved()
+    }
   }
 
   /**
@@ -765,6 +799,7 @@ export class Room {
   private closeConn(conn: WebSocket, event: CloseEvent): void {
     conn.close(event.code, event.reason)
     this.pending = this.pending.filter((other) => other.from !== conn)
+    this.pendingBytes = this.pending.reduce((sum, other) => sum + other.update.byteLength, 0)
     const state = this.conns.get(conn)
     if (state) this.forgetHeld(state)
     if (state) state.closing = true
@@ -836,6 +871,9 @@ export class Room {
     if (this.closed) return
     this.deps.log.error({ err: error, story: this.id }, 'could not store the story: dropping what was not stored')
     if (isStoreFailure(error)) this.deps.health.failed(error)
+    // The failed commit may have gone through without our hearing it (a connection lost after
+    // the commit): the other nodes read the story again from the store.
+    this.deps.bus.publishResync(this.id)
     for (const conn of this.conns.keys()) conn.close(Close.storeFailed.code, Close.storeFailed.reason)
     this.close()
   }

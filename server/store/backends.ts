@@ -74,7 +74,15 @@ types.setTypeParser(types.builtins.INT8, (value: string) => Number(value))
 /** Connect to (and migrate) the PostgreSQL database at `url`. */
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Backend> {
   // A server that does not answer fails a connection attempt in seconds, not never.
-  const pool = new Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000 })
+  const pool = new Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    // A server that stops answering without closing the connection: the query fails (and the
+    // store is marked failing) instead of holding the story's commits forever.
+    query_timeout: 15_000,
+    keepAlive: true,
+  })
   // An idle client that loses its server emits 'error' on the pool; without a listener that kills
   // the process. Queries that were running reject on their own.
   pool.on('error', () => undefined)

@@ -116,3 +116,37 @@ describe('room', () => {
     expect(reader.sent.length).toBeGreaterThan(1)
   })
 })
+
+describe('room, updates from other nodes', () => {
+  it('relays what another node stored without storing it again; a gap is read from the store once', async () => {
+    const { storage, room, id } = await setup()
+    const reader = socket()
+    room.join(reader, CHIEF)
+    const tail = await storage.tailLength(id)
+    // Another node's writer: three updates, each built on the one before, all committed there.
+    const elsewhere = new Y.Doc()
+    Y.applyUpdate(elsewhere, Y.encodeStateAsUpdate(room.doc))
+    const updates: Uint8Array[] = []
+    for (const words of [' one', ' two', ' three']) {
+      const update = edit(elsewhere, append(words))
+      Y.applyUpdate(elsewhere, update)
+      await storage.appendUpdate(id, update)
+      updates.push(update)
+    }
+    const loads = vi.spyOn(storage, 'loadDoc')
+    // The first arrives: applied and relayed, not stored again.
+    room.applyFromNode(updates[0]!, new Map())
+    expect(bodyBlocks(room.doc)).toEqual(['start one'])
+    expect(reader.sent.length).toBeGreaterThan(1)
+    // The second was missed (a gap); the third builds on it: never parked in the document, and
+    // one read from the store brings both, however many gapped entries come meanwhile.
+    room.applyFromNode(updates[2]!, new Map())
+    room.applyFromNode(updates[2]!, new Map())
+    expect(bodyBlocks(room.doc)).toEqual(['start one'])
+    expect(room.doc.store.pendingStructs).toBeNull()
+    await vi.waitFor(() => expect(bodyBlocks(room.doc)).toEqual(['start one two three']))
+    expect(loads).toHaveBeenCalledTimes(1)
+    expect(await storage.tailLength(id)).toBe(tail + 3)
+    expect(await room.unload(true)).toBe(true)
+  })
+})
