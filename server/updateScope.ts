@@ -18,7 +18,12 @@
  */
 import * as Y from 'yjs'
 import { BODY, META } from '../src/shared/storyDoc.js'
-import { BREAK_ATTRIBUTE, DELETION, FORMAT_CHANGE, formatStack, INSERTION, parseTypeSuggestion, TYPE_ATTRIBUTE } from '../src/shared/suggestions.js'
+import { FORMAT_CHANGE } from '../src/shared/schema/formatChangeMark.js'
+import { SUGGESTION_MARKS } from '../src/shared/schema/index.js'
+import { BREAK_ATTRIBUTE } from '../src/shared/schema/suggestedBreaks.js'
+import { TYPE_ATTRIBUTE } from '../src/shared/schema/suggestedTypes.js'
+import { formatStack, parseTypeSuggestion } from '../src/shared/schema/suggestionValues.js'
+import { markNameOfKey } from '../src/shared/suggestions.js'
 
 /** A suggestion value's id and the user it is attributed to. */
 export interface SuggestionRef {
@@ -361,12 +366,7 @@ function firstEndingAfter(list: UpdateStruct[], clock: number): number {
   return low
 }
 
-/** y-tiptap's key for a mark that may overlap itself: `name--<8-char hash>` (its `yattr2markname`). */
-const HASHED_MARK_KEY = /(.*)(--[a-zA-Z0-9+/=]{8})$/
 const NO_SUGGESTIONS: ReadonlyArray<SuggestionRef | null> = []
-
-/** The suggestion marks, by the mark name the binding reads a format key back into. */
-const SUGGESTION_MARKS = new Set<string>([INSERTION, DELETION, FORMAT_CHANGE])
 
 /** What a suggestion value must hold besides an id and an author. */
 type Shape = 'mark' | 'formatChange' | 'break' | 'type'
@@ -379,7 +379,8 @@ type Shape = 'mark' | 'formatChange' | 'break' | 'type'
 function suggestionValues(content: Y.Item['content'], sub: string | null): ReadonlyArray<SuggestionRef | null> {
   if (content instanceof Y.ContentFormat) {
     const { key } = content
-    const name = SUGGESTION_MARKS.has(key) ? key : (HASHED_MARK_KEY.exec(key)?.[1] ?? key)
+    // A key counts as the mark the binding reads it back into: a hashed `insertion--…` is an insertion.
+    const name = SUGGESTION_MARKS.has(key) ? key : markNameOfKey(key)
     // A null value ends the mark: it introduces nothing.
     if (!SUGGESTION_MARKS.has(name) || content.value === null) return NO_SUGGESTIONS
     if (name !== FORMAT_CHANGE) return [suggestionRef(content.value, 'mark')]

@@ -20,7 +20,7 @@
  *   marked as a suggested `split`; removing a break (Backspace at the start of a paragraph, Delete
  *   at its end, a deletion across paragraphs) keeps it and marks the block after it as a
  *   suggested `join`. Marks cannot sit on a break and `@tiptap/y-tiptap` does not sync node marks,
- *   so the suggestion is a block attribute (`BREAK_ATTRIBUTE`, see src/shared/suggestions.ts).
+ *   so the suggestion is a block attribute (`BREAK_ATTRIBUTE`, src/shared/schema/suggestedBreaks.ts).
  *   Rejecting a split, or accepting a join, removes the break; the others just drop the attribute.
  * - Formatting (bold, italic, links, notes) and block types (paragraph, heading levels) apply at
  *   once and are recorded so that rejecting puts them back (src/review/suggestFormats.ts).
@@ -31,25 +31,18 @@
  * - Outside suggest mode, text typed inside someone's suggestion does not join it (it would be
  *   attributed to them): inherited suggestion marks are stripped from local insertions.
  */
-import { Extension, Mark, mergeAttributes } from '@tiptap/core'
+import { Extension } from '@tiptap/core'
 import { Slice, type Fragment, type Mark as PMMark, type MarkType, type Node as PMNode, type Schema } from '@tiptap/pm/model'
 import { Plugin, PluginKey, Selection, TextSelection, type EditorState, type Transaction } from '@tiptap/pm/state'
 import { Mapping, ReplaceAroundStep, ReplaceStep, Transform } from '@tiptap/pm/transform'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
+import { DELETION } from '../shared/schema/deletionMark.js'
+import { describeMarkChanges, FORMAT_CHANGE } from '../shared/schema/formatChangeMark.js'
+import { INSERTION } from '../shared/schema/insertionMark.js'
+import { BREAK_ATTRIBUTE } from '../shared/schema/suggestedBreaks.js'
+import { TYPE_ATTRIBUTE } from '../shared/schema/suggestedTypes.js'
+import { BREAK_SIGN, encodeBreak, parseBreak, type BreakSuggestion, type SuggestionAttrs } from '../shared/schema/suggestionValues.js'
 import {
-  BREAK_ATTRIBUTE,
-  BREAK_SIGN,
-  DELETION,
-  FORMAT_CHANGE,
-  INSERTION,
-  TYPE_ATTRIBUTE,
-  encodeBreak,
-  parseBreak,
-  type BreakSuggestion,
-  type SuggestionAttrs,
-} from '../shared/suggestions.js'
-import {
-  describeMarkChanges,
   formatChangesOn,
   isMarkStep,
   isOwnRecord,
@@ -57,17 +50,11 @@ import {
   recordTypeChanges,
   settleFormatChanges,
   settleTypeChanges,
-  suggestionAttribute,
   suggestMarkStep,
   typeChangeOf,
   typeChangesOn,
   type Stamp,
 } from './suggestFormats.js'
-import { describeSuggestion, safeColor } from './suggestionLabels.js'
-
-export { describeSuggestion, formatSuggestionTime, safeColor } from './suggestionLabels.js'
-
-export { DELETION, INSERTION, type SuggestionAttrs } from '../shared/suggestions.js'
 
 /** Who is suggesting: stored on every mark they make. */
 export interface SuggestionAuthor {
@@ -123,86 +110,6 @@ export const suggestingKey = new PluginKey<{ on: boolean }>('suggesting')
 export function isSuggesting(state: EditorState): boolean {
   return suggestingKey.getState(state)?.on ?? false
 }
-
-function numberOrNull(value: string | null): number | null {
-  if (value === null || value === '') return null
-  const number = Number(value)
-  return Number.isFinite(number) ? number : null
-}
-
-function suggestionMark(name: typeof INSERTION | typeof DELETION, tag: 'ins' | 'del') {
-  return Mark.create({
-    name,
-    // Typing at the edge of a suggestion does not extend it: suggest mode adds the author's own mark.
-    inclusive: false,
-    // One suggestion per character: text is either suggested in or suggested out.
-    excludes: `${INSERTION} ${DELETION}`,
-    keepOnSplit: false,
-    addAttributes() {
-      return {
-        id: {
-          default: null,
-          parseHTML: (element) => element.getAttribute('data-suggestion'),
-          renderHTML: (attrs) => ({ 'data-suggestion': attrs.id }),
-        },
-        authorId: {
-          default: null,
-          parseHTML: (element) => numberOrNull(element.getAttribute('data-author-id')),
-          renderHTML: (attrs) => (attrs.authorId === null ? {} : { 'data-author-id': attrs.authorId }),
-        },
-        authorName: {
-          default: '',
-          parseHTML: (element) => element.getAttribute('data-author') ?? '',
-          renderHTML: (attrs) => ({ 'data-author': attrs.authorName }),
-        },
-        authorColor: {
-          default: null,
-          parseHTML: (element) => safeColor(element.getAttribute('data-author-color')),
-          renderHTML: (attrs) => {
-            const color = safeColor(attrs.authorColor)
-            return color ? { 'data-author-color': color, style: `--suggestion-color: ${color}` } : {}
-          },
-        },
-        time: {
-          default: null,
-          parseHTML: (element) => numberOrNull(element.getAttribute('data-time')),
-          renderHTML: (attrs) => (attrs.time === null ? {} : { 'data-time': attrs.time }),
-        },
-      }
-    },
-    parseHTML() {
-      return [{ tag: `${tag}[data-suggestion]` }]
-    },
-    renderHTML({ mark, HTMLAttributes }) {
-      const attrs = mark.attrs as SuggestionAttrs
-      return [tag, mergeAttributes(HTMLAttributes, { class: `suggestion suggestion--${name}`, title: describeSuggestion(attrs) }), 0]
-    },
-  })
-}
-
-/** Suggested insertion: shown underlined in the author's colour. Part of the story schema. */
-export const InsertionMark = suggestionMark(INSERTION, 'ins')
-/** Suggested deletion: the text stays, struck through, until accepted. Part of the story schema. */
-export const DeletionMark = suggestionMark(DELETION, 'del')
-
-/** Hover text of a suggested break. */
-function describeBreak(suggestion: BreakSuggestion): string {
-  return `${suggestion.kind === 'split' ? 'New paragraph' : 'Paragraphs joined'}. ${describeSuggestion(suggestion)}`
-}
-
-/** Suggested paragraph breaks, shown as a pilcrow in the author's colour at the start of the block after the break. */
-export const SuggestedBreaks = suggestionAttribute('suggestedBreaks', BREAK_ATTRIBUTE, (value) => {
-  const suggestion = parseBreak(value)
-  if (!suggestion) return {}
-  const color = safeColor(suggestion.authorColor)
-  return {
-    class: `suggested-break suggested-break--${suggestion.kind}`,
-    'data-suggested-break': suggestion.kind,
-    'data-suggestion-id': suggestion.id,
-    title: describeBreak(suggestion),
-    ...(color ? { style: `--suggestion-color: ${color}` } : {}),
-  }
-})
 
 interface SuggestionTypes {
   insertion: MarkType

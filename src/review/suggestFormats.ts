@@ -8,160 +8,38 @@
  * Both stack: someone else's record already on the words or the block stays under mine (`prior`),
  * and each settles on its own.
  * Formatting my own suggested text is part of that suggestion and is not recorded separately.
+ * The mark and the block attribute themselves are part of the story schema
+ * (src/shared/schema/formatChangeMark.ts, suggestedTypes.ts); this is how suggest mode makes and
+ * settles them.
  */
-import { Extension, Mark, mergeAttributes } from '@tiptap/core'
 import type { Mark as PMMark, MarkType, Node as PMNode, Schema } from '@tiptap/pm/model'
 import type { Transaction } from '@tiptap/pm/state'
 import { AddMarkStep, AttrStep, RemoveMarkStep, ReplaceStep, type Mapping, type Step } from '@tiptap/pm/transform'
+import { FORMAT_CHANGE, formatChangeOf } from '../shared/schema/formatChangeMark.js'
+import { SUGGESTION_MARKS } from '../shared/schema/index.js'
+import { INSERTION } from '../shared/schema/insertionMark.js'
+import { BREAK_ATTRIBUTE } from '../shared/schema/suggestedBreaks.js'
+import { describeBlockType, TYPE_ATTRIBUTE } from '../shared/schema/suggestedTypes.js'
 import {
-  BREAK_ATTRIBUTE,
-  DELETION,
-  FORMAT_CHANGE,
-  INSERTION,
-  MAX_FORMAT_STACK,
-  TYPE_ATTRIBUTE,
   type FormatChangeAttrs,
   type MarkRecord,
   parseTypeSuggestion,
-  readStamped,
   restack,
   unstack,
   type SuggestionAttrs,
   type TypeSuggestion,
-} from '../shared/suggestions.js'
-import { describeSuggestion, safeColor } from './suggestionLabels.js'
+} from '../shared/schema/suggestionValues.js'
 
 /** Who is suggesting, and when: what every record carries. */
 export type Stamp = Omit<SuggestionAttrs, 'id'>
 
-const SUGGESTION_MARKS = new Set([INSERTION, DELETION, FORMAT_CHANGE])
-
 /** Block attributes that belong to suggestions, not to the block's own formatting. */
 const SUGGESTION_ATTRS = new Set([BREAK_ATTRIBUTE, TYPE_ATTRIBUTE])
-
-const MARK_NAMES: Record<string, string> = { bold: 'bold', italic: 'italic', link: 'link', note: 'desk note' }
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
-}
-
-/** "Bold", "Not italic", "Link to https://…": how a review list names one recorded change. */
-export function describeMarkChanges(added: readonly MarkRecord[], removed: readonly MarkRecord[]): string[] {
-  const name = (record: MarkRecord) => MARK_NAMES[record.type] ?? record.type
-  return [
-    ...added.map((record) => capitalise(record.type === 'link' && typeof record.attrs?.href === 'string' ? `link to ${record.attrs.href}` : name(record))),
-    ...removed.map((record) => `Not ${name(record)}`),
-  ]
-}
-
-/** "Heading 2" or "Paragraph". */
-export function describeBlockType(type: string, attrs: Record<string, unknown>): string {
-  if (type === 'heading') return `Heading ${String(attrs.level ?? '')}`.trim()
-  return capitalise(type)
-}
-
-function isRecordList(value: unknown): value is MarkRecord[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && typeof (item as MarkRecord).type === 'string')
-}
-
-/** One format record, read from untrusted attributes (marks come from other clients), with the records below it. */
-function readFormatChange(value: unknown, depth = 0): FormatChangeAttrs | null {
-  const stamped = depth < MAX_FORMAT_STACK ? readStamped(value) : null
-  if (!stamped) return null
-  const { added, removed, prior } = stamped.fields
-  return {
-    ...stamped.attrs,
-    added: isRecordList(added) ? added : [],
-    removed: isRecordList(removed) ? removed : [],
-    prior: readFormatChange(prior, depth + 1),
-  }
-}
-
-/** The format change a mark carries, with the records it stacked on (`prior`). */
-export function formatChangeOf(mark: PMMark): FormatChangeAttrs | null {
-  return readFormatChange(mark.attrs)
-}
 
 /** The block type change a block carries, if any. */
 export function typeChangeOf(node: PMNode | null | undefined): TypeSuggestion | null {
   return node?.isTextblock ? parseTypeSuggestion(node.attrs[TYPE_ATTRIBUTE]) : null
 }
-
-/** Suggested inline formatting: a dotted underline in the author's colour. Part of the story schema. */
-export const FormatChangeMark = Mark.create({
-  name: FORMAT_CHANGE,
-  inclusive: false,
-  // One mark per text (the default: a mark excludes itself). Several people's records on the same
-  // words stack in it (`prior`): overlapping marks of one type do not survive the Yjs binding.
-  keepOnSplit: false,
-  addAttributes() {
-    return {
-      id: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
-      authorId: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
-      authorName: { default: '', parseHTML: () => '', renderHTML: () => ({}) },
-      authorColor: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
-      time: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
-      added: { default: [], parseHTML: () => [], renderHTML: () => ({}) },
-      removed: { default: [], parseHTML: () => [], renderHTML: () => ({}) },
-      prior: { default: null, parseHTML: () => null, renderHTML: () => ({}) },
-    }
-  },
-  // Never read from pasted HTML: nobody's record comes in with a paste.
-  parseHTML() {
-    return []
-  },
-  renderHTML({ mark, HTMLAttributes }) {
-    const change = formatChangeOf(mark)
-    const color = safeColor(change?.authorColor)
-    const what = change ? describeMarkChanges(change.added, change.removed).join(', ') : ''
-    return [
-      'span',
-      mergeAttributes(HTMLAttributes, {
-        class: 'suggestion suggestion--format',
-        'data-suggestion-id': change?.id ?? '',
-        title: `${what ? `${what}. ` : ''}${describeSuggestion(change ?? { authorName: '', time: null })}`,
-        ...(color ? { style: `--suggestion-color: ${color}` } : {}),
-      }),
-      0,
-    ]
-  },
-})
-
-/** The blocks that carry suggestions of their own (the textblocks of the story schema). */
-const SUGGESTION_BLOCKS = ['paragraph', 'heading']
-
-/**
- * A block attribute holding a suggestion as JSON, rendered by `render`. Never read from HTML (a
- * paste carries nobody's suggestion) and never copied to the block a split makes.
- */
-export function suggestionAttribute(extension: string, attribute: string, render: (value: unknown) => Record<string, string>) {
-  return Extension.create({
-    name: extension,
-    addGlobalAttributes() {
-      return [
-        {
-          types: SUGGESTION_BLOCKS,
-          attributes: {
-            [attribute]: { default: null, keepOnSplit: false, parseHTML: () => null, renderHTML: (attrs) => render(attrs[attribute]) },
-          },
-        },
-      ]
-    },
-  })
-}
-
-/** Suggested block types, shown as a dotted rule in the margin. Part of the story schema. */
-export const SuggestedTypes = suggestionAttribute('suggestedTypes', TYPE_ATTRIBUTE, (value) => {
-  const change = parseTypeSuggestion(value)
-  if (!change) return {}
-  const color = safeColor(change.authorColor)
-  return {
-    class: 'suggested-type',
-    'data-suggested-type': 'true',
-    title: `Was ${describeBlockType(change.from.type, change.from.attrs).toLowerCase()}. ${describeSuggestion(change)}`,
-    ...(color ? { style: `--suggestion-color: ${color}` } : {}),
-  }
-})
 
 function sameAttrs(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((key) => !SUGGESTION_ATTRS.has(key)))

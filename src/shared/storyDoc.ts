@@ -20,9 +20,10 @@ import * as Y from 'yjs'
 import { EMPTY_DATELINE, type Dateline } from './dateline.js'
 import { countWords, isSection, isStatus, type Section, type Status } from './newsroom.js'
 import type { Assignment } from './permissions.js'
+import { NOTE } from './schema/noteMark.js'
 
-/** The desk-note mark's attribute name (src/shared/noteMark.ts); kept here so the server need not load TipTap. */
-export const NOTE = 'note'
+/** The desk-note mark's name, for readers of the Y.Doc (the schema's: src/shared/schema/noteMark.ts). */
+export { NOTE }
 
 export const BODY = 'body'
 export const META = 'meta'

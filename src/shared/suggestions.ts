@@ -1,194 +1,42 @@
 /**
- * Open suggestions (track changes) counted straight from a story's Y.Doc, without TipTap, so the
- * server can use it for the review gate. The suggestion marks (src/review/suggestChanges.ts) are
- * stored by the Yjs binding as format attributes of the body's Y.XmlText runs: the key is the
- * mark's name and the value its attributes, `{ id, authorId, authorName, authorColor, time }`.
- * A suggested paragraph break (a new one, or one to remove) is an attribute of the block after
- * the break: key `suggestion`, value the same attributes plus `kind`, as a JSON string (a string
- * compares by value, so the binding never re-sends it: it compares attributes with `!==`).
- * Format suggestions are marks too (`formatChange`, value plus `added`/`removed`; overlapping ones
- * under y-tiptap's hashed keys `formatChange--<hash>`), and a suggested block type change is a
- * block attribute (`suggestedType`, a JSON string like a break's).
+ * Suggestions (track changes) for readers without an editor, the server's above all: what their
+ * values hold (src/shared/schema/suggestionValues.ts) and the schema names they are stored under
+ * (re-exported from src/shared/schema/), and open suggestions counted straight from a story's
+ * Y.Doc, with no editor state, for the review gate.
+ *
+ * The Yjs binding stores the suggestion marks (src/shared/schema/) as format attributes of the
+ * body's Y.XmlText runs: the key is the mark's name and the value its attributes,
+ * `{ id, authorId, authorName, authorColor, time }`. A suggested paragraph break (a new one, or
+ * one to remove) is an attribute of the block after the break: key `suggestion`, value the same
+ * attributes plus `kind`, as a JSON string (a string compares by value, so the binding never
+ * re-sends it: it compares attributes with `!==`). Format suggestions are marks too
+ * (`formatChange`, value plus `added`/`removed`; overlapping ones under y-tiptap's hashed keys
+ * `formatChange--<hash>`), and a suggested block type change is a block attribute
+ * (`suggestedType`, a JSON string like a break's).
  */
 import * as Y from 'yjs'
+import { DELETION } from './schema/deletionMark.js'
+import { FORMAT_CHANGE } from './schema/formatChangeMark.js'
+import { INSERTION } from './schema/insertionMark.js'
+import { BREAK_ATTRIBUTE } from './schema/suggestedBreaks.js'
+import { TYPE_ATTRIBUTE } from './schema/suggestedTypes.js'
+import { formatStack, parseBreak, parseTypeSuggestion, unstack } from './schema/suggestionValues.js'
 import { getBody } from './storyDoc.js'
 
-/** Mark name of suggested insertions (text that is not in the story until accepted). */
-export const INSERTION = 'insertion'
-/** Mark name of suggested deletions (text that stays in the story until accepted). */
-export const DELETION = 'deletion'
+export { BREAK_ATTRIBUTE, DELETION, FORMAT_CHANGE, INSERTION, TYPE_ATTRIBUTE }
+export * from './schema/suggestionValues.js'
 
-/** What a suggestion mark carries. */
-export interface SuggestionAttrs {
-  /** Shared by every run of one suggestion; a replacement's deletion and insertion share it. */
-  id: string
-  authorId: number | null
-  authorName: string
-  authorColor: string | null
-  /** When it was suggested, ms since the epoch. */
-  time: number | null
-}
-
-/**
- * Mark name of suggested formatting: text whose inline formatting (bold, italic, link, note) was
- * changed in suggest mode. The change is applied; the mark records what to undo on reject.
- */
-export const FORMAT_CHANGE = 'formatChange'
-
-/** One inline mark as a format suggestion records it. */
-export interface MarkRecord {
-  type: string
-  attrs?: Record<string, unknown>
-}
-
-/** What a format suggestion mark carries: who, and which marks it added and removed. */
-export interface FormatChangeAttrs extends SuggestionAttrs {
-  added: MarkRecord[]
-  removed: MarkRecord[]
-  /**
-   * Another person's format suggestion on the same words, made before this one: one text carries
-   * one format mark (overlapping marks of one type do not survive the Yjs binding), so later
-   * records stack on earlier ones. Settling one takes it out of the stack.
-   */
-  prior?: FormatChangeAttrs | null
-}
-
-/** Most format records stacked on the same words that are read. */
-export const MAX_FORMAT_STACK = 16
-
-/** Every record in a format stack, newest first: the value and its `prior` chain. */
-export function formatStack(value: unknown): unknown[] {
-  const stack: unknown[] = []
-  let current: unknown = value
-  while (typeof current === 'object' && current !== null && stack.length < MAX_FORMAT_STACK) {
-    stack.push(current)
-    current = (current as { prior?: unknown }).prior
-  }
-  return stack
-}
-
-/**
- * Block attribute holding a suggested block type change (paragraph to heading, heading level):
- * JSON of `SuggestionAttrs` plus `from`, the block's type and attributes before the change. The
- * change is applied; rejecting it puts `from` back.
- */
-export const TYPE_ATTRIBUTE = 'suggestedType'
-
-export interface TypeSuggestion extends SuggestionAttrs {
-  from: { type: string; attrs: Record<string, unknown> }
-  /** Someone else's earlier type suggestion on the block, which this one stacked on. */
-  prior?: TypeSuggestion | null
-}
-
-/** Block attribute holding a suggested paragraph break (JSON of `BreakSuggestion`), or null. */
-export const BREAK_ATTRIBUTE = 'suggestion'
-
-/**
- * A suggested paragraph break, stored on the block after it: `split` suggests the break (the block
- * was split off the one before), `join` suggests removing it (joining the block to the one before).
- */
-export interface BreakSuggestion extends SuggestionAttrs {
-  kind: 'split' | 'join'
-}
-
-/** How a suggested break reads in the review list and the decision record: ¶ inserted or deleted. */
-export const BREAK_SIGN = '¶'
-
-/**
- * The fields of a JSON block attribute and its suggestion's common attributes (author fields
- * defaulted when missing or of the wrong type), or null when it is not JSON of an object with an id.
- */
-function parseStamped(value: unknown): { fields: Record<string, unknown>; attrs: SuggestionAttrs } | null {
-  if (typeof value !== 'string' || value === '') return null
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(value)
-  } catch {
-    return null
-  }
-  return readStamped(parsed)
-}
-
-/** `parseStamped` for a value already parsed (a record nested in another, a mark's attributes). */
-export function readStamped(parsed: unknown): { fields: Record<string, unknown>; attrs: SuggestionAttrs } | null {
-  if (typeof parsed !== 'object' || parsed === null) return null
-  const fields = parsed as Record<string, unknown>
-  const { id, authorId, authorName, authorColor, time } = fields
-  if (typeof id !== 'string' || id === '') return null
-  return {
-    fields,
-    attrs: {
-      id,
-      authorId: typeof authorId === 'number' && Number.isFinite(authorId) ? authorId : null,
-      authorName: typeof authorName === 'string' ? authorName : '',
-      authorColor: typeof authorColor === 'string' ? authorColor : null,
-      time: typeof time === 'number' && Number.isFinite(time) ? time : null,
-    },
-  }
-}
-
-/** The break suggestion a block attribute holds, or null when it holds none or nothing valid. */
-export function parseBreak(value: unknown): BreakSuggestion | null {
-  const stamped = parseStamped(value)
-  const kind = stamped?.fields.kind
-  if (!stamped || (kind !== 'split' && kind !== 'join')) return null
-  return { kind, ...stamped.attrs }
-}
-
-/** The block attribute value for a break suggestion. */
-export function encodeBreak(suggestion: BreakSuggestion): string {
-  const { kind, id, authorId, authorName, authorColor, time } = suggestion
-  return JSON.stringify({ kind, id, authorId, authorName, authorColor, time })
-}
-
-/**
- * The block type suggestion a block attribute holds, or null when it holds none or nothing valid
- * (no id, or no `from` with a string type and an attributes object). Author fields default as in
- * `parseBreak`.
- */
-export function parseTypeSuggestion(value: unknown): TypeSuggestion | null {
-  if (typeof value !== 'string' || value === '') return null
-  try {
-    return readTypeSuggestion(JSON.parse(value), 0)
-  } catch {
-    return null
-  }
-}
-
-/** One type suggestion and the ones it stacked on; null when any of them is malformed. */
-function readTypeSuggestion(parsed: unknown, depth: number): TypeSuggestion | null {
-  const stamped = depth < MAX_FORMAT_STACK ? readStamped(parsed) : null
-  const from = stamped?.fields.from
-  if (!stamped || typeof from !== 'object' || from === null) return null
-  const { type, attrs } = from as Record<string, unknown>
-  if (typeof type !== 'string' || typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) return null
-  const nested = stamped.fields.prior
-  const prior = nested === undefined || nested === null ? null : readTypeSuggestion(nested, depth + 1)
-  if (nested !== undefined && nested !== null && prior === null) return null
-  return { ...stamped.attrs, from: { type, attrs: attrs as Record<string, unknown> }, prior }
-}
-
-/** A suggestion record that may stack on someone else's earlier one (`prior`). */
-export interface Stackable<T> {
-  prior?: T | null
-}
-
-/** Every record of a stack, newest first, each without its `prior`. */
-export function unstack<T extends Stackable<T>>(top: T | null): T[] {
-  const records: T[] = []
-  for (let record = top; record; record = record.prior ?? null) records.push({ ...record, prior: null })
-  return records
-}
-
-/** Records, newest first, stacked again: the newest on top (null when there are none). */
-export function restack<T extends Stackable<T>>(records: readonly T[]): T | null {
-  let top: T | null = null
-  for (const record of [...records].reverse()) top = { ...record, prior: top }
-  return top
-}
-
-/** y-tiptap's key for a mark that may overlap itself: `name--<8-char hash>` (its `yattr2markname`). */
+/** y-tiptap's key for a mark that may overlap itself: `name--<8-char hash>`. */
 const HASHED_MARK_KEY = /(.*)(--[a-zA-Z0-9+/=]{8})$/
+
+/**
+ * The mark name the binding reads a format key back into (y-tiptap's `yattr2markname`, which it
+ * does not export): `name` for a mark that excludes itself, `name--<hash>` for one that may overlap
+ * itself. Any key with a hash reads back, whatever the schema says of the mark.
+ */
+export function markNameOfKey(key: string): string {
+  return HASHED_MARK_KEY.exec(key)?.[1] ?? key
+}
 
 /** The suggestion id in a format attribute value, or null when it is not one. */
 function suggestionId(value: unknown): string | null {
@@ -209,7 +57,7 @@ function collect(node: Y.XmlFragment | Y.XmlElement, ids: Set<string>): void {
         }
         // Format suggestions may overlap, each under its own hashed key.
         for (const [key, value] of Object.entries(attributes)) {
-          if (key !== FORMAT_CHANGE && HASHED_MARK_KEY.exec(key)?.[1] !== FORMAT_CHANGE) continue
+          if (markNameOfKey(key) !== FORMAT_CHANGE) continue
           for (const record of formatStack(value)) {
             const id = suggestionId(record)
             if (id !== null) ids.add(id)

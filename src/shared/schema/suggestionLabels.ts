@@ -2,7 +2,7 @@
  * How suggestions read to people: "Suggested by Ann, 12 Nov 2026, 14:05", and the author colour
  * checked before it goes into a style attribute. Shared by every kind of suggestion.
  */
-import type { SuggestionAttrs } from '../shared/suggestions.js'
+import type { SuggestionAttrs } from './suggestionValues.js'
 
 /** Made once: marks are rendered often, and a new DateTimeFormat per render is costly. */
 let timeFormat: Intl.DateTimeFormat | null = null
@@ -18,6 +18,11 @@ export function formatSuggestionTime(time: number | null): string {
 export function describeSuggestion(attrs: Pick<SuggestionAttrs, 'authorName' | 'time'>): string {
   const when = formatSuggestionTime(attrs.time)
   return `Suggested by ${attrs.authorName || 'someone'}${when ? `, ${when}` : ''}`
+}
+
+/** "bold" → "Bold". */
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 /** A colour safe to put in a style attribute (marks come from other clients: never trust them). */

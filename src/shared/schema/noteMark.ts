@@ -3,7 +3,9 @@
  * distinct style in the editor, never counted as words and never exported.
  */
 import { Mark, mergeAttributes } from '@tiptap/core'
-import { NOTE } from './storyDoc.js'
+
+/** Mark name of desk notes; the story's plain text (src/shared/storyDoc.ts) leaves them out. */
+export const NOTE = 'note'
 
 declare module '@tiptap/core' {
   interface Commands<ReturnType> {
@@ -13,7 +15,6 @@ declare module '@tiptap/core' {
     }
   }
 }
-
 
 export const NoteMark = Mark.create({
   name: NOTE,
