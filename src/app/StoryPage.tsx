@@ -22,6 +22,7 @@ import { useMe, useSession, useUserName } from '../store/session'
 import { useDesk } from '../collab/useDesk'
 import { DeskFields } from '../panel/DeskFields'
 import { HistoryList } from '../panel/HistoryList'
+import { ExportMenu } from './ExportMenu'
 import { PartsPanel } from '../panel/PartsPanel'
 import { CommentsPanel } from '../review/CommentsPanel'
 import { SuggestionsPanel } from '../review/SuggestionsPanel'
@@ -77,6 +78,7 @@ function StatusBar({ session }: { session: StorySession }) {
       <span className={`saved saved--${save.state}`} role="status" aria-label="Save state">
         {saveText}
       </span>
+      <ExportMenu storyId={session.id} />
     </div>
   )
 }

@@ -224,4 +224,33 @@ describe('editor in Chromium', () => {
     await expect.poll(() => row.textContent()).toContain('News')
     expect(await row.textContent()).toContain('466')
   })
+
+  it('exports the story from the Export menu, as anyone who may read it', async () => {
+    const id = await createStoryVia(server.url, await apiToken(), { headline: 'Council & mayor <agree>' })
+    // Not assigned to the story: reads it, and may take it away in any format.
+    const page = await person('rory', 'reporter')
+    await page.goto(`${server.url}/stories/${id}`)
+    const exportButton = page.getByRole('button', { name: 'Export' })
+    await exportButton.click()
+    const formats = page.getByRole('list', { name: 'Export formats' })
+    expect(await formats.getByRole('link').allTextContents()).toEqual([
+      'Word document (.docx)',
+      'Web page (HTML)',
+      'Markdown',
+      'Plain text (story format)',
+      'IPTC ninjs (JSON)',
+      'IPTC NewsML-G2 (XML)',
+      'IPTC NITF (XML)',
+    ])
+    const [download] = await Promise.all([page.waitForEvent('download'), formats.getByRole('link', { name: 'Word document (.docx)' }).click()])
+    expect(download.suggestedFilename()).toBe('council-mayor-agree.docx')
+    const file = await download.path()
+    expect((await import('node:fs')).readFileSync(file).subarray(0, 2).toString()).toBe('PK')
+    // Escape closes the menu and gives focus back to its button.
+    await exportButton.click()
+    await formats.waitFor()
+    await page.keyboard.press('Escape')
+    await expect.poll(() => formats.count()).toBe(0)
+    expect(await exportButton.evaluate((element) => element === document.activeElement)).toBe(true)
+  })
 })
