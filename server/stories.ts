@@ -1,14 +1,27 @@
 /** Creating stories: the server makes the id and the document's initial structure. */
+import { getSchema, type JSONContent } from '@tiptap/core'
+import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
+import { storyExtensions } from '../src/shared/schema/index.js'
 import { newStoryId } from '../src/shared/storyId.js'
-import { bodyWordCount, initStoryDoc, readDesk, readMeta, type StoryInit } from '../src/shared/storyDoc.js'
+import { bodyWordCount, getBody, initStoryDoc, readDesk, readMeta, type StoryInit } from '../src/shared/storyDoc.js'
 import type { Storage, StorySummary } from './storage.js'
 import type { StoryEvents } from './storyEvents.js'
 
-/** Create and store a new story; announces it on the event bus. */
-export async function createStory(storage: Storage, events: StoryEvents, init: StoryInit): Promise<StorySummary> {
+const schema = getSchema(storyExtensions())
+
+/**
+ * Create and store a new story; announces it on the event bus. `body`, editor JSON (a Word
+ * import), replaces the paragraphs of `init`: it is written as the editor's binding writes it.
+ */
+export async function createStory(storage: Storage, events: StoryEvents, init: StoryInit, body?: JSONContent): Promise<StorySummary> {
   const doc = new Y.Doc()
   initStoryDoc(doc, init)
+  if (body) {
+    const fragment = getBody(doc)
+    doc.transact(() => fragment.delete(0, fragment.length))
+    prosemirrorJSONToYXmlFragment(schema, body, fragment)
+  }
   const meta = readMeta(doc)
   let id = newStoryId()
   while (await storage.hasStory(id)) id = newStoryId()

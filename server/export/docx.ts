@@ -92,6 +92,10 @@ export async function toDocx(story: ExportStory): Promise<Buffer> {
         },
       ],
     },
+    // Word's built-in Quote style, defined so the file carries it (the Word import reads it back).
+    styles: {
+      paragraphStyles: [{ id: 'Quote', name: 'Quote', basedOn: 'Normal', next: 'Normal', run: { italics: true }, paragraph: { indent: { left: 720, right: 720 } } }],
+    },
     sections: [{ children: [...front, ...body] }],
   })
   return Packer.toBuffer(document)

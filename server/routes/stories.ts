@@ -10,10 +10,11 @@ import { isStoryId } from '../../src/shared/storyId.js'
 import { getDesk, getMeta, MetaKey, readDesk, resolvePart, type StoryPart } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
 import type { Room } from '../room.js'
-import { changeStory, existingStoryId, readBody, readJson, requireType, sendJson, userOf, type RequestContext, type Route } from '../router.js'
+import { changeStory, existingStoryId, readBody, readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
 import type { Services } from '../services.js'
 import { createStory } from '../stories.js'
 import type { StoredUser } from '../users.js'
+import { DOCX_TYPE, ImportRefused, importWord, MAX_DOCX_BYTES } from '../import/word.js'
 import { moveStatus } from '../workflow.js'
 
 /** Heartbeat on the event stream so proxies keep it open. */
@@ -103,7 +104,26 @@ export function storyRoutes(services: Services): Route[] {
       access: 'user',
       async handle(ctx) {
         const user = userOf(ctx)
-        requireType(ctx.req, 'text/plain')
+        const type = (ctx.req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+        if (type === DOCX_TYPE) {
+          const file = await readBody(ctx.req, MAX_DOCX_BYTES)
+          let word: Awaited<ReturnType<typeof importWord>>
+          try {
+            word = await importWord(file)
+          } catch (error) {
+            if (error instanceof ImportRefused) throw new HttpError(400, 'unusable_file', error.message)
+            throw error
+          }
+          const story = await createStory(
+            storage,
+            events,
+            { headline: word.headline, bylines: word.bylines, dateline: word.dateline, desk: { lead: leadFor(user) } },
+            word.body,
+          )
+          sendJson(ctx.res, 201, { id: story.id, story, warnings: word.warnings })
+          return
+        }
+        if (type !== 'text/plain') throw new HttpError(415, 'unsupported_type', `Send a plain-text story (text/plain) or a Word document (${DOCX_TYPE}).`)
         const body = await readBody(ctx.req, MAX_IMPORT_BYTES)
         const text = new TextDecoder('utf-8', { fatal: false }).decode(body)
         const result = parsePlainTextStory(text, await sections.list())
