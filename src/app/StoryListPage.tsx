@@ -3,7 +3,7 @@ import { useNow } from './useNow'
 import { Link, useLocation } from 'wouter'
 import { formatByline } from '../panel/BylineEditor'
 import { STATUSES } from '../shared/newsroom'
-import { ApiFailure, createStory, importStory } from './api'
+import { ApiFailure, createStory, importNotes, importStoryFile } from './api'
 import { formatUpdated } from './format'
 import { useStoryList } from './useStoryList'
 
@@ -34,8 +34,8 @@ export function StoryListPage() {
     event.target.value = ''
     if (!file) return
     void run(async () => {
-      const { id, warnings } = await importStory(await file.text())
-      if (warnings.length) setMessage({ kind: 'info', text: warnings.join(' ') })
+      const { id, warnings } = await importStoryFile(file)
+      importNotes.keep(id, warnings)
       navigate(`/stories/${id}`)
     })
   }
@@ -55,7 +55,7 @@ export function StoryListPage() {
           <button type="button" disabled={busy} onClick={() => fileInput.current?.click()}>
             Import…
           </button>
-          <input ref={fileInput} type="file" accept=".txt,text/plain" aria-label="Import story file" className="visually-hidden" onChange={onFile} />
+          <input ref={fileInput} type="file" accept=".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document" aria-label="Import story file" className="visually-hidden" onChange={onFile} />
         </div>
       </div>
       {message && (
@@ -72,7 +72,7 @@ export function StoryListPage() {
       {list.kind === 'ready' && list.stories.length === 0 && (
         <div className="empty">
           <p>No stories yet.</p>
-          <p className="muted">Start a new story, or import one from a plain-text file.</p>
+          <p className="muted">Start a new story, or import one from a Word or plain-text file.</p>
         </div>
       )}
       {list.kind === 'ready' && list.stories.length > 0 && (

@@ -34,7 +34,7 @@ import type { DeskControls } from '../panel/MetaPanel'
 import { allowedTransitions, canEditStory, canSetDesk } from '../shared/permissions'
 import { isStatus, STATUSES, type Status } from '../shared/newsroom'
 import { assignmentOf } from '../shared/storyDoc'
-import { ApiFailure, moveStory, storyHistory, updateDesk, type HistoryEntry } from './api'
+import { ApiFailure, importNotes, moveStory, storyHistory, updateDesk, type HistoryEntry } from './api'
 
 const CONNECTION_LABEL: Record<ConnectionStatus['kind'], string> = {
   connected: 'Connected',
@@ -148,6 +148,8 @@ function OpenStory({ session }: { session: StorySession }) {
   const [editor, setEditor] = useState<Editor | null>(null)
   const openSuggestions = useSuggestions(editor).length
   const [problem, setProblem] = useState<string | null>(null)
+  // What the import of this story noted (a Word file's pictures left out…), shown once on arrival.
+  const [importNoted, setImportNoted] = useState<string[]>(() => importNotes.take(session.id))
   /** A move the review gate stopped, which a desk chief may override with a reason. */
   const [override, setOverride] = useState<{ to: Status; reason: string } | null>(null)
 
@@ -206,6 +208,19 @@ function OpenStory({ session }: { session: StorySession }) {
         <p className="notice notice--info readonly" role="note">
           You can read this story and see who is in it; only its assigned reporters, editors and the desk can change it.
         </p>
+      )}
+      {importNoted.length > 0 && (
+        <div className="notice notice--info import-notes" role="status">
+          <p>Imported. Worth knowing:</p>
+          <ul>
+            {importNoted.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => setImportNoted([])}>
+            Dismiss
+          </button>
+        </div>
       )}
       {problem && (
         <p className="notice notice--error" role="alert">

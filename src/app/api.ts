@@ -45,6 +45,34 @@ export async function importStory(text: string): Promise<{ id: string; warnings:
   return call('/api/stories/import', { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text })
 }
 
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+
+/** Import a story file: a Word document (.docx) as it is, anything else as plain text. */
+export async function importStoryFile(file: File): Promise<{ id: string; warnings: string[] }> {
+  if (file.type === DOCX_TYPE || /\.docx$/i.test(file.name)) {
+    return call('/api/stories/import', { method: 'POST', headers: { 'content-type': DOCX_TYPE }, body: await file.arrayBuffer() })
+  }
+  return importStory(await file.text())
+}
+
+/** What an import noted, kept for the story page to show once (it opens right after). */
+export const importNotes = {
+  keep(id: string, warnings: string[]): void {
+    if (warnings.length) sessionStorage.setItem(`deskline:import-notes:${id}`, JSON.stringify(warnings))
+  },
+  take(id: string): string[] {
+    const key = `deskline:import-notes:${id}`
+    const value = sessionStorage.getItem(key)
+    sessionStorage.removeItem(key)
+    try {
+      const parsed: unknown = value ? JSON.parse(value) : []
+      return Array.isArray(parsed) ? parsed.filter((note): note is string => typeof note === 'string') : []
+    } catch {
+      return []
+    }
+  },
+}
+
 /** Whether the newsroom still needs its first account. */
 export async function needsSetup(): Promise<boolean> {
   return (await call<{ needsSetup: boolean }>('/api/setup')).needsSetup

@@ -253,4 +253,38 @@ describe('editor in Chromium', () => {
     await expect.poll(() => formats.count()).toBe(0)
     expect(await exportButton.evaluate((element) => element === document.activeElement)).toBe(true)
   })
+
+  it('imports a Word document through the story list and says what it left out', async () => {
+    const { Document, HeadingLevel, ImageRun, Packer, Paragraph, TextRun } = await import('docx')
+    const pixel = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+    const word = new Document({
+      sections: [
+        {
+          children: [
+            new Paragraph({ text: 'Harbour reopens after storm', heading: HeadingLevel.TITLE }),
+            new Paragraph({ children: [new TextRun('GDANSK, Poland — The harbour '), new TextRun({ text: 'reopened', bold: true }), new TextRun(' on Monday.')] }),
+            new Paragraph({ text: 'Damage', heading: HeadingLevel.HEADING_2 }),
+            new Paragraph({ children: [new ImageRun({ type: 'png', data: pixel, transformation: { width: 10, height: 10 } })] }),
+          ],
+        },
+      ],
+    })
+    const file = path.join(tempDataDir(), 'harbour.docx')
+    const { writeFileSync } = await import('node:fs')
+    writeFileSync(file, await Packer.toBuffer(word))
+    const page = await person('cara', 'chief')
+    await page.goto(`${server.url}/`)
+    await page.getByRole('heading', { name: 'Stories' }).waitFor()
+    await page.getByLabel('Import story file').setInputFiles(file)
+    await page.waitForURL(/\/stories\/[0-9a-z]{16}$/)
+    await expect.poll(() => page.getByLabel('Headline').inputValue()).toBe('Harbour reopens after storm')
+    expect(await page.getByLabel('Dateline city').inputValue()).toBe('GDANSK')
+    const body = page.getByRole('textbox', { name: 'Story body' })
+    await expect.poll(() => body.locator('h2').textContent()).toBe('Damage')
+    expect(await body.locator('p strong').textContent()).toBe('reopened')
+    const notes = page.getByRole('status').filter({ hasText: 'Imported' })
+    expect(await notes.textContent()).toContain('A picture was left out')
+    await notes.getByRole('button', { name: 'Dismiss' }).click()
+    await expect.poll(() => notes.count()).toBe(0)
+  })
 })
