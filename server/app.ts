@@ -21,6 +21,7 @@ import { StoryEvents } from './storyEvents.js'
 import { Users } from './users.js'
 import { Comments } from './comments.js'
 import { Versions } from './versions.js'
+import { Publishing } from './publishing.js'
 
 /** Key of the lock start-up work runs under (seeding, default sections). */
 const STARTUP_LOCK = 4_173_003
@@ -78,6 +79,11 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     versions,
     history: new StatusHistory(backend.db),
     decisions: new SuggestionLog(backend.db),
+    publishing: new Publishing(
+      backend.db,
+      { urls: config.publishWebhookUrls, secret: config.publishWebhookSecret, retryDelaysMs: config.deliveryRetryDelaysMs },
+      log,
+    ),
   }
   // Once per newsroom, even when several nodes start together on an empty database.
   await backend.exclusively(STARTUP_LOCK, async () => {
@@ -127,6 +133,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     })
   })
   ready = true
+  services.publishing.start()
   const port = (server.address() as AddressInfo).port
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   log.info(
@@ -150,6 +157,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         server.closeAllConnections()
         await new Promise<void>((resolve) => server.close(() => resolve()))
         health.close()
+        await services.publishing.stop()
         await bus.close()
         await storage.close()
         log.info('deskline stopped')

@@ -41,6 +41,14 @@ const Env = z.object({
     .default('')
     .refine((value) => value === '' || /^rediss?:\/\/[^/\s]+/.test(value), 'must look like redis://host:port'),
   NODE_NAME: z.string().max(64).default(''),
+  PUBLISH_WEBHOOK_URLS: z
+    .string()
+    .default('')
+    .refine(
+      (value) => value.split(',').map((url) => url.trim()).filter(Boolean).every((url) => /^https?:\/\/[^\s/]+/.test(url)),
+      'must be comma-separated http:// or https:// URLs',
+    ),
+  PUBLISH_WEBHOOK_SECRET: z.string().default(''),
 })
 
 export interface Config {
@@ -63,6 +71,11 @@ export interface Config {
   redisUrl: string | null
   /** This process's name in logs and on the bus (random when not set). */
   nodeName: string
+  /** Where every publication is POSTed (ninjs), signed with `publishWebhookSecret`. */
+  publishWebhookUrls: string[]
+  publishWebhookSecret: string
+  /** Waits between delivery attempts (tests shorten them; server/publishing.ts has the default). */
+  deliveryRetryDelaysMs?: number[]
 }
 
 /** Read the configuration from `env`, failing loudly on bad values. */
@@ -73,6 +86,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${detail}`)
   }
   const value = parsed.data
+  const publishWebhookUrls = value.PUBLISH_WEBHOOK_URLS.split(',').map((url) => url.trim()).filter(Boolean)
+  if (publishWebhookUrls.length > 0 && value.PUBLISH_WEBHOOK_SECRET.length < 16) {
+    throw new ConfigError('Invalid configuration: PUBLISH_WEBHOOK_SECRET must be set (at least 16 characters) when PUBLISH_WEBHOOK_URLS is: outlets check the signature with it')
+  }
   return {
     port: value.PORT,
     host: value.HOST,
@@ -85,5 +102,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: value.DATABASE_URL || null,
     redisUrl: value.REDIS_URL || null,
     nodeName: value.NODE_NAME || `node-${randomBytes(4).toString('hex')}`,
+    publishWebhookUrls,
+    publishWebhookSecret: value.PUBLISH_WEBHOOK_SECRET,
   }
 }

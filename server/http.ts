@@ -13,6 +13,7 @@ import { sendError, sendJson, type Route } from './router.js'
 import { accountRoutes } from './routes/accounts.js'
 import { commentRoutes } from './routes/comments.js'
 import { exportRoutes } from './routes/exports.js'
+import { publishingRoutes } from './routes/publishing.js'
 import { storyRoutes } from './routes/stories.js'
 import { suggestionRoutes } from './routes/suggestions.js'
 import { versionRoutes } from './routes/versions.js'
@@ -22,7 +23,7 @@ import { isStoreFailure, StoreUnavailableError } from './storeHealth.js'
 /** Build the request handler: API routes first, then the built app with SPA fallback. */
 export function createHttpHandler(services: Services, isReady: () => boolean) {
   const { config, log } = services
-  const routes: Route[] = [...accountRoutes(services), ...storyRoutes(services), ...commentRoutes(services), ...versionRoutes(services), ...suggestionRoutes(services), ...exportRoutes(services)]
+  const routes: Route[] = [...accountRoutes(services), ...storyRoutes(services), ...commentRoutes(services), ...versionRoutes(services), ...suggestionRoutes(services), ...exportRoutes(services), ...publishingRoutes(services)]
   const staticDir = config.staticDir
   const indexHtml = staticDir ? path.join(staticDir, 'index.html') : null
   const assets = staticDir && fs.existsSync(staticDir) ? sirv(staticDir, { etag: true, gzip: false, single: false, dev: false }) : null

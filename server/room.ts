@@ -31,7 +31,7 @@ import type { DeskSummary } from '../src/shared/api.js'
 import { assignmentOf, bodyWordCount, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
 import { suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
 import type { Logger } from './logger.js'
-import type { LoadedStory, Storage, StoryIndexFields } from './storage.js'
+import type { LoadedStory, Storage, StoryIndexFields, UpdateExtras } from './storage.js'
 import { isStoreFailure, StoreUnavailableError, type StoreHealth } from './storeHealth.js'
 import type { StoryEvents } from './storyEvents.js'
 import type { Bus } from './bus.js'
@@ -125,6 +125,8 @@ interface Applied {
   deletions: Deletion[]
   /** Pull answers applied in the batch: their senders' dropped edits are stored with it. */
   pullAnswers: Array<{ state: ConnState; drops: number }>
+  /** A server change's rows that are stored in the same transaction (UpdateExtras.alsoWrite). */
+  alsoWrite?: UpdateExtras['alsoWrite']
 }
 
 /**
@@ -399,9 +401,10 @@ export class Room {
    * Change the document as the server (desk fields, assignments, parts, restores), inside
    * `exclusive`: one transaction, stored, then relayed to every connection. With `actorId`, the
    * change is made under a fresh Yjs client id recorded as that user's, so versions can say who did
-   * it. Rejects with StoreUnavailableError, the room dropped, when it cannot be stored.
+   * it. `alsoWrite` stores more rows in the same transaction as the change (both or neither).
+   * Rejects with StoreUnavailableError, the room dropped, when it cannot be stored.
    */
-  async applyServerChange<T>(change: (doc: Y.Doc) => T, actorId: number | null = null): Promise<T> {
+  async applyServerChange<T>(change: (doc: Y.Doc) => T, actorId: number | null = null, alsoWrite?: UpdateExtras['alsoWrite']): Promise<T> {
     if (!this.inExclusive) throw new Error('applyServerChange runs inside room.exclusive')
     // Refused before anything changes: dropping the room for it would close every editor.
     if (this.deps.health.failing) throw new StoreUnavailableError('The newsroom cannot save changes right now.')
@@ -435,7 +438,7 @@ export class Room {
     const suggestionAuthors = this.learnSuggestions(suggestionAuthorsIn(this.doc, before))
     const update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
     try {
-      await this.store({ update, skip: null, suggestionAuthors, clientAuthors, updates: 0, deletions: [], pullAnswers: [] })
+      await this.store({ update, skip: null, suggestionAuthors, clientAuthors, updates: 0, deletions: [], pullAnswers: [], alsoWrite })
     } catch (error) {
       this.fail(error)
       throw new StoreUnavailableError('The change could not be saved.')
@@ -850,6 +853,7 @@ export class Room {
           suggestionAuthors: applied.suggestionAuthors,
           clientAuthors: applied.clientAuthors,
           deletions: applied.deletions,
+          alsoWrite: applied.alsoWrite,
         })
       } catch (error) {
         const delay = COMMIT_RETRY_DELAYS_MS[attempt]

@@ -14,6 +14,7 @@ import type { Users } from './users.js'
 import type { SignInThrottle } from './auth.js'
 import type { Comments } from './comments.js'
 import type { Versions } from './versions.js'
+import type { Publishing } from './publishing.js'
 
 export interface Services {
   config: Config
@@ -35,4 +36,6 @@ export interface Services {
   history: StatusHistory
   /** Who accepted or rejected which suggestion (server/suggestionLog.ts). */
   decisions: SuggestionLog
+  /** Publications and their webhook deliveries (server/publishing.ts). */
+  publishing: Publishing
 }

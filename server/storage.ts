@@ -43,6 +43,8 @@ export interface UpdateExtras {
   clientAuthors?: ReadonlyMap<number, number>
   /** Who deleted what in it (removed by, for versions). */
   deletions?: readonly Deletion[]
+  /** More rows that must be stored with this update or not at all (a publication's outbox). */
+  alsoWrite?: (db: Kysely<StoreSchema>) => Promise<void>
 }
 
 function parseJson(text: string): unknown {
@@ -152,8 +154,8 @@ export class Storage {
    * is on record under another author: then nothing of it is stored.
    */
   async appendUpdate(id: string, update: Uint8Array, extras: UpdateExtras = {}): Promise<number> {
-    const { suggestionAuthors, clientAuthors, deletions } = extras
-    if (!suggestionAuthors?.size && !clientAuthors?.size && !deletions?.length) return this.insertUpdate(this.db, id, update)
+    const { suggestionAuthors, clientAuthors, deletions, alsoWrite } = extras
+    if (!suggestionAuthors?.size && !clientAuthors?.size && !deletions?.length && !alsoWrite) return this.insertUpdate(this.db, id, update)
     return this.db.transaction().execute(async (trx) => {
       if (suggestionAuthors?.size) {
         await this.insertSuggestionAuthors(trx, id, suggestionAuthors)
@@ -164,6 +166,7 @@ export class Storage {
         await trx.insertInto('story_authors').values(rows).onConflict((conflict) => conflict.doNothing()).execute()
       }
       if (deletions?.length) await insertDeletions(trx, id, deletions)
+      if (alsoWrite) await alsoWrite(trx)
       return this.insertUpdate(trx, id, update)
     })
   }

@@ -12,11 +12,31 @@ import type { Room } from './room.js'
 import { changeStory } from './router.js'
 import type { Services } from './services.js'
 import type { StoredUser } from './users.js'
+import { toNinjs } from './export/formats.js'
+import { exportStory } from './export/model.js'
+import type { PublicationKind } from './publishing.js'
 
 /** A move asked for: where to, and the reason a desk chief gives to override the review gate. */
 export interface StatusMove {
   to: Status
   reason?: string
+  /** The correction note of a republication (ninjs and NewsML-G2 `edNote`). */
+  correction?: string
+}
+
+/** What a move sends out: a publication, a takedown of a published story, or nothing. */
+function publicationKind(to: Status, published: boolean): PublicationKind | null {
+  if (to === 'published') return 'publish'
+  if (!published) return null
+  if (to === 'held') return 'withhold'
+  if (to === 'spiked') return 'cancel'
+  return null
+}
+
+/** "Published 14:32", in the server's time zone. */
+function publishedLabel(at: number): string {
+  const time = new Date(at)
+  return `Published ${String(time.getHours()).padStart(2, '0')}:${String(time.getMinutes()).padStart(2, '0')}`
 }
 
 /** What stands between a story and Ready: unresolved comments and open suggestions. */
@@ -54,11 +74,35 @@ export async function moveStatus(services: Services, user: StoredUser, id: strin
       throw new HttpError(403, 'forbidden', `You may not move this story from ${STATUSES[from]} to ${STATUSES[move.to]}.`)
     }
     if (move.to === 'ready') requireReviewSettled(user, await openReviewItems(services, room), move.reason)
-    await room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, move.to), user.id)
+    // Publication goes out with the move, in its transaction: the publication and its outbox.
+    const last = await services.publishing.lastPublished(id)
+    const kind = publicationKind(move.to, last !== null)
+    const summary = kind ? await services.storage.getStory(id) : null
+    const version = kind === 'publish' ? (last?.version ?? 0) + 1 : (last?.version ?? 1)
+    const edNote = kind === 'publish' && version > 1 ? (move.correction ?? '').trim() : ''
+    const rows =
+      kind && summary
+        ? services.publishing.rowsFor({
+            storyId: id,
+            kind,
+            version,
+            userId: user.id,
+            edNote,
+            body: () =>
+              JSON.stringify(toNinjs(exportStory(room.doc, { id, createdAt: summary.createdAt, updatedAt: Date.now(), version, edNote }))),
+          })
+        : undefined
+    await room.applyServerChange((doc) => getMeta(doc).set(MetaKey.status, move.to), user.id, rows)
+    if (rows) services.publishing.kick()
     // The move is stored and relayed: what follows records it, and must not answer as if it had
     // failed (the log says when it could not).
     try {
-      await services.versions.checkpoint(id, room.doc, { kind: 'status', name: `Moved to ${STATUSES[move.to]}`, userId: user.id })
+      // Published text is frozen as a named version ("Published 14:32").
+      await services.versions.checkpoint(
+        id,
+        room.doc,
+        kind === 'publish' ? { kind: 'named', name: publishedLabel(Date.now()), userId: user.id } : { kind: 'status', name: `Moved to ${STATUSES[move.to]}`, userId: user.id },
+      )
       services.events.publish({ type: 'review', storyId: id, kind: 'versions' })
       await services.history.record(id, { userId: user.id, from, to: move.to, reason: move.reason ?? '', at: Date.now() })
     } catch (error) {

@@ -33,7 +33,9 @@ const DeskBody = z
   })
   .strict()
 
-const StatusBody = z.object({ to: z.enum(Object.keys(STATUSES) as [Status, ...Status[]]), reason: z.string().trim().max(500).optional() }).strict()
+const StatusBody = z
+  .object({ to: z.enum(Object.keys(STATUSES) as [Status, ...Status[]]), reason: z.string().trim().max(500).optional(), correction: z.string().trim().max(1000).optional() })
+  .strict()
 
 const Anchor = z.string().min(4).max(200)
 const PartBody = z.object({ start: Anchor, end: Anchor, assignee: UserId.nullable(), label: z.string().trim().max(80).default('') }).strict()

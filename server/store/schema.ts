@@ -172,7 +172,47 @@ export interface StoryDeletionsTable {
   user_id: number
 }
 
+/** A story going out: published (a version), or taken down (withheld, canceled), and what was sent. */
+export interface PublicationsTable {
+  id: Generated<number>
+  story_id: string
+  kind: 'publish' | 'withhold' | 'cancel'
+  version: number
+  at: number
+  user_id: number | null
+  ed_note: string
+  /** The exact ninjs JSON delivered (the signature is over these bytes). */
+  body: string
+}
+
+/** The outbox: one row per publication and webhook URL, until delivered or given up. */
+export interface DeliveriesTable {
+  id: Generated<number>
+  publication_id: number
+  url: string
+  state: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  next_attempt_at: number
+  /** A node working on it holds it until then (several nodes share the outbox). */
+  claimed_until: number | null
+  last_status: number | null
+  last_error: string
+  delivered_at: number | null
+}
+
+/** Every delivery attempt: when, the answer's status (null: no answer) and what went wrong. */
+export interface DeliveryAttemptsTable {
+  id: Generated<number>
+  delivery_id: number
+  at: number
+  status: number | null
+  error: string
+}
+
 export interface StoreSchema {
+  publications: PublicationsTable
+  deliveries: DeliveriesTable
+  delivery_attempts: DeliveryAttemptsTable
   comment_threads: CommentThreadsTable
   comments: CommentsTable
   notifications: NotificationsTable

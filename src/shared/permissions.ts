@@ -10,6 +10,7 @@
  * | status Draft → In edit                       | assigned ones  | yes    | yes   | yes   |
  * | In edit → Copy edit → Ready, back to Draft   | no             | yes    | yes   | yes   |
  * | Ready → Published, Held, Spiked              | no             | no     | yes   | yes   |
+ * | Published → Held, Spiked, In edit (correction)| no             | no     | yes   | yes   |
  * | manage users and sections                    | no             | no     | no    | yes   |
  */
 import type { Status } from './newsroom.js'
@@ -96,6 +97,11 @@ const DESK_MOVES: ReadonlyArray<readonly [Status, Status]> = [
   ['held', 'ready'],
   ['held', 'spiked'],
   ['spiked', 'draft'],
+  // A published story is taken down (held, spiked), or reopened for a correction: it goes out
+  // again, as the next version, when it is republished.
+  ['published', 'held'],
+  ['published', 'spiked'],
+  ['published', 'in_edit'],
 ]
 
 /** May move a story from `from` to `to`. */

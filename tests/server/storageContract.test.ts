@@ -16,6 +16,8 @@ import { Storage, SuggestionAuthorConflict, type StoryIndexFields } from '../../
 import { SuggestionLog, type DecisionInput } from '../../server/suggestionLog'
 import { Users } from '../../server/users'
 import { Comments } from '../../server/comments'
+import { createLogger } from '../../server/logger'
+import { Publishing } from '../../server/publishing'
 import { AUTO_CHECKPOINT_MS, Versions } from '../../server/versions'
 import { startPostgres, type TestPostgres } from '../helpers/postgres'
 import { tempDataDir } from '../helpers/server'
@@ -303,6 +305,36 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
       { len: 3, by: 9 },
       { len: 1, by: null },
     ])
+  })
+
+  it('keeps publications with their outbox; one node claims a delivery; the pull feed has each story once', async () => {
+    await storage.createStory('aaaaaaaaaaaaaaaa', storyState('x').state, FIELDS, EMPTY_DESK_SUMMARY)
+    await storage.createStory('bbbbbbbbbbbbbbbb', storyState('y').state, FIELDS, EMPTY_DESK_SUMMARY)
+    let clock = 1_000
+    const log = createLogger('silent')
+    const publishing = new Publishing(backend.db, { urls: ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'], secret: 'x'.repeat(16), now: () => clock }, log)
+    const write = (storyId: string, kind: 'publish' | 'withhold', version: number) =>
+      backend.db.transaction().execute(publishing.rowsFor({ storyId, kind, version, userId: 7, edNote: '', body: () => JSON.stringify({ uri: storyId, version, kind }) }))
+    await write('aaaaaaaaaaaaaaaa', 'publish', 1)
+    clock = 2_000
+    await write('bbbbbbbbbbbbbbbb', 'publish', 1)
+    clock = 3_000
+    await write('aaaaaaaaaaaaaaaa', 'withhold', 1)
+    expect(await publishing.lastPublished('aaaaaaaaaaaaaaaa')).toEqual({ version: 1 })
+    expect(await publishing.lastPublished('cccccccccccccccc')).toBeNull()
+    const listed = await publishing.list('aaaaaaaaaaaaaaaa')
+    expect(listed.map((publication) => [publication.kind, publication.deliveries.map((delivery) => delivery.state)])).toEqual([
+      ['withhold', ['pending', 'pending']],
+      ['publish', ['pending', 'pending']],
+    ])
+    // Newest first, each story's latest only, since a time.
+    expect((await publishing.published(0)).map((body) => JSON.parse(body) as { uri: string; kind: string })).toEqual([
+      { uri: 'aaaaaaaaaaaaaaaa', version: 1, kind: 'withhold' },
+      { uri: 'bbbbbbbbbbbbbbbb', version: 1, kind: 'publish' },
+    ])
+    expect(await publishing.published(2_500)).toHaveLength(1)
+    expect(await publishing.storyOfDelivery(listed[0]!.deliveries[0]!.id)).toBe('aaaaaaaaaaaaaaaa')
+    expect(await publishing.retry(123_456)).toBe(false)
   })
 
   it('takes a probe write, again and again', async () => {
