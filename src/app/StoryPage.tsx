@@ -22,6 +22,7 @@ import { useMe, useSession, useUserName } from '../store/session'
 import { useDesk } from '../collab/useDesk'
 import { DeskFields } from '../panel/DeskFields'
 import { HistoryList } from '../panel/HistoryList'
+import { PublicationsPanel } from '../panel/PublicationsPanel'
 import { ExportMenu } from './ExportMenu'
 import { PartsPanel } from '../panel/PartsPanel'
 import { CommentsPanel } from '../review/CommentsPanel'
@@ -152,6 +153,8 @@ function OpenStory({ session }: { session: StorySession }) {
   const [importNoted, setImportNoted] = useState<string[]>(() => importNotes.take(session.id))
   /** A move the review gate stopped, which a desk chief may override with a reason. */
   const [override, setOverride] = useState<{ to: Status; reason: string } | null>(null)
+  /** A republication waiting for its correction note (it goes out with the story). */
+  const [correction, setCorrection] = useState<string | null>(null)
 
   const report = (action: Promise<unknown>) => {
     setProblem(null)
@@ -168,6 +171,12 @@ function OpenStory({ session }: { session: StorySession }) {
     moveStatus: (to) => {
       setProblem(null)
       setOverride(null)
+      setCorrection(null)
+      // Published before: this is a correction, and outlets are told what changed.
+      if (to === 'published' && history.some((entry) => entry.to === 'published')) {
+        setCorrection('')
+        return
+      }
       moveStory(session.id, to)
         .then(setHistory)
         .catch((error: unknown) => {
@@ -175,6 +184,16 @@ function OpenStory({ session }: { session: StorySession }) {
           if (error instanceof ApiFailure && error.status === 409 && canSetDesk(me)) setOverride({ to, reason: '' })
         })
     },
+  }
+  const submitCorrection = (event: FormEvent) => {
+    event.preventDefault()
+    if (correction === null || !correction.trim()) return
+    report(
+      moveStory(session.id, 'published', undefined, correction.trim()).then((entries) => {
+        setHistory(entries)
+        setCorrection(null)
+      }),
+    )
   }
   const submitOverride = (event: FormEvent) => {
     event.preventDefault()
@@ -227,6 +246,20 @@ function OpenStory({ session }: { session: StorySession }) {
           {problem}
         </p>
       )}
+      {correction !== null && (
+        <form className="notice notice--info override" onSubmit={submitCorrection}>
+          <label>
+            <span>Correction note (goes out with the republished story)</span>
+            <input aria-label="Correction note" value={correction} onChange={(event) => setCorrection(event.target.value)} maxLength={1000} autoFocus />
+          </label>
+          <button type="submit" className="primary" disabled={!correction.trim()}>
+            Republish with correction
+          </button>
+          <button type="button" onClick={() => setCorrection(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
       {override && (
         <form className="notice notice--info override" onSubmit={submitOverride}>
           <label>
@@ -269,6 +302,7 @@ function OpenStory({ session }: { session: StorySession }) {
           openSuggestions={openSuggestions}
           history={
             <>
+              <PublicationsPanel storyId={session.id} status={status} canRetry={canSetDesk(me)} />
               <VersionsPanel session={session} />
               <HistoryList history={history} nameOf={nameOf} />
             </>

@@ -124,8 +124,41 @@ export async function updateDesk(
 export type { HistoryEntry }
 
 /** Move a story along the workflow; resolves with its history. */
-export async function moveStory(id: string, to: Status, reason?: string): Promise<HistoryEntry[]> {
-  return (await call<{ history: HistoryEntry[] }>(`/api/stories/${id}/status`, { method: 'POST', json: { to, reason } })).history
+export async function moveStory(id: string, to: Status, reason?: string, correction?: string): Promise<HistoryEntry[]> {
+  return (await call<{ history: HistoryEntry[] }>(`/api/stories/${id}/status`, { method: 'POST', json: { to, reason, correction } })).history
+}
+
+/** One webhook delivery of a publication (server/publishing.ts). */
+export interface DeliveryView {
+  id: number
+  url: string
+  state: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  nextAttemptAt: number | null
+  lastStatus: number | null
+  lastError: string
+  deliveredAt: number | null
+  history: Array<{ at: number; status: number | null; error: string }>
+}
+
+export interface PublicationView {
+  id: number
+  kind: 'publish' | 'withhold' | 'cancel'
+  version: number
+  at: number
+  userId: number | null
+  edNote: string
+  deliveries: DeliveryView[]
+}
+
+/** A story's publications and their deliveries, newest first. */
+export async function storyPublications(id: string): Promise<PublicationView[]> {
+  return (await call<{ publications: PublicationView[] }>(`/api/stories/${id}/publications`)).publications
+}
+
+/** Send a delivery again (the desk); resolves to the story's publications. */
+export async function retryDelivery(deliveryId: number): Promise<PublicationView[]> {
+  return (await call<{ publications: PublicationView[] }>(`/api/deliveries/${deliveryId}/retry`, { method: 'POST', json: {} })).publications
 }
 
 /** A story's status history. */

@@ -5,7 +5,7 @@ import type { RunningServer } from '../../server/app'
 import { STORIES_DIR } from '../helpers/fixtures'
 import { bodyBlocks } from '../../src/shared/storyDoc'
 import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
-import { addUser, createStoryVia, lockDatabase, ROOT, signInAs, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
+import { addUser, createStoryVia, lockDatabase, ROOT, sendJson, signInAs, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
 
 const PASSWORD = 'correct horse'
 
@@ -286,5 +286,34 @@ describe('editor in Chromium', () => {
     expect(await notes.textContent()).toContain('A picture was left out')
     await notes.getByRole('button', { name: 'Dismiss' }).click()
     await expect.poll(() => notes.count()).toBe(0)
+  })
+
+  it('publishes, and republishes a correction with its note; the History tab shows what went out', async () => {
+    const token = await apiToken()
+    const id = await createStoryVia(server.url, token, { headline: 'Bridge closes for repairs' })
+    for (const to of ['in_edit', 'copy_edit', 'ready']) expect((await sendJson(`${server.url}/api/stories/${id}/status`, { to }, token)).status).toBe(200)
+    const page = await person('cara', 'chief')
+    await page.goto(`${server.url}/stories/${id}`)
+    const status = page.getByLabel('Status')
+    await expect.poll(() => status.inputValue()).toBe('ready')
+    await status.selectOption({ label: 'Published' })
+    await page.getByRole('tab', { name: 'History' }).click()
+    const publications = page.getByRole('list', { name: 'Publications' })
+    await expect.poll(() => publications.textContent()).toContain('Published · version 1')
+
+    // Reopened for a correction, then republished: the desk is asked for the note that goes out.
+    await page.getByRole('tab', { name: 'Details' }).click()
+    await status.selectOption({ label: 'In edit' })
+    for (const to of ['copy_edit', 'ready']) {
+      await expect.poll(async () => (await sendJson(`${server.url}/api/stories/${id}/status`, { to }, token)).status).toBe(200)
+    }
+    await expect.poll(() => status.inputValue()).toBe('ready')
+    await status.selectOption({ label: 'Published' })
+    await page.getByLabel('Correction note').fill('Corrects the closing date.')
+    await page.getByRole('button', { name: 'Republish with correction' }).click()
+    await expect.poll(() => status.inputValue()).toBe('published')
+    await page.getByRole('tab', { name: 'History' }).click()
+    await expect.poll(() => publications.textContent()).toContain('Published · version 2')
+    expect(await publications.textContent()).toContain('Correction: “Corrects the closing date.”')
   })
 })
