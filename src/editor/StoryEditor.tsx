@@ -10,6 +10,7 @@ import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
 import type { StorySession } from '../collab/storySession'
 import { BODY } from '../shared/storyDoc'
 import { storyExtensions } from '../shared/schema'
+import { PasteCleanup } from './pasteCleanup'
 import { installIncrementalSync } from './incrementalSync'
 import { LinkShortcut } from './linkShortcut'
 import { StoryParts } from './storyParts'
@@ -59,6 +60,7 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
         Collaboration.configure({ document: session.doc, field: BODY }),
         CollaborationCaret.configure({ provider: session.provider, user, render: renderCaret }),
         LinkShortcut,
+        PasteCleanup,
         StoryParts.configure({ doc: session.doc }),
         CommentHighlights.configure({ doc: session.doc }),
         SuggestChanges.configure({ author: { id: userId, name: user.name, color: user.color }, suggesting: suggestByDefault, storyId: session.id }),
