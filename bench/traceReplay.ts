@@ -86,22 +86,50 @@ export async function replayThroughServer(trace: SequentialTrace, readers = 10):
   }
 }
 
-/**
- * Replay `trace` through running nodes of one newsroom: the writer on the first, `readers` readers
- * spread over all of them in turn, signed in by `token`.
- */
-export async function replayThrough(urls: string[], token: string, trace: SequentialTrace, readers = 10): Promise<ServerReplay> {
+/** A writer on the first node and readers spread over all of them, on a new story. */
+interface Gathering {
+  writer: ReturnType<typeof connect>
+  readers: Array<ReturnType<typeof connect>>
+  /** The writer's paragraph text, which every reader has by now. */
+  text: Y.XmlText
+  close(): void
+}
+
+/** The text node of a reader's first paragraph, once the writer's has reached it. */
+const readerText = (doc: Y.Doc) => (getBody(doc).get(0) as Y.XmlElement | undefined)?.get(0)
+
+/** Open a new story on the first node with a writer and `readers` readers spread over `urls`, all synced. */
+async function gather(urls: string[], token: string, readers: number): Promise<Gathering> {
   const first = urls[0] as string
   const id = await createStoryVia(first, token)
   const writer = connect(first, id, token)
   const others = Array.from({ length: readers }, (_, index) => connect(urls[index % urls.length] as string, id, token))
   const everyone = [writer, ...others]
+  const close = () => {
+    for (const client of everyone) {
+      client.provider.destroy()
+      client.doc.destroy()
+    }
+  }
   try {
     await until(() => everyone.every((client) => client.provider.synced), 20_000, 'first sync')
     const text = paragraphText(writer.doc)
-    // Readers only look: the writer's text node must reach them before the replay starts.
-    const readerText = (doc: Y.Doc) => (getBody(doc).get(0) as Y.XmlElement | undefined)?.get(0)
+    // Readers only look: the writer's text node must reach them before anything is measured.
     await until(() => others.every((reader) => readerText(reader.doc) instanceof Y.XmlText), 10_000, 'readers')
+    return { writer, readers: others, text, close }
+  } catch (error) {
+    close()
+    throw error
+  }
+}
+
+/**
+ * Replay `trace` through running nodes of one newsroom: the writer on the first, `readers` readers
+ * spread over all of them in turn, signed in by `token`.
+ */
+export async function replayThrough(urls: string[], token: string, trace: SequentialTrace, readers = 10): Promise<ServerReplay> {
+  const { writer, readers: others, text, close } = await gather(urls, token, readers)
+  try {
     const finalLength = trace.endContent.length
     let acked = false
     writer.provider.messageHandlers[MessageType.saved] = (_encoder, decoder: decoding.Decoder) => {
@@ -136,10 +164,7 @@ export async function replayThrough(urls: string[], token: string, trace: Sequen
     }
     return { totalMs, edits: trace.txns.length, readers }
   } finally {
-    for (const client of everyone) {
-      client.provider.destroy()
-      client.doc.destroy()
-    }
+    close()
   }
 }
 
@@ -156,16 +181,8 @@ export interface FanOut {
  * writer's keystroke to the reader's document having it).
  */
 export async function fanOut(urls: string[], token: string, readers: number, edits = 500, rate = 50): Promise<FanOut> {
-  const first = urls[0] as string
-  const id = await createStoryVia(first, token)
-  const writer = connect(first, id, token)
-  const others = Array.from({ length: readers }, (_, index) => connect(urls[index % urls.length] as string, id, token))
-  const everyone = [writer, ...others]
+  const { readers: others, text, close } = await gather(urls, token, readers)
   try {
-    await until(() => everyone.every((client) => client.provider.synced), 20_000, 'first sync')
-    const text = paragraphText(writer.doc)
-    const readerText = (doc: Y.Doc) => (getBody(doc).get(0) as Y.XmlElement | undefined)?.get(0)
-    await until(() => others.every((reader) => readerText(reader.doc) instanceof Y.XmlText), 10_000, 'readers')
     const base = text.length
     const sentAt: number[] = []
     const latencies: number[] = []
@@ -196,9 +213,6 @@ export async function fanOut(urls: string[], token: string, readers: number, edi
     await until(() => delivered >= expected, 30_000, 'every delivery').catch(() => undefined)
     return { latencies, expected, delivered }
   } finally {
-    for (const client of everyone) {
-      client.provider.destroy()
-      client.doc.destroy()
-    }
+    close()
   }
 }

@@ -13,10 +13,11 @@
  */
 import { createHmac } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import type { DeliveryView, PublicationKind, PublicationView } from '../src/shared/api.js'
 import type { Logger } from './logger.js'
 import type { StoreSchema } from './store/schema.js'
 
-export type PublicationKind = 'publish' | 'withhold' | 'cancel'
+export type { DeliveryView, PublicationKind, PublicationView }
 
 /** Waits between attempts; after the last one the delivery is marked failed. */
 export const DELIVERY_RETRY_DELAYS_MS = [2_000, 10_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000]
@@ -28,29 +29,6 @@ const DELIVERY_TIMEOUT_MS = 10_000
 const POLL_MS = 1_000
 /** What is kept of an outlet's error answer. */
 const ERROR_CHARS = 300
-
-export interface DeliveryView {
-  id: number
-  url: string
-  state: 'pending' | 'delivered' | 'failed'
-  attempts: number
-  nextAttemptAt: number | null
-  lastStatus: number | null
-  lastError: string
-  deliveredAt: number | null
-  history: Array<{ at: number; status: number | null; error: string }>
-}
-
-export interface PublicationView {
-  id: number
-  storyId: string
-  kind: PublicationKind
-  version: number
-  at: number
-  userId: number | null
-  edNote: string
-  deliveries: DeliveryView[]
-}
 
 export interface PublishingOptions {
   /** Where every publication is POSTed. */
@@ -81,17 +59,17 @@ export class Publishing {
     this.now = options.now ?? Date.now
   }
 
-  /** The story's last publication (not a takedown), or null if it never went out. */
-  async lastPublished(storyId: string): Promise<{ version: number } | null> {
+  /** The story's last publication (not a takedown) with its correction note, or null if it never went out. */
+  async lastPublished(storyId: string): Promise<{ version: number; edNote: string } | null> {
     const row = await this.db
       .selectFrom('publications')
-      .select('version')
+      .select(['version', 'ed_note'])
       .where('story_id', '=', storyId)
       .where('kind', '=', 'publish')
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst()
-    return row ? { version: row.version } : null
+    return row ? { version: row.version, edNote: row.ed_note } : null
   }
 
   /**

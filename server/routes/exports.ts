@@ -42,7 +42,10 @@ export function exportRoutes(services: Services): Route[] {
         }
         const summary = await storage.getStory(id)
         if (!summary) throw new HttpError(404, 'story_not_found', 'There is no such story.')
-        const story = await readStory(rooms, id, (doc) => exportStory(doc, { id, createdAt: summary.createdAt, updatedAt: summary.updatedAt }))
+        // The version outlets know it by: the last one published (a correction's note with it).
+        const published = await services.publishing.lastPublished(id)
+        const facts = { id, createdAt: summary.createdAt, updatedAt: summary.updatedAt, version: published?.version ?? 1, edNote: published?.edNote ?? '' }
+        const story = await readStory(rooms, id, (doc) => exportStory(doc, facts))
         const body = await render(story, format)
         const name = exportFileName(story, format)
         ctx.res.writeHead(200, {

@@ -1,5 +1,5 @@
 /** The browser's side of the JSON API (the session cookie rides along on every call). */
-import type { ApiError, HistoryEntry, PublicUser, StorySummary } from '../shared/api'
+import type { ApiError, DeliveryView, HistoryEntry, PublicationView, PublicUser, StorySummary } from '../shared/api'
 import type { Status } from '../shared/newsroom'
 
 /** An API failure with the server's plain message and status. */
@@ -128,28 +128,7 @@ export async function moveStory(id: string, to: Status, reason?: string, correct
   return (await call<{ history: HistoryEntry[] }>(`/api/stories/${id}/status`, { method: 'POST', json: { to, reason, correction } })).history
 }
 
-/** One webhook delivery of a publication (server/publishing.ts). */
-export interface DeliveryView {
-  id: number
-  url: string
-  state: 'pending' | 'delivered' | 'failed'
-  attempts: number
-  nextAttemptAt: number | null
-  lastStatus: number | null
-  lastError: string
-  deliveredAt: number | null
-  history: Array<{ at: number; status: number | null; error: string }>
-}
-
-export interface PublicationView {
-  id: number
-  kind: 'publish' | 'withhold' | 'cancel'
-  version: number
-  at: number
-  userId: number | null
-  edNote: string
-  deliveries: DeliveryView[]
-}
+export type { DeliveryView, PublicationView }
 
 /** A story's publications and their deliveries, newest first. */
 export async function storyPublications(id: string): Promise<PublicationView[]> {

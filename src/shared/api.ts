@@ -254,3 +254,32 @@ export interface HistoryEntry {
   reason: string
   at: number
 }
+
+/** What a publication is: the story going out, or being taken down (held, spiked). */
+export type PublicationKind = 'publish' | 'withhold' | 'cancel'
+
+/** One webhook delivery of a publication, with every attempt (server/publishing.ts). */
+export interface DeliveryView {
+  id: number
+  url: string
+  state: 'pending' | 'delivered' | 'failed'
+  attempts: number
+  nextAttemptAt: number | null
+  lastStatus: number | null
+  lastError: string
+  deliveredAt: number | null
+  history: Array<{ at: number; status: number | null; error: string }>
+}
+
+/** A publication and its deliveries. */
+export interface PublicationView {
+  id: number
+  storyId: string
+  kind: PublicationKind
+  version: number
+  at: number
+  userId: number | null
+  edNote: string
+  deliveries: DeliveryView[]
+}
+

@@ -135,6 +135,9 @@ describe('publication', () => {
     expect(JSON.parse(hook.received[3]!.body)).toMatchObject({ version: '3', pubStatus: 'usable', edNote: 'Corrects the day of the meeting.' })
     const newsml = await (await fetch(`${srv.url}/api/stories/${id}/export?format=newsml`, { headers: { authorization: `Bearer ${token}` } })).text()
     expect(newsml).toContain('pubStatus qcode="stat:usable"')
+    // Exports carry the version outlets know, and the correction.
+    expect(newsml).toContain('version="3"')
+    expect(newsml).toContain('<edNote>Corrects the day of the meeting.</edNote>')
   })
 
   it('survives a restart: a delivery still pending goes out when the server is back', { timeout: 30_000 }, async () => {

@@ -320,7 +320,7 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
     await write('bbbbbbbbbbbbbbbb', 'publish', 1)
     clock = 3_000
     await write('aaaaaaaaaaaaaaaa', 'withhold', 1)
-    expect(await publishing.lastPublished('aaaaaaaaaaaaaaaa')).toEqual({ version: 1 })
+    expect(await publishing.lastPublished('aaaaaaaaaaaaaaaa')).toEqual({ version: 1, edNote: '' })
     expect(await publishing.lastPublished('cccccccccccccccc')).toBeNull()
     const listed = await publishing.list('aaaaaaaaaaaaaaaa')
     expect(listed.map((publication) => [publication.kind, publication.deliveries.map((delivery) => delivery.state)])).toEqual([
