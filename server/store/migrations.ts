@@ -173,8 +173,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      user_id INTEGER NOT NULL REFERENCES users (id)
    );
    CREATE INDEX IF NOT EXISTS story_deletions_item ON story_deletions (story_id, client_id, clock);`,
-  // Publication: what went out, the webhook outbox and every attempt (server/publishing.ts).
-  `CREATE TABLE publications (
+  // Publication: what went out, the webhook outbox and every attempt (server/publishing.ts). IF NOT
+  // EXISTS like 6 and 7: a database rewound to an older version (tests do) may have them.
+  `CREATE TABLE IF NOT EXISTS publications (
      id INTEGER PRIMARY KEY,
      story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
      kind TEXT NOT NULL CHECK (kind IN ('publish', 'withhold', 'cancel')),
@@ -184,9 +185,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      ed_note TEXT NOT NULL DEFAULT '',
      body TEXT NOT NULL
    );
-   CREATE INDEX publications_story ON publications (story_id, id);
-   CREATE INDEX publications_at ON publications (at);
-   CREATE TABLE deliveries (
+   CREATE INDEX IF NOT EXISTS publications_story ON publications (story_id, id);
+   CREATE INDEX IF NOT EXISTS publications_at ON publications (at);
+   CREATE TABLE IF NOT EXISTS deliveries (
      id INTEGER PRIMARY KEY,
      publication_id INTEGER NOT NULL REFERENCES publications (id) ON DELETE CASCADE,
      url TEXT NOT NULL,
@@ -198,16 +199,16 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      last_error TEXT NOT NULL DEFAULT '',
      delivered_at INTEGER
    );
-   CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
-   CREATE INDEX deliveries_publication ON deliveries (publication_id);
-   CREATE TABLE delivery_attempts (
+   CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_attempt_at);
+   CREATE INDEX IF NOT EXISTS deliveries_publication ON deliveries (publication_id);
+   CREATE TABLE IF NOT EXISTS delivery_attempts (
      id INTEGER PRIMARY KEY,
      delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
      at INTEGER NOT NULL,
      status INTEGER,
      error TEXT NOT NULL DEFAULT ''
    );
-   CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id);`,
+   CREATE INDEX IF NOT EXISTS delivery_attempts_delivery ON delivery_attempts (delivery_id, id);`,
 ]
 
 /**
