@@ -115,11 +115,19 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     void handler(req, res)
   })
   server.on('upgrade', (request, socket, head) => {
-    if (!collab.matches(request)) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
-      return
+    // Every path through here answers and lets go of the socket, whatever the request holds.
+    socket.on('error', () => socket.destroy())
+    try {
+      if (!collab.matches(request)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+        return
+      }
+      collab.handleUpgrade(request, socket, head)
+    } catch (error) {
+      log.warn({ err: error, url: request.url?.slice(0, 200) }, 'refused a malformed upgrade')
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+      socket.destroy()
     }
-    collab.handleUpgrade(request, socket, head)
   })
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')

@@ -143,7 +143,9 @@ export function createCollab(services: Services) {
     /** Accept the upgrade, then close with a specific code if the story cannot be served. */
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
       const url = new URL(request.url ?? '/', 'http://localhost')
-      const storyId = decodeURIComponent(url.pathname.slice(COLLAB_PATH.length))
+      // An id is plain letters and digits: anything escaped is no story (and a broken escape,
+      // `%E0%A4%A`, must not throw here and leave the socket hanging).
+      const storyId = url.pathname.slice(COLLAB_PATH.length)
       // Answered after the upgrade: browsers cannot see an HTTP status on a refused upgrade, so
       // every refusal is a close code.
       const foreign = isForeignOrigin(request, services.config.allowedOrigins)

@@ -20,6 +20,32 @@ import { versionRoutes } from './routes/versions.js'
 import type { Services } from './services.js'
 import { isStoreFailure, StoreUnavailableError } from './storeHealth.js'
 
+/**
+ * Sent with every answer. The app is one script and one stylesheet of our own: no inline script,
+ * no other origin, never framed. Inline style attributes stay allowed (React sets colours, and the
+ * editor positions carets with them). WebSockets go to this origin (`'self'` covers ws: and wss:).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+const SECURITY_HEADERS: Array<[string, string]> = [
+  ['Content-Security-Policy', CONTENT_SECURITY_POLICY],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'same-origin'],
+  ['X-Frame-Options', 'DENY'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+]
+
 /** Build the request handler: API routes first, then the built app with SPA fallback. */
 export function createHttpHandler(services: Services, isReady: () => boolean) {
   const { config, log } = services
@@ -49,6 +75,7 @@ export function createHttpHandler(services: Services, isReady: () => boolean) {
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
+    for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value)
     try {
       if (url.pathname === '/healthz') {
         // A load balancer sends traffic elsewhere while this node cannot store edits.

@@ -50,4 +50,14 @@ describe('plain-text import', () => {
   ])('refuses unusable text %#', (text, reason) => {
     expect(parsePlainTextStory(text)).toEqual({ ok: false, reason: expect.stringMatching(reason) })
   })
+
+  it('stays linear on hostile whitespace: 2 MB of long space runs parses at once, as the same text', () => {
+    // A regex that backtracks over each run would take minutes here (it held the server 10 s for 160 KB).
+    const lines = Array.from({ length: 40 }, (_, index) => `word${index}${' '.repeat(50_000)}x`)
+    const started = performance.now()
+    const parsed = parsePlainTextStory(`Headline\n\n${lines.join('\n')}\n\nNext   paragraph \t here`)
+    expect(performance.now() - started).toBeLessThan(3_000)
+    expect(parsed.ok && parsed.story.paragraphs.map((paragraph) => paragraph.slice(0, 12))).toEqual([`word0${' '.repeat(7)}`, 'Next   parag'])
+    expect(parsed.ok && parsed.story.paragraphs[0]?.includes('x word1')).toBe(true)
+  })
 })
