@@ -8,14 +8,13 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import * as Y from 'yjs'
-import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import { Close, COLLAB_PATH, MAX_FRAME_BYTES, MessageType, type CloseEvent } from '../src/shared/protocol.js'
 import { isStoryId } from '../src/shared/storyId.js'
 import { authenticate, isForeignOrigin } from './auth.js'
 import type { Logger } from './logger.js'
-import { encodeAwarenessMessage, type Participant, type Room } from './room.js'
+import { encodeAwarenessMessage, PolicyViolation, type Participant, type Room } from './room.js'
 import { participantOf, type Rooms } from './rooms.js'
 import type { Services } from './services.js'
 import { isStoreFailure } from './storeHealth.js'
@@ -57,7 +56,7 @@ function handleFrame(room: Room, conn: WebSocket, frame: Uint8Array): void {
       return
     }
     case MessageType.awareness: {
-      awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(decoder), conn)
+      room.applyClientAwareness(conn, decoding.readVarUint8Array(decoder))
       return
     }
     case MessageType.queryAwareness: {
@@ -94,6 +93,11 @@ function serve(room: Room, conn: WebSocket, who: Participant, rooms: Rooms, log:
       if (!isBinary) throw new BadFrame('text frame')
       handleFrame(room, conn, toBytes(data))
     } catch (error) {
+      if (error instanceof PolicyViolation) {
+        log.warn({ story: room.id, user: who.id, reason: error.message }, 'connection over its bounds; closing it')
+        close(conn, Close.policy)
+        return
+      }
       log.warn({ story: room.id, err: error }, 'malformed frame; closing that connection')
       close(conn, Close.badFrame)
     }

@@ -23,6 +23,7 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
+import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
 import { canEditStory, CLIENT_WRITABLE_META, CLIENT_WRITABLE_ROOTS, type Actor, type Assignment } from '../src/shared/permissions.js'
@@ -57,6 +58,43 @@ const MAX_HELD_PER_ROOM = 5000
 export const HOLD_TIMEOUT_MS = 10_000
 /** Bytes of client updates waiting for the next commit, at most, per story. */
 export const MAX_PENDING_BYTES = 32 * 1024 * 1024
+/** Presence client ids one connection may bring (a tab has one; a few for editors in one page). */
+export const MAX_AWARENESS_IDS = 4
+/** Largest presence state of one client id, as JSON. */
+export const MAX_AWARENESS_STATE_BYTES = 4 * 1024
+/**
+ * Presence updates and full-state requests a connection may send: a burst, then so many a second
+ * (a caret moving as fast as anyone types stays far below).
+ */
+export const AWARENESS_BURST = 100
+export const AWARENESS_PER_SECOND = 40
+export const SYNC_REQUEST_BURST = 20
+export const SYNC_REQUESTS_PER_SECOND = 2
+
+/** A connection went past what any client needs: it is closed with Close.policy. */
+export class PolicyViolation extends Error {
+  override name = 'PolicyViolation'
+}
+
+/** A token bucket: `take` says whether one more is allowed now. */
+class Budget {
+  private tokens: number
+  private last = Date.now()
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = burst
+  }
+  take(): boolean {
+    const now = Date.now()
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond)
+    this.last = now
+    if (this.tokens < 1) return false
+    this.tokens -= 1
+    return true
+  }
+}
 
 export interface RoomDeps {
   storage: Storage
@@ -110,6 +148,9 @@ interface ConnState {
   step1: Uint8Array | null
   /** Refused and being closed: nothing more of it is applied or answered. */
   closing: boolean
+  /** How many presence updates and full-state requests it may still send. */
+  awarenessBudget: Budget
+  syncBudget: Budget
 }
 
 /** One batch, applied and waiting to be committed. */
@@ -199,6 +240,8 @@ export class Room {
   private heldCount = 0
   /** A read from the store is queued (server/bus.ts lost track of the other nodes' updates). */
   private resyncQueued = false
+  /** The whole story encoded, until the document next changes (stateAfter). */
+  private fullState: Uint8Array | null = null
   /** Bytes received and not yet applied: bounded, should the store stop answering. */
   private pendingBytes = 0
   /** Updates were dropped over that bound: their senders are asked again after the next commit. */
@@ -219,6 +262,9 @@ export class Room {
     if (found.size > 0) {
       deps.storage.recordSuggestionAuthors(id, found).catch((error: unknown) => deps.log.warn({ err: error, story: id }, 'could not record suggestion authors at load'))
     }
+    this.doc.on('update', () => {
+      this.fullState = null
+    })
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
@@ -263,6 +309,8 @@ export class Room {
       drops: 0,
       step1: null,
       closing: false,
+      awarenessBudget: new Budget(AWARENESS_BURST, AWARENESS_PER_SECOND),
+      syncBudget: new Budget(SYNC_REQUEST_BURST, SYNC_REQUESTS_PER_SECOND),
     })
     this.deps.onPresence?.(this)
     this.sendSyncStep1(conn)
@@ -347,10 +395,61 @@ export class Room {
     })
   }
 
+  /**
+   * Apply a client's presence update, as the server vouches for it: only client ids it brought
+   * itself (an update for anyone else's is left out), at most MAX_AWARENESS_IDS of them and
+   * MAX_AWARENESS_STATE_BYTES each, and the name and colour of the person signed in, whatever the
+   * client wrote. Throws PolicyViolation past the bounds or the rate.
+   */
+  applyClientAwareness(conn: WebSocket, update: Uint8Array): void {
+    const state = this.conns.get(conn)
+    if (!state || state.closing || this.closed) return
+    if (!state.awarenessBudget.take()) throw new PolicyViolation('presence updates too fast')
+    const decoder = decoding.createDecoder(update)
+    const count = decoding.readVarUint(decoder)
+    if (count > MAX_AWARENESS_IDS) throw new PolicyViolation(`presence for ${count} client ids`)
+    const entries: Array<{ clientId: number; clock: number; json: string }> = []
+    for (let index = 0; index < count; index++) {
+      const clientId = decoding.readVarUint(decoder)
+      const clock = decoding.readVarUint(decoder)
+      const json = decoding.readVarString(decoder)
+      if (json.length > MAX_AWARENESS_STATE_BYTES) throw new PolicyViolation(`a presence state of ${json.length} bytes`)
+      // Someone else's (another connection's, another node's): not this connection's to change.
+      if (!state.clientIds.has(clientId) && this.awareness.getStates().has(clientId)) continue
+      if (!state.clientIds.has(clientId) && state.clientIds.size >= MAX_AWARENESS_IDS) throw new PolicyViolation('too many presence client ids')
+      entries.push({ clientId, clock, json: this.vouchedPresence(json, state.who) })
+    }
+    if (entries.length === 0) return
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, entries.length)
+    for (const { clientId, clock, json } of entries) {
+      encoding.writeVarUint(encoder, clientId)
+      encoding.writeVarUint(encoder, clock)
+      encoding.writeVarString(encoder, json)
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), conn)
+  }
+
+  /** A presence state with the signed-in person's name and colour in `user` (null: leaving). */
+  private vouchedPresence(json: string, who: Participant): string {
+    let value: unknown
+    try {
+      value = JSON.parse(json)
+    } catch {
+      throw new PolicyViolation('a presence state that is not JSON')
+    }
+    if (value === null) return 'null'
+    const fields = typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+    const user = typeof fields.user === 'object' && fields.user !== null ? (fields.user as Record<string, unknown>) : {}
+    return JSON.stringify({ ...fields, user: { ...user, name: who.displayName, color: who.color } })
+  }
+
   /** Answer a sync step 1 from the stored state: after everything received before it is stored. */
   answerSyncStep1(conn: WebSocket, stateVector: Uint8Array): void {
     const state = this.conns.get(conn)
     if (!state || state.closing) return
+    // Each answer may be the whole story: a connection asking again and again is refused.
+    if (!state.syncBudget.take()) throw new PolicyViolation('full-state requests too fast')
     // Requests that pile up while a commit is in flight cost one answer: the latest.
     const queued = state.step1 !== null
     state.step1 = stateVector
@@ -362,7 +461,7 @@ export class Room {
       const encoder = encoding.createEncoder()
       encoding.writeVarUint(encoder, MessageType.sync)
       encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
-      encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, vector))
+      encoding.writeVarUint8Array(encoder, this.stateAfter(vector))
       this.send(conn, encoding.toUint8Array(encoder))
     })
   }
@@ -477,6 +576,16 @@ export class Room {
       this.close()
       return true
     })
+  }
+
+  /**
+   * What a client with `vector` lacks. A new reader's (empty) vector asks for the whole story,
+   * encoded once per change of the document and shared by every such reader.
+   */
+  private stateAfter(vector: Uint8Array): Uint8Array {
+    if (vector.length !== 1 || vector[0] !== 0) return Y.encodeStateAsUpdate(this.doc, vector)
+    this.fullState ??= Y.encodeStateAsUpdate(this.doc)
+    return this.fullState
   }
 
   /**

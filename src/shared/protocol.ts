@@ -74,6 +74,11 @@ export const Close = {
    * reconnecting resyncs from scratch, and nothing is lost.
    */
   outOfStep: { code: 1013, reason: 'Out of step' },
+  /**
+   * The connection sent more than a client ever needs (presence for many ids or of great size,
+   * presence or full-state requests faster than anyone types): closed, and free to come back.
+   */
+  policy: { code: 1008, reason: 'Too many requests' },
 } as const satisfies Record<string, CloseEvent>
 
 /** Whether the y-websocket client treats this close code as final (no reconnect). */

@@ -101,12 +101,12 @@ describe('several nodes, one newsroom', () => {
     await vi.waitFor(() => expect(paragraph(onA)).toBe('Alpha Start. Bravo'), { timeout: 5_000 })
     await vi.waitFor(() => expect(Y.encodeStateVector(onA.doc)).toEqual(Y.encodeStateVector(onB.doc)))
 
-    // Carets: each sees the other's awareness state.
+    // Carets: each sees the other's awareness state, with the name the server vouches for.
     onA.provider.awareness.setLocalStateField('user', { name: 'On A' })
     onB.provider.awareness.setLocalStateField('user', { name: 'On B' })
-    const names = (c: TestClient) => [...c.provider.awareness.getStates().values()].map((state) => (state.user as { name?: string } | undefined)?.name)
-    await vi.waitFor(() => expect(names(onA)).toContain('On B'), { timeout: 5_000 })
-    await vi.waitFor(() => expect(names(onB)).toContain('On A'), { timeout: 5_000 })
+    const seen = (c: TestClient, other: TestClient) => c.provider.awareness.getStates().get(other.doc.clientID)?.user as { name?: string } | undefined
+    await vi.waitFor(() => expect(seen(onA, onB)?.name).toBe('Chief'), { timeout: 5_000 })
+    await vi.waitFor(() => expect(seen(onB, onA)?.name).toBe('Chief'), { timeout: 5_000 })
 
     // Who is in the story shows on a node the person is not connected to.
     const chief = (await b.services.users.byUsername('chief'))!

@@ -3,16 +3,46 @@
  * malformed WebSocket upgrades are answered and let go, every answer carries the security headers.
  */
 import net from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RunningServer } from '../../server/app'
 import { CONTENT_SECURITY_POLICY } from '../../server/http'
-import { startTestServer } from '../helpers/server'
+import { AWARENESS_BURST, MAX_AWARENESS_IDS, MAX_AWARENESS_STATE_BYTES, SYNC_REQUEST_BURST } from '../../server/room'
+import { Close, MessageType } from '../../src/shared/protocol'
+import { closed, connectClient, opened, rawSocket, synced, type TestClient } from '../helpers/clients'
+import { addUser, createStoryVia, signInAs, startTestServer } from '../helpers/server'
 
 let srv: RunningServer
+const cleanup: Array<() => unknown> = []
 beforeAll(async () => {
   srv = await startTestServer()
 })
-afterAll(() => srv.close())
+afterAll(async () => {
+  while (cleanup.length) await cleanup.pop()?.()
+  await srv.close()
+})
+
+/** An awareness frame with the given states (client id, clock, JSON), as y-protocols encodes them. */
+function awarenessFrame(states: Array<[number, number, string]>): Uint8Array {
+  const update = encoding.createEncoder()
+  encoding.writeVarUint(update, states.length)
+  for (const [clientId, clock, json] of states) {
+    encoding.writeVarUint(update, clientId)
+    encoding.writeVarUint(update, clock)
+    encoding.writeVarString(update, json)
+  }
+  const frame = encoding.createEncoder()
+  encoding.writeVarUint(frame, MessageType.awareness)
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update))
+  return encoding.toUint8Array(frame)
+}
+
+function open(id: string, token: string): TestClient {
+  const client = connectClient(srv.url, id, { token })
+  cleanup.push(() => client.destroy())
+  return client
+}
 
 /** Send a raw HTTP upgrade request; resolves to what came back before the server closed the socket. */
 function rawUpgrade(path: string): Promise<string> {
@@ -64,5 +94,84 @@ describe('hostile requests', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'")
     expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-eval'")
     expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self'(;|$)/)
+  })
+
+  it('presence: a connection changes only its own, under the name the server knows, within bounds', async () => {
+    const desk = await signInAs(srv, 'desk', 'admin')
+    const id = await createStoryVia(srv.url, desk)
+    const erin = await addUser(srv, 'erin', 'editor')
+    const rory = await addUser(srv, 'rory', 'reporter')
+    const editor = open(id, erin.token)
+    const watcher = open(id, desk)
+    await Promise.all([synced(editor), synced(watcher)])
+    editor.provider.awareness.setLocalStateField('user', { name: 'Erin', color: '#123456' })
+    const stateOf = (clientId: number) => watcher.provider.awareness.getStates().get(clientId)?.user as { name?: string; color?: string } | undefined
+    // The name and colour come from the session, not from what the client wrote.
+    await vi.waitFor(() => expect(stateOf(editor.doc.clientID)?.name).toBe('Erin'))
+    const erinColor = (await srv.services.users.get(erin.id))?.color
+
+    // A read-only reporter tries to rename the editor, and to call himself someone else.
+    const forger = rawSocket(srv.url, `/collab/${id}`, rory.token)
+    cleanup.push(() => forger.terminate())
+    await opened(forger)
+    forger.send(awarenessFrame([[editor.doc.clientID, 999, JSON.stringify({ user: { name: 'Erin Editor (approves everything)' } })]]))
+    forger.send(awarenessFrame([[424242, 1, JSON.stringify({ user: { name: 'The Publisher', color: '#ff0000' } })]]))
+    await vi.waitFor(() => expect(stateOf(424242)?.name).toBe('Rory'))
+    expect(stateOf(editor.doc.clientID)).toMatchObject({ name: 'Erin', color: erinColor })
+
+    // Too many ids in one frame, or a huge state: closed with the policy code, nothing relayed.
+    for (const frame of [
+      awarenessFrame(Array.from({ length: 10_000 }, (_, index) => [500_000 + index, 1, '{}'] as [number, number, string])),
+      awarenessFrame([[600_000, 1, JSON.stringify({ user: {}, junk: 'x'.repeat(MAX_AWARENESS_STATE_BYTES + 10) })]]),
+    ]) {
+      const spammer = rawSocket(srv.url, `/collab/${id}`, rory.token)
+      cleanup.push(() => spammer.terminate())
+      await opened(spammer)
+      const closing = closed(spammer)
+      spammer.send(frame)
+      expect((await closing).code).toBe(Close.policy.code)
+    }
+    // Presence as fast as it can go: closed once past the budget.
+    const flooder = rawSocket(srv.url, `/collab/${id}`, rory.token)
+    cleanup.push(() => flooder.terminate())
+    await opened(flooder)
+    const flooded = closed(flooder)
+    for (let index = 0; index < AWARENESS_BURST * 3; index++) flooder.send(awarenessFrame([[700_000, index + 1, '{}']]))
+    expect((await flooded).code).toBe(Close.policy.code)
+    // What went past the bounds never reached anyone; the flooder's presence goes with it.
+    expect([...watcher.provider.awareness.getStates().keys()].filter((key) => key >= 500_000 && key <= 600_000)).toEqual([])
+    await vi.waitFor(() => expect(watcher.provider.awareness.getStates().has(700_000)).toBe(false))
+    expect(MAX_AWARENESS_IDS).toBeLessThan(10)
+  })
+
+  it('full-state requests: repeated ones are refused, and what the server sends stays bounded', async () => {
+    const desk = await signInAs(srv, 'desk', 'admin')
+    const id = await createStoryVia(srv.url, desk)
+    const writer = open(id, desk)
+    await synced(writer)
+    // A story of some size.
+    const paragraph = writer.doc.getXmlFragment('body').get(0) as Y.XmlElement
+    const text = new Y.XmlText('word '.repeat(20_000))
+    paragraph.insert(0, [text])
+    await vi.waitFor(async () => expect((await srv.services.storage.getStory(id))?.words).toBe(20_000), { timeout: 5_000 })
+
+    const asker = rawSocket(srv.url, `/collab/${id}`, desk)
+    cleanup.push(() => asker.terminate())
+    await opened(asker)
+    let received = 0
+    asker.on('message', (data: Buffer) => {
+      received += data.length
+    })
+    const closing = closed(asker)
+    const stepOne = encoding.createEncoder()
+    encoding.writeVarUint(stepOne, MessageType.sync)
+    encoding.writeVarUint(stepOne, 0)
+    encoding.writeVarUint8Array(stepOne, new Uint8Array([0]))
+    for (let index = 0; index < 300; index++) asker.send(encoding.toUint8Array(stepOne))
+    expect((await closing).code).toBe(Close.policy.code)
+    const stateSize = Y.encodeStateAsUpdate(srv.rooms.get(id)!.doc).length
+    expect(stateSize).toBeGreaterThan(20_000)
+    // At most a burst of answers (usually far fewer: queued requests share one), never 300.
+    expect(received).toBeLessThan((SYNC_REQUEST_BURST + 2) * stateSize)
   })
 })
