@@ -19,6 +19,10 @@ import { moveStatus } from '../workflow.js'
 
 /** Heartbeat on the event stream so proxies keep it open. */
 const STREAM_HEARTBEAT_MS = 25_000
+/** Live story lists one person may have open at once (on this node). */
+export const MAX_STREAMS_PER_PERSON = 8
+/** Unsent events a stream may hold before its reader is let go. */
+const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024
 
 const UserId = z.number().int().positive()
 
@@ -51,6 +55,8 @@ function storyIdOf(ctx: RequestContext): string {
 /** The story routes. */
 export function storyRoutes(services: Services): Route[] {
   const { storage, events, rooms, sections, users } = services
+  /** Open event streams per person. */
+  const streamsOf = new Map<number, number>()
 
   /** Rows as the list and budget show them: with who is in each story and its open comments. */
   const withPresence = async (stories: StorySummary[]): Promise<StorySummary[]> => {
@@ -153,16 +159,36 @@ export function storyRoutes(services: Services): Route[] {
       access: 'user',
       handle(ctx) {
         const { req, res } = ctx
+        const me = userOf(ctx)
+        // A few tabs each; a thousand streams from one person would have every event pushed a
+        // thousand times.
+        const open = streamsOf.get(me.id) ?? 0
+        if (open >= MAX_STREAMS_PER_PERSON) throw new HttpError(429, 'too_many_streams', `At most ${MAX_STREAMS_PER_PERSON} live story lists per person: close another tab.`)
+        streamsOf.set(me.id, open + 1)
+        let counted = true
+        const uncount = () => {
+          if (!counted) return
+          counted = false
+          const left = (streamsOf.get(me.id) ?? 1) - 1
+          if (left > 0) streamsOf.set(me.id, left)
+          else streamsOf.delete(me.id)
+        }
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' })
         res.write('retry: 2000\n\n')
-        const me = userOf(ctx)
         // Events are written in the order they happened, though some need a query first.
         let queue: Promise<unknown> = Promise.resolve()
         const write = (type: string, data: () => unknown | Promise<unknown>): void => {
           queue = queue
             .then(async () => {
               const value = await data()
-              if (value !== undefined && !res.writableEnded) res.write(`event: ${type}\ndata: ${JSON.stringify(value)}\n\n`)
+              if (value === undefined || res.writableEnded) return
+              // A reader that stopped reading is let go (its browser reconnects and starts afresh),
+              // rather than buffered without end.
+              if (res.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+                res.end()
+                return
+              }
+              res.write(`event: ${type}\ndata: ${JSON.stringify(value)}\n\n`)
             })
             .catch((error: unknown) => services.log.warn({ err: error }, 'could not send a story event'))
         }
@@ -190,11 +216,14 @@ export function storyRoutes(services: Services): Route[] {
               break
           }
         })
-        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), STREAM_HEARTBEAT_MS)
-        req.on('close', () => {
+        const heartbeat = setInterval(() => !res.writableEnded && res.write(': keep-alive\n\n'), STREAM_HEARTBEAT_MS)
+        const done = () => {
           clearInterval(heartbeat)
           unsubscribe()
-        })
+          uncount()
+        }
+        req.on('close', done)
+        res.on('close', done)
       },
     },
     {

@@ -12,6 +12,7 @@ import { AWARENESS_BURST, MAX_AWARENESS_IDS, MAX_AWARENESS_STATE_BYTES, SYNC_REQ
 import { Close, MessageType } from '../../src/shared/protocol'
 import { closed, connectClient, opened, rawSocket, synced, type TestClient } from '../helpers/clients'
 import { addUser, createStoryVia, signInAs, startTestServer } from '../helpers/server'
+import { MAX_STREAMS_PER_PERSON } from '../../server/routes/stories'
 
 let srv: RunningServer
 const cleanup: Array<() => unknown> = []
@@ -173,5 +174,26 @@ describe('hostile requests', () => {
     expect(stateSize).toBeGreaterThan(20_000)
     // At most a burst of answers (usually far fewer: queued requests share one), never 300.
     expect(received).toBeLessThan((SYNC_REQUEST_BURST + 2) * stateSize)
+  })
+
+  it('live story lists: a few per person, the next refused, a closed one counted out', async () => {
+    const reader = await addUser(srv, 'lena', 'reporter')
+    const streams: AbortController[] = []
+    const openStream = async () => {
+      const controller = new AbortController()
+      streams.push(controller)
+      cleanup.push(() => controller.abort())
+      return fetch(`${srv.url}/api/stories/events`, { headers: { authorization: `Bearer ${reader.token}` }, signal: controller.signal })
+    }
+    for (let index = 0; index < MAX_STREAMS_PER_PERSON; index++) expect((await openStream()).status).toBe(200)
+    const refused = await openStream()
+    expect(refused.status).toBe(429)
+    expect(((await refused.json()) as { error: { id: string } }).error.id).toBe('too_many_streams')
+    // Someone else is not held back by it.
+    const other = await fetch(`${srv.url}/api/stories/events`, { headers: { authorization: `Bearer ${await signInAs(srv, 'desk', 'admin')}` }, signal: AbortSignal.timeout(2_000) }).catch(() => null)
+    expect(other?.status).toBe(200)
+    // Closing one makes room for one.
+    streams[0]!.abort()
+    await vi.waitFor(async () => expect((await openStream()).status).toBe(200))
   })
 })
