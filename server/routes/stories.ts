@@ -19,8 +19,11 @@ import { moveStatus } from '../workflow.js'
 
 /** Heartbeat on the event stream so proxies keep it open. */
 const STREAM_HEARTBEAT_MS = 25_000
-/** Live story lists one person may have open at once (on this node). */
-export const MAX_STREAMS_PER_PERSON = 8
+/**
+ * Event streams one person may have open at once on this node. A tab opens up to three (story
+ * list, notifications, a story's review events), so this is about ten tabs.
+ */
+export const MAX_STREAMS_PER_PERSON = 32
 /** Unsent events a stream may hold before its reader is let go. */
 const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024
 
