@@ -842,6 +842,8 @@ export class Room {
     const scope = updateScope(this.doc, entry.update)
     const forbidden =
       scope.unresolved ||
+      // A link no reader should follow would reach every page and export.
+      scope.unsafeLink ||
       // Replacing a shared field (say `meta.set('headline', …)`) would orphan everyone's edits.
       scope.replacedMetaKeys.size > 0 ||
       [...scope.roots].some((root) => !CLIENT_WRITABLE_ROOTS.has(root)) ||

@@ -23,7 +23,7 @@ import { SUGGESTION_MARKS } from '../src/shared/schema/index.js'
 import { BREAK_ATTRIBUTE } from '../src/shared/schema/suggestedBreaks.js'
 import { TYPE_ATTRIBUTE } from '../src/shared/schema/suggestedTypes.js'
 import { formatStack, parseTypeSuggestion } from '../src/shared/schema/suggestionValues.js'
-import { markNameOfKey } from '../src/shared/suggestions.js'
+import { isSafeHref, markNameOfKey } from '../src/shared/suggestions.js'
 
 /** A suggestion value's id and the user it is attributed to. */
 export interface SuggestionRef {
@@ -68,6 +68,11 @@ export interface UpdateScope {
   suggestions: SuggestionRef[]
   /** True when a new body item carries a suggestion value that is not a well-formed one: treat as forbidden. */
   malformedSuggestion: boolean
+  /**
+   * True when a new body item links somewhere no reader should be sent (`javascript:`, `data:`…),
+   * as a link mark or inside a format suggestion's records: treat as forbidden.
+   */
+  unsafeLink: boolean
 }
 
 /**
@@ -117,6 +122,7 @@ export function updateScope(doc: Y.Doc, update: Uint8Array): UpdateScope {
     missing: false,
     suggestions: [],
     malformedSuggestion: false,
+    unsafeLink: false,
   }
   let decoded: ReturnType<typeof Y.decodeUpdate>
   try {
@@ -187,6 +193,7 @@ class ScopeReader {
           if (ref) this.scope.suggestions.push(ref)
           else this.scope.malformedSuggestion = true
         }
+        if (struct.content instanceof Y.ContentFormat && !linksAreSafe(struct.content)) this.scope.unsafeLink = true
       }
       if (isNew && typeof resolution === 'object' && resolution.top && resolution.root === META && resolution.key !== null) {
         this.scope.replacedMetaKeys.add(resolution.key)
@@ -376,6 +383,22 @@ type Shape = 'mark' | 'formatChange' | 'break' | 'type'
  * carries none. A format key counts as the binding reads it back into a mark, so a hashed
  * `insertion--…` or `formatChange--…` key is one too.
  */
+/** Whether a format item's links (a link mark, or links a format suggestion records) are all safe. */
+function linksAreSafe(content: Y.ContentFormat): boolean {
+  const name = markNameOfKey(content.key)
+  if (content.value === null) return true
+  if (name === 'link') return isSafeHref((content.value as { href?: unknown } | undefined)?.href)
+  if (name !== FORMAT_CHANGE) return true
+  for (const record of formatStack(content.value)) {
+    const { added, removed } = record as { added?: unknown; removed?: unknown }
+    for (const mark of [...(Array.isArray(added) ? added : []), ...(Array.isArray(removed) ? removed : [])]) {
+      const { type, attrs } = (mark ?? {}) as { type?: unknown; attrs?: { href?: unknown } }
+      if (type === 'link' && !isSafeHref(attrs?.href)) return false
+    }
+  }
+  return true
+}
+
 function suggestionValues(content: Y.Item['content'], sub: string | null): ReadonlyArray<SuggestionRef | null> {
   if (content instanceof Y.ContentFormat) {
     const { key } = content

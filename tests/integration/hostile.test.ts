@@ -196,4 +196,40 @@ describe('hostile requests', () => {
     streams[0]!.abort()
     await vi.waitFor(async () => expect((await openStream()).status).toBe(200))
   })
+
+  it('links: the server stores only http(s), mailto and relative ones; any other closes the sender', async () => {
+    const desk = await signInAs(srv, 'desk', 'admin')
+    const id = await createStoryVia(srv.url, desk)
+    const reader = open(id, desk)
+    await synced(reader)
+    const textOf = (client: TestClient) => {
+      const paragraph = client.doc.getXmlFragment('body').get(0) as Y.XmlElement
+      return paragraph.toString()
+    }
+    const write = async (href: string, words: string) => {
+      const writer = open(id, desk)
+      const closes: number[] = []
+      writer.provider.on('connection-close', (event) => event && closes.push(event.code))
+      await synced(writer)
+      const paragraph = writer.doc.getXmlFragment('body').get(0) as Y.XmlElement
+      const text = new Y.XmlText()
+      text.insert(0, words, { link: { href } })
+      paragraph.insert(0, [text])
+      return { writer, closes }
+    }
+    for (const href of ['https://example.org/a', 'mailto:desk@example.org', '/stories/relative']) {
+      const { writer, closes } = await write(href, `ok-${href.length} `)
+      await vi.waitFor(() => expect(textOf(reader)).toContain(`ok-${href.length}`))
+      expect(closes).toEqual([])
+      writer.destroy()
+    }
+    for (const href of ['javascript:alert(1)', '  JaVa\tScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:x']) {
+      const { writer, closes } = await write(href, 'forged ')
+      await vi.waitFor(() => expect(closes).toContain(Close.forbidden.code))
+      writer.destroy()
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(textOf(reader)).not.toContain('forged')
+    expect(srv.rooms.get(id)?.doc.getXmlFragment('body').toString()).not.toMatch(/javascript|data:|vbscript/i)
+  })
 })
