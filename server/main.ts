@@ -19,11 +19,20 @@ try {
 const log = createLogger(config.logLevel)
 const server = await startServer(config, log).catch(refuse)
 
+/** A shutdown that has not finished by then exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 10_000
+
 let stopping = false
 async function stop(signal: string): Promise<void> {
   if (stopping) return
   stopping = true
   log.info({ signal }, 'shutting down')
+  // Commits in flight finish and sockets close with 1012 well within this; a store that hangs
+  // must not keep a restart waiting (what was not committed was never acknowledged).
+  setTimeout(() => {
+    log.error({ signal }, 'shutdown took longer than 10 s: exiting')
+    process.exit(1)
+  }, SHUTDOWN_DEADLINE_MS).unref()
   try {
     await server.close()
     process.exit(0)
