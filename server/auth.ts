@@ -44,6 +44,17 @@ export async function authenticate(req: IncomingMessage, sessions: Sessions, use
   return user
 }
 
+/**
+ * Whether the session behind `token` is still live and its user active: sockets and event streams
+ * ask again and again, so signing out, a password change, a deactivation or expiry ends them too.
+ * (Asking counts as use: a browser session with a socket open slides, up to its longest life.)
+ */
+export async function stillSignedIn(token: string, sessions: Sessions, users: Users): Promise<boolean> {
+  const session = await sessions.use(token)
+  if (!session) return false
+  return (await users.get(session.userId))?.active === true
+}
+
 /** Whether the request reached us over HTTPS (through the TLS-terminating proxy): cookies get `Secure`. */
 export function isSecureRequest(req: IncomingMessage): boolean {
   return req.headers['x-forwarded-proto'] === 'https'

@@ -12,10 +12,9 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import { Close, COLLAB_PATH, MAX_FRAME_BYTES, MessageType, type CloseEvent } from '../src/shared/protocol.js'
 import { isStoryId } from '../src/shared/storyId.js'
-import { authenticate, isForeignOrigin } from './auth.js'
-import type { Logger } from './logger.js'
+import { authenticate, isForeignOrigin, requestToken, stillSignedIn } from './auth.js'
 import { encodeAwarenessMessage, PolicyViolation, type Participant, type Room } from './room.js'
-import { participantOf, type Rooms } from './rooms.js'
+import { participantOf } from './rooms.js'
 import type { Services } from './services.js'
 import { isStoreFailure } from './storeHealth.js'
 
@@ -73,7 +72,8 @@ function handleFrame(room: Room, conn: WebSocket, frame: Uint8Array): void {
 }
 
 /** Start serving a connection that is already in `room`. */
-function serve(room: Room, conn: WebSocket, who: Participant, rooms: Rooms, log: Logger): void {
+function serve(room: Room, conn: WebSocket, who: Participant, services: Services, token: string): void {
+  const { rooms, log } = services
   let alive = true
   conn.on('pong', () => {
     alive = true
@@ -102,8 +102,20 @@ function serve(room: Room, conn: WebSocket, who: Participant, rooms: Rooms, log:
       close(conn, Close.badFrame)
     }
   })
+  const sessionCheck = setInterval(() => {
+    stillSignedIn(token, services.sessions, services.users).then(
+      (live) => {
+        if (live) return
+        log.info({ story: room.id, user: who.id }, 'session ended: closing its socket')
+        close(conn, Close.unauthorized)
+      },
+      // The store not answering is no reason to throw anyone out.
+      () => undefined,
+    )
+  }, services.config.sessionCheckMs)
   conn.on('close', () => {
     clearInterval(ping)
+    clearInterval(sessionCheck)
     room.leave(conn)
     rooms.releaseIfIdle(room)
   })
@@ -199,7 +211,7 @@ export function createCollab(services: Services) {
           rooms.releaseIfIdle(room)
           return
         }
-        serve(room, conn, participantOf(user), rooms, log)
+        serve(room, conn, participantOf(user), services, requestToken(request, url) ?? '')
         for (const [data, isBinary] of early) conn.emit('message', data, isBinary)
       })
     },

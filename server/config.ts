@@ -76,6 +76,8 @@ export interface Config {
   publishWebhookSecret: string
   /** Waits between delivery attempts (tests shorten them; server/publishing.ts has the default). */
   deliveryRetryDelaysMs?: number[]
+  /** How often open sockets and event streams check their session again (sign-out, expiry…). */
+  sessionCheckMs: number
 }
 
 /** Read the configuration from `env`, failing loudly on bad values. */
@@ -104,5 +106,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeName: value.NODE_NAME || `node-${randomBytes(4).toString('hex')}`,
     publishWebhookUrls,
     publishWebhookSecret: value.PUBLISH_WEBHOOK_SECRET,
+    sessionCheckMs: 15_000,
   }
 }

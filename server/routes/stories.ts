@@ -16,6 +16,7 @@ import { createStory } from '../stories.js'
 import type { StoredUser } from '../users.js'
 import { DOCX_TYPE, ImportRefused, importWord, MAX_DOCX_BYTES } from '../import/word.js'
 import { moveStatus } from '../workflow.js'
+import { requestToken, stillSignedIn } from '../auth.js'
 
 /** Heartbeat on the event stream so proxies keep it open. */
 const STREAM_HEARTBEAT_MS = 25_000
@@ -220,8 +221,17 @@ export function storyRoutes(services: Services): Route[] {
           }
         })
         const heartbeat = setInterval(() => !res.writableEnded && res.write(': keep-alive\n\n'), STREAM_HEARTBEAT_MS)
+        // The stream lasts as long as its session (signed out, deactivated, expired: it ends).
+        const token = requestToken(req) ?? ''
+        const sessionCheck = setInterval(() => {
+          stillSignedIn(token, services.sessions, services.users).then(
+            (live) => !live && res.end(),
+            () => undefined,
+          )
+        }, services.config.sessionCheckMs)
         const done = () => {
           clearInterval(heartbeat)
+          clearInterval(sessionCheck)
           unsubscribe()
           uncount()
         }
