@@ -45,14 +45,32 @@ export async function authenticate(req: IncomingMessage, sessions: Sessions, use
 }
 
 /**
- * Whether the session behind `token` is still live and its user active: sockets and event streams
- * ask again and again, so signing out, a password change, a deactivation or expiry ends them too.
- * (Asking counts as use: a browser session with a socket open slides, up to its longest life.)
+ * Whether the session behind `token` is still live and its user active. (Asking counts as use: a
+ * browser session with a socket open slides, up to its longest life.)
  */
 export async function stillSignedIn(token: string, sessions: Sessions, users: Users): Promise<boolean> {
   const session = await sessions.use(token)
   if (!session) return false
   return (await users.get(session.userId))?.active === true
+}
+
+/**
+ * Ask every `everyMs` whether the session behind `token` is still live, and call `ended` once it
+ * is not (signed out, password changed, deactivated, expired): sockets and event streams live as
+ * long as their session. A store that does not answer ends nothing. Returns the stop.
+ */
+export function watchSession(token: string, services: { sessions: Sessions; users: Users }, everyMs: number, ended: () => void): () => void {
+  const timer = setInterval(() => {
+    stillSignedIn(token, services.sessions, services.users).then(
+      (live) => {
+        if (live) return
+        clearInterval(timer)
+        ended()
+      },
+      () => undefined,
+    )
+  }, everyMs)
+  return () => clearInterval(timer)
 }
 
 /** Whether the request reached us over HTTPS (through the TLS-terminating proxy): cookies get `Secure`. */

@@ -12,7 +12,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import { Close, COLLAB_PATH, MAX_FRAME_BYTES, MessageType, type CloseEvent } from '../src/shared/protocol.js'
 import { isStoryId } from '../src/shared/storyId.js'
-import { authenticate, isForeignOrigin, requestToken, stillSignedIn } from './auth.js'
+import { authenticate, isForeignOrigin, requestToken, watchSession } from './auth.js'
 import { encodeAwarenessMessage, PolicyViolation, type Participant, type Room } from './room.js'
 import { participantOf } from './rooms.js'
 import type { Services } from './services.js'
@@ -102,20 +102,13 @@ function serve(room: Room, conn: WebSocket, who: Participant, services: Services
       close(conn, Close.badFrame)
     }
   })
-  const sessionCheck = setInterval(() => {
-    stillSignedIn(token, services.sessions, services.users).then(
-      (live) => {
-        if (live) return
-        log.info({ story: room.id, user: who.id }, 'session ended: closing its socket')
-        close(conn, Close.unauthorized)
-      },
-      // The store not answering is no reason to throw anyone out.
-      () => undefined,
-    )
-  }, services.config.sessionCheckMs)
+  const stopWatching = watchSession(token, services, services.config.sessionCheckMs, () => {
+    log.info({ story: room.id, user: who.id }, 'session ended: closing its socket')
+    close(conn, Close.unauthorized)
+  })
   conn.on('close', () => {
     clearInterval(ping)
-    clearInterval(sessionCheck)
+    stopWatching()
     room.leave(conn)
     rooms.releaseIfIdle(room)
   })

@@ -21,6 +21,7 @@ import {
   FORMAT_CHANGE,
   formatStack,
   INSERTION,
+  markNameOfKey,
   parseBreak,
   parseTypeSuggestion,
   TYPE_ATTRIBUTE,
@@ -128,13 +129,6 @@ export function inlineText(content: readonly Inline[]): string {
   return content.map((inline) => (inline.kind === 'break' ? '\n' : inline.text)).join('')
 }
 
-/** y-tiptap stores a mark that may overlap itself under `<name>--<hash>`. */
-const HASHED_KEY = /^(.*)--[a-zA-Z0-9+/=]{8}$/
-
-function markName(key: string): string {
-  return HASHED_KEY.exec(key)?.[1] ?? key
-}
-
 /** A block's type as it was before every open type suggestion on it. */
 function originalType(element: Y.XmlElement): { type: string; attrs: Record<string, unknown> } {
   let suggestion = parseTypeSuggestion(element.getAttribute(TYPE_ATTRIBUTE))
@@ -199,7 +193,7 @@ function finalMarks(attributes: Record<string, unknown>): Map<string, Record<str
   const marks = new Map<string, Record<string, unknown>>()
   const changes: unknown[] = []
   for (const [key, value] of Object.entries(attributes)) {
-    const name = markName(key)
+    const name = markNameOfKey(key)
     if (name === FORMAT_CHANGE) changes.push(...formatStack(value))
     else marks.set(name, (value ?? {}) as Record<string, unknown>)
   }

@@ -16,7 +16,7 @@ import { createStory } from '../stories.js'
 import type { StoredUser } from '../users.js'
 import { DOCX_TYPE, ImportRefused, importWord, MAX_DOCX_BYTES } from '../import/word.js'
 import { moveStatus } from '../workflow.js'
-import { requestToken, stillSignedIn } from '../auth.js'
+import { requestToken, watchSession } from '../auth.js'
 
 /** Heartbeat on the event stream so proxies keep it open. */
 const STREAM_HEARTBEAT_MS = 25_000
@@ -222,16 +222,10 @@ export function storyRoutes(services: Services): Route[] {
         })
         const heartbeat = setInterval(() => !res.writableEnded && res.write(': keep-alive\n\n'), STREAM_HEARTBEAT_MS)
         // The stream lasts as long as its session (signed out, deactivated, expired: it ends).
-        const token = requestToken(req) ?? ''
-        const sessionCheck = setInterval(() => {
-          stillSignedIn(token, services.sessions, services.users).then(
-            (live) => !live && res.end(),
-            () => undefined,
-          )
-        }, services.config.sessionCheckMs)
+        const stopWatching = watchSession(requestToken(req) ?? '', services, services.config.sessionCheckMs, () => res.end())
         const done = () => {
           clearInterval(heartbeat)
-          clearInterval(sessionCheck)
+          stopWatching()
           unsubscribe()
           uncount()
         }

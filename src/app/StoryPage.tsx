@@ -52,6 +52,13 @@ const SAVE_LABEL: Record<SaveState, string> = {
   refused: 'Not saved',
 }
 
+/** A status move that waits for a note (see OpenStory's `pending`). */
+interface PendingMove {
+  kind: 'override' | 'correction'
+  to: Status
+  note: string
+}
+
 function StatusBar({ session }: { session: StorySession }) {
   const connection = useConnectionStatus(session.provider)
   const save = useSaveState(session.saved)
@@ -151,10 +158,11 @@ function OpenStory({ session }: { session: StorySession }) {
   const [problem, setProblem] = useState<string | null>(null)
   // What the import of this story noted (a Word file's pictures left out…), shown once on arrival.
   const [importNoted, setImportNoted] = useState<string[]>(() => importNotes.take(session.id))
-  /** A move the review gate stopped, which a desk chief may override with a reason. */
-  const [override, setOverride] = useState<{ to: Status; reason: string } | null>(null)
-  /** A republication waiting for its correction note (it goes out with the story). */
-  const [correction, setCorrection] = useState<string | null>(null)
+  /**
+   * A move waiting for a note: one the review gate stopped, which a desk chief may override with a
+   * reason, or a republication and the correction note that goes out with it.
+   */
+  const [pending, setPending] = useState<PendingMove | null>(null)
 
   const report = (action: Promise<unknown>) => {
     setProblem(null)
@@ -170,38 +178,29 @@ function OpenStory({ session }: { session: StorySession }) {
     setPlannedWords: (plannedWords) => report(updateDesk(session.id, { plannedWords })),
     moveStatus: (to) => {
       setProblem(null)
-      setOverride(null)
-      setCorrection(null)
+      setPending(null)
       // Published before: this is a correction, and outlets are told what changed.
       if (to === 'published' && history.some((entry) => entry.to === 'published')) {
-        setCorrection('')
+        setPending({ kind: 'correction', to, note: '' })
         return
       }
       moveStory(session.id, to)
         .then(setHistory)
         .catch((error: unknown) => {
           setProblem(error instanceof Error ? error.message : String(error))
-          if (error instanceof ApiFailure && error.status === 409 && canSetDesk(me)) setOverride({ to, reason: '' })
+          if (error instanceof ApiFailure && error.status === 409 && canSetDesk(me)) setPending({ kind: 'override', to, note: '' })
         })
     },
   }
-  const submitCorrection = (event: FormEvent) => {
+  const submitPending = (event: FormEvent) => {
     event.preventDefault()
-    if (correction === null || !correction.trim()) return
+    const note = pending?.note.trim()
+    if (!pending || !note) return
+    const move = pending.kind === 'override' ? moveStory(session.id, pending.to, note) : moveStory(session.id, pending.to, undefined, note)
     report(
-      moveStory(session.id, 'published', undefined, correction.trim()).then((entries) => {
+      move.then((entries) => {
         setHistory(entries)
-        setCorrection(null)
-      }),
-    )
-  }
-  const submitOverride = (event: FormEvent) => {
-    event.preventDefault()
-    if (!override?.reason.trim()) return
-    report(
-      moveStory(session.id, override.to, override.reason.trim()).then((entries) => {
-        setHistory(entries)
-        setOverride(null)
+        setPending(null)
       }),
     )
   }
@@ -246,30 +245,22 @@ function OpenStory({ session }: { session: StorySession }) {
           {problem}
         </p>
       )}
-      {correction !== null && (
-        <form className="notice notice--info override" onSubmit={submitCorrection}>
+      {pending && (
+        <form className="notice notice--info override" onSubmit={submitPending}>
           <label>
-            <span>Correction note (goes out with the republished story)</span>
-            <input aria-label="Correction note" value={correction} onChange={(event) => setCorrection(event.target.value)} maxLength={1000} autoFocus />
+            <span>{pending.kind === 'override' ? `Reason for moving to ${STATUSES[pending.to]} anyway` : 'Correction note (goes out with the republished story)'}</span>
+            <input
+              aria-label={pending.kind === 'override' ? 'Override reason' : 'Correction note'}
+              value={pending.note}
+              onChange={(event) => setPending({ ...pending, note: event.target.value })}
+              maxLength={pending.kind === 'override' ? 500 : 1000}
+              autoFocus
+            />
           </label>
-          <button type="submit" className="primary" disabled={!correction.trim()}>
-            Republish with correction
+          <button type="submit" className="primary" disabled={!pending.note.trim()}>
+            {pending.kind === 'override' ? `Move to ${STATUSES[pending.to]} anyway` : 'Republish with correction'}
           </button>
-          <button type="button" onClick={() => setCorrection(null)}>
-            Cancel
-          </button>
-        </form>
-      )}
-      {override && (
-        <form className="notice notice--info override" onSubmit={submitOverride}>
-          <label>
-            <span>Reason for moving to {STATUSES[override.to]} anyway</span>
-            <input aria-label="Override reason" value={override.reason} onChange={(event) => setOverride({ ...override, reason: event.target.value })} autoFocus />
-          </label>
-          <button type="submit" className="primary" disabled={!override.reason.trim()}>
-            Move to {STATUSES[override.to]} anyway
-          </button>
-          <button type="button" onClick={() => setOverride(null)}>
+          <button type="button" onClick={() => setPending(null)}>
             Cancel
           </button>
         </form>

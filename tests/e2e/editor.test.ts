@@ -1,11 +1,13 @@
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { STORIES_DIR } from '../helpers/fixtures'
-import { bodyBlocks } from '../../src/shared/storyDoc'
+import { bodyBlocks, encodeAnchor, getBody } from '../../src/shared/storyDoc'
 import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
-import { addUser, createStoryVia, lockDatabase, ROOT, sendJson, signInAs, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
+import { addUser, createStoryVia, importStoryVia, lockDatabase, ROOT, sendJson, signInAs, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
+import { connectClient, synced } from '../helpers/clients'
 
 const PASSWORD = 'correct horse'
 
@@ -315,5 +317,32 @@ describe('editor in Chromium', () => {
     await page.getByRole('tab', { name: 'History' }).click()
     await expect.poll(() => publications.textContent()).toContain('Published · version 2')
     expect(await publications.textContent()).toContain('Correction: “Corrects the closing date.”')
+  })
+
+  it('a desk chief moves a story past the review gate with a reason, which the history keeps', async () => {
+    const token = await apiToken()
+    const id = await importStoryVia(server.url, token, 'Gate story\n\nFirst paragraph here.\n\nSecond one.')
+    for (const to of ['in_edit', 'copy_edit']) expect((await sendJson(`${server.url}/api/stories/${id}/status`, { to }, token)).status).toBe(200)
+    // An open comment on the first words.
+    const client = connectClient(server.url, id, { token })
+    await synced(client)
+    const text = (getBody(client.doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
+    const [start, end] = [0, 5].map((index) => encodeAnchor(Y.createRelativePositionFromTypeIndex(text, index)))
+    client.destroy()
+    expect((await sendJson(`${server.url}/api/stories/${id}/threads`, { start, end, quote: 'First', body: 'Source?' }, token)).status).toBe(201)
+
+    const page = await person('cara', 'chief')
+    await page.goto(`${server.url}/stories/${id}`)
+    const status = page.getByLabel('Status')
+    await expect.poll(() => status.inputValue()).toBe('copy_edit')
+    await status.selectOption({ label: 'Ready' })
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('1 unresolved comment')
+    const move = page.getByRole('button', { name: 'Move to Ready anyway' })
+    expect(await move.isDisabled()).toBe(true)
+    await page.getByLabel('Override reason').fill('Source confirmed by phone')
+    await move.click()
+    await expect.poll(() => status.inputValue()).toBe('ready')
+    await page.getByRole('tab', { name: 'History' }).click()
+    await expect.poll(() => page.getByRole('list', { name: 'Workflow history' }).textContent()).toContain('“Source confirmed by phone”')
   })
 })

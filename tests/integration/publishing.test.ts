@@ -6,23 +6,15 @@
 import { createHmac } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import fs from 'node:fs'
-import path from 'node:path'
-import { Ajv2020 } from 'ajv/dist/2020.js'
-import addFormats from 'ajv-formats'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { RunningServer } from '../../server/app'
 import type { PublicationView } from '../../server/publishing'
 import { readConfig } from '../../server/config'
 import { readStoryFixture } from '../helpers/fixtures'
+import { validateNinjs } from '../helpers/iptc'
 import { getJson, importStoryVia, sendJson, signInAs, startTestServer, tempDataDir } from '../helpers/server'
 
 const SECRET = 'a-secret-for-the-tests-only'
-const IPTC = path.join(path.dirname(new URL(import.meta.url).pathname), '../fixtures/iptc')
-const ajv = new Ajv2020({ allErrors: true, strict: false })
-addFormats.default(ajv)
-ajv.addSchema(JSON.parse(fs.readFileSync(path.join(IPTC, 'ninjs/GeoJSON-schema.json'), 'utf8')) as object)
-const validNinjs = ajv.compile(JSON.parse(fs.readFileSync(path.join(IPTC, 'ninjs/ninjs-schema_3.1.json'), 'utf8')) as object)
 
 const cleanup: Array<() => unknown> = []
 afterEach(async () => {
@@ -98,7 +90,7 @@ describe('publication', () => {
     for (const received of [flaky.received.at(-1)!, steady.received[0]!]) {
       expect(received.signature).toBe(sign(received.body))
       const ninjs = JSON.parse(received.body) as Record<string, unknown>
-      expect(validNinjs(ninjs)).toBe(true)
+      expect(validateNinjs(ninjs)).toBe(true)
       expect(ninjs).toMatchObject({ uri: `urn:deskline:story:${id}`, version: '1', pubStatus: 'usable', headlines: [{ role: 'main', value: 'U.S., Russia remain apart on resumption of Syrian cease-fire' }] })
     }
     // The same bytes to every outlet, and on every attempt.

@@ -10,8 +10,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { getSchema } from '@tiptap/core'
 import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
-import { Ajv2020 } from 'ajv/dist/2020.js'
-import addFormats from 'ajv-formats'
 import mammoth from 'mammoth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -23,15 +21,12 @@ import { parsePlainTextStory } from '../../src/shared/importText'
 import { storyExtensions } from '../../src/shared/schema'
 import { getBody, initStoryDoc } from '../../src/shared/storyDoc'
 import { readStoryFixture } from '../helpers/fixtures'
+import { IPTC_DIR, validateNinjs } from '../helpers/iptc'
 import { importStoryVia, signInAs, startTestServer } from '../helpers/server'
 
-const IPTC = path.join(path.dirname(new URL(import.meta.url).pathname), '../fixtures/iptc')
+const IPTC = IPTC_DIR
 const schema = getSchema(storyExtensions())
 
-const ajv = new Ajv2020({ allErrors: true, strict: false })
-addFormats.default(ajv)
-ajv.addSchema(JSON.parse(fs.readFileSync(path.join(IPTC, 'ninjs/GeoJSON-schema.json'), 'utf8')) as object)
-const validateNinjs = ajv.compile(JSON.parse(fs.readFileSync(path.join(IPTC, 'ninjs/ninjs-schema_3.1.json'), 'utf8')) as object)
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'deskline-export-'))
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
