@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
+import { VitePWA } from 'vite-plugin-pwa'
 
 const serverPort = Number(process.env.PORT ?? 4173)
 
@@ -17,7 +18,35 @@ export const DEDUPE = [
 ]
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    // The app shell works offline: a Workbox service worker precaches the built files and answers
+    // every page address with index.html (src/offline/serviceWorker.ts registers it). Stories are
+    // kept by y-indexeddb, not by the worker; the API and the sync socket always go to the network.
+    VitePWA({
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      manifest: {
+        name: 'Deskline',
+        short_name: 'Deskline',
+        description: 'The collaborative newsroom editor',
+        start_url: '/',
+        display: 'standalone',
+        background_color: '#fbfaf7',
+        theme_color: '#1f4e79',
+        icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//, /^\/collab\//, /^\/healthz$/],
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   resolve: { dedupe: DEDUPE },
   build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1200 },
   server: {

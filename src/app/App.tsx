@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { useSession } from '../store/session'
+import { pendingEverywhere } from '../offline/localCopies'
 import { Notifications } from '../review/Notifications'
 import type { PublicUser } from '../shared/api'
 import { ROLES } from '../shared/permissions'
@@ -10,6 +11,32 @@ import { LoginPage } from './LoginPage'
 import { SetupPage } from './SetupPage'
 import { StoryListPage } from './StoryListPage'
 import { StoryPage } from './StoryPage'
+
+/**
+ * Sign out, after a warning when edits kept on this device have not reached the server: signing
+ * out deletes every local copy (a shared computer keeps nothing of the person who left).
+ */
+function confirmSignOut(user: PublicUser, signOut: () => Promise<void>): void {
+  const pending = pendingEverywhere(user.id)
+  const warning =
+    pending > 0
+      ? `${pending} ${pending === 1 ? 'change' : 'changes'} on this device ${pending === 1 ? 'has' : 'have'} not reached the server yet. Signing out deletes ${pending === 1 ? 'it' : 'them'}. Sign out anyway?`
+      : null
+  if (warning && !window.confirm(warning)) return
+  void signOut()
+}
+
+/** Said on every page while the app runs without its server. */
+function OfflineBanner() {
+  const offline = useSession((state) => state.offline)
+  if (!offline) return null
+  return (
+    <p className="notice notice--info offline-banner" role="status">
+      You are offline. Stories opened on this device can still be read and edited; changes are kept here and sent when the
+      connection is back.
+    </p>
+  )
+}
 
 function TopBar({ user }: { user: PublicUser | null }) {
   const signOut = useSession((state) => state.signOut)
@@ -44,7 +71,7 @@ function TopBar({ user }: { user: PublicUser | null }) {
           <span className="profile__name">
             {user.displayName} <span className="muted">· {ROLES[user.role]}</span>
           </span>
-          <button type="button" onClick={() => void signOut()}>
+          <button type="button" onClick={() => confirmSignOut(user, signOut)}>
             Sign out
           </button>
         </div>
@@ -89,6 +116,7 @@ export function App() {
   return (
     <div className="app">
       <TopBar user={session.kind === 'signed-in' ? session.user : null} />
+      <OfflineBanner />
       {session.kind === 'loading' && <main className="page" aria-busy="true" />}
       {session.kind === 'error' && (
         <main className="page page--narrow">

@@ -6,6 +6,34 @@ import { STATUSES } from '../shared/newsroom'
 import { ApiFailure, createStory, importNotes, importStoryFile } from './api'
 import { formatUpdated } from './format'
 import { useStoryList } from './useStoryList'
+import { localStories } from '../offline/localCopies'
+import { useMe, useSession } from '../store/session'
+
+/** The stories kept on this device, for a page that cannot reach the server. */
+function KeptStories({ now }: { now: number }) {
+  const me = useMe()
+  const kept = localStories(me.id)
+  return (
+    <section className="kept" aria-labelledby="kept-heading">
+      <h2 id="kept-heading">On this device</h2>
+      {kept.length === 0 ? (
+        <p className="muted">No story has been opened on this device yet, so none can be opened offline.</p>
+      ) : (
+        <ul className="kept__list">
+          {kept.map((story) => (
+            <li key={story.id}>
+              <Link href={`/stories/${story.id}`}>{story.headline || 'Untitled story'}</Link>{' '}
+              <span className="muted">
+                · synced {formatUpdated(story.syncedAt, now)}
+                {story.pending > 0 && ` · ${story.pending} ${story.pending === 1 ? 'change' : 'changes'} not yet on the server`}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
 
 /** `/`: every story, with create and import. */
 export function StoryListPage() {
@@ -15,6 +43,7 @@ export function StoryListPage() {
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null)
   const fileInput = useRef<HTMLInputElement>(null)
   const now = useNow()
+  const offline = useSession((state) => state.offline)
 
   const run = async (action: () => Promise<void>) => {
     setBusy(true)
@@ -49,10 +78,10 @@ export function StoryListPage() {
       <div className="page__head">
         <h1>Stories</h1>
         <div className="actions">
-          <button type="button" className="primary" disabled={busy} onClick={() => void onCreate()}>
+          <button type="button" className="primary" disabled={busy || offline} onClick={() => void onCreate()}>
             New story
           </button>
-          <button type="button" disabled={busy} onClick={() => fileInput.current?.click()}>
+          <button type="button" disabled={busy || offline} onClick={() => fileInput.current?.click()}>
             Import…
           </button>
           <input ref={fileInput} type="file" accept=".txt,.docx,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document" aria-label="Import story file" className="visually-hidden" onChange={onFile} />
@@ -64,11 +93,12 @@ export function StoryListPage() {
         </p>
       )}
       {list.kind === 'loading' && <p className="muted">Loading stories…</p>}
-      {list.kind === 'error' && (
+      {list.kind === 'error' && !offline && (
         <p role="alert" className="notice notice--error">
           Could not load the stories: {list.message}
         </p>
       )}
+      {list.kind === 'error' && <KeptStories now={now} />}
       {list.kind === 'ready' && list.stories.length === 0 && (
         <div className="empty">
           <p>No stories yet.</p>

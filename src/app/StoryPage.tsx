@@ -6,7 +6,7 @@ import { usePresence } from '../collab/usePresence'
 import { useSaveState } from '../collab/useSaveState'
 import { useStorySession } from '../collab/useStorySession'
 import type { StorySession } from '../collab/storySession'
-import type { SaveState } from '../collab/savedTracker'
+import type { SaveState, SaveStatus } from '../collab/savedTracker'
 import { useDateline } from '../collab/useDateline'
 import { useYArray } from '../collab/useYArray'
 import { useYMapValue } from '../collab/useYMapValue'
@@ -15,7 +15,8 @@ import { StoryEditor } from '../editor/StoryEditor'
 import { MetaPanel } from '../panel/MetaPanel'
 import { formatByline } from '../panel/BylineEditor'
 import { formatDateline } from '../shared/dateline'
-import { UNSAVED_MESSAGES } from '../shared/protocol'
+import { Close, UNSAVED_MESSAGES } from '../shared/protocol'
+import { forgetLocalStory, localStory, updateLocalStory } from '../offline/localCopies'
 import { getBylines, getDatelineMap, getMeta, getMetaText, MetaKey } from '../shared/storyDoc'
 import type * as Y from 'yjs'
 import { useMe, useSession, useUserName } from '../store/session'
@@ -40,7 +41,7 @@ import { ApiFailure, importNotes, moveStory, storyHistory, updateDesk, type Hist
 const CONNECTION_LABEL: Record<ConnectionStatus['kind'], string> = {
   connected: 'Connected',
   connecting: 'Connecting…',
-  reconnecting: 'Reconnecting…',
+  reconnecting: 'Offline · reconnecting…',
   offline: 'Offline',
   closed: 'Disconnected',
 }
@@ -50,6 +51,17 @@ const SAVE_LABEL: Record<SaveState, string> = {
   saving: 'Saving…',
   unsaved: 'Unsaved changes — will save when reconnected',
   refused: 'Not saved',
+}
+
+function changes(count: number): string {
+  return `${count} ${count === 1 ? 'change' : 'changes'}`
+}
+
+/** What the status bar says about saving: only "saved" once the server has stored everything. */
+function saveText(save: SaveStatus): string {
+  if (save.reason !== null) return UNSAVED_MESSAGES[save.reason]
+  if (save.state === 'unsaved' && save.pending > 0) return `Not saved yet — ${changes(save.pending)} kept on this device`
+  return SAVE_LABEL[save.state]
 }
 
 /** A status move that waits for a note (see OpenStory's `pending`). */
@@ -63,7 +75,6 @@ function StatusBar({ session }: { session: StorySession }) {
   const connection = useConnectionStatus(session.provider)
   const save = useSaveState(session.saved)
   const people = usePresence(session.provider.awareness)
-  const saveText = save.reason !== null ? UNSAVED_MESSAGES[save.reason] : SAVE_LABEL[save.state]
   return (
     <div className="statusbar">
       <ul className="presence" aria-label="In this story now">
@@ -84,7 +95,7 @@ function StatusBar({ session }: { session: StorySession }) {
         {CONNECTION_LABEL[connection.kind]}
       </span>
       <span className={`saved saved--${save.state}`} role="status" aria-label="Save state">
-        {saveText}
+        {saveText(save)}
       </span>
       <ExportMenu storyId={session.id} />
     </div>
@@ -107,11 +118,40 @@ function StoryCredits({ doc }: { doc: Y.Doc }) {
   )
 }
 
-function Closed({ status }: { status: Extract<ConnectionStatus, { kind: 'closed' }> }) {
+function Closed({ status, session }: { status: Extract<ConnectionStatus, { kind: 'closed' }>; session: StorySession }) {
+  const me = useMe()
+  const pending = session.saved.getStatus().pending
+  const gone = status.code === Close.storyNotFound.code || status.code === Close.storyGone.code
+  // A story that is no more is not kept here either.
+  useEffect(() => {
+    if (gone) void forgetLocalStory(me.id, session.id)
+  }, [gone, me.id, session.id])
+  if (status.code === Close.forbidden.code) {
+    // The server refused an edit whole: the copy here holds it, and sending it again would fail again.
+    return (
+      <main className="page page--narrow">
+        <h1>A change was refused</h1>
+        <p role="alert" className="notice notice--error">
+          Not saved — the server refused a change to this story: {status.reason}.{' '}
+          {pending > 0 ? `${changes(pending)} on this device did not reach the server.` : ''}
+        </p>
+        <p>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void forgetLocalStory(me.id, session.id).then(() => window.location.reload())}
+          >
+            Discard the refused changes and reopen
+          </button>{' '}
+          <Link href="/">Back to the stories</Link>
+        </p>
+      </main>
+    )
+  }
   return (
     <main className="page page--narrow">
-      <h1>{status.code === 4404 ? 'Story not found' : 'This story cannot be opened'}</h1>
-      <p>{status.code === 4404 ? 'It may have been deleted, or the link is wrong.' : status.reason}</p>
+      <h1>{gone ? 'Story not found' : 'This story cannot be opened'}</h1>
+      <p>{gone ? 'It may have been deleted, or the link is wrong.' : status.reason}</p>
       <p>
         <Link href="/">Back to the stories</Link>
       </p>
@@ -210,7 +250,9 @@ function OpenStory({ session }: { session: StorySession }) {
   }, [session, user])
   useEffect(() => {
     document.title = `${headline || 'Untitled story'} · Deskline`
-  }, [headline])
+    // The offline story list shows the headline the copy here has.
+    if (localStory(me.id, session.id)) updateLocalStory(me.id, session.id, { headline })
+  }, [headline, me.id, session.id])
   // A story opens on the side panel tab this browser remembers, or on Review when it arrives with
   // a thread to show (a mention notification puts the thread in focus before opening the story).
   useEffect(() => {
@@ -218,7 +260,7 @@ function OpenStory({ session }: { session: StorySession }) {
     else useEditorUi.getState().restorePanelTab()
   }, [])
 
-  if (connection.kind === 'closed') return <Closed status={connection} />
+  if (connection.kind === 'closed') return <Closed status={connection} session={session} />
   return (
     <main className="story">
       <StatusBar session={session} />
@@ -307,10 +349,52 @@ function OpenStory({ session }: { session: StorySession }) {
   )
 }
 
+/**
+ * Whether the story can be shown yet: one with a complete copy on this device as soon as the copy
+ * is loaded (offline too), any other once the server has sent it. Until then an empty editor would
+ * claim a story with nothing in it.
+ */
+function useReady(session: StorySession | null): boolean {
+  const [readyFor, setReadyFor] = useState<StorySession | null>(null)
+  useEffect(() => {
+    if (!session) return
+    let cancelled = false
+    const onSync = (synced: boolean) => synced && !cancelled && setReadyFor(session)
+    if (session.keptHere) void session.localLoaded.then(() => !cancelled && setReadyFor(session))
+    else session.provider.on('sync', onSync)
+    return () => {
+      cancelled = true
+      session.provider.off('sync', onSync)
+    }
+  }, [session])
+  return session !== null && readyFor === session
+}
+
+/** A story this device has no copy of, while the server cannot be reached. */
+function Waiting({ session }: { session: StorySession }) {
+  const connection = useConnectionStatus(session.provider)
+  if (connection.kind === 'closed') return <Closed status={connection} session={session} />
+  if (connection.kind === 'connecting' || connection.kind === 'connected') return <main className="story" aria-busy="true" />
+  return (
+    <main className="page page--narrow">
+      <h1>Not available offline</h1>
+      <p role="status" className="notice notice--info">
+        This story has not been opened on this device before, so there is no copy of it here. It opens as soon as the
+        connection is back.
+      </p>
+      <p>
+        <Link href="/">Back to the stories</Link>
+      </p>
+    </main>
+  )
+}
+
 /** `/stories/<id>`: the editor, the side panel, presence and connection state. */
 export function StoryPage({ id }: { id: string }) {
   const me = useMe()
-  const session = useStorySession(id, { name: me.displayName, color: me.color })
+  const session = useStorySession(id, { id: me.id, name: me.displayName, color: me.color })
+  const ready = useReady(session)
   if (!session) return <main className="story" aria-busy="true" />
+  if (!ready) return <Waiting session={session} />
   return <OpenStory key={session.id} session={session} />
 }

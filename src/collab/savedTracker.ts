@@ -21,12 +21,42 @@ export interface SaveStatus {
   state: SaveState
   /** Set when `state` is 'refused'. */
   reason: UnsavedReason | null
+  /** Local edits the server has not confirmed storing: kept in this tab and on this device. */
+  pending: number
 }
 
 /** Wait this long after a keystroke before asking; a burst of typing costs one request. */
 const REQUEST_DELAY_MS = 150
 /** Ask again this often while not everything is saved (the server may be holding or pulling). */
 const RETRY_MS = 1_000
+/**
+ * A socket that has said nothing for this long after we asked is taken for dead and reopened. A
+ * network that drops without a word (Wi-Fi gone, a laptop lid) otherwise keeps the socket "open"
+ * for y-websocket's 30 s, while the page would say Saving…
+ */
+export const SILENT_SOCKET_MS = 1_500
+/** How often the silence is checked. */
+const WATCH_MS = 250
+
+/**
+ * Give up on the provider's socket at once and open another. `ws.close()` alone waits for the
+ * closing handshake, which a dead network never completes; the provider's own disconnect drops
+ * the socket there and then.
+ */
+export function reopenSocket(provider: WebsocketProvider): void {
+  if (!provider.ws) return
+  provider.disconnect()
+  provider.connect()
+}
+
+export interface SavedTrackerOptions {
+  /** Updates with this origin are not local edits (the local copy loading from IndexedDB). */
+  localOrigin?: unknown
+  /** Edits left unconfirmed by an earlier visit (a reload or restart while offline). */
+  pending?: number
+  /** Told whenever the count of unconfirmed edits changes, to keep it beside the local copy. */
+  onPending?: (pending: number) => void
+}
 
 export interface SavedTracker {
   getStatus(): SaveStatus
@@ -35,16 +65,25 @@ export interface SavedTracker {
 }
 
 /** Track whether this client's edits of `doc` are stored on the server behind `provider`. */
-export function createSavedTracker(doc: Y.Doc, provider: WebsocketProvider): SavedTracker {
-  let status: SaveStatus = { state: 'saved', reason: null }
+export function createSavedTracker(doc: Y.Doc, provider: WebsocketProvider, options: SavedTrackerOptions = {}): SavedTracker {
+  const { localOrigin, onPending } = options
+  let pending = options.pending ?? 0
+  let status: SaveStatus = { state: pending > 0 ? 'unsaved' : 'saved', reason: null, pending }
   let latest = 0
+  /** When the latest unanswered request went out (0: none is waiting). */
+  let askedAt = 0
   let timer: ReturnType<typeof setTimeout> | null = null
   const listeners = new Set<() => void>()
 
   const set = (state: SaveState, reason: UnsavedReason | null = null) => {
-    if (state === status.state && reason === status.reason) return
-    status = { state, reason }
+    if (state === status.state && reason === status.reason && pending === status.pending) return
+    status = { state, reason, pending }
     for (const listener of listeners) listener()
+  }
+  const count = (next: number) => {
+    if (next === pending) return
+    pending = next
+    onPending?.(pending)
   }
 
   const request = () => {
@@ -58,14 +97,17 @@ export function createSavedTracker(doc: Y.Doc, provider: WebsocketProvider): Sav
     encoding.writeVarUint(encoder, MessageType.saved)
     encoding.writeVarUint(encoder, latest)
     ws.send(encoding.toUint8Array(encoder))
+    if (askedAt === 0) askedAt = Date.now()
   }
 
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
-    // Updates that came from the server are stored already.
-    if (origin === provider) return
+    // Updates that came from the server are stored already; the local copy's are counted in `pending`.
+    if (origin === provider || (localOrigin !== undefined && origin === localOrigin)) return
     latest++
+    count(pending + 1)
     // A refusal stands until the server says otherwise; new edits do not hide it.
-    if (status.state !== 'refused') set(provider.wsconnected ? 'saving' : 'unsaved')
+    if (status.state === 'refused') set('refused', status.reason)
+    else set(provider.wsconnected ? 'saving' : 'unsaved')
     if (timer === null) timer = setTimeout(request, REQUEST_DELAY_MS)
   }
 
@@ -77,16 +119,28 @@ export function createSavedTracker(doc: Y.Doc, provider: WebsocketProvider): Sav
     }
   }
   const onStatus = ({ status: connection }: { status: string }) => {
+    askedAt = 0
     if (connection !== 'connected' && status.state === 'saving') set('unsaved')
   }
+  const watch = setInterval(() => {
+    if (askedAt === 0 || !provider.ws || Date.now() - askedAt <= SILENT_SOCKET_MS || provider.wsLastMessageReceived >= askedAt) return
+    // Nothing heard since we asked: the network is gone. Drop the socket; the provider reconnects.
+    askedAt = 0
+    reopenSocket(provider)
+    if (status.state === 'saving') set('unsaved')
+  }, WATCH_MS)
   const retry = setInterval(() => {
     if (status.state !== 'saved' && timer === null && provider.wsconnected) request()
   }, RETRY_MS)
 
   provider.messageHandlers[MessageType.saved] = (_encoder, decoder) => {
-    if (decoding.readVarUint(decoder) === latest) set('saved')
+    askedAt = 0
+    if (decoding.readVarUint(decoder) !== latest) return
+    count(0)
+    set('saved')
   }
   provider.messageHandlers[MessageType.notSaved] = (_encoder, decoder) => {
+    askedAt = 0
     decoding.readVarUint(decoder)
     set('refused', decoding.readVarUint(decoder) as UnsavedReason)
   }
@@ -103,6 +157,7 @@ export function createSavedTracker(doc: Y.Doc, provider: WebsocketProvider): Sav
     destroy() {
       if (timer !== null) clearTimeout(timer)
       clearInterval(retry)
+      clearInterval(watch)
       doc.off('update', onUpdate)
       provider.off('sync', onSync)
       provider.off('status', onStatus)

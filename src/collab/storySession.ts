@@ -1,18 +1,35 @@
 /**
- * One open story in the browser: its Y.Doc, the y-websocket provider and the saved tracker.
- * Created in an effect and destroyed in its cleanup, so React StrictMode's double mount
- * opens and closes a socket rather than leaking a second one.
+ * One open story in the browser: its Y.Doc, the local copy (IndexedDB), the y-websocket provider
+ * and the saved tracker. Created in an effect and destroyed in its cleanup, so React StrictMode's
+ * double mount opens and closes a socket rather than leaking a second one.
+ *
+ * The local copy loads first and the socket connects after it: whatever edits the copy holds that
+ * the server lacks then go out in the first sync, before the page asks whether all is saved.
  */
 import * as Y from 'yjs'
+import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import { COLLAB_PATH } from '../shared/protocol'
-import { createSavedTracker, type SavedTracker } from './savedTracker'
+import { getMetaText } from '../shared/storyDoc'
+import { localCopyName, localStory, updateLocalStory } from '../offline/localCopies'
+import { createSavedTracker, reopenSocket, type SavedTracker } from './savedTracker'
+
+/** How long the socket waits for the local copy to load before connecting anyway. */
+const LOCAL_LOAD_TIMEOUT_MS = 3_000
 
 export interface StorySession {
   id: string
   doc: Y.Doc
   provider: WebsocketProvider
   saved: SavedTracker
+  /**
+   * Whether this browser had a complete copy of the story when it was opened (it once caught up
+   * with the server here): such a story opens at once, offline too. Otherwise the page waits for
+   * the server.
+   */
+  keptHere: boolean
+  /** Resolves once the local copy is in the document (at once when there is none). */
+  localLoaded: Promise<void>
   destroy(): void
 }
 
@@ -22,21 +39,54 @@ export function collabUrl(location: Location = window.location): string {
   return `${scheme}//${location.host}${COLLAB_PATH.replace(/\/$/, '')}`
 }
 
-/** Open story `id`; `user` is published in awareness for carets and presence. */
-export function openStorySession(id: string, user: { name: string; color: string }, url = collabUrl()): StorySession {
+/**
+ * Open story `id` for `user` (whose id names the local copy); `user`'s name and colour are
+ * published in awareness for carets and presence.
+ */
+export function openStorySession(id: string, user: { id: number; name: string; color: string }, url = collabUrl()): StorySession {
   const doc = new Y.Doc()
-  const provider = new WebsocketProvider(url, id, doc, { maxBackoffTime: 2500 })
-  provider.awareness.setLocalStateField('user', user)
-  const saved = createSavedTracker(doc, provider)
+  const kept = localStory(user.id, id)
+  const persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(localCopyName(user.id, id), doc)
+  const provider = new WebsocketProvider(url, id, doc, { maxBackoffTime: 2500, connect: false })
+  provider.awareness.setLocalStateField('user', { name: user.name, color: user.color })
+  const saved = createSavedTracker(doc, provider, {
+    localOrigin: persistence ?? undefined,
+    pending: kept?.pending ?? 0,
+    onPending: (pending) => updateLocalStory(user.id, id, { pending }),
+  })
+
+  let destroyed = false
+  const localLoaded = persistence
+    ? Promise.race([persistence.whenSynced.then(() => undefined), new Promise<void>((resolve) => setTimeout(resolve, LOCAL_LOAD_TIMEOUT_MS))])
+    : Promise.resolve()
+  void localLoaded.then(() => {
+    if (!destroyed) provider.connect()
+  })
+
+  // Caught up with the server: this browser now has a complete copy to open offline.
+  const onSync = (synced: boolean) => {
+    if (synced && persistence) updateLocalStory(user.id, id, { syncedAt: Date.now(), headline: getMetaText(doc, 'headline')?.toString() ?? '' })
+  }
+  provider.on('sync', onSync)
+  // The browser says the network is gone: do not wait for a socket that may look open for 30 s.
+  const onOffline = () => reopenSocket(provider)
+  window.addEventListener('offline', onOffline)
+
   return {
     id,
     doc,
     provider,
     saved,
+    keptHere: persistence !== null && (kept?.syncedAt ?? 0) > 0,
+    localLoaded,
     destroy() {
+      destroyed = true
+      window.removeEventListener('offline', onOffline)
+      provider.off('sync', onSync)
       saved.destroy()
       provider.awareness.setLocalState(null)
       provider.destroy()
+      // Also closes the local copy (y-indexeddb listens for the document's destroy).
       doc.destroy()
     },
   }

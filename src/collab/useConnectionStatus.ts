@@ -9,12 +9,12 @@ export type ConnectionStatus =
   | { kind: 'offline' }
   | { kind: 'closed'; code: number; reason: string }
 
-const cache = new WeakMap<WebsocketProvider, { status: ConnectionStatus; everConnected: boolean; closed: ConnectionStatus | null }>()
+const cache = new WeakMap<WebsocketProvider, { status: ConnectionStatus; everConnected: boolean; failed: boolean; closed: ConnectionStatus | null }>()
 
 function entry(provider: WebsocketProvider) {
   let value = cache.get(provider)
   if (!value) {
-    value = { status: { kind: 'connecting' }, everConnected: false, closed: null }
+    value = { status: { kind: 'connecting' }, everConnected: false, failed: false, closed: null }
     cache.set(provider, value)
   }
   return value
@@ -28,7 +28,8 @@ function compute(provider: WebsocketProvider): ConnectionStatus {
     return { kind: 'connected' }
   }
   if (typeof navigator !== 'undefined' && navigator.onLine === false) return { kind: 'offline' }
-  return state.everConnected ? { kind: 'reconnecting' } : { kind: 'connecting' }
+  // A first attempt that failed means the server cannot be reached: as good as offline.
+  return state.everConnected || state.failed ? { kind: 'reconnecting' } : { kind: 'connecting' }
 }
 
 function read(provider: WebsocketProvider): ConnectionStatus {
@@ -44,19 +45,26 @@ export function useConnectionStatus(provider: WebsocketProvider): ConnectionStat
   return useSyncExternalStore(
     (notify) => {
       const onClose = (event: CloseEvent | null) => {
+        entry(provider).failed = true
         if (event && isPermanentClose(event.code)) {
           const known = Object.values(Close).find((close) => close.code === event.code)
           entry(provider).closed = { kind: 'closed', code: event.code, reason: known?.reason ?? event.reason }
         }
         notify()
       }
+      const onError = () => {
+        entry(provider).failed = true
+        notify()
+      }
       provider.on('status', notify)
       provider.on('connection-close', onClose)
+      provider.on('connection-error', onError)
       window.addEventListener('online', notify)
       window.addEventListener('offline', notify)
       return () => {
         provider.off('status', notify)
         provider.off('connection-close', onClose)
+        provider.off('connection-error', onError)
         window.removeEventListener('online', notify)
         window.removeEventListener('offline', notify)
       }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { openStorySession, type StorySession } from './storySession'
 
 /** Open story `id` for as long as the component is mounted. */
-export function useStorySession(id: string, user: { name: string; color: string }): StorySession | null {
+export function useStorySession(id: string, user: { id: number; name: string; color: string }): StorySession | null {
   const [session, setSession] = useState<StorySession | null>(null)
   useEffect(() => {
     const opened = openStorySession(id, user)

@@ -1,7 +1,27 @@
-/** Who is signed in (session state only), and the newsroom's people and sections for names. */
+/**
+ * Who is signed in (session state only), and the newsroom's people and sections for names.
+ *
+ * When the server cannot be reached, the app opens as the person last signed in on this browser
+ * (`offline`), with the stories kept here (src/offline/localCopies.ts), and checks again as soon
+ * as the browser is back online and every few seconds meanwhile.
+ */
 import { create } from 'zustand'
 import type { PublicUser } from '../shared/api'
-import { currentUser, listSections, listUsers, needsSetup, signIn, signOut } from '../app/api'
+import { ApiFailure, currentUser, listSections, listUsers, needsSetup, signIn, signOut } from '../app/api'
+import { deleteLocalCopies, keepPerson, keptPerson } from '../offline/localCopies'
+
+/** Set while a sign-out could not reach the server: it is sent first thing next time. */
+const SIGN_OUT_OWED = 'deskline:sign-out-owed'
+/** How often an app opened offline tries the server again. */
+const RETRY_OFFLINE_MS = 5_000
+
+/** Whether a failed call means "no server here" (no network, or a proxy without its backend). */
+function unreachable(error: unknown): boolean {
+  if (error instanceof ApiFailure) return error.status === 502 || error.status === 503 || error.status === 504
+  return error instanceof TypeError
+}
+
+let retryTimer: ReturnType<typeof setTimeout> | null = null
 
 export type SessionState =
   | { kind: 'loading' }
@@ -12,6 +32,8 @@ export type SessionState =
 
 interface SessionStore {
   session: SessionState
+  /** True while the app runs on what this browser keeps, without its server. */
+  offline: boolean
   users: PublicUser[]
   sections: string[]
   /** Find out who is signed in (or whether the newsroom needs its first account). */
@@ -25,21 +47,38 @@ interface SessionStore {
 
 export const useSession = create<SessionStore>()((set, get) => ({
   session: { kind: 'loading' },
+  offline: false,
   users: [],
   sections: [],
   async load() {
+    if (retryTimer !== null) clearTimeout(retryTimer)
+    retryTimer = null
     try {
+      if (localStorage.getItem(SIGN_OUT_OWED)) {
+        await signOut()
+        localStorage.removeItem(SIGN_OUT_OWED)
+      }
       if (await needsSetup()) {
-        set({ session: { kind: 'setup' } })
+        set({ session: { kind: 'setup' }, offline: false })
         return
       }
       const user = await currentUser()
       if (!user) {
-        set({ session: { kind: 'signed-out' } })
+        set({ session: { kind: 'signed-out' }, offline: false })
         return
       }
       await get().signedIn(user)
     } catch (error) {
+      const kept = keptPerson()
+      if (unreachable(error) && kept && !localStorage.getItem(SIGN_OUT_OWED)) {
+        // Keep the page as it is if it is already open as this person (a story stays mounted).
+        const current = get().session
+        if (current.kind !== 'signed-in' || current.user.id !== kept.user.id) set({ session: { kind: 'signed-in', user: kept.user } })
+        set({ offline: true, users: kept.users, sections: kept.sections })
+        retryTimer = setTimeout(() => void get().load(), RETRY_OFFLINE_MS)
+        return
+      }
+      if (unreachable(error)) retryTimer = setTimeout(() => void get().load(), RETRY_OFFLINE_MS)
       set({ session: { kind: 'error', message: error instanceof Error ? error.message : String(error) } })
     }
   },
@@ -47,18 +86,32 @@ export const useSession = create<SessionStore>()((set, get) => ({
     await get().signedIn(await signIn(username, password))
   },
   async signOut() {
-    await signOut().catch(() => undefined)
-    set({ session: { kind: 'signed-out' }, users: [], sections: [] })
+    // Close the open story (and its local copy) first, then delete every copy kept here.
+    set({ session: { kind: 'signed-out' }, offline: false, users: [], sections: [] })
+    await deleteLocalCopies()
+    await signOut().catch((error: unknown) => {
+      // Without the server the session cookie lives on: end it the next time the app opens.
+      if (unreachable(error)) localStorage.setItem(SIGN_OUT_OWED, '1')
+    })
   },
   async signedIn(user) {
-    set({ session: { kind: 'signed-in', user } })
+    set({ session: { kind: 'signed-in', user }, offline: false })
     await get().refreshDirectory()
+    const { users, sections } = get()
+    await keepPerson({ user, users, sections })
   },
   async refreshDirectory() {
     const [users, sections] = await Promise.all([listUsers(), listSections()])
     set({ users, sections })
   },
 }))
+
+// Back online: find out at once whether the server is there too.
+if (typeof window !== 'undefined') {
+  window.addEventListener('online', () => {
+    if (useSession.getState().offline) void useSession.getState().load()
+  })
+}
 
 /** The signed-in user (components under the signed-in frame only). */
 export function useMe(): PublicUser {

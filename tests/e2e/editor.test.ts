@@ -128,9 +128,9 @@ describe('editor in Chromium', () => {
     await expect.poll(() => saved.textContent()).toBe('All changes saved')
 
     await local.close()
-    await expect.poll(() => connection.textContent()).toBe('Reconnecting…')
+    await expect.poll(() => connection.textContent()).toBe('Offline · reconnecting…')
     await page.keyboard.type(' Written offline.')
-    await expect.poll(() => saved.textContent()).toMatch(/Unsaved changes/)
+    await expect.poll(() => saved.textContent()).toMatch(/^Not saved yet — \d+ changes kept on this device/)
 
     local = await startTestServer({ staticDir: path.join(ROOT, 'dist'), dataDir, port })
     try {

@@ -12,6 +12,13 @@ export interface TestProxy {
   setTarget(port: number): void
   /** Cut every relayed connection (both ends see the TCP connection die). */
   blip(): void
+  /**
+   * Go silent, as a network that drops without a word does (Wi-Fi gone): nothing is relayed either
+   * way and nobody is told; connections made meanwhile hang. `resume()` ends it, cutting what was
+   * open (their bytes are lost).
+   */
+  stall(): void
+  resume(): void
   close(): Promise<void>
 }
 
@@ -23,6 +30,7 @@ export interface TestProxy {
 export async function startProxy(targetPort: number, latencyMs = 0): Promise<TestProxy> {
   let target = targetPort
   const pairs = new Set<net.Socket>()
+  const state = { stalled: false }
   const server = net.createServer((inbound) => {
     const outbound = net.connect(target, '127.0.0.1')
     pairs.add(inbound)
@@ -37,8 +45,8 @@ export async function startProxy(targetPort: number, latencyMs = 0): Promise<Tes
     outbound.on('error', drop)
     inbound.on('close', drop)
     outbound.on('close', drop)
-    relay(inbound, outbound, latencyMs)
-    relay(outbound, inbound, latencyMs)
+    relay(inbound, outbound, latencyMs, state)
+    relay(outbound, inbound, latencyMs, state)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
@@ -51,6 +59,14 @@ export async function startProxy(targetPort: number, latencyMs = 0): Promise<Tes
       for (const socket of pairs) socket.destroy()
       pairs.clear()
     },
+    stall() {
+      state.stalled = true
+    },
+    resume() {
+      state.stalled = false
+      for (const socket of pairs) socket.destroy()
+      pairs.clear()
+    },
     close() {
       for (const socket of pairs) socket.destroy()
       pairs.clear()
@@ -59,9 +75,10 @@ export async function startProxy(targetPort: number, latencyMs = 0): Promise<Tes
   }
 }
 
-/** Copy `from` to `to`, each chunk `latencyMs` later (timers of one delay fire in order). */
-function relay(from: net.Socket, to: net.Socket, latencyMs: number): void {
+/** Copy `from` to `to`, each chunk `latencyMs` later (timers of one delay fire in order); nothing while stalled. */
+function relay(from: net.Socket, to: net.Socket, latencyMs: number, state: { stalled: boolean }): void {
   from.on('data', (chunk: Buffer) => {
+    if (state.stalled) return
     if (latencyMs === 0) to.write(chunk)
     else setTimeout(() => to.destroyed || to.write(chunk), latencyMs)
   })
