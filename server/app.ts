@@ -1,10 +1,14 @@
 /** Compose the server: storage, rooms, HTTP API and WebSocket sync on one port. */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { SignInThrottle } from './auth.js'
+import { addressKey, clientAddress } from './clientAddress.js'
 import { createCollab } from './collab.js'
+import { ConnectionCaps } from './connectionCaps.js'
 import type { Config } from './config.js'
 import { seedDemo } from './demo.js'
+import { createHostCheck } from './hostCheck.js'
 import { createHttpHandler } from './http.js'
 import { createLogger, type Logger } from './logger.js'
 import { Rooms } from './rooms.js'
@@ -36,6 +40,15 @@ export interface RunningServer {
   services: Services
   /** Close sockets, store every open story, close the database. */
   close(): Promise<void>
+}
+
+/** Answer an upgrade we will not take with `status` and let go of its socket once that is sent. */
+function refuseUpgrade(socket: Duplex, status: string, headers = ''): void {
+  if (!socket.writable) {
+    socket.destroy()
+    return
+  }
+  socket.end(`HTTP/1.1 ${status}\r\n${headers}Connection: close\r\n\r\n`, () => socket.destroy())
 }
 
 /** Start a server with `config`; resolves once it listens (port 0 picks a free port). */
@@ -74,7 +87,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     users: new Users(backend.db),
     sessions: new Sessions(backend.db, config.sessionTtlMs),
     sections: new Sections(backend.db),
-    throttle: new SignInThrottle(bus.failureCounts()),
+    throttle: new SignInThrottle(bus.failureCounts(), config.signInFailuresPerAddress),
+    connections: new ConnectionCaps(config.maxConnectionsPerAddress),
     comments: new Comments(backend.db, backend.kind),
     versions,
     history: new StatusHistory(backend.db),
@@ -114,14 +128,31 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const server = http.createServer((req, res) => {
     void handler(req, res)
   })
+  const isKnownHost = createHostCheck(config)
   server.on('upgrade', (request, socket, head) => {
     // Every path through here answers and lets go of the socket, whatever the request holds.
     socket.on('error', () => socket.destroy())
     try {
-      if (!collab.matches(request)) {
-        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+      // DNS rebinding (server/hostCheck.ts): a page on another site's name never gets a socket.
+      if (!isKnownHost(request.headers.host)) {
+        refuseUpgrade(socket, '421 Misdirected Request')
         return
       }
+      if (!collab.matches(request)) {
+        refuseUpgrade(socket, '404 Not Found')
+        return
+      }
+      // Counted from here until the socket is gone, signed in or not. Past the cap the upgrade is
+      // refused before any WebSocket exists: the browser sees a failed connection (1006), which the
+      // provider retries with its backoff (at most every 2.5 s), as it would a 1008 close.
+      const address = addressKey(clientAddress(request, config.trustProxyHops))
+      const release = services.connections.take(address)
+      if (!release) {
+        log.debug({ address }, 'refused a socket: its address holds the most it may')
+        refuseUpgrade(socket, '429 Too Many Requests', 'Retry-After: 5\r\n')
+        return
+      }
+      socket.once('close', release)
       collab.handleUpgrade(request, socket, head)
     } catch (error) {
       log.warn({ err: error, url: request.url?.slice(0, 200) }, 'refused a malformed upgrade')

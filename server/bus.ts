@@ -506,7 +506,40 @@ export class RedisFailureCounts implements FailureCounts {
     await this.fallback.clear(keys)
     if (!this.down) await this.redis.del(...keys.map((key) => this.key(key))).catch(() => undefined)
   }
+
+  async increment(key: string, windowMs: number): Promise<number> {
+    if (this.down) return this.fallback.increment(key, windowMs)
+    // The window starts with the first count (SET NX) and INCR keeps it.
+    try {
+      const results = await this.redis.multi().set(this.key(key), 0, 'PX', windowMs, 'NX').incr(this.key(key)).exec()
+      const count = Number(results?.[1]?.[1])
+      if (Number.isFinite(count)) return count
+    } catch {
+      // Counted here instead.
+    }
+    return this.fallback.increment(key, windowMs)
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.fallback.decrement(key)
+    if (this.down) return
+    // DECR keeps the key's expiry, but would make a forgotten count -1 with none.
+    await this.redis.eval(DECREMENT_EXISTING, 1, this.key(key)).catch(() => undefined)
+  }
+
+  async claim(key: string, ms: number): Promise<number> {
+    if (this.down) return this.fallback.claim(key, ms)
+    try {
+      if ((await this.redis.set(this.key(key), 1, 'PX', ms, 'NX')) === 'OK') return 0
+      return Math.max(1, await this.redis.pttl(this.key(key)))
+    } catch {
+      return this.fallback.claim(key, ms)
+    }
+  }
 }
+
+/** Lua: DECR a count that exists and is above zero. */
+const DECREMENT_EXISTING = "if tonumber(redis.call('get', KEYS[1]) or '0') > 0 then return redis.call('decr', KEYS[1]) end return 0"
 
 /** The bus `config` asks for: Redis when `REDIS_URL` is set, local otherwise. */
 export async function openBus(config: { redisUrl: string | null; nodeName: string }, log: Logger): Promise<Bus> {

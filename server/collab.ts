@@ -12,7 +12,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import { Close, COLLAB_PATH, MAX_FRAME_BYTES, MessageType, type CloseEvent } from '../src/shared/protocol.js'
 import { isStoryId } from '../src/shared/storyId.js'
-import { authenticate, isForeignOrigin, requestToken, watchSession } from './auth.js'
+import { authenticate, comesFromOwnPage, isForeignOrigin, requestToken, usesSessionCookie, watchSession } from './auth.js'
 import { encodeAwarenessMessage, PolicyViolation, type Participant, type Room } from './room.js'
 import { participantOf } from './rooms.js'
 import type { Services } from './services.js'
@@ -157,7 +157,10 @@ export function createCollab(services: Services) {
       const storyId = url.pathname.slice(COLLAB_PATH.length)
       // Answered after the upgrade: browsers cannot see an HTTP status on a refused upgrade, so
       // every refusal is a close code.
-      const foreign = isForeignOrigin(request, services.config.allowedOrigins)
+      // Cross-site WebSocket hijacking: a page elsewhere opening our socket with the cookie. Browsers
+      // always send Origin on a WebSocket; with the cookie it must be ours.
+      const allowed = services.config.allowedOrigins
+      const foreign = isForeignOrigin(request, allowed) || (usesSessionCookie(request) && !comesFromOwnPage(request, allowed))
       wss.handleUpgrade(request, socket, head, async (conn) => {
         if (foreign) {
           close(conn, Close.forbidden)

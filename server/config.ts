@@ -31,6 +31,16 @@ const Env = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   API_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
   ALLOWED_ORIGINS: z.string().default(''),
+  PUBLIC_ORIGIN: z
+    .string()
+    .default('')
+    .refine(
+      (value) => value.split(',').map((url) => url.trim()).filter(Boolean).every((url) => /^https?:\/\/[^\s/]+\/?$/.test(url)),
+      'must be comma-separated origins such as https://desk.example.org',
+    ),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().positive().default(200),
+  SIGN_IN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(100),
   NEWSROOM_DEMO: z.enum(['0', '1', '']).default(''),
   DATABASE_URL: z
     .string()
@@ -63,6 +73,17 @@ export interface Config {
   sessionTtlMs: { browser: number; api: number }
   /** Other origins allowed to call the API with credentials (e.g. a dev server). */
   allowedOrigins: string[]
+  /**
+   * The origins people reach this server at (`PUBLIC_ORIGIN`): their host names (and those of
+   * `allowedOrigins`, `localhost` and IP addresses) are the `Host`s it answers (server/hostCheck.ts).
+   */
+  publicOrigins: string[]
+  /** How many proxies in front of this server append to X-Forwarded-For (0: none, use the peer's address). */
+  trustProxyHops: number
+  /** WebSockets and event streams one client address may hold open on this node. */
+  maxConnectionsPerAddress: number
+  /** Failed sign-ins one client address may make in 15 minutes before it is slowed down with 429s. */
+  signInFailuresPerAddress: number
   /** Seed an empty newsroom with demo accounts and stories. */
   demo: boolean
   /** PostgreSQL instead of SQLite in `dataDir`: what several nodes share. */
@@ -100,6 +121,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staticDir: path.resolve(value.STATIC_DIR),
     sessionTtlMs: { browser: value.SESSION_TTL_HOURS * 3_600_000, api: value.API_TOKEN_TTL_DAYS * 86_400_000 },
     allowedOrigins: value.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    publicOrigins: value.PUBLIC_ORIGIN.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean),
+    trustProxyHops: value.TRUST_PROXY,
+    maxConnectionsPerAddress: value.MAX_CONNECTIONS_PER_ADDRESS,
+    signInFailuresPerAddress: value.SIGN_IN_FAILURES_PER_ADDRESS,
     demo: value.NEWSROOM_DEMO === '1',
     databaseUrl: value.DATABASE_URL || null,
     redisUrl: value.REDIS_URL || null,

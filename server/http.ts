@@ -7,8 +7,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import sirv from 'sirv'
 import { canManage } from '../src/shared/permissions.js'
-import { authenticate, isForeignOrigin } from './auth.js'
+import { authenticate, comesFromOwnPage, isForeignOrigin, usesSessionCookie } from './auth.js'
 import { HttpError, toError } from './errors.js'
+import { createHostCheck } from './hostCheck.js'
 import { sendError, sendJson, type Route } from './router.js'
 import { accountRoutes } from './routes/accounts.js'
 import { commentRoutes } from './routes/comments.js'
@@ -46,6 +47,9 @@ const SECURITY_HEADERS: Array<[string, string]> = [
   ['Cross-Origin-Opener-Policy', 'same-origin'],
 ]
 
+/** Methods that change nothing (and that browsers send without `Origin` from our own pages). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
 /** Build the request handler: API routes first, then the built app with SPA fallback. */
 export function createHttpHandler(services: Services, isReady: () => boolean) {
   const { config, log } = services
@@ -53,10 +57,14 @@ export function createHttpHandler(services: Services, isReady: () => boolean) {
   const staticDir = config.staticDir
   const indexHtml = staticDir ? path.join(staticDir, 'index.html') : null
   const assets = staticDir && fs.existsSync(staticDir) ? sirv(staticDir, { etag: true, gzip: false, single: false, dev: false }) : null
+  const isKnownHost = createHostCheck(config)
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (isForeignOrigin(req, config.allowedOrigins)) throw new HttpError(403, 'foreign_origin', 'Requests from other sites are refused.')
     const method = req.method ?? 'GET'
+    if (!SAFE_METHODS.has(method) && usesSessionCookie(req) && !comesFromOwnPage(req, config.allowedOrigins)) {
+      throw new HttpError(403, 'origin_required', 'A change made with a browser session must come from this site’s own pages (it carries no Origin or Referer of this site).')
+    }
     let pathMatched = false
     for (const route of routes) {
       const match = route.path.exec(url.pathname)
@@ -77,20 +85,25 @@ export function createHttpHandler(services: Services, isReady: () => boolean) {
     const url = new URL(req.url ?? '/', 'http://localhost')
     for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value)
     try {
+      const knownHost = isKnownHost(req.headers.host)
       if (url.pathname === '/healthz') {
-        // A load balancer sends traffic elsewhere while this node cannot store edits.
+        // A load balancer sends traffic elsewhere while this node cannot store edits. It may probe
+        // under any name (nginx sends its upstream's): under one we do not answer to, the errors'
+        // text (addresses of the database, of Redis) is left out.
         const [store, bus] = await Promise.all([services.health.status(), services.bus.status()])
         // Redis down costs live cross-node delivery, not edits: the node still stores and serves.
         const ok = isReady() && store.ok
         sendJson(res, ok ? 200 : 503, {
           ok,
           store: store.ok ? 'ok' : 'failing',
-          ...(store.error ? { error: store.error, since: store.since } : {}),
+          ...(store.error && knownHost ? { error: store.error, since: store.since } : {}),
           redis: bus.redis,
-          ...(bus.error ? { redisError: bus.error } : {}),
+          ...(bus.error && knownHost ? { redisError: bus.error } : {}),
         })
         return
       }
+      // DNS rebinding: another site's name pointed at our address (server/hostCheck.ts).
+      if (!knownHost) throw new HttpError(421, 'unknown_host', 'This server does not answer to that name. Its operator lists the names it answers to in PUBLIC_ORIGIN.')
       if (url.pathname.startsWith('/api/')) {
         await api(req, res, url)
         return

@@ -15,6 +15,7 @@ import type { SignInThrottle } from './auth.js'
 import type { Comments } from './comments.js'
 import type { Versions } from './versions.js'
 import type { Publishing } from './publishing.js'
+import type { ConnectionCaps } from './connectionCaps.js'
 
 export interface Services {
   config: Config
@@ -30,6 +31,8 @@ export interface Services {
   events: StoryEvents
   rooms: Rooms
   throttle: SignInThrottle
+  /** WebSockets and event streams open per client address (server/connectionCaps.ts). */
+  connections: ConnectionCaps
   comments: Comments
   versions: Versions
   /** Every status move (server/statusHistory.ts). */

@@ -4,6 +4,7 @@ import { MAX_JSON_BYTES } from '../../src/shared/protocol.js'
 import { SECTION_MAX } from '../../src/shared/newsroom.js'
 import { z } from 'zod'
 import { clearSessionCookie, isSecureRequest, requestToken, setSessionCookie } from '../auth.js'
+import { addressKey, clientAddress } from '../clientAddress.js'
 import { HttpError } from '../errors.js'
 import { DUMMY_HASH, verifyPassword } from '../passwords.js'
 import { readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
@@ -12,20 +13,38 @@ import { publicUser, type StoredUser } from '../users.js'
 
 const SectionBody = z.object({ name: z.string().trim().min(1).max(SECTION_MAX) }).strict()
 
-/** Check a username and password, slowing down repeated failures; the same 401 for unknown users. */
+/**
+ * Check a username and password, slowing down repeated failures; the same 401 for unknown users.
+ * A client address past its budget of failures is refused first (429 with Retry-After), before
+ * any password is checked; an account's failures hold its answers back.
+ */
 async function checkCredentials(ctx: RequestContext, services: Services, username: string, password: string): Promise<StoredUser> {
-  const keys = [`user:${username.toLowerCase()}`, `ip:${ctx.req.socket.remoteAddress ?? ''}`]
-  const delay = await services.throttle.delayFor(keys)
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
-  const user = await services.users.byUsername(username)
-  // Verify against a dummy hash for unknown users so timing does not tell who exists.
-  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
-  if (!user || !ok || !user.active) {
-    await services.throttle.fail(keys)
-    throw new HttpError(401, 'bad_credentials', 'Wrong username or password.')
+  const address = addressKey(clientAddress(ctx.req, services.config.trustProxyHops))
+  const attempt = address === null ? null : await services.throttle.attemptFrom(address)
+  if (attempt && 'retryAfterMs' in attempt) {
+    const seconds = Math.max(1, Math.ceil(attempt.retryAfterMs / 1000))
+    ctx.res.setHeader('Retry-After', String(seconds))
+    throw new HttpError(429, 'too_many_sign_ins', `Too many failed sign-ins from your network. Try again in ${seconds} s.`)
   }
-  await services.throttle.succeed(keys)
-  return user
+  // Only a wrong password counts against the address; a store that failed does not.
+  let failed = false
+  try {
+    const keys = [`user:${username.toLowerCase()}`]
+    const delay = await services.throttle.delayFor(keys)
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+    const user = await services.users.byUsername(username)
+    // Verify against a dummy hash for unknown users so timing does not tell who exists.
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
+    if (!user || !ok || !user.active) {
+      failed = true
+      await services.throttle.fail(keys)
+      throw new HttpError(401, 'bad_credentials', 'Wrong username or password.')
+    }
+    await services.throttle.succeed(keys)
+    return user
+  } finally {
+    await attempt?.finish(failed)
+  }
 }
 
 /** The account routes. */

@@ -17,6 +17,7 @@ import type { StoredUser } from '../users.js'
 import { DOCX_TYPE, ImportRefused, importWord, MAX_DOCX_BYTES } from '../import/word.js'
 import { moveStatus } from '../workflow.js'
 import { requestToken, watchSession } from '../auth.js'
+import { addressKey, clientAddress } from '../clientAddress.js'
 
 /** Heartbeat on the event stream so proxies keep it open. */
 const STREAM_HEARTBEAT_MS = 25_000
@@ -168,6 +169,11 @@ export function storyRoutes(services: Services): Route[] {
         // thousand times.
         const open = streamsOf.get(me.id) ?? 0
         if (open >= MAX_STREAMS_PER_PERSON) throw new HttpError(429, 'too_many_streams', `At most ${MAX_STREAMS_PER_PERSON} live story lists per person: close another tab.`)
+        // Streams count with sockets against the client's address too (server/connectionCaps.ts).
+        const release = services.connections.take(addressKey(clientAddress(req, services.config.trustProxyHops)))
+        if (!release) {
+          throw new HttpError(429, 'too_many_connections', `At most ${services.connections.max} open connections from one address: close some tabs.`)
+        }
         streamsOf.set(me.id, open + 1)
         let counted = true
         const uncount = () => {
@@ -228,6 +234,7 @@ export function storyRoutes(services: Services): Route[] {
           stopWatching()
           unsubscribe()
           uncount()
+          release()
         }
         req.on('close', done)
         res.on('close', done)

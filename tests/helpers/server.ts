@@ -83,6 +83,17 @@ export async function getJson(url: string, token?: string): Promise<{ status: nu
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 
+/**
+ * Fetch `pathname` as a browser page of the server does, with the session `cookie`: a method that
+ * changes something carries the page's `Origin`, as browsers send it (the server refuses a cookie
+ * change without one). Headers in `init` win.
+ */
+export function withCookie(server: { url: string }, pathname: string, cookie: string, init: RequestInit = {}): Promise<Response> {
+  const method = (init.method ?? 'GET').toUpperCase()
+  const origin: Record<string, string> = method === 'GET' || method === 'HEAD' ? {} : { origin: server.url }
+  return fetch(`${server.url}${pathname}`, { ...init, headers: { ...origin, ...(init.headers as Record<string, string> | undefined), cookie } })
+}
+
 /** Create a story through the API and return its id. */
 export async function createStoryVia(baseUrl: string, token: string, body: Record<string, unknown> = {}): Promise<string> {
   const { status, body: answer } = await postJson(`${baseUrl}/api/stories`, body, token)

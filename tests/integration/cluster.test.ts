@@ -131,6 +131,22 @@ describe('several nodes, one newsroom', () => {
     expect(await b.services.throttle.delayFor(keys)).toBeGreaterThan(0)
     await b.services.throttle.succeed(keys)
     expect(await a.services.throttle.delayFor(keys)).toBe(0)
+    // An address's sign-in attempts count on every node as they start: past its budget (100), one
+    // attempt per turn across the nodes, the others refused with a wait.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const begun = await (attempt % 2 ? a : b).services.throttle.attemptFrom('203.0.113.9')
+      if ('finish' in begun) await begun.finish(true)
+    }
+    const turn = await a.services.throttle.attemptFrom('203.0.113.9')
+    expect(turn).toHaveProperty('finish')
+    const waiting = await b.services.throttle.attemptFrom('203.0.113.9')
+    expect(waiting).toHaveProperty('retryAfterMs')
+    expect((waiting as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(250)
+    // The refused attempt was taken back at once, and a success is taken back when it ends.
+    const counts = b.services.bus.failureCounts()
+    expect(await counts.highest(['ip:203.0.113.9'])).toBe(101)
+    await (turn as { finish(failed: boolean): Promise<void> }).finish(false)
+    expect(await counts.highest(['ip:203.0.113.9'])).toBe(100)
 
     // Deactivated through node A: the reporter's connection to node B is closed.
     const reporter = await addUser(a, 'rory', 'reporter')

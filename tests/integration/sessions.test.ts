@@ -3,7 +3,7 @@ import type { RunningServer } from '../../server/app'
 import { MAX_BROWSER_SESSION_MS } from '../../server/sessions'
 import { Close } from '../../src/shared/protocol'
 import { closed, connectClient, rawSocket, synced } from '../helpers/clients'
-import { addUser, createStoryVia, getJson, postJson, startTestServer } from '../helpers/server'
+import { addUser, createStoryVia, getJson, postJson, startTestServer, withCookie } from '../helpers/server'
 
 const running: RunningServer[] = []
 afterEach(async () => {
@@ -24,9 +24,6 @@ async function signIn(srv: RunningServer, username: string, password: string, or
   const cookie = res.headers.get('set-cookie')
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, cookie: cookie?.split(';')[0] ?? null, setCookie: cookie }
 }
-
-const withCookie = (srv: RunningServer, path: string, cookie: string, init: RequestInit = {}) =>
-  fetch(`${srv.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), cookie } })
 
 describe('sessions', () => {
   it('signs in with an HttpOnly, SameSite cookie and answers the user; signs out', async () => {
