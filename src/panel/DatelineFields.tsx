@@ -1,6 +1,6 @@
 import type * as Y from 'yjs'
 import { useDateline } from '../collab/useDateline'
-import { formatDateline } from '../shared/dateline'
+import { datelineProblems, formatDateline } from '../shared/dateline'
 import { DATELINE_FIELDS, type DatelineField } from '../shared/storyDoc'
 
 const LABELS: Record<DatelineField, string> = {
@@ -23,6 +23,7 @@ const PLACEHOLDERS: Record<DatelineField, string> = {
 export function DatelineFields({ map, disabled }: { map: Y.Map<string> | null; disabled?: boolean }) {
   const dateline = useDateline(map)
   const preview = formatDateline(dateline)
+  const problems: Partial<Record<DatelineField, string>> = datelineProblems(dateline)
   const off = disabled || !map
   return (
     <fieldset className="field dateline">
@@ -38,7 +39,14 @@ export function DatelineFields({ map, disabled }: { map: Y.Map<string> | null; d
               placeholder={PLACEHOLDERS[field]}
               disabled={off}
               onChange={(event) => map?.set(field, event.target.value)}
+              aria-invalid={problems[field] ? true : undefined}
+              aria-describedby={problems[field] ? `dateline-${field}-problem` : undefined}
             />
+            {problems[field] && (
+              <small id={`dateline-${field}-problem`} className="field__error" role="alert">
+                {problems[field]}
+              </small>
+            )}
           </label>
         ))}
       </div>

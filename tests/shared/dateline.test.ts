@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EMPTY_DATELINE, formatApDate, formatDateline, isStandaloneCity } from '../../src/shared/dateline'
+import { apRegion, datelineProblems, EMPTY_DATELINE, formatApDate, formatDateline, isStandaloneCity } from '../../src/shared/dateline'
 
 const at = (parts: Partial<typeof EMPTY_DATELINE>) => formatDateline({ ...EMPTY_DATELINE, ...parts })
 
@@ -38,5 +38,35 @@ describe('AP dateline', () => {
     expect(at({ country: 'China' })).toBe('')
     expect(formatApDate('2016-02-30')).toBe('')
     expect(formatApDate('yesterday')).toBe('')
+  })
+
+  it('writes US states as AP does, however the reporter typed them', () => {
+    expect(at({ city: 'Springfield', region: 'Illinois' })).toBe('SPRINGFIELD, Ill. —')
+    expect(at({ city: 'Springfield', region: 'IL', country: 'USA' })).toBe('SPRINGFIELD, Ill. —')
+    expect(at({ city: 'Salem', region: 'or', country: 'United States' })).toBe('SALEM, Ore. —')
+    expect(at({ city: 'Albany', region: 'n.y.' })).toBe('ALBANY, N.Y. —')
+    expect(at({ city: 'Charleston', region: 'West Virginia' })).toBe('CHARLESTON, W.Va. —')
+    expect(at({ city: 'Sacramento', region: 'CA' })).toBe('SACRAMENTO, Calif. —')
+    expect(at({ city: 'Olympia', region: 'Washington' })).toBe('OLYMPIA, Wash. —')
+    // The eight AP never abbreviates, typed as postal codes or in full.
+    const whole = { AK: 'Alaska', HI: 'Hawaii', ID: 'Idaho', IA: 'Iowa', ME: 'Maine', OH: 'Ohio', TX: 'Texas', UT: 'Utah' }
+    for (const [postal, name] of Object.entries(whole)) {
+      expect(apRegion(postal)).toBe(name)
+      expect(apRegion(name.toUpperCase())).toBe(name)
+    }
+    // Cities that stand alone take no state; regions elsewhere stay as written.
+    expect(at({ city: 'Chicago', region: 'Illinois' })).toBe('CHICAGO —')
+    expect(at({ city: 'Toronto', region: 'ON', country: 'Canada' })).toBe('TORONTO —')
+    expect(at({ city: 'Kingston', region: 'ON', country: 'Canada' })).toBe('KINGSTON, ON —')
+    expect(at({ city: 'Tbilisi', country: 'Georgia' })).toBe('TBILISI, Georgia —')
+    expect(apRegion('Bavaria', 'Germany')).toBe('Bavaria')
+    expect(apRegion('Georgia', 'Georgia')).toBe('Georgia')
+  })
+
+  it('says what is wrong with a date that does not exist or a state that is none', () => {
+    expect(datelineProblems({ ...EMPTY_DATELINE, city: 'Springfield', region: 'Illinois', date: '2026-02-14' })).toEqual({})
+    expect(datelineProblems({ ...EMPTY_DATELINE, date: '2026-02-30' })).toEqual({ date: '“2026-02-30” is not a date in the calendar: pick the day again.' })
+    expect(datelineProblems({ ...EMPTY_DATELINE, region: 'Ilinois', country: 'US' })).toEqual({ region: '“Ilinois” is not a US state: write the state\'s name, e.g. Illinois.' })
+    expect(datelineProblems({ ...EMPTY_DATELINE, region: 'Ontario', country: 'Canada' })).toEqual({})
   })
 })
