@@ -75,4 +75,18 @@ describe('desk notes in the editor', () => {
     expect(editor.getHTML()).not.toContain('desk-note')
     expect(bodyWordCount(doc)).toBe(3)
   })
+
+  it('once turned on, keeps every character typed in the note until turned off', () => {
+    const doc = new Y.Doc()
+    initStoryDoc(doc, { paragraphs: ['Council votes today.'] })
+    const editor = editorOn(doc)
+    editor.commands.setTextSelection(editor.state.doc.content.size - 1)
+    editor.commands.toggleNote()
+    // One keystroke at a time, as typing does: each reads the marks where the caret is.
+    for (const key of ' check the vote count') editor.view.dispatch(editor.state.tr.insertText(key))
+    editor.commands.toggleNote()
+    for (const key of ' Then more.') editor.view.dispatch(editor.state.tr.insertText(key))
+    expect(editor.getHTML()).toContain('today.<span data-desk-note="" class="desk-note" title="Desk note: never printed"> check the vote count</span> Then more.')
+    expect(bodyWordCount(doc)).toBe(5)
+  })
 })

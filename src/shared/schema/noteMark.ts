@@ -18,8 +18,9 @@ declare module '@tiptap/core' {
 
 export const NoteMark = Mark.create({
   name: NOTE,
-  // Typing at the edge of a note does not extend it: notes are deliberate.
-  inclusive: false,
+  // Like bold: once turned on, everything typed is in the note until it is turned off (a note
+  // that kept only its first character printed the rest as copy).
+  inclusive: true,
   parseHTML() {
     return [{ tag: 'span[data-desk-note]' }]
   },
