@@ -7,7 +7,7 @@ import { STATUSES, type Status } from '../../src/shared/newsroom.js'
 import { canSetDesk, isDesk } from '../../src/shared/permissions.js'
 import { MAX_IMPORT_BYTES, MAX_JSON_BYTES } from '../../src/shared/protocol.js'
 import { isStoryId } from '../../src/shared/storyId.js'
-import { getDesk, getMeta, MetaKey, readDesk, resolvePart, type StoryPart } from '../../src/shared/storyDoc.js'
+import { getBylines, getDesk, getMeta, MetaKey, readDesk, resolvePart, type StoryPart } from '../../src/shared/storyDoc.js'
 import { HttpError } from '../errors.js'
 import type { Room } from '../room.js'
 import { changeStory, existingStoryId, readBody, readJson, sendJson, userOf, type RequestContext, type Route } from '../router.js'
@@ -73,10 +73,14 @@ export function storyRoutes(services: Services): Route[] {
 
   const change = (id: string, fn: (room: Room) => Promise<void>) => changeStory(rooms, id, fn)
 
-  const requireUser = async (id: number): Promise<void> => {
+  const requireUser = async (id: number): Promise<StoredUser> => {
     const user = await users.get(id)
     if (!user || !user.active) throw new HttpError(400, 'unknown_user', `There is no active user ${id}.`)
+    return user
   }
+
+  /** The name a person signs their stories with. */
+  const bylineOf = (user: Pick<StoredUser, 'bylineName' | 'displayName'>): string => user.bylineName.trim() || user.displayName
 
   const requireDesk = (user: StoredUser): void => {
     if (!canSetDesk(user)) throw new HttpError(403, 'forbidden', 'Only desk chiefs assign stories.')
@@ -107,7 +111,9 @@ export function storyRoutes(services: Services): Route[] {
           section = (await sections.find(body.section)) ?? ''
           if (!section) throw new HttpError(400, 'invalid_story', `There is no section "${body.section}".`)
         }
-        const story = await createStory(storage, events, { headline: body.headline, section, desk: { lead: leadFor(user) } })
+        // A reporter who starts a story leads it, and signs it until they change the byline.
+        const lead = leadFor(user)
+        const story = await createStory(storage, events, { headline: body.headline, section, bylines: lead === null ? [] : [bylineOf(user)], desk: { lead } })
         sendJson(ctx.res, 201, { id: story.id, story })
       },
     },
@@ -261,11 +267,15 @@ export function storyRoutes(services: Services): Route[] {
         const body = await readJson(ctx.req, DeskBody, MAX_JSON_BYTES, 'invalid_desk')
         const section = body.section === undefined || body.section === '' ? body.section : await sections.find(body.section)
         if (section === null) throw new HttpError(400, 'invalid_desk', `There is no section "${body.section}".`)
-        for (const userId of [body.lead, body.editor, ...(body.contributors ?? [])]) if (typeof userId === 'number') await requireUser(userId)
+        for (const userId of [body.editor, ...(body.contributors ?? [])]) if (typeof userId === 'number') await requireUser(userId)
+        const lead = typeof body.lead === 'number' ? await requireUser(body.lead) : null
         await change(id, (room) =>
           room.applyServerChange((doc) => {
             const meta = getMeta(doc)
             const desk = getDesk(doc)
+            // The lead of a story nobody has signed yet becomes its first byline.
+            const bylines = getBylines(doc)
+            if (lead && bylines && bylines.length === 0) bylines.push([bylineOf(lead)])
             if (section !== undefined) meta.set(MetaKey.section, section)
             if (body.plannedWords !== undefined) meta.set(MetaKey.plannedWords, body.plannedWords)
             if (body.lead !== undefined) desk.set('lead', body.lead)

@@ -1,28 +1,15 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import { Link } from 'wouter'
 import type { PublicUser, StorySummary } from '../shared/api'
-import { STATUSES, type Status } from '../shared/newsroom'
-import { canSetDesk, isAssigned, type Actor } from '../shared/permissions'
+import { lengthState, STATUSES } from '../shared/newsroom'
+import { canSetDesk } from '../shared/permissions'
 import { useMe, useSession, useUserName } from '../store/session'
 import { updateDesk } from './api'
 import { BudgetAssign } from './BudgetAssign'
 import { useNow } from './useNow'
 import { useStoryList } from './useStoryList'
 import './budget.css'
-import { lengthState } from '../shared/newsroom'
-
-/** Which sections the budget shows: all, only stories without one, or one section. */
-export type SectionFilter = { kind: 'all' } | { kind: 'none' } | { kind: 'section'; name: string }
-
-/** The filters at the top of the budget. */
-export interface BudgetFilters {
-  mine: boolean
-  section: SectionFilter
-  status: Status | 'all'
-}
-
-/** Every story. */
-export const NO_FILTERS: BudgetFilters = { mine: false, section: { kind: 'all' }, status: 'all' }
+import { Deadline, Filters, isFiltered, isOverdue, matchesFilters, NO_FILTERS, sectionOrder, type StoryFilters } from './storyFilters'
 
 /** A section's stories, in deadline order. */
 export interface BudgetGroup {
@@ -31,43 +18,7 @@ export interface BudgetGroup {
   stories: StorySummary[]
 }
 
-/** How a story's length compares with its plan (the same bands as the story panel's meter). */
-
 const NO_STORIES: StorySummary[] = []
-const FINISHED: ReadonlySet<Status> = new Set(['published', 'spiked'])
-
-/** Whether the deadline has passed on a story that is still being worked on. */
-export function isOverdue(story: Pick<StorySummary, 'status' | 'desk'>, now: number): boolean {
-  return story.desk.deadline !== null && story.desk.deadline < now && !FINISHED.has(story.status)
-}
-
-/** Whether `user` has any part in the story: lead, contributor, editor or part assignee. */
-export function isMine(story: Pick<StorySummary, 'desk'>, user: Actor): boolean {
-  const { lead, contributors, editor, parts } = story.desk
-  const partAssignees = parts.flatMap((part) => (part.assignee === null ? [] : [part.assignee]))
-  return isAssigned(user, { lead, contributors, editor, partAssignees })
-}
-
-/** Whether a story passes the filters (`user` is who "Mine" means). */
-export function matchesFilters(story: StorySummary, filters: BudgetFilters, user: Actor): boolean {
-  if (filters.mine && !isMine(story, user)) return false
-  if (filters.status !== 'all' && story.status !== filters.status) return false
-  switch (filters.section.kind) {
-    case 'all':
-      return true
-    case 'none':
-      return story.section === ''
-    case 'section':
-      return story.section === filters.section.name
-  }
-}
-
-/** Section names in desk order, then sections no longer on the desk's list that stories still carry. */
-export function sectionOrder(deskSections: readonly string[], stories: readonly StorySummary[]): string[] {
-  const known = new Set(deskSections)
-  const retired = [...new Set(stories.map((story) => story.section).filter((section) => section !== '' && !known.has(section)))]
-  return [...deskSections, ...retired.sort((a, b) => a.localeCompare(b))]
-}
 
 const byDeadline = (a: StorySummary, b: StorySummary): number =>
   (a.desk.deadline ?? Infinity) - (b.desk.deadline ?? Infinity) || a.headline.localeCompare(b.headline)
@@ -89,88 +40,8 @@ export function summarize(stories: readonly StorySummary[]): string {
 }
 
 
-const MONTH_DAY = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric' })
-const MONTH_DAY_YEAR = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric' })
-const DAY_MS = 86_400_000
-
-/** Local midnight of the day `ms` falls on. */
-function startOfDay(ms: number): number {
-  const date = new Date(ms)
-  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime()
-}
-
-/** "Today 16:00", "Tomorrow 09:30", "Yesterday 18:00", "Nov 26, 09:30" or "Nov 26, 2024, 09:30", in local time. */
-export function formatDeadline(deadline: number, now: number): string {
-  const date = new Date(deadline)
-  const time = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`
-  // Calendar days, not 24-hour spans: 01:00 tomorrow is "Tomorrow" at 23:00 today. Rounding
-  // absorbs the hour a daylight-saving change adds or removes.
-  const days = Math.round((startOfDay(deadline) - startOfDay(now)) / DAY_MS)
-  if (days === 0) return `Today ${time}`
-  if (days === 1) return `Tomorrow ${time}`
-  if (days === -1) return `Yesterday ${time}`
-  const sameYear = date.getFullYear() === new Date(now).getFullYear()
-  return `${(sameYear ? MONTH_DAY : MONTH_DAY_YEAR).format(date)}, ${time}`
-}
-
 function number(value: number): string {
   return value.toLocaleString('en-US')
-}
-
-// Select values: section names are free text, so they carry a prefix that 'all' and 'none' lack.
-const encodeSection = (filter: SectionFilter): string => (filter.kind === 'section' ? `section:${filter.name}` : filter.kind)
-function decodeSection(value: string): SectionFilter {
-  if (value.startsWith('section:')) return { kind: 'section', name: value.slice('section:'.length) }
-  return value === 'none' ? { kind: 'none' } : { kind: 'all' }
-}
-
-const isStatusFilter = (value: string): value is Status | 'all' => value === 'all' || Object.hasOwn(STATUSES, value)
-
-function Filters({ filters, sections, onChange }: { filters: BudgetFilters; sections: string[]; onChange(next: BudgetFilters): void }) {
-  const id = useId()
-  return (
-    <div className="budget__filters" role="group" aria-label="Filters">
-      <label className="budget__mine">
-        <input type="checkbox" checked={filters.mine} onChange={(event) => onChange({ ...filters, mine: event.target.checked })} />
-        Mine
-      </label>
-      {/* Labels beside, not around, the selects: a wrapped select adds its chosen option to its name. */}
-      <div className="budget__filter">
-        <label htmlFor={`${id}-section`}>Section</label>
-        <select
-          id={`${id}-section`}
-          value={encodeSection(filters.section)}
-          onChange={(event) => onChange({ ...filters, section: decodeSection(event.target.value) })}
-        >
-          <option value="all">All</option>
-          {sections.map((section) => (
-            <option key={section} value={encodeSection({ kind: 'section', name: section })}>
-              {section}
-            </option>
-          ))}
-          <option value="none">No section</option>
-        </select>
-      </div>
-      <div className="budget__filter">
-        <label htmlFor={`${id}-status`}>Status</label>
-        <select
-          id={`${id}-status`}
-          value={filters.status}
-          onChange={(event) => {
-            const { value } = event.target
-            if (isStatusFilter(value)) onChange({ ...filters, status: value })
-          }}
-        >
-          <option value="all">All</option>
-          {Object.entries(STATUSES).map(([status, label]) => (
-            <option key={status} value={status}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
-    </div>
-  )
 }
 
 interface RowContext {
@@ -206,20 +77,6 @@ function Present({ ids, context }: { ids: number[]; context: RowContext }) {
         )
       })}
     </ul>
-  )
-}
-
-function Deadline({ story, now }: { story: StorySummary; now: number }) {
-  const { deadline } = story.desk
-  if (deadline === null) return <span className="muted">—</span>
-  const overdue = isOverdue(story, now)
-  return (
-    <span className={overdue ? 'overdue' : undefined}>
-      <time dateTime={new Date(deadline).toISOString()} title={new Date(deadline).toLocaleString()}>
-        {formatDeadline(deadline, now)}
-      </time>
-      {overdue && <span className="budget__overdue">Overdue</span>}
-    </span>
   )
 }
 
@@ -367,7 +224,7 @@ export function BudgetPage() {
   const users = useSession((state) => state.users)
   const name = useUserName()
   const now = useNow()
-  const [filters, setFilters] = useState<BudgetFilters>(NO_FILTERS)
+  const [filters, setFilters] = useState<StoryFilters>(NO_FILTERS)
 
   useEffect(() => {
     document.title = 'Budget · Deskline'
@@ -375,10 +232,10 @@ export function BudgetPage() {
 
   const stories = list.kind === 'ready' ? list.stories : NO_STORIES
   const order = useMemo(() => sectionOrder(deskSections, stories), [deskSections, stories])
-  const groups = useMemo(() => groupBySection(stories.filter((story) => matchesFilters(story, filters, me)), order), [stories, filters, me, order])
+  const groups = useMemo(() => groupBySection(stories.filter((story) => matchesFilters(story, filters, me, now)), order), [stories, filters, me, order, now])
   const userById = useMemo(() => new Map(users.map((user) => [user.id, user])), [users])
   const context: RowContext = { now, name, userById, users, sections: deskSections, canAssign: canSetDesk(me) }
-  const filtered = filters.mine || filters.section.kind !== 'all' || filters.status !== 'all'
+  const filtered = isFiltered(filters)
 
   return (
     <main className="page budget">

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ChangeEvent } from 'react'
+import { useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react'
 import { useNow } from './useNow'
 import { Link, useLocation } from 'wouter'
 import { formatByline } from '../panel/BylineEditor'
@@ -7,7 +7,65 @@ import { ApiFailure, createStory, importNotes, importStoryFile } from './api'
 import { formatUpdated } from './format'
 import { useStoryList } from './useStoryList'
 import { localStories } from '../offline/localCopies'
-import { useMe, useSession } from '../store/session'
+import { useMe, useSession, useUserName } from '../store/session'
+import type { StorySummary } from '../shared/api'
+import { Deadline, Filters, isFiltered, matchesFilters, NO_FILTERS, sectionOrder, type StoryFilters } from './storyFilters'
+
+/** The columns the list sorts by, each with the order it starts in when chosen. */
+const SORTS = {
+  headline: { label: 'Headline', first: 'ascending' },
+  status: { label: 'Status', first: 'ascending' },
+  deadline: { label: 'Deadline', first: 'ascending' },
+  words: { label: 'Words', first: 'descending' },
+  updatedAt: { label: 'Updated', first: 'descending' },
+} as const satisfies Record<string, { label: string; first: Direction }>
+
+type Direction = 'ascending' | 'descending'
+type SortKey = keyof typeof SORTS
+interface Sort {
+  key: SortKey
+  direction: Direction
+}
+
+const STATUS_ORDER = Object.keys(STATUSES)
+
+/** Compare two stories by `key`, ascending; stories without a deadline go last. */
+function compare(a: StorySummary, b: StorySummary, key: SortKey): number {
+  switch (key) {
+    case 'headline':
+      return (a.headline || '\uffff').localeCompare(b.headline || '\uffff', 'en', { sensitivity: 'base' })
+    case 'status':
+      return STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status)
+    case 'deadline':
+      return (a.desk.deadline ?? Infinity) - (b.desk.deadline ?? Infinity)
+    case 'words':
+      return a.words - b.words
+    case 'updatedAt':
+      return a.updatedAt - b.updatedAt
+  }
+}
+
+/** The stories in `sort` order; ties keep the most recently updated first. */
+export function sortStories(stories: readonly StorySummary[], sort: Sort): StorySummary[] {
+  const sign = sort.direction === 'ascending' ? 1 : -1
+  return [...stories].sort((a, b) => sign * compare(a, b, sort.key) || b.updatedAt - a.updatedAt)
+}
+
+/** A column heading that sorts the list: a button, with the column's order told by aria-sort. */
+function SortHeader({ column, sort, onSort, className }: { column: SortKey; sort: Sort; onSort(next: Sort): void; className?: string }) {
+  const active = sort.key === column
+  const next: Direction = active ? (sort.direction === 'ascending' ? 'descending' : 'ascending') : SORTS[column].first
+  return (
+    <th scope="col" className={className} aria-sort={active ? sort.direction : undefined}>
+      <button type="button" className="sort" onClick={() => onSort({ key: column, direction: next })}>
+        {SORTS[column].label}
+        <span aria-hidden="true" className="sort__arrow">
+          {active ? (sort.direction === 'ascending' ? '▲' : '▼') : ''}
+        </span>
+      </button>
+    </th>
+  )
+}
 
 /** The stories kept on this device, for a page that cannot reach the server. */
 function KeptStories({ now }: { now: number }) {
@@ -44,6 +102,14 @@ export function StoryListPage() {
   const fileInput = useRef<HTMLInputElement>(null)
   const now = useNow()
   const offline = useSession((state) => state.offline)
+  const me = useMe()
+  const nameOf = useUserName()
+  const deskSections = useSession((state) => state.sections)
+  const [filters, setFilters] = useState<StoryFilters>(NO_FILTERS)
+  const [sort, setSort] = useState<Sort>({ key: 'updatedAt', direction: 'descending' })
+  const all = list.kind === 'ready' ? list.stories : null
+  const sections = useMemo(() => sectionOrder(deskSections, all ?? []), [deskSections, all])
+  const shown = useMemo(() => (all ? sortStories(all.filter((story) => matchesFilters(story, filters, me, now)), sort) : []), [all, filters, me, now, sort])
 
   const run = async (action: () => Promise<void>) => {
     setBusy(true)
@@ -99,29 +165,40 @@ export function StoryListPage() {
         </p>
       )}
       {list.kind === 'error' && <KeptStories now={now} />}
+      {list.kind === 'ready' && list.stories.length > 0 && <Filters filters={filters} sections={sections} onChange={setFilters} search />}
+      {list.kind === 'ready' && list.stories.length > 0 && shown.length === 0 && (
+        <div className="empty">
+          <p>No stories match these filters.</p>
+          <button type="button" onClick={() => setFilters(NO_FILTERS)}>
+            Show all stories
+          </button>
+        </div>
+      )}
       {list.kind === 'ready' && list.stories.length === 0 && (
         <div className="empty">
           <p>No stories yet.</p>
           <p className="muted">Start a new story, or import one from a Word or plain-text file.</p>
         </div>
       )}
-      {list.kind === 'ready' && list.stories.length > 0 && (
+      {shown.length > 0 && (
         <table className="stories">
-          <caption className="visually-hidden">All stories, most recently updated first</caption>
+          <caption className="visually-hidden">
+            {isFiltered(filters) ? `${shown.length} of ${all?.length ?? 0} stories` : 'All stories'}, by {SORTS[sort.key].label.toLowerCase()}
+          </caption>
           <thead>
             <tr>
-              <th scope="col">Headline</th>
+              <SortHeader column="headline" sort={sort} onSort={setSort} />
               <th scope="col">Section</th>
-              <th scope="col">Status</th>
+              <SortHeader column="status" sort={sort} onSort={setSort} />
+              <th scope="col">Lead</th>
               <th scope="col">Byline</th>
-              <th scope="col" className="num">
-                Words
-              </th>
-              <th scope="col">Updated</th>
+              <SortHeader column="deadline" sort={sort} onSort={setSort} />
+              <SortHeader column="words" sort={sort} onSort={setSort} className="num" />
+              <SortHeader column="updatedAt" sort={sort} onSort={setSort} />
             </tr>
           </thead>
           <tbody>
-            {list.stories.map((story) => (
+            {shown.map((story) => (
               <tr key={story.id}>
                 <td className="stories__headline">
                   <Link href={`/stories/${story.id}`}>{story.headline || <span className="muted">Untitled story</span>}</Link>
@@ -131,7 +208,11 @@ export function StoryListPage() {
                 <td>
                   <span className={`status status--${story.status}`}>{STATUSES[story.status]}</span>
                 </td>
+                <td>{story.desk.lead === null ? <span className="muted">—</span> : nameOf(story.desk.lead)}</td>
                 <td>{formatByline(story.bylines).replace(/^By /, '') || <span className="muted">—</span>}</td>
+                <td>
+                  <Deadline story={story} now={now} />
+                </td>
                 <td className="num">{story.words.toLocaleString('en-US')}</td>
                 <td>
                   <time dateTime={new Date(story.updatedAt).toISOString()} title={new Date(story.updatedAt).toLocaleString()}>

@@ -1,16 +1,9 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
 import { BudgetAssign, deskChange, draftOf, fromLocalInput, toLocalInput, type DeskChange } from '../../src/app/BudgetAssign'
-import {
-  formatDeadline,
-  groupBySection,
-  isMine,
-  isOverdue,
-  matchesFilters,
-  NO_FILTERS,
-  sectionOrder,
-  summarize,
-} from '../../src/app/BudgetPage'
+import { groupBySection, summarize } from '../../src/app/BudgetPage'
+import { formatDeadline, isMine, isOverdue, matchesFilters, NO_FILTERS, sectionOrder } from '../../src/app/storyFilters'
+import { sortStories } from '../../src/app/StoryListPage'
 import { lengthState } from '../../src/shared/newsroom'
 import { EMPTY_DESK_SUMMARY, type DeskSummary, type PublicUser, type StorySummary } from '../../src/shared/api'
 import type { Actor } from '../../src/shared/permissions'
@@ -77,6 +70,44 @@ describe('budget helpers', () => {
     expect(pick({ section: { kind: 'none' } })).toEqual(['loose'])
     expect(pick({ status: 'in_edit' })).toEqual(['news'])
     expect(pick({ status: 'draft', section: { kind: 'section', name: 'News' } })).toEqual([])
+  })
+
+  it('finds stories by every word of a search in headline, slug or byline, accents aside', () => {
+    const flood = story('a', { headline: 'Flood warning for Zürich', slug: 'FLOOD-ZURICH', bylines: ['Ana Núñez'] })
+    const find = (query: string) => matchesFilters(flood, { ...NO_FILTERS, query }, ann)
+    expect(find('zurich flood')).toBe(true)
+    expect(find('  WARNING  ')).toBe(true)
+    expect(find('nunez')).toBe(true)
+    expect(find('flood-zurich')).toBe(true)
+    expect(find('flood budget')).toBe(false)
+  })
+
+  it('filters by deadline: overdue, due today, none', () => {
+    const now = new Date(2025, 10, 24, 12, 0).getTime()
+    const late = story('late', {}, { deadline: now - 60_000 })
+    const tonight = story('tonight', {}, { deadline: new Date(2025, 10, 24, 22, 0).getTime() })
+    const tomorrow = story('tomorrow', {}, { deadline: new Date(2025, 10, 25, 9, 0).getTime() })
+    const open = story('open')
+    const pick = (deadline: typeof NO_FILTERS.deadline) =>
+      [late, tonight, tomorrow, open].filter((item) => matchesFilters(item, { ...NO_FILTERS, deadline }, ann, now)).map((item) => item.id)
+    expect(pick('any')).toEqual(['late', 'tonight', 'tomorrow', 'open'])
+    expect(pick('overdue')).toEqual(['late'])
+    expect(pick('today')).toEqual(['late', 'tonight'])
+    expect(pick('none')).toEqual(['open'])
+  })
+
+  it('sorts the story list by a column either way, stories without a deadline last', () => {
+    const stories = [
+      story('b', { headline: 'Budget vote', words: 300, updatedAt: 3, status: 'ready' }, { deadline: 20 }),
+      story('a', { headline: 'apple harvest', words: 900, updatedAt: 1, status: 'draft' }),
+      story('c', { headline: '', words: 50, updatedAt: 2, status: 'in_edit' }, { deadline: 10 }),
+    ]
+    const ids = (key: Parameters<typeof sortStories>[1]['key'], direction: 'ascending' | 'descending') => sortStories(stories, { key, direction }).map((item) => item.id)
+    expect(ids('headline', 'ascending')).toEqual(['a', 'b', 'c'])
+    expect(ids('deadline', 'ascending')).toEqual(['c', 'b', 'a'])
+    expect(ids('words', 'descending')).toEqual(['a', 'b', 'c'])
+    expect(ids('updatedAt', 'descending')).toEqual(['b', 'c', 'a'])
+    expect(ids('status', 'ascending')).toEqual(['a', 'c', 'b'])
   })
 
   it('groups in desk order, retired sections next, no section last, each by deadline', () => {

@@ -169,6 +169,22 @@ describe('edit body and headline/slug/byline/dateline', () => {
   })
 })
 
+describe('first byline', () => {
+  it('a reporter who starts a story signs it; a desk chief does not; the lead of an unsigned story signs it', async () => {
+    const bylinesOf = async (storyId: string) => ((await getJson(`${srv.url}/api/stories/${storyId}`, people.admin.token)).body.story as { bylines: string[] }).bylines
+    const own = await createStoryVia(srv.url, people.outsider.token, { headline: 'Own idea' })
+    expect(await bylinesOf(own)).toEqual(['Outsider'])
+    const desks = await createStoryVia(srv.url, people.chief.token, { headline: 'Desk idea' })
+    expect(await bylinesOf(desks)).toEqual([])
+    const led = await sendJson(`${srv.url}/api/stories/${desks}/desk`, { lead: people.reporter.id }, people.chief.token, 'PATCH')
+    expect(led.status).toBe(200)
+    expect(await bylinesOf(desks)).toEqual(['Reporter'])
+    // A story already signed keeps its byline when the lead changes.
+    expect((await sendJson(`${srv.url}/api/stories/${desks}/desk`, { lead: people.outsider.id }, people.chief.token, 'PATCH')).status).toBe(200)
+    expect(await bylinesOf(desks)).toEqual(['Reporter'])
+  })
+})
+
 describe('desk fields: section, assignees, deadline, planned length', () => {
   it.each(['reporter', 'outsider', 'editor'] as const)('%s is refused over REST (403) and nothing changes', async (who) => {
     for (const body of [{ section: 'World' }, { lead: people[who].id }, { deadline: Date.now() }, { plannedWords: 900 }, { contributors: [people[who].id] }]) {
