@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
+import { compression } from 'vite-plugin-compression2'
 
 const serverPort = Number(process.env.PORT ?? 4173)
 
@@ -20,6 +21,9 @@ export const DEDUPE = [
 export default defineConfig({
   plugins: [
     react(),
+    // Every asset also as .br and .gz beside it: the server sends the one the browser takes
+    // (sirv's brotli/gzip options in server/http.ts), compressed once at build, never per request.
+    compression({ algorithms: ['brotliCompress', 'gzip'], exclude: [/\.map$/], threshold: 1024 }),
     // The app shell works offline: a Workbox service worker precaches the built files and answers
     // every page address with index.html (src/offline/serviceWorker.ts registers it). Stories are
     // kept by y-indexeddb, not by the worker; the API and the sync socket always go to the network.
@@ -48,7 +52,9 @@ export default defineConfig({
     }),
   ],
   resolve: { dedupe: DEDUPE },
-  build: { outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1200 },
+  // The manifest maps each entry and route to its chunks (tests/shared/bundle.test.ts reads it);
+  // source maps are written for tests and benchmarks, never referenced by the scripts nor served.
+  build: { outDir: 'dist', sourcemap: 'hidden', manifest: true, chunkSizeWarningLimit: 1200 },
   server: {
     // `npm run dev` serves the app with hot reload and forwards API and sync to `npm run server`.
     proxy: {

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import fs from 'node:fs'
 import path from 'node:path'
-import sirv from 'sirv'
+import sirv, { type Options as SirvOptions } from 'sirv'
 import { canManage } from '../src/shared/permissions.js'
 import { authenticate, comesFromOwnPage, isForeignOrigin, usesSessionCookie } from './auth.js'
 import { HttpError, toError } from './errors.js'
@@ -50,13 +50,33 @@ const SECURITY_HEADERS: Array<[string, string]> = [
 /** Methods that change nothing (and that browsers send without `Origin` from our own pages). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** The build's hashed files (`dist/assets/`): a new build names its files anew, so they never change. */
+const HASHED = /^\/assets\//
+
+/**
+ * The built app. The build writes every asset also brotli- and gzip-compressed beside it
+ * (vite.config.ts), and sirv sends the one the browser accepts. Hashed files are cached for a
+ * year; everything else (index.html, the service worker, the manifest) is revalidated each time,
+ * so a new build reaches everyone at once.
+ */
+const STATIC_OPTIONS: SirvOptions = {
+  etag: true,
+  brotli: true,
+  gzip: true,
+  single: false,
+  dev: false,
+  setHeaders(res, pathname) {
+    res.setHeader('Cache-Control', HASHED.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache')
+  },
+}
+
 /** Build the request handler: API routes first, then the built app with SPA fallback. */
 export function createHttpHandler(services: Services, isReady: () => boolean) {
   const { config, log } = services
   const routes: Route[] = [...accountRoutes(services), ...storyRoutes(services), ...commentRoutes(services), ...versionRoutes(services), ...suggestionRoutes(services), ...exportRoutes(services), ...publishingRoutes(services)]
   const staticDir = config.staticDir
   const indexHtml = staticDir ? path.join(staticDir, 'index.html') : null
-  const assets = staticDir && fs.existsSync(staticDir) ? sirv(staticDir, { etag: true, gzip: false, single: false, dev: false }) : null
+  const assets = staticDir && fs.existsSync(staticDir) ? sirv(staticDir, STATIC_OPTIONS) : null
   const isKnownHost = createHostCheck(config)
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -110,6 +130,8 @@ export function createHttpHandler(services: Services, isReady: () => boolean) {
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method_not_allowed', 'Method not allowed.')
       if (!assets || !indexHtml) throw new HttpError(404, 'not_found', 'The app is not built: run `npm run build`.')
+      // Source maps stay on the build machine (tests and benchmarks read them): the app's source is not published.
+      if (url.pathname.endsWith('.map')) throw new HttpError(404, 'not_found', 'No such file.')
       assets(req, res, () => {
         // Client-side routes (/stories/<id>, /budget, /login) get the app shell.
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' })

@@ -26,11 +26,15 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
-import { canEditStory, CLIENT_WRITABLE_META, CLIENT_WRITABLE_ROOTS, type Actor, type Assignment } from '../src/shared/permissions.js'
+import { canEditStory, canSettleSuggestions, CLIENT_WRITABLE_META, CLIENT_WRITABLE_ROOTS, type Actor, type Assignment } from '../src/shared/permissions.js'
 import { Close, MessageType, UnsavedReason, type CloseEvent } from '../src/shared/protocol.js'
 import type { DeskSummary } from '../src/shared/api.js'
-import { assignmentOf, bodyWordCount, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
+import { assignmentOf, BODY, bodyWordCount, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
 import { suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
+import { bodyStructureProblem } from './bodyStructure.js'
+import { SuggestionIndex } from './suggestionIndex.js'
+import { insertDecisions, type DecisionInput } from './suggestionLog.js'
+import { reviewSuggestions, type SuggestionReview } from './suggestionReview.js'
 import type { Logger } from './logger.js'
 import type { LoadedStory, Storage, StoryIndexFields, UpdateExtras } from './storage.js'
 import { isStoreFailure, StoreUnavailableError, type StoreHealth } from './storeHealth.js'
@@ -168,6 +172,8 @@ interface Applied {
   pullAnswers: Array<{ state: ConnState; drops: number }>
   /** A server change's rows that are stored in the same transaction (UpdateExtras.alsoWrite). */
   alsoWrite?: UpdateExtras['alsoWrite']
+  /** Suggestions the batch's client updates settle, and who settled each (stored with it). */
+  decisions?: Array<{ userId: number; decision: DecisionInput }>
 }
 
 /**
@@ -230,6 +236,8 @@ export class Room {
    * one coming back under another author is forged.
    */
   private readonly suggestionAuthors: Map<string, number | null>
+  /** Which blocks may hold which suggestions: the first look of server/suggestionReview.ts. */
+  private readonly suggestionIndex: SuggestionIndex
   private tailLength: number
   private indexTimer: NodeJS.Timeout | null = null
   private indexDirty = false
@@ -262,6 +270,7 @@ export class Room {
     if (found.size > 0) {
       deps.storage.recordSuggestionAuthors(id, found).catch((error: unknown) => deps.log.warn({ err: error, story: id }, 'could not record suggestion authors at load'))
     }
+    this.suggestionIndex = new SuggestionIndex(this.doc)
     this.doc.on('update', () => {
       this.fullState = null
     })
@@ -793,6 +802,13 @@ export class Room {
     }
     applied.update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
     applied.skip = origins.size === 1 ? ([...origins][0] ?? null) : null
+    const decisions = applied.decisions
+    if (decisions?.length) {
+      const at = Date.now()
+      applied.alsoWrite = async (db) => {
+        for (const { userId, decision } of decisions) await insertDecisions(db, this.id, userId, [decision], at)
+      }
+    }
     return applied
   }
 
@@ -840,7 +856,10 @@ export class Room {
       return 'refused'
     }
     const scope = updateScope(this.doc, entry.update)
+    // What it builds in the body must be what the editor can hold (issue 11: poisoned structure).
+    const structure = bodyStructureProblem(scope.bodyItems)
     const forbidden =
+      structure !== null ||
       scope.unresolved ||
       // A link no reader should follow would reach every page and export.
       scope.unsafeLink ||
@@ -852,11 +871,19 @@ export class Room {
     if (forbidden || forged) {
       this.refused++
       const reason = forged ? 'refused a suggestion in another author\'s name' : 'refused a forbidden update'
-      this.deps.log.warn({ story: this.id, user: who.id, roots: [...scope.roots], metaKeys: [...scope.metaKeys] }, reason)
+      this.deps.log.warn({ story: this.id, user: who.id, roots: [...scope.roots], metaKeys: [...scope.metaKeys], structure }, reason)
       this.closeConn(entry.from, { code: Close.forbidden.code, reason: 'That change is not allowed' })
       return 'refused'
     }
     if (scope.missing) return state ? 'missing' : 'refused'
+    // Someone else's suggestion made to cover what it never covered, checked once all it builds on is here.
+    const review = this.reviewSuggestions(entry.update, who.id, scope)
+    if (review?.forged) {
+      this.refused++
+      this.deps.log.warn({ story: this.id, user: who.id, why: review.forged }, "refused a suggestion in another author's name")
+      this.closeConn(entry.from, { code: Close.forbidden.code, reason: 'That change is not allowed' })
+      return 'refused'
+    }
     try {
       Y.applyUpdate(this.doc, entry.update, entry.from)
     } catch (error) {
@@ -869,6 +896,11 @@ export class Room {
       scope.suggestions.map(({ id, authorId }) => [id, authorId] as const),
       applied.suggestionAuthors,
     )
+    if (review) {
+      review.applied()
+      // Recorded from what was applied, by this node, with the update (issue 11: audit forgery).
+      if (canSettleSuggestions(who, this.assignment())) for (const decision of review.decisions) (applied.decisions ??= []).push({ userId: who.id, decision })
+    }
     for (const client of Y.parseUpdateMeta(entry.update).to.keys()) {
       if (!this.knownClients.has(client) && !applied.clientAuthors.has(client)) applied.clientAuthors.set(client, who.id)
     }
@@ -935,6 +967,7 @@ export class Room {
   private async store(applied: Applied): Promise<void> {
     await this.commit(applied)
     this.deps.bus.publishUpdate(this.id, applied.update, applied.suggestionAuthors)
+    if (applied.decisions?.length) this.deps.events.publish({ type: 'review', storyId: this.id, kind: 'decisions' })
     this.tailLength++
     this.lastChange = Date.now()
     for (const client of applied.clientAuthors.keys()) this.knownClients.add(client)
@@ -1004,6 +1037,7 @@ export class Room {
     for (const state of this.conns.values()) if (state.heldTimer) clearTimeout(state.heldTimer)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
+    this.suggestionIndex.destroy()
     this.doc.destroy()
     this.deps.onClosed?.(this)
   }
@@ -1030,6 +1064,23 @@ export class Room {
       }
     }
     return true
+  }
+
+  /**
+   * What an update does to other people's suggestions (server/suggestionReview.ts): whether it
+   * forges one, and which it settles. Null when it cannot touch anyone else's.
+   */
+  private reviewSuggestions(update: Uint8Array, senderId: number, scope: UpdateScope): SuggestionReview | null {
+    if (!scope.roots.has(BODY) || (this.suggestionIndex.isEmpty && scope.suggestions.length === 0)) return null
+    const ownerOf = (id: string): number | null | undefined =>
+      this.suggestionAuthors.has(id) ? this.suggestionAuthors.get(id) : scope.suggestions.find((ref) => ref.id === id)?.authorId
+    try {
+      return reviewSuggestions(update, { doc: this.doc, index: this.suggestionIndex, senderId, ownerOf })
+    } catch (error) {
+      // Unsure is refused, as in updateScope: an unchecked update could forge what this guards.
+      this.deps.log.warn({ err: error, story: this.id }, 'could not review the suggestions of an update')
+      return { forged: 'its suggestions could not be checked', decisions: [], applied: () => undefined }
+    }
   }
 
   /** Note the suggestion ids the room did not know yet (into `learned`, which it returns), for storage. */

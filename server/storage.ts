@@ -17,6 +17,7 @@ import { EMPTY_DESK_SUMMARY, type DeskSummary, type StorySummary } from '../src/
 import type { Backend } from './store/backends.js'
 import type { StoreSchema, StoriesTable } from './store/schema.js'
 import { insertDeletions, type Deletion } from './versions.js'
+import { createStoryDoc } from './suggestionHistory.js'
 
 export type { StorySummary }
 
@@ -132,7 +133,8 @@ export class Storage {
     })
     if (!read) return null
     const { snapshot, tail, authors } = read
-    const doc = new Y.Doc()
+    // Collected, except for what suggestions covered (server/suggestionHistory.ts).
+    const doc = createStoryDoc()
     // One transaction for the whole load: observers (none yet) and the update event fire once.
     doc.transact(() => {
       Y.applyUpdate(doc, snapshot.state)
@@ -191,8 +193,9 @@ export class Storage {
       if (!snapshot) return 0
       const tail = await trx.selectFrom('story_updates').select(['seq', 'data']).where('story_id', '=', id).orderBy('seq').execute()
       if (tail.length === 0) return 0
-      // Applied into a document rather than Y.mergeUpdates, which is superlinear in the rows merged.
-      const doc = new Y.Doc()
+      // Applied into a document rather than Y.mergeUpdates, which is superlinear in the rows merged;
+      // one that keeps suggestion history, as rooms do, so the snapshot keeps it too.
+      const doc = createStoryDoc()
       doc.transact(() => {
         Y.applyUpdate(doc, snapshot.state)
         for (const row of tail) Y.applyUpdate(doc, row.data)

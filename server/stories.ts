@@ -4,7 +4,8 @@ import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
 import { storyExtensions } from '../src/shared/schema/index.js'
 import { newStoryId } from '../src/shared/storyId.js'
-import { bodyWordCount, getBody, initStoryDoc, readDesk, readMeta, type StoryInit } from '../src/shared/storyDoc.js'
+import { bodyWordCount, getBody, initStoryDoc, MAX_BODY_DEPTH, readDesk, readMeta, type StoryInit } from '../src/shared/storyDoc.js'
+import { jsonBodyDepth } from './bodyStructure.js'
 import type { Storage, StorySummary } from './storage.js'
 import type { StoryEvents } from './storyEvents.js'
 
@@ -15,6 +16,8 @@ const schema = getSchema(storyExtensions())
  * import), replaces the paragraphs of `init`: it is written as the editor's binding writes it.
  */
 export async function createStory(storage: Storage, events: StoryEvents, init: StoryInit, body?: JSONContent): Promise<StorySummary> {
+  // The binding's writer recurses through the JSON, and no client could read a deeper body anyway.
+  if (body && jsonBodyDepth(body) > MAX_BODY_DEPTH) throw new Error(`createStory: the body nests deeper than ${MAX_BODY_DEPTH}`)
   const doc = new Y.Doc()
   initStoryDoc(doc, init)
   if (body) {

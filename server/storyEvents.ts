@@ -7,8 +7,8 @@ import type { StorySummary } from './storage.js'
 export type StoryEvent =
   | { type: 'story'; story: StorySummary }
   | { type: 'presence'; storyId: string; present: number[] }
-  /** Something beside the text changed (comments, versions): clients in the story refetch it. */
-  | { type: 'review'; storyId: string; kind: 'comments' | 'versions' }
+  /** Something beside the text changed (comments, versions, suggestion decisions): clients in the story refetch it. */
+  | { type: 'review'; storyId: string; kind: 'comments' | 'versions' | 'decisions' }
   /** A user has a new notification (e.g. an @mention). */
   | { type: 'notification'; userId: number }
 

@@ -2,12 +2,18 @@
  * The record of suggestion decisions: who accepted or rejected which suggestion, when, and what it
  * said. Suggestions live in the story document and vanish once settled, so this table is the only
  * trace of them afterwards (the issue asks that accept and reject be recorded: who, when, what).
+ * Decisions are recorded by the server from the updates it applies (server/suggestionReview.ts),
+ * in the same transaction as the update that settles them (`insertDecisions`), by the node that
+ * stores it: never from a client's claim (issue 11, audit forgery).
  */
 import type { Kysely } from 'kysely'
 import type { DecisionKind } from '../src/shared/api.js'
 import type { StoreSchema } from './store/schema.js'
 
-/** What the client reports about one settled suggestion. */
+/** Longest recorded suggestion text, in characters. */
+export const DECISION_TEXT_MAX_CHARS = 2000
+
+/** One settled suggestion, as the server found it in an update it applied. */
 export interface DecisionInput {
   action: 'accept' | 'reject'
   suggestionId: string
@@ -25,6 +31,21 @@ export interface Decision extends DecisionInput {
   userId: number
   /** When, ms since the epoch (stamped by the server). */
   at: number
+}
+
+/** Store one person's decisions at one moment inside the caller's transaction (the update that settles them). */
+export async function insertDecisions(db: Kysely<StoreSchema>, storyId: string, userId: number, decisions: readonly DecisionInput[], at = Date.now()): Promise<void> {
+  const rows = decisions.map((decision) => ({
+    story_id: storyId,
+    user_id: userId,
+    action: decision.action,
+    suggestion_id: decision.suggestionId,
+    author_id: decision.authorId,
+    kind: decision.kind,
+    text: decision.text,
+    at,
+  }))
+  for (let start = 0; start < rows.length; start += 200) await db.insertInto('suggestion_decisions').values(rows.slice(start, start + 200)).execute()
 }
 
 /**

@@ -69,10 +69,28 @@ export interface UpdateScope {
   /** True when a new body item carries a suggestion value that is not a well-formed one: treat as forbidden. */
   malformedSuggestion: boolean
   /**
+   * Every new item landing in `body`, in update order, with the type it lands in: what
+   * server/bodyStructure.ts checks against the editor schema.
+   */
+  bodyItems: BodyItem[]
+  /**
    * True when a new body item links somewhere no reader should be sent (`javascript:`, `data:`…),
    * as a link mark or inside a format suggestion's records: treat as forbidden.
    */
   unsafeLink: boolean
+}
+
+/**
+ * The type an item lands in: a root by name, a type the document has, the update's item whose
+ * content creates it, or null when Yjs drops the item (its parent ID holds no type).
+ */
+export type LandingParent = string | Y.AbstractType<unknown> | Y.Item | null
+
+/** A new item that lands in `body`, with its parent type and map key (null: list content). */
+export interface BodyItem {
+  item: Y.Item
+  parent: LandingParent
+  sub: string | null
 }
 
 /**
@@ -85,6 +103,7 @@ interface Place {
   key: string | null
   top: boolean
   sub: string | null
+  parent: LandingParent
 }
 
 /**
@@ -123,6 +142,7 @@ export function updateScope(doc: Y.Doc, update: Uint8Array): UpdateScope {
     suggestions: [],
     malformedSuggestion: false,
     unsafeLink: false,
+    bodyItems: [],
   }
   let decoded: ReturnType<typeof Y.decodeUpdate>
   try {
@@ -189,6 +209,7 @@ class ScopeReader {
       const isNew = struct.id.clock + struct.length > Y.getState(this.store, struct.id.client)
       if (resolution === UNRESOLVED || resolution === MISSING || isNew) this.record(resolution)
       if (isNew && typeof resolution === 'object' && resolution.root === BODY) {
+        this.scope.bodyItems.push({ item: struct, parent: resolution.parent, sub: resolution.sub })
         for (const ref of suggestionValues(struct.content, resolution.sub)) {
           if (ref) this.scope.suggestions.push(ref)
           else this.scope.malformedSuggestion = true
@@ -285,12 +306,23 @@ class ScopeReader {
       return (left ?? right) as Place
     }
     const parent = item.parent as unknown as DecodedParent
-    if (typeof parent === 'string') return { root: parent, key: item.parentSub, top: true, sub: item.parentSub }
+    if (typeof parent === 'string') return { root: parent, key: item.parentSub, top: true, sub: item.parentSub, parent }
     if (parent === null) return UNRESOLVED
     // The parent is the type held by the item with this ID: same root and top-level key, one level down.
     const holder = this.lookup(parent, item)
     if (holder instanceof Y.Item || holder === INERT || holder === UNRESOLVED || holder === MISSING) return holder
-    return { root: holder.root, key: holder.key, top: false, sub: item.parentSub }
+    return { root: holder.root, key: holder.key, top: false, sub: item.parentSub, parent: this.typeAt(parent) }
+  }
+
+  /** What Yjs makes the parent of an item naming `id`: the type held there (or the update's item creating it), else null. */
+  private typeAt(id: Y.ID): LandingParent {
+    if (id.clock < Y.getState(this.store, id.client)) {
+      const structs = this.store.clients.get(id.client) as Array<Y.Item | Y.GC>
+      const struct = structs[Y.findIndexSS(structs, id.clock)]
+      return struct instanceof Y.Item && struct.content instanceof Y.ContentType ? struct.content.type : null
+    }
+    const struct = this.findInUpdate(id.client, id.clock)
+    return struct instanceof Y.Item && struct.content instanceof Y.ContentType ? struct : null
   }
 
   /** Find the struct `id` points at: the document's if it has the clock (as Yjs reads it), else the update's. */
@@ -333,8 +365,8 @@ class ScopeReader {
   /** Where an integrated item sits: walk up through `type._item` to the root. */
   private placeOfDocItem(item: Y.Item): Place {
     const parent = item.parent as Y.AbstractType<unknown>
-    if (parent._item === null) return { root: this.rootName(parent), key: item.parentSub, top: true, sub: item.parentSub }
-    return { ...this.placeOfType(parent), top: false, sub: item.parentSub }
+    if (parent._item === null) return { root: this.rootName(parent), key: item.parentSub, top: true, sub: item.parentSub, parent }
+    return { ...this.placeOfType(parent), top: false, sub: item.parentSub, parent }
   }
 
   /** Root and top-level key of a nested type, memoised per type for deletes that hit many siblings. */

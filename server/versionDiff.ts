@@ -135,7 +135,38 @@ function matchKeys(a: string[], b: string[]): Array<[number, number]> {
 
 /** A node's content as a comparable key: element name, attributes, text with its marks. */
 export function nodeKey(node: SharedType): string {
-  return node instanceof Y.XmlElement || node instanceof Y.XmlText ? `${node.constructor.name}:${node.toString()}` : `?${String(node._item?.id.clock)}`
+  return node instanceof Y.XmlElement || node instanceof Y.XmlText ? `${node.constructor.name}:${xmlString(node)}` : `?${String(node._item?.id.clock)}`
+}
+
+/**
+ * What Yjs' `toString` gives for a node (`<name a="1">…</name>`, attributes sorted), built with an
+ * explicit stack: Yjs recurses into children, and a stored story may nest deeper than the call
+ * stack (issue 11).
+ */
+function xmlString(root: Y.XmlElement | Y.XmlText): string {
+  let out = ''
+  const stack: Array<unknown> = [root]
+  while (stack.length > 0) {
+    const next = stack.pop()
+    if (next instanceof ClosingTag) out += next.tag
+    else if (next instanceof Y.XmlElement) {
+      const attrs = next.getAttributes() as Record<string, unknown>
+      const pairs = Object.keys(attrs)
+        .sort()
+        .map((key) => `${key}="${String(attrs[key])}"`)
+      const name = next.nodeName.toLocaleLowerCase()
+      out += `<${name}${pairs.length > 0 ? ` ${pairs.join(' ')}` : ''}>`
+      stack.push(new ClosingTag(`</${name}>`))
+      const children = next.toArray() as unknown[]
+      for (let index = children.length - 1; index >= 0; index--) stack.push(children[index])
+    } else out += String(next)
+  }
+  return out
+}
+
+/** An element's end tag, waiting on `xmlString`'s stack until its children are written. */
+class ClosingTag {
+  constructor(readonly tag: string) {}
 }
 
 /**
@@ -266,33 +297,47 @@ function childSteps(type: ItemChain, older: Y.Doc, who: Attribution): Array<{ no
   return steps
 }
 
-function diffNode(step: { node: SharedType; before: SharedType | null; change: Change; by: number | null }, older: Y.Doc, who: Attribution, out: Runs): void {
-  const { node, change, by } = step
-  // Matched by content though not by id (written again since): unchanged, as the newer has it.
-  const whole = change !== 'same' || (step.before !== null && !sameType(node, step.before))
-  if (whole) return wholeNode(node, who, out, change, by)
-  if (node instanceof Y.XmlText) diffText(node, older, who, out)
-  else if (node instanceof Y.XmlElement && node.nodeName === 'hardBreak') out.push('\n', change, by)
-  else if (node instanceof Y.XmlElement) {
-    out.break(change, by)
-    for (const child of childSteps(node, older, who)) diffNode(child, older, who, out)
+/**
+ * A node and everything under it, in document order. An explicit stack, not recursion: a story
+ * stored before the depth limit may nest deeper than the call stack (issue 11).
+ */
+function diffNode(first: { node: SharedType; before: SharedType | null; change: Change; by: number | null }, older: Y.Doc, who: Attribution, out: Runs): void {
+  const stack = [first]
+  for (let step = stack.pop(); step; step = stack.pop()) {
+    const { node, change, by } = step
+    // Matched by content though not by id (written again since): unchanged, as the newer has it.
+    const whole = change !== 'same' || (step.before !== null && !sameType(node, step.before))
+    if (whole) wholeNode(node, who, out, change, by)
+    else if (node instanceof Y.XmlText) diffText(node, older, who, out)
+    else if (node instanceof Y.XmlElement && node.nodeName === 'hardBreak') out.push('\n', change, by)
+    else if (node instanceof Y.XmlElement) {
+      out.break(change, by)
+      const children = childSteps(node, older, who)
+      for (let index = children.length - 1; index >= 0; index--) stack.push(children[index] as (typeof children)[number])
+    }
   }
 }
 
-/** A whole node, all of it added, removed (`node` from the older state) or unchanged. */
-function wholeNode(node: SharedType, who: Attribution, out: Runs, change: Change, fallback: number | null): void {
-  if (node instanceof Y.XmlText) {
-    for (let item = node._start; item !== null; item = item.right) {
-      if (item.deleted || !(item.content instanceof Y.ContentString)) continue
-      const { client, clock } = item.id
-      if (change === 'removed') out.pieces(removedPieces(item.content.str, client, clock, who, fallback), 'removed')
-      else out.push(item.content.str, change, who.insertedBy(client))
-    }
-  } else if (node instanceof Y.XmlElement && node.nodeName === 'hardBreak') out.push('\n', change, fallback)
-  else if (node instanceof Y.XmlElement) {
-    out.break(change, fallback)
-    for (let item = node._start; item !== null; item = item.right) {
-      if (!item.deleted && item.content instanceof Y.ContentType) wholeNode(item.content.type, who, out, change, change === 'removed' ? fallback : who.insertedBy(item.id.client))
+/** A whole node, all of it added, removed (`node` from the older state) or unchanged; walked with an explicit stack like `diffNode`. */
+function wholeNode(root: SharedType, who: Attribution, out: Runs, change: Change, rootFallback: number | null): void {
+  const stack: Array<[SharedType, number | null]> = [[root, rootFallback]]
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [node, fallback] = entry
+    if (node instanceof Y.XmlText) {
+      for (let item = node._start; item !== null; item = item.right) {
+        if (item.deleted || !(item.content instanceof Y.ContentString)) continue
+        const { client, clock } = item.id
+        if (change === 'removed') out.pieces(removedPieces(item.content.str, client, clock, who, fallback), 'removed')
+        else out.push(item.content.str, change, who.insertedBy(client))
+      }
+    } else if (node instanceof Y.XmlElement && node.nodeName === 'hardBreak') out.push('\n', change, fallback)
+    else if (node instanceof Y.XmlElement) {
+      out.break(change, fallback)
+      const children: Array<[SharedType, number | null]> = []
+      for (let item = node._start; item !== null; item = item.right) {
+        if (!item.deleted && item.content instanceof Y.ContentType) children.push([item.content.type, change === 'removed' ? fallback : who.insertedBy(item.id.client)])
+      }
+      for (let index = children.length - 1; index >= 0; index--) stack.push(children[index] as [SharedType, number | null])
     }
   }
 }

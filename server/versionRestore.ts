@@ -1,6 +1,7 @@
 /** Restoring a story to an earlier state of itself (see ./versions.ts, ./versionDiff.ts). */
 import * as Y from 'yjs'
-import { DATELINE_FIELDS, getBody, getBylines, getDatelineMap, getMetaText } from '../src/shared/storyDoc.js'
+import { bodyDepth, DATELINE_FIELDS, getBody, getBylines, getDatelineMap, getMetaText, MAX_BODY_DEPTH } from '../src/shared/storyDoc.js'
+import { HttpError } from './errors.js'
 import { alignedSegments, commonEnds, matchNodes, nodeKey, sameJson, sameType, segmentText, slicePieces, type ItemChain, type SharedType } from './versionDiff.js'
 import type { DeleteSet } from './versions.js'
 
@@ -13,9 +14,15 @@ import type { DeleteSet } from './versions.js'
  * assignment) are not restored. Returns the deletions made, for attribution.
  */
 export function restoreDoc(doc: Y.Doc, version: Y.Doc): DeleteSet {
+  // Refused before anything changes. A body nested past the limit (stored before the server
+  // checked, issue 11) would be brought back to every reader, and Yjs itself recurses through
+  // the depth of a type it deletes or garbage-collects: no restore can clear such a body safely.
+  if (bodyDepth(version) > MAX_BODY_DEPTH || bodyDepth(doc) > MAX_BODY_DEPTH) {
+    throw new HttpError(422, 'too_deep', `This story nests blocks more than ${MAX_BODY_DEPTH} deep: it cannot be restored.`)
+  }
   let deleted: DeleteSet | null = null
   doc.transact((transaction) => {
-    restoreChildren(getBody(doc), getBody(version), version)
+    restoreBody(getBody(doc), getBody(version), version)
     for (const key of ['headline', 'slug'] as const) {
       const text = getMetaText(doc, key)
       const source = getMetaText(version, key)
@@ -37,8 +44,27 @@ export function restoreDoc(doc: Y.Doc, version: Y.Doc): DeleteSet {
   return deleted ?? Y.createDeleteSet()
 }
 
+/**
+ * Restore a body level by level with an explicit stack of (element, its version) pairs, and fill
+ * copies of re-inserted blocks the same way: no recursion on the document's depth (issue 11).
+ */
+function restoreBody(body: Y.XmlFragment, source: Y.XmlFragment, version: Y.Doc): void {
+  const levels: Array<[Y.XmlFragment, Y.XmlFragment]> = [[body, source]]
+  const copies: Array<[Y.XmlElement, Y.XmlElement]> = []
+  for (let level = levels.pop(); level; level = levels.pop()) {
+    restoreChildren(level[0], level[1], version, levels, copies)
+    fillCopies(copies)
+  }
+}
 
-function restoreChildren(type: Y.XmlFragment, source: Y.XmlFragment, version: Y.Doc): void {
+/** One level: `type`'s children made `source`'s; kept elements go on `levels`, inserted copies on `copies`. */
+function restoreChildren(
+  type: Y.XmlFragment,
+  source: Y.XmlFragment,
+  version: Y.Doc,
+  levels: Array<[Y.XmlFragment, Y.XmlFragment]>,
+  copies: Array<[Y.XmlElement, Y.XmlElement]>,
+): void {
   if (!sameType(type, source)) throw new Error('restore: the version is not a state of this document')
   type Step = { kind: 'keep'; node: SharedType; source: SharedType } | { kind: 'skip' } | { kind: 'delete' } | { kind: 'insert'; source: SharedType }
   const steps: Step[] = []
@@ -72,18 +98,23 @@ function restoreChildren(type: Y.XmlFragment, source: Y.XmlFragment, version: Y.
     if (step.kind === 'insert') {
       const copy = copyNode(step.source)
       if (copy) type.insert(index, [copy])
+      if (copy instanceof Y.XmlElement) copies.push([copy, step.source as Y.XmlElement])
     } else if (step.kind === 'keep') {
       if (step.node instanceof Y.XmlText && step.source instanceof Y.XmlText) restoreText(step.node, step.source, version)
       else if (step.node instanceof Y.XmlElement && step.source instanceof Y.XmlElement) {
         restoreAttributes(step.node, step.source)
-        restoreChildren(step.node, step.source, version)
+        levels.push([step.node, step.source])
       }
     }
     index++
   }
 }
 
-/** A fresh copy of a node of the version: element name, attributes, text with its formatting. */
+/**
+ * A fresh copy of a node of the version: text with its formatting, or an element's name and
+ * attributes without its children (`fillCopies` adds them once it is in the document: Yjs
+ * integrates a preliminary tree recursively).
+ */
 function copyNode(source: SharedType): Y.XmlElement | Y.XmlText | null {
   if (source instanceof Y.XmlText) {
     const copy = new Y.XmlText()
@@ -93,8 +124,23 @@ function copyNode(source: SharedType): Y.XmlElement | Y.XmlText | null {
   if (!(source instanceof Y.XmlElement)) return null
   const copy = new Y.XmlElement(source.nodeName)
   for (const [key, value] of Object.entries(source.getAttributes())) if (value !== undefined) copy.setAttribute(key, value)
-  copy.insert(0, source.toArray().flatMap((child) => copyNode(child) ?? []))
   return copy
+}
+
+/** Give each inserted element copy its source's children, one level at a time, deepest last. */
+function fillCopies(copies: Array<[Y.XmlElement, Y.XmlElement]>): void {
+  for (let entry = copies.pop(); entry; entry = copies.pop()) {
+    const [copy, source] = entry
+    const children: Array<Y.XmlElement | Y.XmlText> = []
+    for (const child of source.toArray()) {
+      const childCopy = copyNode(child)
+      if (!childCopy) continue
+      children.push(childCopy)
+      // Filled on a later turn of the loop, once the insert below has put it in the document.
+      if (childCopy instanceof Y.XmlElement) copies.push([childCopy, child as Y.XmlElement])
+    }
+    copy.insert(0, children)
+  }
 }
 
 function restoreAttributes(node: Y.XmlElement, source: Y.XmlElement): void {

@@ -163,7 +163,7 @@ function readBlocks(parent: Y.XmlFragment | Y.XmlElement, depth: number): Block[
 
 function readBlock(element: Y.XmlElement, depth: number): Block | null {
   const { type, attrs } = originalType(element)
-  if (depth >= MAX_DEPTH) return { type: 'paragraph', content: [{ kind: 'text', text: plainText(readBlocks(element, MAX_DEPTH - 1)).join(' '), bold: false, italic: false, href: null }] }
+  if (depth >= MAX_DEPTH) return { type: 'paragraph', content: [{ kind: 'text', text: flatText(element), bold: false, italic: false, href: null }] }
   switch (type) {
     case 'paragraph':
       return { type: 'paragraph', content: readInline(element) }
@@ -186,6 +186,25 @@ function readBlock(element: Y.XmlElement, depth: number): Block | null {
       // An unknown block (never written by the editor): its text, as a paragraph.
       return { type: 'paragraph', content: readInline(element) }
   }
+}
+
+/**
+ * The text of every block under `element`, joined by spaces, read with an explicit stack: what
+ * nests past MAX_DEPTH may go thousands deeper (a story stored before the depth limit, issue 11).
+ */
+function flatText(element: Y.XmlElement): string {
+  const texts: string[] = []
+  const stack = [element]
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    const text = inlineText(readInline(node))
+    if (text) texts.push(text)
+    const children = node.toArray()
+    for (let index = children.length - 1; index >= 0; index--) {
+      const child = children[index]
+      if (child instanceof Y.XmlElement) stack.push(child)
+    }
+  }
+  return texts.join(' ')
 }
 
 /** The marks of a run as the finished copy has them: format suggestions undone, newest first. */

@@ -13,6 +13,8 @@ import mammoth from 'mammoth'
 import { EMPTY_DATELINE, type Dateline } from '../../src/shared/dateline.js'
 import { splitDateline } from '../../src/shared/importText.js'
 import { storyExtensions } from '../../src/shared/schema/index.js'
+import { MAX_BODY_DEPTH } from '../../src/shared/storyDoc.js'
+import { jsonBodyDepth } from '../bodyStructure.js'
 
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
 /** Largest Word file taken (pictures make them big; they are dropped). */
@@ -163,7 +165,17 @@ export async function importWord(file: Buffer): Promise<WordStory> {
   }
   // A story's own subheads start at level 2: further Heading 1s become subheads.
   html = html.replace(/<(\/?)h1>/g, '<$1h2>')
-  const body = generateJSON(html, schemaExtensions)
+  let body: JSONContent
+  try {
+    body = generateJSON(html, schemaExtensions)
+  } catch {
+    // The HTML parser and ProseMirror's DOM reader recurse: a document nested thousands deep
+    // (tables in tables…) overflows the stack here, and is refused rather than answered with a 500.
+    throw new ImportRefused('The Word document could not be converted: it is nested too deeply or malformed.')
+  }
+  if (jsonBodyDepth(body) > MAX_BODY_DEPTH) {
+    throw new ImportRefused(`The Word document nests lists or quotes more than ${MAX_BODY_DEPTH} deep: a story cannot hold that.`)
+  }
   // Paragraphs left empty (one that held only a picture).
   body.content = (body.content ?? []).filter((node: JSONContent) => node.type !== 'paragraph' || paragraphText(node).trim() !== '' || (node.content ?? []).some((child: JSONContent) => child.type === 'hardBreak'))
   const bylines = takeBylines(body)

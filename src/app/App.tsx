@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { useSession } from '../store/session'
 import { pendingEverywhere } from '../offline/localCopies'
@@ -10,7 +10,13 @@ import { BudgetPage } from './BudgetPage'
 import { LoginPage } from './LoginPage'
 import { SetupPage } from './SetupPage'
 import { StoryListPage } from './StoryListPage'
-import { StoryPage } from './StoryPage'
+
+/**
+ * The story page (the editor, TipTap, Yjs, the review tools) is its own chunk, loaded only when a
+ * story is opened: the story list, the budget and sign-in stay small. The service worker
+ * precaches every chunk, so a story still opens offline.
+ */
+const StoryPage = lazy(() => import('./StoryPage').then((module) => ({ default: module.StoryPage })))
 
 /**
  * Sign out, after a warning when edits kept on this device have not reached the server: signing
@@ -82,26 +88,28 @@ function TopBar({ user }: { user: PublicUser | null }) {
 
 function SignedIn({ user }: { user: PublicUser }) {
   return (
-    <Switch>
-      <Route path="/login">
-        <Redirect to="/" />
-      </Route>
-      <Route path="/setup">
-        <Redirect to="/" />
-      </Route>
-      <Route path="/" component={StoryListPage} />
-      <Route path="/budget" component={BudgetPage} />
-      <Route path="/admin">{user.isAdmin ? <AdminPage /> : <Redirect to="/" />}</Route>
-      <Route path="/stories/:id">{(params) => <StoryPage id={params.id} />}</Route>
-      <Route>
-        <main className="page page--narrow">
-          <h1>Page not found</h1>
-          <p>
-            <Link href="/">Back to the stories</Link>
-          </p>
-        </main>
-      </Route>
-    </Switch>
+    <Suspense fallback={<main className="page" aria-busy="true" />}>
+      <Switch>
+        <Route path="/login">
+          <Redirect to="/" />
+        </Route>
+        <Route path="/setup">
+          <Redirect to="/" />
+        </Route>
+        <Route path="/" component={StoryListPage} />
+        <Route path="/budget" component={BudgetPage} />
+        <Route path="/admin">{user.isAdmin ? <AdminPage /> : <Redirect to="/" />}</Route>
+        <Route path="/stories/:id">{(params) => <StoryPage id={params.id} />}</Route>
+        <Route>
+          <main className="page page--narrow">
+            <h1>Page not found</h1>
+            <p>
+              <Link href="/">Back to the stories</Link>
+            </p>
+          </main>
+        </Route>
+      </Switch>
+    </Suspense>
   )
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
-import { PresenceEventSchema, StorySummarySchema, type StorySummary } from '../shared/api'
+import type { PresenceEvent, StorySummary } from '../shared/api'
+import { isStatus } from '../shared/newsroom'
 import { listStories } from './api'
 
 export type StoryListState =
@@ -10,6 +11,21 @@ export type StoryListState =
 function upsert(stories: StorySummary[], story: StorySummary): StorySummary[] {
   const rest = stories.filter((item) => item.id !== story.id)
   return [story, ...rest].sort((a, b) => b.updatedAt - a.updatedAt)
+}
+
+/**
+ * The stream comes from our own server, which builds every event from stored rows: the page checks
+ * only that an event is the kind it expects (a story row, a presence list), not every field (that
+ * would load a schema library into every page for nothing).
+ */
+function isStorySummary(value: unknown): value is StorySummary {
+  const story = value as Partial<StorySummary> | null
+  return typeof story?.id === 'string' && typeof story.updatedAt === 'number' && isStatus(story.status) && typeof story.desk === 'object' && Array.isArray(story.present)
+}
+
+function isPresenceEvent(value: unknown): value is PresenceEvent {
+  const event = value as Partial<PresenceEvent> | null
+  return typeof event?.storyId === 'string' && Array.isArray(event.present)
 }
 
 function parse(event: Event): unknown {
@@ -35,14 +51,14 @@ export function useStoryList(): StoryListState {
       )
     const events = new EventSource('/api/stories/events')
     events.addEventListener('story', (event) => {
-      const parsed = StorySummarySchema.safeParse(parse(event))
-      if (!parsed.success) return
-      setState((current) => (current.kind === 'ready' ? { kind: 'ready', stories: upsert(current.stories, parsed.data) } : current))
+      const story = parse(event)
+      if (!isStorySummary(story)) return
+      setState((current) => (current.kind === 'ready' ? { kind: 'ready', stories: upsert(current.stories, story) } : current))
     })
     events.addEventListener('presence', (event) => {
-      const parsed = PresenceEventSchema.safeParse(parse(event))
-      if (!parsed.success) return
-      const { storyId, present } = parsed.data
+      const presence = parse(event)
+      if (!isPresenceEvent(presence)) return
+      const { storyId, present } = presence
       setState((current) =>
         current.kind === 'ready'
           ? { kind: 'ready', stories: current.stories.map((story) => (story.id === storyId ? { ...story, present } : story)) }

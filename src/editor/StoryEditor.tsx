@@ -10,6 +10,8 @@ import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
 import type { StorySession } from '../collab/storySession'
 import { BODY } from '../shared/storyDoc'
 import { storyExtensions } from '../shared/schema'
+import { setSuggestionAuthorNames } from '../shared/schema/suggestionLabels'
+import { useSession } from '../store/session'
 import { PasteCleanup } from './pasteCleanup'
 import { installIncrementalSync } from './incrementalSync'
 import { LinkShortcut } from './linkShortcut'
@@ -22,6 +24,8 @@ import { Toolbar } from './Toolbar'
 
 // Before any editor exists: bindings bind their observer at construction.
 installIncrementalSync()
+// Suggestions show their author's account name, looked up by the id the server checked (issue 11).
+setSuggestionAuthorNames((id) => useSession.getState().users.find((user) => user.id === id)?.displayName ?? null)
 
 /** Caret label: the collaborator's name on their colour. */
 function renderCaret(user: Record<string, unknown>): HTMLElement {

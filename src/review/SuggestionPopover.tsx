@@ -6,6 +6,7 @@
  */
 import type { RefObject } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
+import { useUserName } from '../store/session'
 import { suggestionAtSelection } from './suggestChanges'
 import { settleSuggestions } from './SuggestionsPanel'
 
@@ -17,13 +18,15 @@ interface Props {
 
 interface Anchor {
   id: string
+  /** The author the server checked, named from the newsroom's people; the stored name only without one. */
+  authorId: number | null
   authorName: string
   left: number
   top: number
 }
 
 const sameAnchor = (a: Anchor | null, b: Anchor | null) =>
-  a === b || (a !== null && b !== null && a.id === b.id && a.left === b.left && a.top === b.top && a.authorName === b.authorName)
+  a === b || (a !== null && b !== null && a.id === b.id && a.left === b.left && a.top === b.top && a.authorId === b.authorId && a.authorName === b.authorName)
 
 export function SuggestionPopover({ editor, container }: Props) {
   const anchor = useEditorState({
@@ -37,7 +40,7 @@ export function SuggestionPopover({ editor, container }: Props) {
       try {
         const coords = e.view.coordsAtPos(at.start)
         const frame = box.getBoundingClientRect()
-        return { id: at.id, authorName: at.authorName, left: Math.round(coords.left - frame.left), top: Math.round(coords.top - frame.top) }
+        return { id: at.id, authorId: at.authorId, authorName: at.authorName, left: Math.round(coords.left - frame.left), top: Math.round(coords.top - frame.top) }
       } catch {
         // No layout (jsdom) or the position is gone: no popover.
         return null
@@ -45,14 +48,16 @@ export function SuggestionPopover({ editor, container }: Props) {
     },
   })
 
+  const nameOf = useUserName()
   if (!anchor) return null
-  // Records the decision too (who and when are stamped by the server).
+  const author = anchor.authorId === null ? anchor.authorName : nameOf(anchor.authorId)
+  // The server records the decision from the change itself (server/suggestionReview.ts).
   const settle = (accept: boolean) => settleSuggestions(editor, accept ? 'accept' : 'reject', [anchor.id])
   return (
     <div
       className="suggestion-popover"
       role="group"
-      aria-label={`Suggestion by ${anchor.authorName || 'someone'}`}
+      aria-label={`Suggestion by ${author || 'someone'}`}
       style={{ left: anchor.left, top: anchor.top }}
       // Keep the caret in the story: a mousedown here would blur the editor and hide the popover.
       onMouseDown={(event) => event.preventDefault()}

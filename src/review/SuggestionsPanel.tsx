@@ -1,15 +1,19 @@
 /**
  * The review list under the story body: every open suggestion with its author, time and text,
  * accepted or rejected one by one or all at once (by anyone who may edit the story), and below
- * it the record of past decisions (who accepted or rejected what, and when).
+ * it the record of past decisions (who accepted or rejected what, and when). The server records
+ * each decision from the change it applies to the story (server/suggestionReview.ts) and says so
+ * on the story's event stream; nothing here reports one. Authors are named from the newsroom's
+ * people by the id the server vouched for, not by the name stored with the suggestion.
  */
-import { useEffect, useState } from 'react'
+import { useCallback, useState } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
-import type { ApiError, DecisionKind } from '../shared/api'
+import type { DecisionKind } from '../shared/api'
 import { BREAK_SIGN } from '../shared/suggestions'
 import { useUserName } from '../store/session'
 import { formatSuggestionTime, safeColor } from '../shared/schema/suggestionLabels'
-import { listSuggestions, type SuggestChangesStorage, type SuggestionSummary } from './suggestChanges'
+import type { SuggestChangesStorage, SuggestionSummary } from './suggestChanges'
+import { useReviewEvents } from './useReviewEvents'
 import { useSuggestions } from './useSuggestions'
 import './suggestions.css'
 
@@ -27,96 +31,40 @@ interface DecisionData {
   at: number
 }
 
-/** Longest text the server records for one decision. */
-const DECISION_TEXT_MAX_CHARS = 2000
-/** Most decisions the server takes in one request. */
-const MAX_DECISIONS = 200
-/** Window event after this tab recorded decisions (the popover and the panel are separate components). */
-const DECISIONS_RECORDED = 'deskline:suggestion-decisions'
-
 /** The story the editor is open on (given to the SuggestChanges extension). */
 function storyIdOf(editor: Editor): string | null {
   return (editor.storage as unknown as { suggestChanges?: SuggestChangesStorage }).suggestChanges?.storyId ?? null
 }
 
-function decisionOf(suggestion: SuggestionSummary, action: DecisionAction) {
-  const { inserted, deleted, formats, formatted } = suggestion
-  const kind: DecisionKind = inserted && deleted ? 'replacement' : deleted ? 'deletion' : inserted ? 'insertion' : 'format'
-  const text =
-    kind === 'replacement' ? `${deleted} → ${inserted}` : kind === 'format' ? `${formats.join(', ')}: ${formatted}` : inserted || deleted
-  const authorId = typeof suggestion.authorId === 'number' && Number.isInteger(suggestion.authorId) && suggestion.authorId > 0 ? suggestion.authorId : null
-  return { action, suggestionId: suggestion.id, authorId, kind, text: text.slice(0, DECISION_TEXT_MAX_CHARS) }
-}
-
-async function postDecisions(storyId: string, decisions: ReturnType<typeof decisionOf>[]): Promise<void> {
-  for (let start = 0; start < decisions.length; start += MAX_DECISIONS) {
-    const res = await fetch(`/api/stories/${encodeURIComponent(storyId)}/suggestions/decisions`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ decisions: decisions.slice(start, start + MAX_DECISIONS) }),
-    })
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as ApiError | null
-      throw new Error(body?.error?.message ?? `The server answered ${res.status}.`)
-    }
-  }
-}
-
 /**
- * Accept or reject suggestions (`ids`, or every open one) and record the decisions. What each
- * suggestion said is read before the command runs: accepting or rejecting removes its marks.
+ * Accept or reject suggestions (`ids`, or every open one). The server sees the change and records
+ * the decisions itself.
  */
 export function settleSuggestions(editor: Editor, action: DecisionAction, ids: readonly string[] | 'all'): void {
-  const open = listSuggestions(editor.state.doc).filter((suggestion) => ids === 'all' || ids.includes(suggestion.id))
   const chain = editor.chain().focus()
   const [only] = ids === 'all' ? [] : ids
-  const done =
-    ids === 'all'
-      ? (action === 'accept' ? chain.acceptAllSuggestions() : chain.rejectAllSuggestions()).run()
-      : only !== undefined && (action === 'accept' ? chain.acceptSuggestion(only) : chain.rejectSuggestion(only)).run()
-  const storyId = storyIdOf(editor)
-  if (!done || open.length === 0 || !storyId) return
-  postDecisions(
-    storyId,
-    open.map((suggestion) => decisionOf(suggestion, action)),
-  ).then(
-    () => window.dispatchEvent(new CustomEvent(DECISIONS_RECORDED)),
-    (error: unknown) => window.dispatchEvent(new CustomEvent(DECISIONS_RECORDED, { detail: error instanceof Error ? error.message : String(error) })),
-  )
+  if (ids === 'all') (action === 'accept' ? chain.acceptAllSuggestions() : chain.rejectAllSuggestions()).run()
+  else if (only !== undefined) (action === 'accept' ? chain.acceptSuggestion(only) : chain.rejectSuggestion(only)).run()
 }
 
-/** The story's recorded decisions, fetched on mount and after each decision made in this tab. */
-function useDecisions(storyId: string | null): { decisions: DecisionData[]; error: string | null } {
+/** The story's recorded decisions, fetched on mount and whenever the server records more. */
+function useDecisions(storyId: string | null): DecisionData[] {
   const [decisions, setDecisions] = useState<DecisionData[]>([])
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
+  const load = useCallback(() => {
     if (!storyId) return
-    let active = true
-    const load = () =>
-      fetch(`/api/stories/${encodeURIComponent(storyId)}/suggestions/decisions`, { credentials: 'same-origin' })
-        .then(async (res) => {
-          if (!res.ok) throw new Error(`The server answered ${res.status}.`)
-          return ((await res.json()) as { decisions: DecisionData[] }).decisions
-        })
-        .then(
-          (list) => active && setDecisions(list),
-          // Keep the last list: the record is secondary to the story itself.
-          () => undefined,
-        )
-    const onRecorded = (event: Event) => {
-      const detail = (event as CustomEvent<unknown>).detail
-      setError(typeof detail === 'string' ? `Could not record the decision: ${detail}` : null)
-      void load()
-    }
-    void load()
-    window.addEventListener(DECISIONS_RECORDED, onRecorded)
-    return () => {
-      active = false
-      window.removeEventListener(DECISIONS_RECORDED, onRecorded)
-    }
+    fetch(`/api/stories/${encodeURIComponent(storyId)}/suggestions/decisions`, { credentials: 'same-origin' })
+      .then(async (res) => {
+        if (!res.ok) throw new Error(`The server answered ${res.status}.`)
+        return ((await res.json()) as { decisions: DecisionData[] }).decisions
+      })
+      .then(
+        (list) => setDecisions(list),
+        // Keep the last list: the record is secondary to the story itself.
+        () => undefined,
+      )
   }, [storyId])
-  return { decisions, error }
+  useReviewEvents(storyId ?? '', 'decisions', load)
+  return decisions
 }
 
 /** "10:42" in the reader's locale; made on first use, as a new DateTimeFormat per render is costly. */
@@ -126,16 +74,11 @@ const clockTime = (() => {
 })()
 
 /** The newest decisions, most recent first: "Accepted by Erin · 'text' by Riley · 10:42". */
-function DecisionList({ decisions, error }: { decisions: readonly DecisionData[]; error: string | null }) {
+function DecisionList({ decisions }: { decisions: readonly DecisionData[] }) {
   const nameOf = useUserName()
   return (
     <section className="suggestions__decisions" aria-label="Suggestion decisions">
       <h3 className="suggestions__decisions-title">Suggestion decisions</h3>
-      {error && (
-        <p className="suggestions__decisions-error" role="alert">
-          {error}
-        </p>
-      )}
       <ul className="suggestions__decisions-list">
         {decisions.slice(0, 50).map((decision) => (
           <li key={decision.id}>
@@ -167,8 +110,9 @@ function excerpt(text: string, max = 120): string {
 export function SuggestionsPanel({ editor }: { editor: Editor }) {
   const suggestions = useSuggestions(editor)
   const editable = useEditorState({ editor, selector: ({ editor: e }) => e.isEditable })
-  const { decisions, error } = useDecisions(storyIdOf(editor))
-  if (suggestions.length === 0 && decisions.length === 0 && !error) return null
+  const decisions = useDecisions(storyIdOf(editor))
+  const nameOf = useUserName()
+  if (suggestions.length === 0 && decisions.length === 0) return null
   const run = (command: (chain: ReturnType<Editor['chain']>) => ReturnType<Editor['chain']>) => command(editor.chain().focus()).run()
 
   return (
@@ -192,8 +136,10 @@ export function SuggestionsPanel({ editor }: { editor: Editor }) {
         {suggestions.map((suggestion) => {
           const color = safeColor(suggestion.authorColor) ?? undefined
           const when = formatSuggestionTime(suggestion.time)
+          // By the id the server checked (the stored name is anyone's free text); legacy ones without an id by their stored name.
+          const author = suggestion.authorId === null ? suggestion.authorName : nameOf(suggestion.authorId)
           return (
-            <li key={suggestion.id} className="suggestions__item" aria-label={`Suggestion by ${suggestion.authorName || 'someone'}`}>
+            <li key={suggestion.id} className="suggestions__item" aria-label={`Suggestion by ${author || 'someone'}`}>
               <button
                 type="button"
                 className="suggestions__text"
@@ -201,7 +147,7 @@ export function SuggestionsPanel({ editor }: { editor: Editor }) {
                 onClick={() => run((chain) => chain.setTextSelection(suggestion.from).scrollIntoView())}
               >
                 <span className="suggestions__author" style={{ color }}>
-                  {suggestion.authorName || 'Someone'}
+                  {author || 'Someone'}
                 </span>
                 {when && <time className="suggestions__time">{when}</time>}
                 {kindLabel(suggestion) && <span className="suggestions__kind">{kindLabel(suggestion)}</span>}
@@ -232,7 +178,7 @@ export function SuggestionsPanel({ editor }: { editor: Editor }) {
           )
         })}
       </ul>
-      {(decisions.length > 0 || error) && <DecisionList decisions={decisions} error={error} />}
+      {decisions.length > 0 && <DecisionList decisions={decisions} />}
     </section>
   )
 }

@@ -69,7 +69,7 @@ export interface SuggestChangesOptions {
   suggesting: boolean
   /** New suggestion ids: unique across clients (random by default). */
   generateId: () => string
-  /** The story, so accept/reject decisions can be recorded against it. */
+  /** The story, so the decisions the server recorded on it can be listed. */
   storyId: string | null
 }
 
@@ -600,8 +600,8 @@ export function listSuggestions(doc: PMNode): SuggestionSummary[] {
   return [...byId.values()]
 }
 
-/** The suggestion the caret is in (or touching), with where its run starts, or null. */
-export function suggestionAtSelection(state: EditorState): { id: string; authorName: string; start: number } | null {
+/** The suggestion the caret is in (or touching), its author, and where its run starts, or null. */
+export function suggestionAtSelection(state: EditorState): { id: string; authorId: number | null; authorName: string; start: number } | null {
   const types = typesOf(state.schema)
   if (!types) return null
   const { $head } = state.selection
@@ -610,9 +610,9 @@ export function suggestionAtSelection(state: EditorState): { id: string; authorN
   if (!mark) {
     // Reformatted text, or the start of a block after a suggested break, or a retyped block.
     const [format] = formatChangesOn($head.nodeAfter ?? $head.nodeBefore ?? $head.parent)
-    if (format) return { id: format.id, authorName: format.authorName, start: $head.pos }
+    if (format) return { id: format.id, authorId: format.authorId, authorName: format.authorName, start: $head.pos }
     const suggested = ($head.parentOffset === 0 ? breakOf($head.parent) : null) ?? typeChangeOf($head.parent)
-    return suggested ? { id: suggested.id, authorName: suggested.authorName, start: $head.start() } : null
+    return suggested ? { id: suggested.id, authorId: suggested.authorId, authorName: suggested.authorName, start: $head.start() } : null
   }
   // The child of the block that carries the mark, and where it starts; then walk back to the start
   // of this suggestion's run, so that the anchor stays put while its author types at its end.
@@ -625,7 +625,8 @@ export function suggestionAtSelection(state: EditorState): { id: string; authorN
     start -= previous.nodeSize
     index--
   }
-  return { id: String(mark.attrs.id), authorName: String(mark.attrs.authorName ?? ''), start }
+  const authorId = typeof mark.attrs.authorId === 'number' && Number.isFinite(mark.attrs.authorId) ? mark.attrs.authorId : null
+  return { id: String(mark.attrs.id), authorId, authorName: String(mark.attrs.authorName ?? ''), start }
 }
 
 /**

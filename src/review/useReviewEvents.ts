@@ -1,10 +1,10 @@
 import { useEffect } from 'react'
 
 /**
- * Refetch with `reload` now, whenever the server says this story's `kind` (comments, versions)
- * changed, and after the event stream reconnects (events sent meanwhile were missed).
+ * Refetch with `reload` now, whenever the server says this story's `kind` (comments, versions,
+ * suggestion decisions) changed, and after the event stream reconnects (events sent meanwhile were missed).
  */
-export function useReviewEvents(storyId: string, kind: 'comments' | 'versions', reload: () => void): void {
+export function useReviewEvents(storyId: string, kind: 'comments' | 'versions' | 'decisions', reload: () => void): void {
   useEffect(() => {
     reload()
     if (typeof EventSource === 'undefined') return

@@ -1,6 +1,6 @@
 /** Shapes of the JSON API, validated with zod on the server and typed on the client. */
 import { z } from 'zod'
-import { SECTION_MAX, STATUSES, type Section, type Status } from './newsroom.js'
+import { SECTION_MAX, type Section, type Status } from './newsroom.js'
 import type { Role } from './permissions.js'
 
 /** `POST /api/stories` body. */
@@ -57,31 +57,11 @@ export interface StorySummary {
   openComments: number
 }
 
-/** Runtime check for summaries arriving over the event stream. */
-export const StorySummarySchema = z.object({
-  id: z.string(),
-  headline: z.string(),
-  slug: z.string(),
-  section: z.string(),
-  status: z.enum(Object.keys(STATUSES) as [Status, ...Status[]]),
-  bylines: z.array(z.string()),
-  words: z.number(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  desk: z.object({
-    lead: z.number().nullable(),
-    contributors: z.array(z.number()),
-    editor: z.number().nullable(),
-    deadline: z.number().nullable(),
-    plannedWords: z.number().nullable(),
-    parts: z.array(z.object({ id: z.string(), label: z.string(), assignee: z.number().nullable(), words: z.number() })),
-  }),
-  present: z.array(z.number()),
-  openComments: z.number(),
-})
-
-/** `presence` events of the stream: who is in a story now. */
-export const PresenceEventSchema = z.object({ storyId: z.string(), present: z.array(z.number()) })
+/** `presence` events of the story list's stream: who is in a story now. */
+export interface PresenceEvent {
+  storyId: string
+  present: number[]
+}
 
 /** Error body of every non-2xx API answer. */
 export interface ApiError {
@@ -140,10 +120,7 @@ export const UpdateUserBody = z
 
 // Comments and notifications (server/comments.ts, server/routes/comments.ts) ------------------
 
-/** Longest comment, in characters. */
-export const COMMENT_MAX_CHARS = 5000
-/** Longest quote of the commented passage kept with a thread. */
-export const QUOTE_MAX_CHARS = 1000
+export { COMMENT_MAX_CHARS, QUOTE_MAX_CHARS } from './limits.js'
 
 /** A comment as the API shows it; a deleted one keeps its place with an empty body. */
 export interface CommentView {
@@ -195,8 +172,7 @@ export interface NotificationItem extends NotificationView {
 export const VERSION_KINDS = ['auto', 'status', 'named', 'restore'] as const
 export type VersionKind = (typeof VERSION_KINDS)[number]
 
-/** Longest version name, in characters. */
-export const VERSION_NAME_MAX_CHARS = 120
+export { VERSION_NAME_MAX_CHARS } from './limits.js'
 
 /** One version as lists show it (no state). */
 export interface VersionSummary {

@@ -5,6 +5,7 @@
  * |                                              | reporter       | editor | chief | admin |
  * | read every story, see the budget             | yes            | yes    | yes   | yes   |
  * | edit body, headline, slug, byline, dateline  | assigned ones  | yes    | yes   | yes   |
+ * | accept or reject others' suggestions         | assigned ones  | yes    | yes   | yes   |
  *   (over the sync socket: CLIENT_WRITABLE_ROOTS and CLIENT_WRITABLE_META, nothing else)
  * | set section, assignees, deadline, planned    | no             | no     | yes   | yes   |
  * | status Draft → In edit                       | assigned ones  | yes    | yes   | yes   |
@@ -14,7 +15,7 @@
  * | manage users and sections                    | no             | no     | no    | yes   |
  */
 import type { Status } from './newsroom.js'
-import { META, MetaKey } from './storyDoc.js'
+import { META, MetaKey } from './docKeys.js'
 
 export const ROLES = { reporter: 'Reporter', editor: 'Editor', chief: 'Desk chief' } as const
 export type Role = keyof typeof ROLES
@@ -61,6 +62,15 @@ export function isDesk(actor: Actor): boolean {
 export function canEditStory(actor: Actor, assignment: Assignment): boolean {
   if (isDesk(actor) || actor.role === 'editor') return true
   return isAssigned(actor, assignment)
+}
+
+/**
+ * May accept or reject other people's suggestions: whoever may edit the story (the review list
+ * offers it to them). The server records a decision only from the update of such a person
+ * (server/suggestionReview.ts); settling your own suggestion is withdrawing it, not a decision.
+ */
+export function canSettleSuggestions(actor: Actor, assignment: Assignment): boolean {
+  return canEditStory(actor, assignment)
 }
 
 /**

@@ -21,22 +21,21 @@ import { EMPTY_DATELINE, type Dateline } from './dateline.js'
 import { countWords, isSection, isStatus, type Section, type Status } from './newsroom.js'
 import type { Assignment } from './permissions.js'
 import { NOTE } from './schema/noteMark.js'
+import { BODY, DESK, META, MetaKey } from './docKeys.js'
 
 /** The desk-note mark's name, for readers of the Y.Doc (the schema's: src/shared/schema/noteMark.ts). */
 export { NOTE }
+/** The document's names live in docKeys.ts (no Yjs there); here for readers of the document. */
+export { BODY, DESK, META, MetaKey }
 
-export const BODY = 'body'
-export const META = 'meta'
-
-export const MetaKey = {
-  headline: 'headline',
-  slug: 'slug',
-  section: 'section',
-  status: 'status',
-  bylines: 'bylines',
-  dateline: 'dateline',
-  plannedWords: 'plannedWords',
-} as const
+/**
+ * Deepest element nesting the body may hold: a block directly in `body` is at depth 1, a paragraph
+ * in a list item in a list at 3. Real stories stay under ten; a document nested thousands deep
+ * (issue 11: 8,000 quotes in 160 KB) overflows the stack of every recursive reader, the editor's
+ * binding and ProseMirror first. The server refuses updates that build deeper
+ * (server/bodyStructure.ts) and its own walks are iterative.
+ */
+export const MAX_BODY_DEPTH = 64
 
 export const DATELINE_FIELDS = ['city', 'region', 'country', 'date', 'source'] as const
 export type DatelineField = (typeof DATELINE_FIELDS)[number]
@@ -165,24 +164,55 @@ function xmlTextContent(text: Y.XmlText): string {
   return out
 }
 
-/** Collect the text of every leaf block (paragraph, heading…) under `node`, in order. */
+/** A block being read by `collectBlocks`: its children, the next one to read, its text so far. */
+interface BlockFrame {
+  node: Y.XmlFragment | Y.XmlElement
+  children: unknown[]
+  next: number
+  text: string
+  hasText: boolean
+}
+
+const blockFrame = (node: Y.XmlFragment | Y.XmlElement): BlockFrame => ({ node, children: node.toArray(), next: 0, text: '', hasText: false })
+
+/**
+ * Collect the text of every leaf block (paragraph, heading…) under `node`, in order. An explicit
+ * stack, not recursion: a document stored before the depth limit may nest far deeper (issue 11).
+ */
 function collectBlocks(node: Y.XmlFragment | Y.XmlElement, out: string[]): void {
-  let text = ''
-  let hasText = false
-  for (const child of node.toArray()) {
+  const stack = [blockFrame(node)]
+  for (let frame = stack.at(-1); frame; frame = stack.at(-1)) {
+    if (frame.next === frame.children.length) {
+      stack.pop()
+      if (frame.hasText || (frame.node instanceof Y.XmlElement && frame.node.length === 0)) out.push(frame.text)
+      continue
+    }
+    const child = frame.children[frame.next++]
     if (child instanceof Y.XmlText) {
-      text += xmlTextContent(child)
-      hasText = true
-    } else if (child instanceof Y.XmlElement) {
-      if (child.nodeName === 'hardBreak') {
-        text += '\n'
-        hasText = true
-      } else {
-        collectBlocks(child, out)
-      }
+      frame.text += xmlTextContent(child)
+      frame.hasText = true
+    } else if (!(child instanceof Y.XmlElement)) {
+      // Anything else a forged update put there (a string, a map) holds no blocks.
+      continue
+    } else if (child.nodeName === 'hardBreak') {
+      frame.text += '\n'
+      frame.hasText = true
+    } else {
+      stack.push(blockFrame(child))
     }
   }
-  if (hasText || (node instanceof Y.XmlElement && node.length === 0)) out.push(text)
+}
+
+/** The deepest element nesting in the body (0 when empty), measured without recursion. */
+export function bodyDepth(doc: Y.Doc): number {
+  let deepest = 0
+  const stack: Array<[Y.XmlFragment | Y.XmlElement, number]> = [[getBody(doc), 0]]
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const [node, depth] = entry
+    deepest = Math.max(deepest, depth)
+    for (const child of node.toArray()) if (child instanceof Y.XmlElement) stack.push([child, depth + 1])
+  }
+  return deepest
 }
 
 /** The body as plain text, one string per block. */
@@ -209,8 +239,6 @@ export function bodyWordCount(doc: Y.Doc): number {
  *   deadline      number | null     ms since the epoch
  *   parts         StoryPart[]       runs of body blocks assigned to someone
  */
-export const DESK = 'desk'
-
 /** A run of body blocks assigned to a reporter, anchored by Yjs relative positions. */
 export interface StoryPart {
   id: string

@@ -45,7 +45,14 @@ function suggestionId(value: unknown): string | null {
   return typeof id === 'string' || typeof id === 'number' ? String(id) : null
 }
 
-function collect(node: Y.XmlFragment | Y.XmlElement, ids: Set<string>): void {
+/** Every suggestion id under `root`, walked with an explicit stack: stored bodies may nest deeper than any call stack (issue 11). */
+function collect(root: Y.XmlFragment | Y.XmlElement, ids: Set<string>): void {
+  const stack = [root]
+  for (let node = stack.pop(); node; node = stack.pop()) collectChildren(node, ids, stack)
+}
+
+/** The ids on `node`'s own children; child elements go on `stack` to be read next. */
+function collectChildren(node: Y.XmlFragment | Y.XmlElement, ids: Set<string>, stack: Array<Y.XmlFragment | Y.XmlElement>): void {
   for (const child of node.toArray()) {
     if (child instanceof Y.XmlText) {
       for (const op of child.toDelta() as Array<{ insert?: unknown; attributes?: Record<string, unknown> }>) {
@@ -68,7 +75,7 @@ function collect(node: Y.XmlFragment | Y.XmlElement, ids: Set<string>): void {
       const suggested = parseBreak(child.getAttribute(BREAK_ATTRIBUTE))
       if (suggested) ids.add(suggested.id)
       for (const retyped of unstack(parseTypeSuggestion(child.getAttribute(TYPE_ATTRIBUTE)))) ids.add(retyped.id)
-      collect(child, ids)
+      stack.push(child)
     }
   }
 }
@@ -83,18 +90,5 @@ export function countOpenSuggestions(doc: Y.Doc): number {
   return ids.size
 }
 
-/** Link schemes the story may hold; a link without a scheme (relative) is harmless too. */
-const SAFE_SCHEMES = new Set(['http', 'https', 'mailto'])
-
-/**
- * Whether a link target is one a reader may follow: http(s), mailto or relative. Browsers ignore
- * whitespace and control characters inside a scheme (`  JaVa\tScRiPt:`), so they are read the
- * same way here.
- */
-export function isSafeHref(value: unknown): boolean {
-  if (typeof value !== 'string') return false
-  // oxlint-disable-next-line no-control-regex
-  const compact = value.replace(/[\u0000-\u0020\u007f]/g, '')
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(compact)?.[1]
-  return scheme === undefined || SAFE_SCHEMES.has(scheme.toLowerCase())
-}
+/** Link checks moved to links.ts (the link mark needs them without Yjs); kept here for their callers. */
+export { isSafeHref } from './links.js'

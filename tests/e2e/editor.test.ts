@@ -193,7 +193,19 @@ describe('editor in Chromium', () => {
     await expect.poll(() => updated.count()).toBe(1)
     await expect.poll(() => updated.textContent()).toContain('In edit')
     await expect.poll(() => updated.textContent()).toContain('Ann')
-    await expect.poll(() => updated.locator('td').nth(4).textContent()).toBe('7')
+    await expect.poll(() => updated.locator('td.num').textContent()).toBe('7')
+
+    // Search and filters narrow the list; the table sorts by a column heading.
+    const search = desk.getByRole('searchbox', { name: 'Search stories' })
+    await search.fill('hurt downtown')
+    await expect.poll(() => desk.getByRole('row', { name: /Fire downtown/ }).count()).toBe(1)
+    await search.fill('no such words')
+    await expect.poll(() => desk.getByText('No stories match these filters.').count()).toBe(1)
+    await desk.getByRole('button', { name: 'Show all stories' }).click()
+    await desk.getByLabel('Status').selectOption('in_edit')
+    await expect.poll(() => desk.getByRole('table').getByRole('row').count()).toBe(2)
+    await desk.getByRole('button', { name: 'Words' }).click()
+    expect(await desk.getByRole('columnheader', { name: 'Words' }).getAttribute('aria-sort')).toBe('descending')
   })
 
   it('says so when a story does not exist, and stops retrying', async () => {

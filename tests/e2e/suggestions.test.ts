@@ -82,10 +82,12 @@ describe('suggestions in Chromium', () => {
     await expect.poll(() => marked.count()).toBe(0)
     await expect.poll(() => suggested.count()).toBe(0)
     await expect.poll(() => textOf(editorBody)).toContain('The council delayed its vote. Again.')
-    await expect.poll(() => editor.getByRole('region', { name: 'Suggestions' }).count()).toBe(0)
-    // The accept is recorded (who, what, whose) and listed under the story for the reporter.
+    await expect.poll(() => editor.getByRole('listitem', { name: 'Suggestion by Eddie' }).count()).toBe(0)
+    // The server records the accept from the change it stored (who, what, whose), and every page
+    // open on the story lists it: the reporter's, and the editor's too.
     const decisions = reporter.getByRole('region', { name: 'Suggestion decisions' })
     await expect.poll(() => textOf(decisions)).toMatch(/Accepted by Riley · ‘ Again\.’ by Eddie · /)
+    await expect.poll(() => textOf(editor.getByRole('region', { name: 'Suggestion decisions' }))).toMatch(/Accepted by Riley · ‘ Again\.’ by Eddie · /)
 
     // Backspace strikes text out (the browser's own deletion path): it stays, marked, until the
     // reporter rejects the suggestion from the list under the story.

@@ -180,6 +180,44 @@ describe('several nodes, one newsroom', () => {
   })
 })
 
+describe('suggestions across nodes', () => {
+  it('a decision is recorded once, by the node that stored it; forging is refused on the other node too', { timeout: 60_000 }, async () => {
+    const [a, b] = (await nodes(2)) as [RunningServer, RunningServer]
+    const chiefToken = await signInAs(a, 'chief', 'admin')
+    const editor = await addUser(a, 'erin', 'editor')
+    const reporter = await addUser(a, 'riley', 'reporter')
+    const id = await importStoryVia(a.url, chiefToken, STORY)
+    expect((await sendJson(`${a.url}/api/stories/${id}/desk`, { lead: reporter.id }, chiefToken, 'PATCH')).status).toBe(200)
+    const onB = client(b.url, id, editor.token)
+    const chiefOnA = client(a.url, id, chiefToken)
+    await Promise.all([synced(onB), synced(chiefOnA)])
+    const value = { id: 'e1', authorId: editor.id, authorName: 'Erin', authorColor: '#c00', time: 1 }
+    // Erin suggests through node B; node A learns her id from the update it receives.
+    firstParagraphText(onB.doc).insert(0, 'Now ', { insertion: value })
+    const plain = (c: TestClient) => (firstParagraphText(c.doc).toDelta() as Array<{ insert: string }>).map((op) => op.insert).join('')
+    await vi.waitFor(() => expect(plain(chiefOnA)).toBe('Now Start.'), { timeout: 5_000 })
+    // Riley, on node A, puts her id on new text: refused there, never reaches node B.
+    const forger = client(a.url, id, reporter.token)
+    await synced(forger)
+    let code: number | null = null
+    forger.provider.on('connection-close', (event) => {
+      code ??= event?.code ?? null
+    })
+    firstParagraphText(forger.doc).insert(10, ' Forged', { insertion: value })
+    await vi.waitFor(() => expect(code).toBe(Close.forbidden.code), { timeout: 5_000 })
+    // The chief accepts it through node A; a story event reaches a stream on node B.
+    const announced = nextEvent(b.url, chiefToken, (type, data) => type === 'review' && data.storyId === id && data.kind === 'decisions')
+    await pause(200)
+    firstParagraphText(chiefOnA.doc).format(0, 4, { insertion: null })
+    await expect(announced).resolves.toMatchObject({ kind: 'decisions' })
+    for (const node of [a, b]) {
+      const { body } = await getJson(`${node.url}/api/stories/${id}/suggestions/decisions`, chiefToken)
+      expect((body.decisions as Array<Record<string, unknown>>).map((d) => [d.suggestionId, d.action, d.kind, d.text, d.authorId])).toEqual([['e1', 'accept', 'insertion', 'Now ', editor.id]])
+    }
+    await vi.waitFor(() => expect(firstParagraphText(onB.doc).toDelta()).toEqual([{ insert: 'Now Start.' }]), { timeout: 5_000 })
+  })
+})
+
 describe('faults', () => {
   /** A child node on the shared PostgreSQL database and Redis, killed at the end of the test. */
   async function childNode(databaseUrl: string): Promise<ChildServer> {

@@ -13,7 +13,7 @@ import { Sections } from '../../server/sections'
 import { Sessions } from '../../server/sessions'
 import { StatusHistory } from '../../server/statusHistory'
 import { Storage, SuggestionAuthorConflict, type StoryIndexFields } from '../../server/storage'
-import { SuggestionLog, type DecisionInput } from '../../server/suggestionLog'
+import { insertDecisions, SuggestionLog, type DecisionInput } from '../../server/suggestionLog'
 import { Users } from '../../server/users'
 import { Comments } from '../../server/comments'
 import { createLogger } from '../../server/logger'
@@ -212,6 +212,56 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
     const bad = { action: 'accept', suggestionId: 's5', authorId: 7, kind: 'bogus', text: '' } as unknown as DecisionInput
     await expect(decisions.record('aaaaaaaaaaaaaaaa', 7, [{ action: 'accept', suggestionId: 's4', authorId: 7, kind: 'insertion', text: '' }, bad])).rejects.toThrow(CHECK)
     expect(await decisions.list('aaaaaaaaaaaaaaaa')).toHaveLength(3)
+  })
+
+  it('stores the decisions an update makes in its transaction: both or neither', async () => {
+    const decisions = new SuggestionLog(backend.db)
+    const { state, doc } = storyState('x')
+    await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY)
+    const accepted: DecisionInput = { action: 'accept', suggestionId: 's1', authorId: 8, kind: 'insertion', text: 'new' }
+    await storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'a'), { alsoWrite: (db) => insertDecisions(db, 'aaaaaaaaaaaaaaaa', 7, [accepted], 100) })
+    expect(await decisions.list('aaaaaaaaaaaaaaaa')).toEqual([{ ...accepted, id: expect.any(Number), storyId: 'aaaaaaaaaaaaaaaa', userId: 7, at: 100 }])
+    // The update is refused (its suggestion id is someone else's): its decision is not kept either.
+    await storage.recordSuggestionAuthors('aaaaaaaaaaaaaaaa', new Map([['s9', 9]]))
+    const rejected: DecisionInput = { action: 'reject', suggestionId: 's2', authorId: 9, kind: 'deletion', text: 'old' }
+    await expect(
+      storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'b'), {
+        suggestionAuthors: new Map([['s9', 7]]),
+        alsoWrite: (db) => insertDecisions(db, 'aaaaaaaaaaaaaaaa', 7, [rejected], 200),
+      }),
+    ).rejects.toThrow(SuggestionAuthorConflict)
+    expect((await decisions.list('aaaaaaaaaaaaaaaa')).map((decision) => decision.suggestionId)).toEqual(['s1'])
+    expect(await storage.tailLength('aaaaaaaaaaaaaaaa')).toBe(1)
+  })
+
+  it('keeps what suggestions covered after it is deleted, through loading and compaction', async () => {
+    const { state, doc } = storyState('x')
+    await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY)
+    const text = (getBody(doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
+    const change = (edit: () => void) => {
+      const before = Y.encodeStateVector(doc)
+      edit()
+      return Y.encodeStateAsUpdate(doc, before)
+    }
+    const value = { id: 's1', authorId: 8, authorName: 'Eight', authorColor: null, time: 1 }
+    await storage.appendUpdate('aaaaaaaaaaaaaaaa', change(() => text.insert(1, ' suggested', { insertion: value })))
+    await storage.appendUpdate('aaaaaaaaaaaaaaaa', change(() => text.insert(0, 'plain ')))
+    // Both deleted: the suggested text and its value are kept (deleted), the plain text is collected.
+    await storage.appendUpdate('aaaaaaaaaaaaaaaa', change(() => text.delete(0, text.length)))
+    const kept = (loaded: Y.Doc) => {
+      const found: string[] = []
+      for (let item = ((getBody(loaded).get(0) as Y.XmlElement).get(0) as Y.XmlText)._start; item !== null; item = item.right) {
+        if (item.content instanceof Y.ContentString) found.push(`${item.deleted ? '-' : ''}${item.content.str}`)
+        if (item.content instanceof Y.ContentFormat) found.push(`${item.deleted ? '-' : ''}{${item.content.key}: ${(item.content.value as { id?: string } | null)?.id ?? null}}`)
+      }
+      return found
+    }
+    const expected = ['-{insertion: s1}', '- suggested', '-{insertion: null}']
+    expect(kept((await storage.loadDoc('aaaaaaaaaaaaaaaa'))!.doc)).toEqual(expected)
+    expect(await storage.compact('aaaaaaaaaaaaaaaa')).toBe(3)
+    const loaded = (await storage.loadDoc('aaaaaaaaaaaaaaaa'))!.doc
+    expect(kept(loaded)).toEqual(expected)
+    expect(bodyBlocks(loaded)).toEqual([''])
   })
 
   it('keeps accounts: usernames unique whatever their case, found whatever their case, listed by name', async () => {

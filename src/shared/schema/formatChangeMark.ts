@@ -77,7 +77,7 @@ export const FormatChangeMark = Mark.create({
       mergeAttributes(HTMLAttributes, {
         class: 'suggestion suggestion--format',
         'data-suggestion-id': change?.id ?? '',
-        title: `${what ? `${what}. ` : ''}${describeSuggestion(change ?? { authorName: '', time: null })}`,
+        title: `${what ? `${what}. ` : ''}${describeSuggestion(change ?? { authorId: null, authorName: '', time: null })}`,
         ...(color ? { style: `--suggestion-color: ${color}` } : {}),
       }),
       0,

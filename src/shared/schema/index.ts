@@ -1,20 +1,30 @@
 /**
  * The editor schema: the TipTap extensions that define what a story body may contain, one file
- * per mark or block attribute beyond StarterKit. Paragraphs, headings (2-4), bold, italic, links,
- * bullet and numbered lists, blockquotes, hard breaks (StarterKit); desk notes, non-printing
+ * per mark or block attribute beyond TipTap's own. Paragraphs, headings (2-4), bold, italic,
+ * bullet and numbered lists, blockquotes, hard breaks (TipTap's); links (linkMark.ts); desk notes, non-printing
  * (noteMark.ts); suggestions: suggested insertions and deletions (insertionMark.ts,
  * deletionMark.ts), suggested paragraph breaks (suggestedBreaks.ts), suggested formatting
  * (formatChangeMark.ts) and suggested block types (suggestedTypes.ts).
  * Client and server build the same schema (`getSchema(storyExtensions())` runs in Node): only
- * @tiptap/core and StarterKit here, no React, no DOM at import. Suggest mode itself, which turns
+ * @tiptap/core and its extensions here, no React, no DOM at import. Suggest mode itself, which turns
  * edits into these marks and settles them, is client-side (src/review/suggestChanges.ts).
  * History is off: Yjs' undo manager undoes only your own changes.
  */
-import { StarterKit } from '@tiptap/starter-kit'
 import type { AnyExtension } from '@tiptap/core'
+import { Blockquote } from '@tiptap/extension-blockquote'
+import { Bold } from '@tiptap/extension-bold'
+import { Document } from '@tiptap/extension-document'
+import { HardBreak } from '@tiptap/extension-hard-break'
+import { Heading } from '@tiptap/extension-heading'
+import { Italic } from '@tiptap/extension-italic'
+import { BulletList, ListItem, ListKeymap, OrderedList } from '@tiptap/extension-list'
+import { Paragraph } from '@tiptap/extension-paragraph'
+import { Text } from '@tiptap/extension-text'
+import { Dropcursor, Gapcursor, TrailingNode } from '@tiptap/extensions'
 import { DELETION, DeletionMark } from './deletionMark.js'
 import { FORMAT_CHANGE, FormatChangeMark } from './formatChangeMark.js'
 import { INSERTION, InsertionMark } from './insertionMark.js'
+import { LinkMark } from './linkMark.js'
 import { NoteMark } from './noteMark.js'
 import { SuggestedBreaks } from './suggestedBreaks.js'
 import { SuggestedTypes } from './suggestedTypes.js'
@@ -28,23 +38,25 @@ export const SUGGESTION_MARKS: ReadonlySet<string> = new Set([INSERTION, DELETIO
 /** The shared extension list (no collaboration plugins: those are per connection). */
 export function storyExtensions(): AnyExtension[] {
   return [
-    StarterKit.configure({
-      undoRedo: false,
-      heading: { levels: [...HEADING_LEVELS] },
-      code: false,
-      codeBlock: false,
-      strike: false,
-      underline: false,
-      horizontalRule: false,
-      link: {
-        openOnClick: false,
-        // Off: autolink rewrites text that arrives from collaborators, and the marks it adds
-        // locally diverge from what they see (found by tests/client/incrementalSync.test.ts).
-        autolink: false,
-        protocols: ['http', 'https', 'mailto'],
-        HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
-      },
-    }),
+    // StarterKit's extensions, one by one: StarterKit imports all of its own (code blocks, links
+    // with linkifyjs…), which would go into the story page's script even when turned off.
+    // Undo is off: Yjs' undo manager undoes only your own changes.
+    Bold,
+    Blockquote,
+    BulletList,
+    Document,
+    Dropcursor,
+    Gapcursor,
+    HardBreak,
+    Heading.configure({ levels: [...HEADING_LEVELS] }),
+    Italic,
+    ListItem,
+    ListKeymap,
+    OrderedList,
+    Paragraph,
+    Text,
+    TrailingNode,
+    LinkMark,
     NoteMark,
     // Suggestions (track changes): text marks, suggested paragraph breaks and block types (block
     // attributes) and suggested formatting.

@@ -14,10 +14,28 @@ export function formatSuggestionTime(time: number | null): string {
   return timeFormat.format(time)
 }
 
+/** Names the newsroom's people by user id, once the client knows them (setSuggestionAuthorNames). */
+let peopleNames: ((id: number) => string | null) | null = null
+
+/**
+ * Name suggestion authors by their user id from now on: the client passes its directory of the
+ * newsroom's people. The name stored with a suggestion is free text anyone could have written;
+ * the id is the one the server checked against the sender (issue 11).
+ */
+export function setSuggestionAuthorNames(nameOf: ((id: number) => string | null) | null): void {
+  peopleNames = nameOf
+}
+
+/** Who made a suggestion: their account's name when known, else the name stored with it (suggestions without an author id). */
+export function suggestionAuthorName(attrs: Pick<SuggestionAttrs, 'authorId' | 'authorName'>): string {
+  const known = attrs.authorId !== null && peopleNames ? peopleNames(attrs.authorId) : null
+  return known ?? attrs.authorName
+}
+
 /** Hover text of a suggestion: "Suggested by <name>, <time>". */
-export function describeSuggestion(attrs: Pick<SuggestionAttrs, 'authorName' | 'time'>): string {
+export function describeSuggestion(attrs: Pick<SuggestionAttrs, 'authorId' | 'authorName' | 'time'>): string {
   const when = formatSuggestionTime(attrs.time)
-  return `Suggested by ${attrs.authorName || 'someone'}${when ? `, ${when}` : ''}`
+  return `Suggested by ${suggestionAuthorName(attrs) || 'someone'}${when ? `, ${when}` : ''}`
 }
 
 /** "bold" → "Bold". */

@@ -5,7 +5,7 @@
  */
 import { Mark, mergeAttributes } from '@tiptap/core'
 import type { SuggestionAttrs } from './suggestionValues.js'
-import { describeSuggestion, safeColor } from './suggestionLabels.js'
+import { describeSuggestion, safeColor, suggestionAuthorName } from './suggestionLabels.js'
 
 /**
  * The mark group of suggested text: each mark of it excludes the whole group, so text is either
@@ -44,7 +44,7 @@ export function suggestionMark(name: string, tag: 'ins' | 'del') {
         authorName: {
           default: '',
           parseHTML: (element) => element.getAttribute('data-author') ?? '',
-          renderHTML: (attrs) => ({ 'data-author': attrs.authorName }),
+          renderHTML: (attrs) => ({ 'data-author': suggestionAuthorName(attrs as SuggestionAttrs) }),
         },
         authorColor: {
           default: null,
