@@ -1,16 +1,21 @@
 /**
  * `npm run bench`: every benchmark, printed as tables. Medians and 95th percentiles, each next
  * to its reference measured in the same run. A benchmark, not a test: nothing here fails on a
- * slow machine. Pass section names to run only some: `npm run bench -- keystroke load trace cluster`.
+ * slow machine. Pass section names to run only some: `npm run bench -- keystroke load trace cluster paint bundle soak`;
+ * `-- paint-profile` (never in the default run) profiles typing into the 50,000-word story.
  */
 import os from 'node:os'
 import { benchRemoteKeystrokeChromium } from './browserKeystroke'
 import { benchRemoteKeystroke } from './remoteKeystroke'
 import { benchStoryLoad } from './storyLoad'
+import { benchBundle, printBundleTable } from './bundle'
+import { benchPaint, profilePaint } from './paint'
+import { printPaintProfile, printPaintTables } from './paintTables'
 import { median, ms, printTable, quantile } from './stats'
 import { benchCluster } from './cluster'
 import { replayBare, replayThroughServer, type FanOut } from './traceReplay'
 import { loadTrace } from './traces'
+import { benchSoak, SOAK_CLIENTS, SOAK_STORIES } from './soak'
 
 // Eleven providers in one process each watch process exit.
 process.setMaxListeners(64)
@@ -109,5 +114,47 @@ if (run('cluster')) {
     `Fan-out: 1 writer at 50 edits/s for 500 edits, ${result.fanOut.single.expected / 500} readers (spread over the nodes in the cluster); keystroke → reader's document. Goal: cluster p99 ≤ 2× single.`,
     ['fan-out', 'p50', 'p95', 'p99', 'delivered', 'p99 vs single'],
     [fanRow('one node, SQLite', result.fanOut.single, result.fanOut.single), fanRow(`${result.nodes} nodes, PostgreSQL + Redis`, result.fanOut.cluster, result.fanOut.single)],
+  )
+}
+
+if (run('paint')) {
+  const presses = 200
+  const others = 5
+  printPaintTables(await benchPaint([10_000, 50_000], { presses, others }), presses, others)
+}
+
+// Only when asked for by name (not in the default run): the profiler and the trace slow the page.
+if (wanted.has('paint-profile')) {
+  printPaintProfile(await profilePaint(50_000, { presses: 60, others: 5 }))
+}
+
+if (run('bundle')) {
+  printBundleTable(await benchBundle())
+}
+
+if (run('soak')) {
+  const result = await benchSoak()
+  const mib = (kb: number) => `${(kb / 1024).toFixed(0)} MiB`
+  const count = (value: number) => value.toLocaleString('en-US')
+  printTable(
+    `Soak: ${SOAK_CLIENTS} stock providers over ${SOAK_STORIES} stories typing 2–5 keystrokes/s (30 s, a kill -9 and restart of the server, 30 s more), random disconnects and closed tabs; server RSS (child process). Goal: every story converges, 0 acknowledged words lost, memory back near its baseline after everyone leaves.`,
+    ['measure', 'value'],
+    [
+      ['keystrokes sent', count(result.keystrokes)],
+      ['words typed', count(result.words)],
+      ['saved requests / acknowledged', `${count(result.savedRequests)} / ${count(result.acks)} (not saved: ${count(result.notSaved)})`],
+      ['reconnects / tabs closed', `${count(result.reconnects)} / ${count(result.tabsClosed)}`],
+      ['kill -9 → restarted server behind the relay', ms(result.downtimeMs)],
+      ['stories converged (tabs, fresh reader, stored copy)', `${result.storiesConverged} / ${SOAK_STORIES}`],
+      ['acknowledged words lost (must be 0)', count(result.lostAcked.length)],
+      ['words of open tabs lost (must be 0)', count(result.lostTyped.length)],
+      ['unacknowledged words of closed tabs not stored', count(result.unackedGone)],
+      ['permanent closes (must be 0)', count(result.permanentCloses.length)],
+      ['RSS: first process, idle (warmed)', mib(result.memory.firstBaselineKb)],
+      ['RSS: restarted process, idle (warmed): baseline', mib(result.memory.baselineKb)],
+      ['RSS: peak', mib(result.memory.peakKb)],
+      [`RSS: ${(result.memory.settledMs / 1000).toFixed(1)} s after everyone left`, `${mib(result.memory.afterLeaveKb)} (${(result.memory.afterLeaveKb / result.memory.baselineKb).toFixed(2)}× baseline)`],
+      ['live heap after a full GC: idle (restarted, warmed) → after everyone left', `${mib(result.memory.heapBaselineKb ?? Number.NaN)} → ${mib(result.memory.heapAfterLeaveKb ?? Number.NaN)}`],
+    ],
   )
 }

@@ -41,8 +41,11 @@ function handleFrame(room: Room, conn: WebSocket, frame: Uint8Array): void {
     case MessageType.sync: {
       const step = decoding.readVarUint(decoder)
       if (step === syncProtocol.messageYjsSyncStep1) {
-        // Answered from stored state only, once what came before it is stored.
-        room.answerSyncStep1(conn, decoding.readVarUint8Array(decoder))
+        // Answered from stored state only, once what came before it is stored. A state vector
+        // that does not decode is a bad frame now, not a failure when the answer is due.
+        const vector = decoding.readVarUint8Array(decoder)
+        Y.decodeStateVector(vector)
+        room.answerSyncStep1(conn, vector)
       } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
         const update = decoding.readVarUint8Array(decoder)
         // Parse fully before accepting: a truncated or garbled update throws here, not halfway

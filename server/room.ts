@@ -32,6 +32,7 @@ import type { DeskSummary } from '../src/shared/api.js'
 import { assignmentOf, BODY, bodyWordCount, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
 import { suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
 import { bodyStructureProblem } from './bodyStructure.js'
+import { metaStructureProblem } from './metaStructure.js'
 import { SuggestionIndex } from './suggestionIndex.js'
 import { insertDecisions, type DecisionInput } from './suggestionLog.js'
 import { reviewSuggestions, type SuggestionReview } from './suggestionReview.js'
@@ -67,11 +68,22 @@ export const MAX_AWARENESS_IDS = 4
 /** Largest presence state of one client id, as JSON. */
 export const MAX_AWARENESS_STATE_BYTES = 4 * 1024
 /**
- * Presence updates and full-state requests a connection may send: a burst, then so many a second
- * (a caret moving as fast as anyone types stays far below).
+ * Client ids one presence frame may name. The stock y-websocket client sends back every presence
+ * update it receives, everyone's, so a frame names many ids; those not the connection's own are
+ * skipped unread (a connection changes only its own: `applyClientAwareness`).
+ */
+export const MAX_AWARENESS_FRAME_IDS = 256
+/**
+ * A connection's own presence updates: a burst, then so many a second are relayed at once; past
+ * that, the latest waits for the next place (a caret is only ever wanted where it is now). The
+ * editor's binding republishes the caret on every remote edit, so a busy story goes past it.
  */
 export const AWARENESS_BURST = 100
 export const AWARENESS_PER_SECOND = 40
+/** Ten times that is no client's doing: the connection is closed with Close.policy. */
+export const AWARENESS_ABUSE_BURST = 10 * AWARENESS_BURST
+export const AWARENESS_ABUSE_PER_SECOND = 10 * AWARENESS_PER_SECOND
+/** Full-state requests (sync step 1): a burst, then so many a second. */
 export const SYNC_REQUEST_BURST = 20
 export const SYNC_REQUESTS_PER_SECOND = 2
 
@@ -154,7 +166,11 @@ interface ConnState {
   closing: boolean
   /** How many presence updates and full-state requests it may still send. */
   awarenessBudget: Budget
+  awarenessAbuse: Budget
   syncBudget: Budget
+  /** Its latest presence per client id past the budget, vouched for, waiting for the next place; and the timer. */
+  awarenessWaiting: Map<number, { clock: number; json: string }>
+  awarenessTimer: NodeJS.Timeout | null
 }
 
 /** One batch, applied and waiting to be committed. */
@@ -319,7 +335,10 @@ export class Room {
       step1: null,
       closing: false,
       awarenessBudget: new Budget(AWARENESS_BURST, AWARENESS_PER_SECOND),
+      awarenessAbuse: new Budget(AWARENESS_ABUSE_BURST, AWARENESS_ABUSE_PER_SECOND),
       syncBudget: new Budget(SYNC_REQUEST_BURST, SYNC_REQUESTS_PER_SECOND),
+      awarenessWaiting: new Map(),
+      awarenessTimer: null,
     })
     this.deps.onPresence?.(this)
     this.sendSyncStep1(conn)
@@ -358,6 +377,7 @@ export class Room {
     const state = this.conns.get(conn)
     if (!state) return
     this.forgetHeld(state)
+    if (state.awarenessTimer) clearTimeout(state.awarenessTimer)
     this.conns.delete(conn)
     if (this.closed) return
     if (state.clientIds.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...state.clientIds], null)
@@ -406,36 +426,56 @@ export class Room {
 
   /**
    * Apply a client's presence update, as the server vouches for it: only client ids it brought
-   * itself (an update for anyone else's is left out), at most MAX_AWARENESS_IDS of them and
-   * MAX_AWARENESS_STATE_BYTES each, and the name and colour of the person signed in, whatever the
-   * client wrote. Throws PolicyViolation past the bounds or the rate.
+   * itself (everyone else's, which the stock client echoes back, are skipped unread), at most
+   * MAX_AWARENESS_IDS of them and MAX_AWARENESS_STATE_BYTES each, and the name and colour of the
+   * person signed in, whatever the client wrote. Past AWARENESS_PER_SECOND the latest waits for the
+   * next place; past ten times that, or past the bounds, PolicyViolation.
    */
   applyClientAwareness(conn: WebSocket, update: Uint8Array): void {
     const state = this.conns.get(conn)
     if (!state || state.closing || this.closed) return
-    if (!state.awarenessBudget.take()) throw new PolicyViolation('presence updates too fast')
     const decoder = decoding.createDecoder(update)
     const count = decoding.readVarUint(decoder)
-    if (count > MAX_AWARENESS_IDS) throw new PolicyViolation(`presence for ${count} client ids`)
+    if (count > MAX_AWARENESS_FRAME_IDS) throw new PolicyViolation(`presence for ${count} client ids`)
     const entries: Array<{ clientId: number; clock: number; json: string }> = []
     for (let index = 0; index < count; index++) {
       const clientId = decoding.readVarUint(decoder)
       const clock = decoding.readVarUint(decoder)
+      // Someone else's (another connection's, another node's): not this connection's to change.
+      if (!state.clientIds.has(clientId) && this.awareness.getStates().has(clientId)) {
+        decoding.readVarUint8Array(decoder)
+        continue
+      }
       const json = decoding.readVarString(decoder)
       if (json.length > MAX_AWARENESS_STATE_BYTES) throw new PolicyViolation(`a presence state of ${json.length} bytes`)
-      // Someone else's (another connection's, another node's): not this connection's to change.
-      if (!state.clientIds.has(clientId) && this.awareness.getStates().has(clientId)) continue
       if (!state.clientIds.has(clientId) && state.clientIds.size >= MAX_AWARENESS_IDS) throw new PolicyViolation('too many presence client ids')
       entries.push({ clientId, clock, json: this.vouchedPresence(json, state.who) })
     }
     if (entries.length === 0) return
+    if (!state.awarenessAbuse.take()) throw new PolicyViolation('presence updates too fast')
+    // Each id's latest state goes out now or, past the budget, when there is room again.
+    for (const { clientId, clock, json } of entries) state.awarenessWaiting.set(clientId, { clock, json })
+    if (state.awarenessTimer === null) this.applyWaitingAwareness(conn)
+  }
+
+  /** Relay a connection's waiting presence once its budget allows, trying again until it does. */
+  private applyWaitingAwareness(conn: WebSocket): void {
+    const state = this.conns.get(conn)
+    if (!state || state.closing || this.closed) return
+    state.awarenessTimer = null
+    if (state.awarenessWaiting.size === 0) return
+    if (!state.awarenessBudget.take()) {
+      state.awarenessTimer = setTimeout(() => this.applyWaitingAwareness(conn), 1000 / AWARENESS_PER_SECOND)
+      return
+    }
     const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, entries.length)
-    for (const { clientId, clock, json } of entries) {
+    encoding.writeVarUint(encoder, state.awarenessWaiting.size)
+    for (const [clientId, { clock, json }] of state.awarenessWaiting) {
       encoding.writeVarUint(encoder, clientId)
       encoding.writeVarUint(encoder, clock)
       encoding.writeVarString(encoder, json)
     }
+    state.awarenessWaiting.clear()
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encoding.toUint8Array(encoder), conn)
   }
 
@@ -744,7 +784,14 @@ export class Room {
     }
     // What those senders had dropped is stored now, unless they were dropped again since.
     for (const { state, drops } of applied.pullAnswers) if (state.drops === drops) state.unsaved = null
-    for (const answer of answers) answer()
+    // One answer failing (a connection gone bad) must not cost the others theirs.
+    for (const answer of answers) {
+      try {
+        answer()
+      } catch (error) {
+        this.deps.log.warn({ err: error, story: this.id }, 'an answer failed')
+      }
+    }
     if (this.overflowed && this.pending.length === 0) {
       this.overflowed = false
       this.pullUnsaved()
@@ -857,7 +904,7 @@ export class Room {
     }
     const scope = updateScope(this.doc, entry.update)
     // What it builds in the body must be what the editor can hold (issue 11: poisoned structure).
-    const structure = bodyStructureProblem(scope.bodyItems)
+    const structure = bodyStructureProblem(scope.bodyItems) ?? metaStructureProblem(scope.metaItems)
     const forbidden =
       structure !== null ||
       scope.unresolved ||

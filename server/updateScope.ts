@@ -74,6 +74,11 @@ export interface UpdateScope {
    */
   bodyItems: BodyItem[]
   /**
+   * Every new item landing inside a `meta` field's shared type (a headline's text, the byline
+   * list, the dateline map), in update order: what server/metaStructure.ts checks.
+   */
+  metaItems: MetaItem[]
+  /**
    * True when a new body item links somewhere no reader should be sent (`javascript:`, `data:`…),
    * as a link mark or inside a format suggestion's records: treat as forbidden.
    */
@@ -85,6 +90,13 @@ export interface UpdateScope {
  * content creates it, or null when Yjs drops the item (its parent ID holds no type).
  */
 export type LandingParent = string | Y.AbstractType<unknown> | Y.Item | null
+
+/** A new item inside the shared type of `meta` field `key`, with its map key there (null: list or text content). */
+export interface MetaItem {
+  item: Y.Item
+  key: string
+  sub: string | null
+}
 
 /** A new item that lands in `body`, with its parent type and map key (null: list content). */
 export interface BodyItem {
@@ -143,6 +155,7 @@ export function updateScope(doc: Y.Doc, update: Uint8Array): UpdateScope {
     malformedSuggestion: false,
     unsafeLink: false,
     bodyItems: [],
+    metaItems: [],
   }
   let decoded: ReturnType<typeof Y.decodeUpdate>
   try {
@@ -215,6 +228,9 @@ class ScopeReader {
           else this.scope.malformedSuggestion = true
         }
         if (struct.content instanceof Y.ContentFormat && !linksAreSafe(struct.content)) this.scope.unsafeLink = true
+      }
+      if (isNew && typeof resolution === 'object' && !resolution.top && resolution.root === META && resolution.key !== null) {
+        this.scope.metaItems.push({ item: struct, key: resolution.key, sub: resolution.sub })
       }
       if (isNew && typeof resolution === 'object' && resolution.top && resolution.root === META && resolution.key !== null) {
         this.scope.replacedMetaKeys.add(resolution.key)

@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react'
 import type * as Y from 'yjs'
 import { useYArray } from '../collab/useYArray'
+import { MAX_META_VALUE_CHARS } from '../shared/limits'
 
 /** "By A, B and C" from the byline list. */
 export function formatByline(names: readonly string[]): string {
-  const clean = names.map((name) => name.trim()).filter(Boolean)
+  // Only text: a story stored before the server checked bylines may hold anything.
+  const clean = names.flatMap((name: unknown) => (typeof name === 'string' && name.trim() ? [name.trim()] : []))
   if (clean.length === 0) return ''
   if (clean.length === 1) return `By ${clean[0]}`
   return `By ${clean.slice(0, -1).join(', ')} and ${clean[clean.length - 1]}`
@@ -41,7 +43,7 @@ export function BylineEditor({ bylines, disabled }: { bylines: Y.Array<string> |
         <ol className="byline__list" aria-label="Author names">
           {names.map((name, index) => (
             <li key={`${index}-${name}`}>
-              <span className="byline__name">{name}</span>
+              <span className="byline__name">{typeof name === 'string' ? name : '(not a name)'}</span>
               <span className="byline__actions">
                 <button type="button" aria-label={`Move ${name} up`} disabled={off || index === 0} onClick={() => move(index, -1)}>
                   ↑
@@ -58,7 +60,7 @@ export function BylineEditor({ bylines, disabled }: { bylines: Y.Array<string> |
         </ol>
       )}
       <form className="byline__add" onSubmit={add}>
-        <input aria-label="Byline" placeholder="Add a name" value={draft} disabled={off} onChange={(event) => setDraft(event.target.value)} />
+        <input aria-label="Byline" placeholder="Add a name" value={draft} maxLength={MAX_META_VALUE_CHARS} disabled={off} onChange={(event) => setDraft(event.target.value)} />
         <button type="submit" disabled={off || !draft.trim()}>
           Add
         </button>

@@ -1,6 +1,7 @@
 import type * as Y from 'yjs'
 import { useDateline } from '../collab/useDateline'
 import { datelineProblems, formatDateline } from '../shared/dateline'
+import { MAX_META_VALUE_CHARS } from '../shared/limits'
 import { DATELINE_FIELDS, type DatelineField } from '../shared/storyDoc'
 
 const LABELS: Record<DatelineField, string> = {
@@ -37,6 +38,7 @@ export function DatelineFields({ map, disabled }: { map: Y.Map<string> | null; d
               type={field === 'date' ? 'date' : 'text'}
               value={dateline[field]}
               placeholder={PLACEHOLDERS[field]}
+              maxLength={MAX_META_VALUE_CHARS}
               disabled={off}
               onChange={(event) => map?.set(field, event.target.value)}
               aria-invalid={problems[field] ? true : undefined}

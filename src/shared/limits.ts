@@ -10,3 +10,5 @@ export const COMMENT_MAX_CHARS = 5000
 export const QUOTE_MAX_CHARS = 1000
 /** Longest version name, in characters. */
 export const VERSION_NAME_MAX_CHARS = 120
+/** Longest byline name or dateline field, in characters (the server refuses longer: server/metaStructure.ts). */
+export const MAX_META_VALUE_CHARS = 200

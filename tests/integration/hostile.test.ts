@@ -8,7 +8,7 @@ import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RunningServer } from '../../server/app'
 import { CONTENT_SECURITY_POLICY } from '../../server/http'
-import { AWARENESS_BURST, MAX_AWARENESS_IDS, MAX_AWARENESS_STATE_BYTES, SYNC_REQUEST_BURST } from '../../server/room'
+import { AWARENESS_ABUSE_BURST, AWARENESS_BURST, MAX_AWARENESS_FRAME_IDS, MAX_AWARENESS_IDS, MAX_AWARENESS_STATE_BYTES, SYNC_REQUEST_BURST } from '../../server/room'
 import { Close, MessageType } from '../../src/shared/protocol'
 import { closed, connectClient, opened, rawSocket, synced, type TestClient } from '../helpers/clients'
 import { addUser, createStoryVia, signInAs, startTestServer } from '../helpers/server'
@@ -122,7 +122,7 @@ describe('hostile requests', () => {
 
     // Too many ids in one frame, or a huge state: closed with the policy code, nothing relayed.
     for (const frame of [
-      awarenessFrame(Array.from({ length: 10_000 }, (_, index) => [500_000 + index, 1, '{}'] as [number, number, string])),
+      awarenessFrame(Array.from({ length: MAX_AWARENESS_FRAME_IDS + 1 }, (_, index) => [500_000 + index, 1, '{}'] as [number, number, string])),
       awarenessFrame([[600_000, 1, JSON.stringify({ user: {}, junk: 'x'.repeat(MAX_AWARENESS_STATE_BYTES + 10) })]]),
     ]) {
       const spammer = rawSocket(srv.url, `/collab/${id}`, rory.token)
@@ -132,12 +132,27 @@ describe('hostile requests', () => {
       spammer.send(frame)
       expect((await closing).code).toBe(Close.policy.code)
     }
-    // Presence as fast as it can go: closed once past the budget.
+    // Past the budget a connection's presence is coalesced: the latest arrives, nothing is closed.
+    const fast = rawSocket(srv.url, `/collab/${id}`, rory.token)
+    cleanup.push(() => fast.terminate())
+    await opened(fast)
+    for (let index = 0; index < AWARENESS_BURST * 2; index++) fast.send(awarenessFrame([[710_000, index + 1, JSON.stringify({ cursor: index })]]))
+    await vi.waitFor(() => expect(watcher.provider.awareness.getStates().get(710_000)?.cursor).toBe(AWARENESS_BURST * 2 - 1))
+    expect(fast.readyState).toBe(fast.OPEN)
+    // Echoing everyone else's presence, as the stock client does, however often: skipped, never closed.
+    const echo = awarenessFrame([[editor.doc.clientID, 999_999, JSON.stringify({ user: { name: 'Echo' }, cursor: 'echo' })], [710_000, 999_999, '{}']])
+    for (let index = 0; index < AWARENESS_ABUSE_BURST * 2; index++) watcher.provider.ws?.send(echo)
+    const marker = open(id, desk)
+    await synced(marker)
+    expect(watcher.provider.wsconnected).toBe(true)
+    expect(marker.provider.awareness.getStates().get(editor.doc.clientID)).toMatchObject({ user: { name: 'Erin' } })
+    expect(marker.provider.awareness.getStates().get(editor.doc.clientID)?.cursor).toBeUndefined()
+    // Ten times any client's pace: closed.
     const flooder = rawSocket(srv.url, `/collab/${id}`, rory.token)
     cleanup.push(() => flooder.terminate())
     await opened(flooder)
     const flooded = closed(flooder)
-    for (let index = 0; index < AWARENESS_BURST * 3; index++) flooder.send(awarenessFrame([[700_000, index + 1, '{}']]))
+    for (let index = 0; index < AWARENESS_ABUSE_BURST * 3; index++) flooder.send(awarenessFrame([[700_000, index + 1, '{}']]))
     expect((await flooded).code).toBe(Close.policy.code)
     // What went past the bounds never reached anyone; the flooder's presence goes with it.
     expect([...watcher.provider.awareness.getStates().keys()].filter((key) => key >= 500_000 && key <= 600_000)).toEqual([])

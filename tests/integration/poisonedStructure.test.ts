@@ -13,7 +13,7 @@ import * as Y from 'yjs'
 import type { RunningServer } from '../../server/app'
 import { Close } from '../../src/shared/protocol'
 import { storyExtensions } from '../../src/shared/schema/index'
-import { bodyBlocks, bodyDepth, getBody, MAX_BODY_DEPTH } from '../../src/shared/storyDoc'
+import { bodyBlocks, bodyDepth, getBody, getBylines, getDatelineMap, getMetaText, MAX_BODY_DEPTH, readMeta } from '../../src/shared/storyDoc'
 import { connectClient, synced, type TestClient } from '../helpers/clients'
 import { addUser, getJson, importStoryVia, postJson, sendJson, startTestServer } from '../helpers/server'
 
@@ -128,6 +128,37 @@ describe('poisoned structure is refused whole', () => {
     expect(getBody((await srv.storage.loadDoc(id))!.doc).toJSON()).toBe(before)
     const fresh = await open(id, 'editor')
     expect(getBody(fresh.doc).toJSON()).toBe(before)
+  })
+})
+
+describe('the side panel\'s fields hold what the panel writes', () => {
+  it.each([
+    ['a number in the byline list', (doc: Y.Doc) => getBylines(doc)?.push([42 as unknown as string])],
+    ['an object in the byline list', (doc: Y.Doc) => getBylines(doc)?.push([{ name: 'x' } as unknown as string])],
+    ['a byline of 5,000 characters', (doc: Y.Doc) => getBylines(doc)?.push(['x'.repeat(5_000)])],
+    ['a number as the dateline city', (doc: Y.Doc) => getDatelineMap(doc)?.set('city', 7 as unknown as string)],
+    ['a field the dateline does not have', (doc: Y.Doc) => getDatelineMap(doc)?.set('evil', 'x')],
+    ['formatting in the headline', (doc: Y.Doc) => getMetaText(doc, 'headline')?.format(0, 3, { bold: true })],
+    ['an embed in the slug', (doc: Y.Doc) => getMetaText(doc, 'slug')?.insertEmbed(0, { image: 'x' })],
+  ])('%s: 4403, nothing stored', async (_name, forge) => {
+    const id = await newStory()
+    const before = readMeta((await srv.storage.loadDoc(id))!.doc)
+    const tail = await srv.storage.tailLength(id)
+    expect(await forged(id, 'editor', forge)).toBe(Close.forbidden.code)
+    expect(await srv.storage.tailLength(id)).toBe(tail)
+    expect(readMeta((await srv.storage.loadDoc(id))!.doc)).toEqual(before)
+  })
+
+  it('names, dateline fields and headline text as the panel writes them pass', async () => {
+    const id = await newStory()
+    const writer = await open(id, 'editor')
+    const watcher = await open(id, 'chief')
+    getBylines(writer.doc)?.push(['Ana Ruiz'])
+    getDatelineMap(writer.doc)?.set('city', 'Springfield')
+    getDatelineMap(writer.doc)?.set('region', 'Illinois')
+    getMetaText(writer.doc, 'headline')?.insert(0, 'New: ')
+    await vi.waitFor(() => expect(readMeta(watcher.doc)).toMatchObject({ headline: 'New: Structure', bylines: ['Reporter', 'Ana Ruiz'], dateline: { city: 'Springfield', region: 'Illinois' } }))
+    await vi.waitFor(async () => expect(readMeta((await srv.storage.loadDoc(id))!.doc).bylines).toEqual(['Reporter', 'Ana Ruiz']))
   })
 })
 
