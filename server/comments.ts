@@ -1,7 +1,7 @@
 /**
  * Comment threads, their comments and @mention notifications, in the store beside the stories.
  * Thread bodies never enter the story document: commenting is not editing. A thread is anchored
- * by two encoded `Y.RelativePosition`s into the story's `body` (see src/review/anchors.ts), so
+ * by two encoded `Y.RelativePosition`s into the story's `body` (see src/review/comments/anchors.ts), so
  * it follows its passage through concurrent edits and outlives it (shown as detached).
  */
 import { randomUUID } from 'node:crypto'

@@ -23,7 +23,7 @@
  *
  * The same look says which suggestions the update settles: an id whose content it leaves covered by
  * nothing, anywhere in the story, was accepted or rejected according to what happened to that
- * content (src/review/suggestChanges.ts `settle`): inserted text kept without the mark is accepted,
+ * content (src/review/suggest/settle.ts): inserted text kept without the mark is accepted,
  * deleted is rejected; text marked for deletion deleted is accepted, kept is rejected; a format
  * change whose marks stay is accepted, put back is rejected; a suggested break or type likewise.
  * The author settling their own suggestion withdraws it: no decision.

@@ -3,7 +3,7 @@ import type { PublicUser } from '../shared/api'
 import { SECTION_MAX } from '../shared/newsroom'
 import { isRole, ROLES, type Role } from '../shared/permissions'
 import { useMe, useSession } from '../store/session'
-import { addSection, ApiFailure, createUser, removeSection, updateUser } from './api'
+import { addSection, ApiFailure, createUser, removeSection, updateUser } from '../api'
 import './admin.css'
 
 type UserChange = Parameters<typeof updateUser>[1]

@@ -4,6 +4,7 @@
  * closes it and gives focus back to the button.
  */
 import { useEffect, useId, useRef, useState } from 'react'
+import { exportUrl } from '../api'
 
 /** The formats, in the order a newsroom reaches for them, with what each is for. */
 export const EXPORTS = [
@@ -49,7 +50,7 @@ export function ExportMenu({ storyId }: { storyId: string }) {
         <ul id={listId} className="export__list" aria-label="Export formats">
           {EXPORTS.map(({ format, label }) => (
             <li key={format}>
-              <a href={`/api/stories/${encodeURIComponent(storyId)}/export?format=${format}`} download onClick={() => setOpen(false)}>
+              <a href={exportUrl(storyId, format)} download onClick={() => setOpen(false)}>
                 {label}
               </a>
             </li>

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { useSession } from '../store/session'
-import { ApiFailure } from './api'
+import { ApiFailure } from '../api'
 
 /** `/login`, and every page while signed out. */
 export function LoginPage() {

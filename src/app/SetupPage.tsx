@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { useSession } from '../store/session'
-import { ApiFailure, setUp } from './api'
+import { ApiFailure, setUp } from '../api'
 
 /** First run on an empty newsroom: the first account, administrator and desk chief. */
 export function SetupPage() {

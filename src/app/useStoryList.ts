@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import type { PresenceEvent, StorySummary } from '../shared/api'
 import { isStatus } from '../shared/newsroom'
-import { listStories } from './api'
+import { listStories, openStoryEvents } from '../api'
 
 export type StoryListState =
   | { kind: 'loading' }
@@ -49,7 +49,7 @@ export function useStoryList(): StoryListState {
         (stories) => !cancelled && setState({ kind: 'ready', stories }),
         (error: unknown) => !cancelled && setState({ kind: 'error', message: error instanceof Error ? error.message : String(error) }),
       )
-    const events = new EventSource('/api/stories/events')
+    const events = openStoryEvents()
     events.addEventListener('story', (event) => {
       const story = parse(event)
       if (!isStorySummary(story)) return

@@ -1,8 +1,8 @@
 import type { FormEvent, ReactNode } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
 import { useEditorUi } from '../store/ui'
-import { isSuggesting } from '../review/suggestChanges'
-import { useReview } from '../review/reviewStore'
+import { isSuggesting } from '../review/suggest/SuggestChanges'
+import { useReview } from '../review/comments/reviewStore'
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 const mod = isMac ? '⌘' : 'Ctrl+'

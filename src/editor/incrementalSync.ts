@@ -28,12 +28,23 @@
  * markers (`cleanupYTextAfterTransaction`). The second render then checks the stale absolute
  * positions against the already updated document and throws "Position N out of range" out of the
  * Yjs observer, whenever the remote change shrank the story past the local caret (found by the
- * suggest-mode fuzz in tests/client/suggestions.test.ts). After each render we capture the
+ * suggest-mode fuzz in tests/client/suggestions/fuzz.test.ts). After each render we capture the
  * selection again, against the document just rendered.
+ *
+ * All of this reads y-tiptap's internals, so it installs only over the version it was written
+ * for (`WRITTEN_FOR`, pinned in package.json): an upgrade stops at `installIncrementalSync` with a
+ * message instead of silently changing the binding. The installed version is read from the
+ * package's own package.json at the project root, the copy Vite's `resolve.dedupe` bundles (the
+ * package's `exports` do not list its package.json, hence the path). The build folds the check
+ * (both versions are constants there): a mismatch bundles a patch that always refuses.
  */
 import type { EditorState } from '@tiptap/pm/state'
 import { getRelativeSelection, ProsemirrorBinding } from '@tiptap/y-tiptap'
 import type * as Y from 'yjs'
+import { version as installedVersion } from '../../node_modules/@tiptap/y-tiptap/package.json'
+
+/** The `@tiptap/y-tiptap` version this patch was written against and tested with. */
+export const WRITTEN_FOR = '3.0.9'
 
 /** What we read of a Y type: the item that holds it in its parent (null for a root type). */
 interface YNode {
@@ -108,8 +119,18 @@ const incrementalTypeChanged: TypeChanged = function (events, transaction) {
 
 function noop(): void {}
 
-/** Makes y-tiptap bindings created from now on reuse cached nodes on remote changes (idempotent). */
+/**
+ * Makes y-tiptap bindings created from now on reuse cached nodes on remote changes (idempotent).
+ * Throws, patching nothing, when the installed `@tiptap/y-tiptap` is not `WRITTEN_FOR`.
+ */
 export function installIncrementalSync(): void {
+  if (installedVersion !== WRITTEN_FOR) {
+    throw new Error(
+      `installIncrementalSync patches @tiptap/y-tiptap ${WRITTEN_FOR}, but ${String(installedVersion)} is installed. ` +
+        `Check src/editor/incrementalSync.ts against the new ProsemirrorBinding (_typeChanged, mapping, beforeTransactionSelection), ` +
+        `run tests/client/incrementalSync.test.ts and tests/client/suggestions/, then update WRITTEN_FOR.`,
+    )
+  }
   proto._typeChanged = incrementalTypeChanged
 }
 

@@ -1,7 +1,7 @@
 /** The desk's assignment of a story: lead, contributors, editor, deadline (desk chiefs edit). */
 import { useState } from 'react'
-import { fromLocalInput, toLocalInput } from '../app/BudgetAssign'
-import { useNow } from '../app/useNow'
+import { fromLocalInput, toLocalInput } from '../ui/localDateTime'
+import { useNow } from '../ui/useNow'
 import type { PublicUser } from '../shared/api'
 import type { StoryDesk } from '../shared/storyDoc'
 import { UserOptions } from './UserOptions'

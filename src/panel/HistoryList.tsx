@@ -1,6 +1,6 @@
 /** The story's workflow history: who moved it, when, from where to where. */
 import { STATUSES } from '../shared/newsroom'
-import type { HistoryEntry } from '../app/api'
+import type { HistoryEntry } from '../shared/api'
 
 export function HistoryList({ history, nameOf }: { history: HistoryEntry[]; nameOf(id: number | null): string }) {
   return (

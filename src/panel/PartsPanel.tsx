@@ -1,7 +1,7 @@
 /** Story parts: runs of blocks the desk assigns to reporters (listed here, labelled in the editor). */
 import { useState, type FormEvent } from 'react'
 import * as Y from 'yjs'
-import { addPart, removePart, updatePart } from '../app/api'
+import { addPart, removePart, updatePart } from '../api'
 import type { StorySession } from '../collab/storySession'
 import type { PublicUser } from '../shared/api'
 import { encodeAnchor, getBody, partWordCount, type StoryDesk } from '../shared/storyDoc'

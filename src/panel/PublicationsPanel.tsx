@@ -4,7 +4,8 @@
  * few seconds while a delivery is still under way.
  */
 import { useEffect, useState } from 'react'
-import { retryDelivery, storyPublications, type DeliveryView, type PublicationView } from '../app/api'
+import { retryDelivery, storyPublications } from '../api'
+import type { DeliveryView, PublicationView } from '../shared/api'
 
 const KIND_LABEL: Record<PublicationView['kind'], string> = { publish: 'Published', withhold: 'Held (taken down)', cancel: 'Spiked (withdrawn)' }
 const REFRESH_MS = 3_000

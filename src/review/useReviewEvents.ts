@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { openStoryEvents } from '../api'
 
 /**
  * Refetch with `reload` now, whenever the server says this story's `kind` (comments, versions,
@@ -8,7 +9,7 @@ export function useReviewEvents(storyId: string, kind: 'comments' | 'versions' |
   useEffect(() => {
     reload()
     if (typeof EventSource === 'undefined') return
-    const events = new EventSource('/api/stories/events')
+    const events = openStoryEvents()
     events.addEventListener('review', (event) => {
       try {
         const data = JSON.parse((event as MessageEvent<string>).data) as { storyId?: unknown; kind?: unknown }

@@ -7,7 +7,7 @@
  */
 import { create } from 'zustand'
 import type { PublicUser } from '../shared/api'
-import { ApiFailure, currentUser, listSections, listUsers, needsSetup, signIn, signOut } from '../app/api'
+import { ApiFailure, currentUser, listSections, listUsers, needsSetup, signIn, signOut } from '../api'
 import { deleteLocalCopies, keepPerson, keptPerson } from '../offline/localCopies'
 
 /** Set while a sign-out could not reach the server: it is sent first thing next time. */

@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { MetaPanel } from '../../src/panel/MetaPanel'
-import { useReview } from '../../src/review/reviewStore'
+import { useReview } from '../../src/review/comments/reviewStore'
 import type { Status } from '../../src/shared/newsroom'
 import { getBody, getBylines, getDatelineMap, getMeta, getMetaText, initStoryDoc, readMeta } from '../../src/shared/storyDoc'
 import { useEditorUi } from '../../src/store/ui'

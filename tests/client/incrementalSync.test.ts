@@ -5,10 +5,10 @@
  * moves are ProseMirror transactions on B (delete a block, insert it elsewhere), so the Yjs
  * changes are exactly what a drag-and-drop produces: delete + insert of new Y elements.
  */
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
-import { Editor } from '@tiptap/core'
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
+import type { Editor } from '@tiptap/core'
 import { StarterKit } from '@tiptap/starter-kit'
 import { Collaboration } from '@tiptap/extension-collaboration'
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
@@ -23,7 +23,11 @@ import type { Node as PMNode } from '@tiptap/pm/model'
 import { TextSelection } from '@tiptap/pm/state'
 import { findWrapping, liftTarget } from '@tiptap/pm/transform'
 import type { Decoration, DecorationSet } from '@tiptap/pm/view'
-import { installIncrementalSync, uninstallIncrementalSync } from '../../src/editor/incrementalSync'
+import { installIncrementalSync, uninstallIncrementalSync, WRITTEN_FOR } from '../../src/editor/incrementalSync'
+import project from '../../package.json'
+import { version as installedYTiptap } from '../../node_modules/@tiptap/y-tiptap/package.json'
+import { fuzzSeeds, replayOnFailure } from '../helpers/fuzzSeeds'
+import { deliver, peerHarness, type Peer } from '../helpers/peers'
 import { seededRandom } from '../helpers/random'
 
 const FIELD = 'body'
@@ -37,49 +41,22 @@ interface Binding {
   mapping: Parameters<typeof relativePositionToAbsolutePosition>[3]
 }
 
-interface Peer {
-  doc: Y.Doc
-  awareness: Awareness
-  editor: Editor
-}
-
-const openPeers: Peer[] = []
-
-function openPeer(doc: Y.Doc): Peer {
-  const awareness = new Awareness(doc)
-  const element = document.createElement('div')
-  document.body.appendChild(element)
-  const editor = new Editor({
-    element,
-    extensions: [
-      // Autolink runs on remote transactions too and adds marks to A's ProseMirror document
-      // only (the binding's mutex keeps them out of Yjs), stock or incremental alike: random
-      // edits that glue "l" and ".me" together would fail the convergence check for that.
-      StarterKit.configure({ undoRedo: false, link: { autolink: false } }),
-      Collaboration.configure({ document: doc, field: FIELD }),
-      CollaborationCaret.configure({ provider: { awareness }, user: { name: `user ${doc.clientID}`, color: '#305500' } }),
-    ],
-  })
-  const peer = { doc, awareness, editor }
-  openPeers.push(peer)
-  return peer
-}
-
-function newDoc(clientID: number): Y.Doc {
-  const doc = new Y.Doc()
-  doc.clientID = clientID
-  return doc
-}
+const peers = peerHarness<null>({
+  extensions: ({ doc, awareness }) => [
+    // Autolink runs on remote transactions too and adds marks to A's ProseMirror document
+    // only (the binding's mutex keeps them out of Yjs), stock or incremental alike: random
+    // edits that glue "l" and ".me" together would fail the convergence check for that.
+    StarterKit.configure({ undoRedo: false, link: { autolink: false } }),
+    Collaboration.configure({ document: doc, field: FIELD }),
+    CollaborationCaret.configure({ provider: { awareness }, user: { name: `user ${doc.clientID}`, color: '#305500' } }),
+  ],
+  twin: null,
+})
 
 function bindingOf(editor: Editor): Binding {
   const state = ySyncPluginKey.getState(editor.state) as { binding: Binding } | undefined
   if (state === undefined) throw new Error('editor has no y-sync plugin')
   return state.binding
-}
-
-/** Sends what `from` has and `to` lacks. */
-function deliver(from: Y.Doc, to: Y.Doc): void {
-  Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)))
 }
 
 function deliverAwareness(from: Peer, to: Peer): void {
@@ -88,27 +65,13 @@ function deliverAwareness(from: Peer, to: Peer): void {
   to.editor.view.dispatch(to.editor.state.tr.setMeta(yCursorPluginKey, { awarenessUpdated: true }))
 }
 
-/** The ground truth: an editor opened on a copy of `doc`. */
-function freshTwin(doc: Y.Doc): Peer {
-  const copy = newDoc(99)
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
-  return openPeer(copy)
-}
-
-function closePeer(peer: Peer): void {
-  peer.editor.destroy()
-  peer.awareness.destroy()
-  peer.doc.destroy()
-  openPeers.splice(openPeers.indexOf(peer), 1)
-}
-
 /** B and A with the same story; A opened after B wrote it, like a reporter joining an edit. */
 function pair(html: string): { a: Peer; b: Peer } {
-  const b = openPeer(newDoc(B_ID))
+  const b = peers.open(B_ID, null)
   b.editor.commands.setContent(html)
-  const docA = newDoc(A_ID)
+  const docA = new Y.Doc()
   deliver(b.doc, docA)
-  return { a: openPeer(docA), b }
+  return { a: peers.open(A_ID, null, docA), b }
 }
 
 const STORY =
@@ -121,20 +84,21 @@ const STORY =
 /**
  * Every element of A's story must map to a node equal to a fresh render of it (a wrong size
  * here is what misplaces carets), and top-level nodes must be the very nodes A's document
- * holds: y-tiptap's move detection for A's next local edit matches on identity.
+ * holds: y-tiptap's move detection for A's next local edit matches on identity. The problems found.
  */
-function expectMappingCurrent(a: Peer, context: string): void {
+function mappingProblems(a: Peer): string[] {
   const binding = bindingOf(a.editor)
   const rendered = yXmlFragmentToProseMirrorRootNode(binding.type, a.editor.schema) as PMNode
+  const problems: string[] = []
   const walk = (type: Y.XmlFragment | Y.XmlElement, node: PMNode, topLevel: boolean): void => {
     let index = 0
     for (const child of type.toArray()) {
       if (child instanceof Y.XmlElement) {
         const expected = node.child(index)
-        const mapped = binding.mapping.get(child)
-        expect(mapped, `${context}: no mapping for <${child.nodeName}> #${index}`).toBeDefined()
-        expect((mapped as PMNode).eq(expected), `${context}: stale mapping for <${child.nodeName}> #${index}`).toBe(true)
-        if (topLevel) expect(mapped, `${context}: top-level node #${index} is not A's`).toBe(a.editor.state.doc.child(index))
+        const mapped = binding.mapping.get(child) as PMNode | undefined
+        if (mapped === undefined) problems.push(`no mapping for <${child.nodeName}> #${index}`)
+        else if (!mapped.eq(expected)) problems.push(`stale mapping for <${child.nodeName}> #${index}`)
+        if (topLevel && mapped !== a.editor.state.doc.child(index)) problems.push(`top-level node #${index} is not A's`)
         walk(child, expected, false)
         index++
       } else {
@@ -144,32 +108,33 @@ function expectMappingCurrent(a: Peer, context: string): void {
     }
   }
   walk(binding.type, rendered, true)
+  return problems
 }
 
 /**
- * A shows what a freshly opened editor shows, and every caret B can have (each position of B's
- * document, as the relative position B's binding publishes) lands where the fresh editor puts it.
+ * A shows what a freshly opened editor shows (and B too, with `andB`), A's mapping is current,
+ * and every caret B can have (each position of B's document, as the relative position B's binding
+ * publishes) lands where the fresh editor puts it. `context` names the step in a failure's diff.
  */
-function expectLikeFreshEditor(a: Peer, b: Peer, context: string): void {
-  const fresh = freshTwin(a.doc)
-  try {
-    expect(a.editor.getJSON(), `${context}: document`).toEqual(fresh.editor.getJSON())
-    expectMappingCurrent(a, context)
-    const ba = bindingOf(a.editor)
-    const bb = bindingOf(b.editor)
-    const bf = bindingOf(fresh.editor)
-    const size = b.editor.state.doc.content.size
-    const wrong: string[] = []
-    for (let pos = 0; pos <= size; pos++) {
-      const encoded = Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, bb.type, bb.mapping) as Y.RelativePosition)
-      const inA = relativePositionToAbsolutePosition(a.doc, ba.type, Y.decodeRelativePosition(encoded), ba.mapping)
-      const inFresh = relativePositionToAbsolutePosition(fresh.doc, bf.type, Y.decodeRelativePosition(encoded), bf.mapping)
-      if (inA !== inFresh) wrong.push(`B@${pos}: A ${inA}, fresh ${inFresh}`)
-    }
-    expect(wrong, `${context}: carets`).toEqual([])
-  } finally {
-    closePeer(fresh)
-  }
+function expectLikeFreshEditor(a: Peer, b: Peer, context: string, andB = false): void {
+  peers.expectConverged(andB ? [a, b] : [a], {
+    context,
+    withFresh: (fresh) => {
+      expect({ context, mapping: mappingProblems(a) }).toEqual({ context, mapping: [] })
+      const ba = bindingOf(a.editor)
+      const bb = bindingOf(b.editor)
+      const bf = bindingOf(fresh.editor)
+      const size = b.editor.state.doc.content.size
+      const wrong: string[] = []
+      for (let pos = 0; pos <= size; pos++) {
+        const encoded = Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, bb.type, bb.mapping) as Y.RelativePosition)
+        const inA = relativePositionToAbsolutePosition(a.doc, ba.type, Y.decodeRelativePosition(encoded), ba.mapping)
+        const inFresh = relativePositionToAbsolutePosition(fresh.doc, bf.type, Y.decodeRelativePosition(encoded), bf.mapping)
+        if (inA !== inFresh) wrong.push(`B@${pos}: A ${inA}, fresh ${inFresh}`)
+      }
+      expect({ context, carets: wrong }).toEqual({ context, carets: [] })
+    },
+  })
 }
 
 /** Start and size of child `index` of the node at `parentPos` (-1: the document). */
@@ -221,12 +186,12 @@ function drawnCaret(peer: Peer): number | null {
 /** Delivers B's awareness to A and to a fresh editor; where each draws B's caret. */
 function drawnCarets(a: Peer, b: Peer): { a: number | null; fresh: number | null } {
   deliverAwareness(b, a)
-  const fresh = freshTwin(a.doc)
+  const fresh = peers.twin(a.doc)
   try {
     deliverAwareness(b, fresh)
     return { a: drawnCaret(a), fresh: drawnCaret(fresh) }
   } finally {
-    closePeer(fresh)
+    peers.close(fresh)
   }
 }
 
@@ -235,14 +200,14 @@ beforeAll(() => {
   installIncrementalSync()
 })
 
-afterEach(() => {
-  while (openPeers.length > 0) {
-    const peer = openPeers[openPeers.length - 1]
-    if (peer !== undefined) closePeer(peer)
-  }
-})
-
 describe('incremental remote sync', () => {
+  it('is written for the @tiptap/y-tiptap the project pins and installs', () => {
+    // package.json pins the exact version; upgrading it means checking the patch again (the
+    // patch refuses any other: tests/client/incrementalSyncVersion.test.ts).
+    expect(project.dependencies['@tiptap/y-tiptap']).toBe(WRITTEN_FOR)
+    expect(installedYTiptap).toBe(WRITTEN_FOR)
+  })
+
   it('keeps the ProseMirror nodes of untouched blocks on a remote keystroke', () => {
     const { a, b } = pair(STORY)
     const before = a.editor.state.doc
@@ -347,7 +312,7 @@ describe('incremental remote sync', () => {
     const { a, b } = pair(STORY)
     uninstallIncrementalSync()
     try {
-      const stock = openPeer(newDoc(3))
+      const stock = peers.open(3, null)
       deliver(b.doc, stock.doc)
       const [oursBefore, stockBefore] = [a.editor.state.doc, stock.editor.state.doc]
       b.editor.view.dispatch(b.editor.state.tr.insertText('x', 2))
@@ -446,13 +411,19 @@ function randomEdit(editor: Editor, random: () => number): string {
   }
 }
 
-const FUZZ_SEEDS = process.env.INCREMENTAL_SYNC_SEED
-  ? [Number(process.env.INCREMENTAL_SYNC_SEED)]
-  : Array.from({ length: 20 }, (_, i) => i + 1)
+/**
+ * Seeds 1 to 20, each its own named test that replays exactly; `INCREMENTAL_SYNC_SEED=<seed>`
+ * replays one, `INCREMENTAL_SYNC_SEED=random:<count>` adds fresh ones (tests/helpers/fuzzSeeds.ts).
+ */
+const FUZZ_SEEDS = fuzzSeeds(
+  'INCREMENTAL_SYNC_SEED',
+  Array.from({ length: 20 }, (_, i) => i + 1),
+)
 const FUZZ_OPS = 100
 
 describe('incremental remote sync, seeded fuzz', () => {
   it.each(FUZZ_SEEDS)('seed %i: 100 edits on B (and some concurrent ones on A) keep A like a fresh editor', (seed) => {
+    replayOnFailure('INCREMENTAL_SYNC_SEED', seed, 'tests/client/incrementalSync.test.ts')
     const random = seededRandom(seed)
     const { a, b } = pair(STORY)
     const log: string[] = []
@@ -472,9 +443,8 @@ describe('incremental remote sync, seeded fuzz', () => {
         deliver(a.doc, b.doc)
         deliver(b.doc, a.doc)
         deliver(a.doc, b.doc)
-        const context = `seed ${seed}, op ${op} (replay: INCREMENTAL_SYNC_SEED=${seed}); last: ${log.slice(-4).join(' | ')}`
-        expect(a.editor.getJSON(), `${context}: A and B converge`).toEqual(b.editor.getJSON())
-        expectLikeFreshEditor(a, b, context)
+        const context = `seed ${seed}, op ${op}; last: ${log.slice(-4).join(' | ')}`
+        expectLikeFreshEditor(a, b, context, true)
       }
     } finally {
       warn.mockRestore()

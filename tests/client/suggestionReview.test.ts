@@ -1,6 +1,6 @@
 /**
  * The server's review of suggestions (server/suggestionReview.ts) against what real editors send:
- * TipTap editors with suggest mode (src/review/suggestChanges.ts) bound to Y.Docs, every update
+ * TipTap editors with suggest mode (src/review/suggest/) bound to Y.Docs, every update
  * they make checked and applied by a stand-in for the room (the same calls server/room.ts makes,
  * on a document that keeps suggestion history, server/suggestionHistory.ts) and passed on to the
  * other editor. Honest editing never reads as forged, whatever it does around someone else's
@@ -13,16 +13,16 @@ import * as Y from 'yjs'
 import { Editor } from '@tiptap/core'
 import { Collaboration } from '@tiptap/extension-collaboration'
 import { TextSelection } from '@tiptap/pm/state'
-import { yUndoPluginKey } from '@tiptap/y-tiptap'
 import { installIncrementalSync, uninstallIncrementalSync } from '../../src/editor/incrementalSync'
 import { storyExtensions } from '../../src/shared/schema'
 import { BODY } from '../../src/shared/storyDoc'
-import { SuggestChanges, type SuggestionAuthor } from '../../src/review/suggestChanges'
+import { SuggestChanges, type SuggestionAuthor } from '../../src/review/suggest/SuggestChanges'
 import { createStoryDoc } from '../../server/suggestionHistory'
 import { SuggestionIndex } from '../../server/suggestionIndex'
 import type { DecisionInput } from '../../server/suggestionLog'
 import { reviewSuggestions } from '../../server/suggestionReview'
 import { updateScope } from '../../server/updateScope'
+import { find, select, stopCapturing, type } from '../helpers/typing'
 
 const ALICE: SuggestionAuthor = { id: 11, name: 'Alice Editor', color: '#b4421f' }
 const BOB: SuggestionAuthor = { id: 22, name: 'Bob Reporter', color: '#1f6fb4' }
@@ -99,33 +99,8 @@ function story(html: string): { alice: Peer; bob: Peer } {
   return { alice, bob }
 }
 
-function find(editor: Editor, needle: string, after = false): number {
-  let found = -1
-  editor.state.doc.descendants((node, pos) => {
-    if (found >= 0) return false
-    const offset = node.isText ? (node.text ?? '').indexOf(needle) : -1
-    if (offset >= 0) found = pos + offset + (after ? needle.length : 0)
-    return found < 0
-  })
-  if (found < 0) throw new Error(`"${needle}" not in the story`)
-  return found
-}
-
-function type(editor: Editor, pos: number, text: string): void {
-  editor.view.dispatch(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, pos)))
-  for (const char of text) editor.view.dispatch(editor.state.tr.insertText(char))
-}
-
-function select(editor: Editor, from: number, to = from): void {
-  editor.view.dispatch(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, from, to)))
-}
-
 function deleteRange(editor: Editor, from: number, to: number): void {
   editor.view.dispatch(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, from, to)).deleteSelection())
-}
-
-function stopCapturing(editor: Editor): void {
-  ;(yUndoPluginKey.getState(editor.state) as { undoManager: Y.UndoManager } | undefined)?.undoManager.stopCapturing()
 }
 
 /** The suggestion runs of the server's story: text with its suggestion id, `+` inserted, `-` deleted. */

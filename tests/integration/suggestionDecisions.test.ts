@@ -98,7 +98,7 @@ describe('the server records decisions from the document', () => {
     const { writer } = await suggested()
     const before = Date.now()
     // The lead reporter settles them the way the editor's accept and reject do
-    // (src/review/suggestChanges.ts): accepting an insertion drops its mark, rejecting a deletion drops
+    // (src/review/suggest/settle.ts): accepting an insertion drops its mark, rejecting a deletion drops
     // its mark, rejecting an insertion deletes its text, accepting a deletion deletes the text.
     bodyText(writer.doc).format(12, 6, { insertion: null })
     await vi.waitFor(async () => expect(await list()).toHaveLength(1))

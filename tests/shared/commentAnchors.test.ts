@@ -1,11 +1,11 @@
 /**
- * Comment anchors (src/review/anchors.ts): a thread's passage follows concurrent edits before,
+ * Comment anchors (src/review/comments/anchors.ts): a thread's passage follows concurrent edits before,
  * inside and after it, and a deleted passage leaves a detached thread, never a lost one.
  * Deterministic: every doc has a pinned clientID and updates are exchanged in a fixed order.
  */
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { inDocumentOrder, indexBody, passageAnchors, passageText, resolvePassage } from '../../src/review/anchors'
+import { inDocumentOrder, indexBody, passageAnchors, passageText, resolvePassage } from '../../src/review/comments/anchors'
 import { encodeAnchor, getBody, getMetaText, initStoryDoc } from '../../src/shared/storyDoc'
 
 function pinned(clientID: number, from?: Y.Doc): Y.Doc {

@@ -7,7 +7,7 @@
  * (formatChangeMark.ts) and suggested block types (suggestedTypes.ts).
  * Client and server build the same schema (`getSchema(storyExtensions())` runs in Node): only
  * @tiptap/core and its extensions here, no React, no DOM at import. Suggest mode itself, which turns
- * edits into these marks and settles them, is client-side (src/review/suggestChanges.ts).
+ * edits into these marks and settles them, is client-side (src/review/suggest/).
  * History is off: Yjs' undo manager undoes only your own changes.
  */
 import type { AnyExtension } from '@tiptap/core'

@@ -5,26 +5,18 @@
  * server announces a change to this story's versions.
  */
 import { useCallback, useState, type FormEvent } from 'react'
-import { request } from '../app/api'
-import { formatUpdated } from '../app/format'
-import { useNow } from '../app/useNow'
-import { useDesk } from '../collab/useDesk'
-import type { StorySession } from '../collab/storySession'
-import type { ComparisonAnswer, DiffBlock, DiffRun, VersionSummary } from '../shared/api'
-import { VERSION_NAME_MAX_CHARS } from '../shared/limits'
-import { canEditStory } from '../shared/permissions'
-import { assignmentOf } from '../shared/storyDoc'
-import { useMe, useUserName } from '../store/session'
+import { compareVersions, listVersions, nameVersion, restoreVersion } from '../../api'
+import { useDesk } from '../../collab/useDesk'
+import type { StorySession } from '../../collab/storySession'
+import type { ComparisonAnswer, DiffBlock, DiffRun, VersionSummary } from '../../shared/api'
+import { VERSION_NAME_MAX_CHARS } from '../../shared/limits'
+import { canEditStory } from '../../shared/permissions'
+import { assignmentOf } from '../../shared/storyDoc'
+import { useMe, useUserName } from '../../store/session'
+import { formatUpdated } from '../../ui/formatUpdated'
+import { useNow } from '../../ui/useNow'
+import { useReviewEvents } from '../useReviewEvents'
 import './versions.css'
-import { useReviewEvents } from './useReviewEvents'
-
-const api = {
-  list: (storyId: string) => request<{ versions: VersionSummary[] }>(`/api/stories/${storyId}/versions`).then((body) => body.versions),
-  name: (storyId: string, name: string) => request<{ version: VersionSummary }>(`/api/stories/${storyId}/versions`, 'POST', { name }),
-  compare: (storyId: string, from: string, to: string) =>
-    request<ComparisonAnswer>(`/api/stories/${storyId}/versions/compare?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
-  restore: (storyId: string, versionId: number) => request(`/api/stories/${storyId}/versions/${versionId}/restore`, 'POST', {}),
-}
 
 /** How a version is called: its name, or what made it. */
 function versionLabel(version: VersionSummary): string {
@@ -51,7 +43,7 @@ const fullTime = (at: number) => new Date(at).toLocaleString('en-US', { dateStyl
 function useVersionList(storyId: string): { versions: VersionSummary[] | null; error: string | null; reload(): void } {
   const [state, setState] = useState<{ versions: VersionSummary[] | null; error: string | null }>({ versions: null, error: null })
   const reload = useCallback(() => {
-    api.list(storyId).then(
+    listVersions(storyId).then(
       (versions) => setState({ versions, error: null }),
       (error: unknown) => setState((current) => ({ ...current, error: error instanceof Error ? error.message : String(error) })),
     )
@@ -121,6 +113,7 @@ function ComparisonView({ comparison, nameOf, labelOf }: { comparison: Compariso
   )
 }
 
+/** The History tab's versions of a story: list, name, compare, restore. */
 export function VersionsPanel({ session }: { session: StorySession }) {
   const me = useMe()
   const nameOf = useUserName()
@@ -156,18 +149,18 @@ export function VersionsPanel({ session }: { session: StorySession }) {
     const trimmed = name.trim()
     if (!trimmed) return
     run(async () => {
-      await api.name(session.id, trimmed)
+      await nameVersion(session.id, trimmed)
       setName('')
       reload()
     })
   }
   const compare = (fromRef: string, toRef: string) =>
     run(async () => {
-      setComparison(await api.compare(session.id, fromRef, toRef))
+      setComparison(await compareVersions(session.id, fromRef, toRef))
     })
   const restore = (version: VersionSummary) =>
     run(async () => {
-      await api.restore(session.id, version.id)
+      await restoreVersion(session.id, version.id)
       setConfirming(null)
       setComparison(null)
       reload()

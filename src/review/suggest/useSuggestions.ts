@@ -6,7 +6,7 @@
  */
 import { useMemo, useSyncExternalStore } from 'react'
 import type { Editor } from '@tiptap/core'
-import { listSuggestions, type SuggestionSummary } from './suggestChanges'
+import { listSuggestions, type SuggestionSummary } from './listSuggestions'
 
 const DEBOUNCE_MS = 150
 

@@ -2,7 +2,7 @@
  * Margin threads: beside the text, a compact card per open thread, level with the top of its
  * highlighted passage and pushed down so cards never overlap. Clicking a card puts its thread in
  * focus in the review panel (switching the side panel to its Review tab); clicking a highlight
- * marks its card. Narrow screens hide the margin (review.css) and rely on the panel.
+ * marks its card. Narrow screens hide the margin (comments.css) and rely on the panel.
  *
  * React stays off the keystroke path: React renders the cards only when the threads or the
  * thread in focus change; where they sit is measured and written to the DOM directly, at most
@@ -11,13 +11,13 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react'
 import { flushSync } from 'react-dom'
 import type { Editor } from '@tiptap/core'
-import { useUserName } from '../store/session'
+import { useUserName } from '../../store/session'
 import { useReview } from './reviewStore'
-import './review.css'
+import './comments.css'
 
 /** Space between stacked cards, in px. */
 const CARD_GAP = 8
-/** Below this width the margin is hidden (keep in step with review.css). */
+/** Below this width the margin is hidden (keep in step with comments.css). */
 const WIDE_SCREEN = '(min-width: 1100px)'
 /** Longest excerpt a card shows. */
 const EXCERPT_CHARS = 90

@@ -1,4 +1,4 @@
-/** Display helpers for the story list. */
+/** How long ago something happened, as the story list, comments and versions say it. */
 
 const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
 

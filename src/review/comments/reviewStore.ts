@@ -5,9 +5,9 @@
  * the short summary the margin cards show; the threads themselves live on the server).
  */
 import { create } from 'zustand'
-import { useEditorUi } from '../store/ui'
+import { useEditorUi } from '../../store/ui'
 
-/** A passage of the body: encoded `Y.RelativePosition`s (src/review/anchors.ts) and its text then. */
+/** A passage of the body: encoded `Y.RelativePosition`s (src/review/comments/anchors.ts) and its text then. */
 export interface Passage {
   start: string
   end: string

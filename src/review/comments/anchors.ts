@@ -11,7 +11,7 @@
  * takes the offset where the next block starts.
  */
 import * as Y from 'yjs'
-import { decodeAnchor, encodeAnchor, getBody } from '../shared/storyDoc'
+import { decodeAnchor, encodeAnchor, getBody } from '../../shared/storyDoc'
 
 /** Where a passage is: a non-empty run of body text offsets [from, to), or gone. */
 export type Placement = { kind: 'attached'; from: number; to: number } | { kind: 'detached' }

@@ -5,13 +5,13 @@
  */
 import { useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'wouter'
-import { request } from '../app/api'
-import { formatUpdated } from '../app/format'
-import { useNow } from '../app/useNow'
-import type { NotificationItem } from '../shared/api'
-import { useUserName } from '../store/session'
+import { listNotifications, markNotificationRead, openStoryEvents } from '../../api'
+import type { NotificationItem } from '../../shared/api'
+import { useUserName } from '../../store/session'
+import { formatUpdated } from '../../ui/formatUpdated'
+import { useNow } from '../../ui/useNow'
 import { useReview } from './reviewStore'
-import './review.css'
+import './comments.css'
 
 /** My notifications, refetched on each `notification` event (and after a dropped stream). */
 function useNotifications(): { items: NotificationItem[]; unread: number; markRead(id: string): void } {
@@ -21,14 +21,14 @@ function useNotifications(): { items: NotificationItem[]; unread: number; markRe
     let closed = false
     const load = () => {
       const ticket = ++latest.current
-      request<{ notifications: NotificationItem[]; unread: number }>('/api/notifications').then(
+      listNotifications().then(
         (body) => !closed && ticket === latest.current && setState({ items: body.notifications, unread: body.unread }),
         () => undefined,
       )
     }
     load()
     if (typeof EventSource === 'undefined') return
-    const events = new EventSource('/api/stories/events')
+    const events = openStoryEvents()
     events.addEventListener('notification', load)
     events.addEventListener('open', load)
     return () => {
@@ -42,11 +42,12 @@ function useNotifications(): { items: NotificationItem[]; unread: number; markRe
       if (!target || target.readAt !== null) return current
       return { items: current.items.map((item) => (item.id === id ? { ...item, readAt: Date.now() } : item)), unread: Math.max(0, current.unread - 1) }
     })
-    void request(`/api/notifications/${id}/read`, 'POST').catch(() => undefined)
+    void markNotificationRead(id).catch(() => undefined)
   }
   return { ...state, markRead }
 }
 
+/** The top bar's notifications button and the list it opens. */
 export function Notifications() {
   const { items, unread, markRead } = useNotifications()
   const nameOf = useUserName()

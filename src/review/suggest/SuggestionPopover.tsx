@@ -6,9 +6,9 @@
  */
 import type { RefObject } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
-import { useUserName } from '../store/session'
-import { suggestionAtSelection } from './suggestChanges'
-import { settleSuggestions } from './SuggestionsPanel'
+import { useUserName } from '../../store/session'
+import { settleSuggestions } from './settleSuggestions'
+import { suggestionAtSelection } from './suggestionAtSelection'
 
 interface Props {
   editor: Editor
@@ -28,6 +28,7 @@ interface Anchor {
 const sameAnchor = (a: Anchor | null, b: Anchor | null) =>
   a === b || (a !== null && b !== null && a.id === b.id && a.left === b.left && a.top === b.top && a.authorId === b.authorId && a.authorName === b.authorName)
 
+/** Accept and reject buttons over the suggestion the caret is in (nothing elsewhere). */
 export function SuggestionPopover({ editor, container }: Props) {
   const anchor = useEditorState({
     editor,

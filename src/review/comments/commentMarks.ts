@@ -9,7 +9,7 @@ import { Plugin, PluginKey, type EditorState } from '@tiptap/pm/state'
 import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap'
 import * as Y from 'yjs'
-import { decodeAnchor } from '../shared/storyDoc'
+import { decodeAnchor } from '../../shared/storyDoc'
 import { passageAnchors } from './anchors'
 import { useReview, type Highlight } from './reviewStore'
 

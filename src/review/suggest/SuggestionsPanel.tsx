@@ -8,60 +8,32 @@
  */
 import { useCallback, useState } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
-import type { DecisionKind } from '../shared/api'
-import { BREAK_SIGN } from '../shared/suggestions'
-import { useUserName } from '../store/session'
-import { formatSuggestionTime, safeColor } from '../shared/schema/suggestionLabels'
-import type { SuggestChangesStorage, SuggestionSummary } from './suggestChanges'
-import { useReviewEvents } from './useReviewEvents'
+import { listDecisions, type DecisionView } from '../../api'
+import { BREAK_SIGN } from '../../shared/suggestions'
+import { useUserName } from '../../store/session'
+import { formatSuggestionTime, safeColor } from '../../shared/schema/suggestionLabels'
+import { useReviewEvents } from '../useReviewEvents'
+import type { SuggestionSummary } from './listSuggestions'
+import { settleSuggestions } from './settleSuggestions'
+import type { SuggestChangesStorage } from './SuggestChanges'
 import { useSuggestions } from './useSuggestions'
 import './suggestions.css'
-
-type DecisionAction = 'accept' | 'reject'
-
-/** A recorded decision as `GET /api/stories/<id>/suggestions/decisions` answers it. */
-interface DecisionData {
-  id: number
-  userId: number
-  action: DecisionAction
-  suggestionId: string
-  authorId: number | null
-  kind: DecisionKind
-  text: string
-  at: number
-}
 
 /** The story the editor is open on (given to the SuggestChanges extension). */
 function storyIdOf(editor: Editor): string | null {
   return (editor.storage as unknown as { suggestChanges?: SuggestChangesStorage }).suggestChanges?.storyId ?? null
 }
 
-/**
- * Accept or reject suggestions (`ids`, or every open one). The server sees the change and records
- * the decisions itself.
- */
-export function settleSuggestions(editor: Editor, action: DecisionAction, ids: readonly string[] | 'all'): void {
-  const chain = editor.chain().focus()
-  const [only] = ids === 'all' ? [] : ids
-  if (ids === 'all') (action === 'accept' ? chain.acceptAllSuggestions() : chain.rejectAllSuggestions()).run()
-  else if (only !== undefined) (action === 'accept' ? chain.acceptSuggestion(only) : chain.rejectSuggestion(only)).run()
-}
-
 /** The story's recorded decisions, fetched on mount and whenever the server records more. */
-function useDecisions(storyId: string | null): DecisionData[] {
-  const [decisions, setDecisions] = useState<DecisionData[]>([])
+function useDecisions(storyId: string | null): DecisionView[] {
+  const [decisions, setDecisions] = useState<DecisionView[]>([])
   const load = useCallback(() => {
     if (!storyId) return
-    fetch(`/api/stories/${encodeURIComponent(storyId)}/suggestions/decisions`, { credentials: 'same-origin' })
-      .then(async (res) => {
-        if (!res.ok) throw new Error(`The server answered ${res.status}.`)
-        return ((await res.json()) as { decisions: DecisionData[] }).decisions
-      })
-      .then(
-        (list) => setDecisions(list),
-        // Keep the last list: the record is secondary to the story itself.
-        () => undefined,
-      )
+    listDecisions(storyId).then(
+      (list) => setDecisions(list),
+      // Keep the last list: the record is secondary to the story itself.
+      () => undefined,
+    )
   }, [storyId])
   useReviewEvents(storyId ?? '', 'decisions', load)
   return decisions
@@ -74,7 +46,7 @@ const clockTime = (() => {
 })()
 
 /** The newest decisions, most recent first: "Accepted by Erin · 'text' by Riley · 10:42". */
-function DecisionList({ decisions }: { decisions: readonly DecisionData[] }) {
+function DecisionList({ decisions }: { decisions: readonly DecisionView[] }) {
   const nameOf = useUserName()
   return (
     <section className="suggestions__decisions" aria-label="Suggestion decisions">
@@ -107,6 +79,7 @@ function excerpt(text: string, max = 120): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 
+/** The open suggestions of `editor`'s story and its recorded decisions (nothing while there are neither). */
 export function SuggestionsPanel({ editor }: { editor: Editor }) {
   const suggestions = useSuggestions(editor)
   const editable = useEditorState({ editor, selector: ({ editor: e }) => e.isEditable })
