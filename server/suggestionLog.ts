@@ -33,9 +33,9 @@ export interface Decision extends DecisionInput {
   at: number
 }
 
-/** Store one person's decisions at one moment inside the caller's transaction (the update that settles them). */
-export async function insertDecisions(db: Kysely<StoreSchema>, storyId: string, userId: number, decisions: readonly DecisionInput[], at = Date.now()): Promise<void> {
-  const rows = decisions.map((decision) => ({
+/** The table row of one decision. */
+function decisionRow(storyId: string, userId: number, decision: DecisionInput, at: number) {
+  return {
     story_id: storyId,
     user_id: userId,
     action: decision.action,
@@ -44,7 +44,12 @@ export async function insertDecisions(db: Kysely<StoreSchema>, storyId: string, 
     kind: decision.kind,
     text: decision.text,
     at,
-  }))
+  }
+}
+
+/** Store one person's decisions at one moment inside the caller's transaction (the update that settles them). */
+export async function insertDecisions(db: Kysely<StoreSchema>, storyId: string, userId: number, decisions: readonly DecisionInput[], at = Date.now()): Promise<void> {
+  const rows = decisions.map((decision) => decisionRow(storyId, userId, decision, at))
   for (let start = 0; start < rows.length; start += 200) await db.insertInto('suggestion_decisions').values(rows.slice(start, start + 200)).execute()
 }
 
@@ -62,16 +67,7 @@ export class SuggestionLog {
       for (const decision of decisions) {
         const { id } = await trx
           .insertInto('suggestion_decisions')
-          .values({
-            story_id: storyId,
-            user_id: userId,
-            action: decision.action,
-            suggestion_id: decision.suggestionId,
-            author_id: decision.authorId,
-            kind: decision.kind,
-            text: decision.text,
-            at,
-          })
+          .values(decisionRow(storyId, userId, decision, at))
           .returning('id')
           .executeTakeFirstOrThrow()
         recorded.push({ ...decision, id, storyId, userId, at })
