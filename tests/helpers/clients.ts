@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { expect, vi } from 'vitest'
 import { MessageType } from '../../src/shared/protocol'
+import { getBody } from '../../src/shared/storyDoc'
 
 export interface TestClient {
   doc: Y.Doc
@@ -92,4 +93,20 @@ export function saveAnswers(client: TestClient): SaveAnswers {
     answers.notSaved.push({ request: decoding.readVarUint(decoder), reason: decoding.readVarUint(decoder) })
   }
   return answers
+}
+
+/** The code of the client's first close, once it comes (the stock provider would reconnect: tests destroy it). */
+export function closeCode(client: TestClient): () => number | null {
+  let code: number | null = null
+  client.provider.on('connection-close', (event) => {
+    if (event && code === null) code = event.code
+  })
+  return () => code
+}
+
+/** The first paragraph's text node, created when the paragraph is empty. */
+export function firstText(doc: Y.Doc): Y.XmlText {
+  const paragraph = getBody(doc).get(0) as Y.XmlElement
+  if (paragraph.length === 0) paragraph.insert(0, [new Y.XmlText()])
+  return paragraph.get(0) as Y.XmlText
 }

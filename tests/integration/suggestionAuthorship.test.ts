@@ -11,7 +11,7 @@ import { Close } from '../../src/shared/protocol'
 import { getBody } from '../../src/shared/storyDoc'
 import { countOpenSuggestions, FORMAT_CHANGE, TYPE_ATTRIBUTE } from '../../src/shared/suggestions'
 import { suggestionAuthorsIn } from '../../server/updateScope'
-import { connectClient, synced, type TestClient } from '../helpers/clients'
+import { closeCode, connectClient, firstText, synced, type TestClient } from '../helpers/clients'
 import { addUser, createStoryVia, importStoryVia, startTestServer, tempDataDir } from '../helpers/server'
 
 type Person = Awaited<ReturnType<typeof addUser>>
@@ -44,22 +44,6 @@ async function open(who: keyof typeof people, clientID: number): Promise<TestCli
   clients.push(client)
   await synced(client)
   return client
-}
-
-/** The code of the client's first close, once it comes (the stock provider would reconnect: tests destroy it). */
-function closeCode(client: TestClient): () => number | null {
-  let code: number | null = null
-  client.provider.on('connection-close', (event) => {
-    if (event && code === null) code = event.code
-  })
-  return () => code
-}
-
-/** The first paragraph's text node, created when the paragraph is empty. */
-function text(doc: Y.Doc): Y.XmlText {
-  const paragraph = getBody(doc).get(0) as Y.XmlElement
-  if (paragraph.length === 0) paragraph.insert(0, [new Y.XmlText()])
-  return paragraph.get(0) as Y.XmlText
 }
 
 function attrs(suggestionId: string, who: keyof typeof people) {
@@ -102,8 +86,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 150))
 
 /** Ann writes "Hello", then suggests " world" (id a1): stored and seen by `watcher`. */
 async function annSuggests(ann: TestClient, watcher: TestClient): Promise<void> {
-  text(ann.doc).insert(0, 'Hello')
-  text(ann.doc).insert(5, ' world', { insertion: attrs('a1', 'ann') })
+  firstText(ann.doc).insert(0, 'Hello')
+  firstText(ann.doc).insert(5, ' world', { insertion: attrs('a1', 'ann') })
   const expected: Array<[string, string | null]> = [
     ['Hello', null],
     [' world', 'a1'],
@@ -147,7 +131,7 @@ describe('suggestions in your own name', () => {
     const ann = await open('ann', 101)
     const watcher = await open('chief', 102)
     await annSuggests(ann, watcher)
-    text(ann.doc).format(0, 5, { deletion: attrs('a2', 'ann') })
+    firstText(ann.doc).format(0, 5, { deletion: attrs('a2', 'ann') })
     await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', 'a2'], [' world', 'a1']]))
     expect(runs(watcher.doc)).toEqual([['Hello', 'a2'], [' world', 'a1']])
     expect(ann.provider.wsconnected).toBe(true)
@@ -167,21 +151,21 @@ describe("suggestions forged in someone else's name are refused whole (4403)", (
     const ann = await open('ann', 201)
     const watcher = await open('chief', 202)
     await annSuggests(ann, watcher)
-    await expectRefused('bob', 203, watcher, (doc) => text(doc).insert(11, ' forged', { insertion: attrs('f1', 'ann') }))
-    await expectRefused('bob', 204, watcher, (doc) => text(doc).format(0, 5, { deletion: attrs('f2', 'ann') }))
-    await expectRefused('bob', 205, watcher, (doc) => text(doc).format(0, 5, { deletion: { ...attrs('f3', 'bob'), authorId: null } }))
+    await expectRefused('bob', 203, watcher, (doc) => firstText(doc).insert(11, ' forged', { insertion: attrs('f1', 'ann') }))
+    await expectRefused('bob', 204, watcher, (doc) => firstText(doc).format(0, 5, { deletion: attrs('f2', 'ann') }))
+    await expectRefused('bob', 205, watcher, (doc) => firstText(doc).format(0, 5, { deletion: { ...attrs('f3', 'bob'), authorId: null } }))
     // Ann's known id taken over in Bob's name: ids are random, so reuse by another author is forged.
-    await expectRefused('bob', 206, watcher, (doc) => text(doc).format(0, 5, { deletion: attrs('a1', 'bob') }))
+    await expectRefused('bob', 206, watcher, (doc) => firstText(doc).format(0, 5, { deletion: attrs('a1', 'bob') }))
     // A malformed value (no id) and one smuggled in a forged update together with Bob's honest text.
-    await expectRefused('bob', 207, watcher, (doc) => text(doc).format(0, 5, { deletion: { authorId: people.bob.id } }))
+    await expectRefused('bob', 207, watcher, (doc) => firstText(doc).format(0, 5, { deletion: { authorId: people.bob.id } }))
     await expectRefused('bob', 208, watcher, (doc) =>
       doc.transact(() => {
-        text(doc).insert(0, 'Fine. ')
-        text(doc).insert(0, 'Not mine ', { insertion: attrs('f4', 'chief') })
+        firstText(doc).insert(0, 'Fine. ')
+        firstText(doc).insert(0, 'Not mine ', { insertion: attrs('f4', 'chief') })
       }),
     )
     // The honest author still writes; nothing forged ever reached anyone.
-    text(ann.doc).insert(0, 'Yes. ')
+    firstText(ann.doc).insert(0, 'Yes. ')
     await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Yes. Hello', null], [' world', 'a1']]))
     expect(runs(watcher.doc)).toEqual([['Yes. Hello', null], [' world', 'a1']])
   })
@@ -248,7 +232,7 @@ describe('format and block type suggestions', () => {
     const watcher = await open('chief', 1202)
     await annSuggests(ann, watcher)
     // Ann bolds "Hello" in suggest mode.
-    text(ann.doc).format(0, 5, { bold: true, [FORMAT_CHANGE]: formatValue('af1', 'ann') })
+    firstText(ann.doc).format(0, 5, { bold: true, [FORMAT_CHANGE]: formatValue('af1', 'ann') })
     const annFormatted: Array<[string, string[]]> = [
       ['Hello', ['af1']],
       [' world', []],
@@ -257,7 +241,7 @@ describe('format and block type suggestions', () => {
     await vi.waitFor(() => expect(formatRuns(watcher.doc)).toEqual(annFormatted))
     expect((await recorded()).get('af1')).toBe(people.ann.id)
 
-    const format = (value: unknown, key: string = FORMAT_CHANGE) => (doc: Y.Doc) => text(doc).format(6, 5, { italic: true, [key]: value })
+    const format = (value: unknown, key: string = FORMAT_CHANGE) => (doc: Y.Doc) => firstText(doc).format(6, 5, { italic: true, [key]: value })
     // A fresh id in Ann's name, under the plain key and under a hashed one, and in nobody's name.
     await expectRefused('bob', 1203, watcher, format(formatValue('ff1', 'ann')))
     await expectRefused('bob', 1204, watcher, format(formatValue('ff2', 'ann'), `${FORMAT_CHANGE}--AbCd1234`))
@@ -273,8 +257,8 @@ describe('format and block type suggestions', () => {
 
     // Bob's own format suggestion goes through, and so does his typing inside Ann's (Yjs restores her value after it).
     const bob = await open('bob', 1212)
-    text(bob.doc).format(6, 5, { italic: true, [`${FORMAT_CHANGE}--AbCd1234`]: formatValue('bf1', 'bob') })
-    text(bob.doc).insert(2, 'XX', {})
+    firstText(bob.doc).format(6, 5, { italic: true, [`${FORMAT_CHANGE}--AbCd1234`]: formatValue('bf1', 'bob') })
+    firstText(bob.doc).insert(2, 'XX', {})
     const expected: Array<[string, string[]]> = [
       ['He', ['af1']],
       ['XX', []],
@@ -286,7 +270,7 @@ describe('format and block type suggestions', () => {
     await vi.waitFor(() => expect(formatRuns(watcher.doc)).toEqual(expected))
     expect((await recorded()).get('bf1')).toBe(people.bob.id)
     // Settling both ends the marks.
-    text(bob.doc).format(0, 13, { bold: null, italic: null, [FORMAT_CHANGE]: null, [`${FORMAT_CHANGE}--AbCd1234`]: null })
+    firstText(bob.doc).format(0, 13, { bold: null, italic: null, [FORMAT_CHANGE]: null, [`${FORMAT_CHANGE}--AbCd1234`]: null })
     // (Ann's insertion a1 still splits the text.)
     await vi.waitFor(async () => expect(formatRuns(await stored())).toEqual([['HeXXllo', []], [' world', []]]))
     expect(bob.provider.wsconnected).toBe(true)
@@ -335,7 +319,7 @@ describe('format and block type suggestions', () => {
     const ann = await open('ann', 1401)
     const watcher = await open('chief', 1402)
     await annSuggests(ann, watcher)
-    text(ann.doc).format(0, 5, { bold: true, [FORMAT_CHANGE]: formatValue('rf1', 'ann') })
+    firstText(ann.doc).format(0, 5, { bold: true, [FORMAT_CHANGE]: formatValue('rf1', 'ann') })
     firstBlock(ann.doc).setAttribute(TYPE_ATTRIBUTE, typeValue('rt1', 'ann'))
     await vi.waitFor(async () => expect(await storedType()).toBe(typeValue('rt1', 'ann')))
     await vi.waitFor(async () => expect(formatRuns(await stored())[0]).toEqual(['Hello', ['rf1']]))
@@ -345,7 +329,7 @@ describe('format and block type suggestions', () => {
     const late = await open('chief', 1403)
     expect((await recorded()).get('rf1')).toBe(people.ann.id)
     expect((await recorded()).get('rt1')).toBe(people.ann.id)
-    await expectRefused('bob', 1404, late, (doc) => text(doc).format(0, 5, { [FORMAT_CHANGE]: formatValue('rf1', 'bob') }))
+    await expectRefused('bob', 1404, late, (doc) => firstText(doc).format(0, 5, { [FORMAT_CHANGE]: formatValue('rf1', 'bob') }))
     await expectRefused('bob', 1405, late, (doc) => firstBlock(doc).setAttribute(TYPE_ATTRIBUTE, typeValue('rt1', 'bob')))
     // Ann's own values re-sent under her name are still fine.
     firstBlock(ann.doc).setAttribute(TYPE_ATTRIBUTE, JSON.stringify({ from: { type: 'paragraph', attrs: {} }, ...attrs('rt1', 'ann') }))
@@ -360,7 +344,7 @@ describe("working with someone else's suggestion is not refused", () => {
     const watcher = await open('chief', 402)
     await annSuggests(ann, watcher)
     const bob = await open('bob', 403)
-    const node = text(bob.doc)
+    const node = firstText(bob.doc)
     // Plain text inside the run, written the way the binding does (the mark negated, then restored).
     node.insert(8, 'XX', {})
     await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null], [' wo', 'a1'], ['XX', null], ['rld', 'a1']]))
@@ -397,10 +381,10 @@ describe("working with someone else's suggestion is not refused", () => {
     const ann = await open('ann', 501)
     const watcher = await open('chief', 502)
     await annSuggests(ann, watcher)
-    text(ann.doc).format(0, 5, { deletion: attrs('a2', 'ann') })
+    firstText(ann.doc).format(0, 5, { deletion: attrs('a2', 'ann') })
     await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', 'a2'], [' world', 'a1']]))
     const bob = await open('bob', 503)
-    const node = text(bob.doc)
+    const node = firstText(bob.doc)
     const undo = new Y.UndoManager(getBody(bob.doc), { captureTimeout: 0 })
     // Rejecting Ann's insertion deletes its text; rejecting her deletion removes its mark.
     node.delete(5, 6)
@@ -428,7 +412,7 @@ describe("working with someone else's suggestion is not refused", () => {
     clients = []
     await vi.waitFor(() => expect(srv.rooms.get(id)).toBeUndefined())
     const bob = await open('bob', 603)
-    text(bob.doc).insert(8, 'XX', {})
+    firstText(bob.doc).insert(8, 'XX', {})
     await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null], [' wo', 'a1'], ['XX', null], ['rld', 'a1']]))
     expect(bob.provider.wsconnected).toBe(true)
     expect(srv.rooms.get(id)!.refused).toBe(0)
@@ -436,12 +420,12 @@ describe("working with someone else's suggestion is not refused", () => {
 
   it("a suggestion the server itself brings in (a version restore) is known from then on", async () => {
     const bob = await open('bob', 701)
-    text(bob.doc).insert(0, 'Hello')
+    firstText(bob.doc).insert(0, 'Hello')
     await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null]]))
-    await srv.rooms.change(id, (room) => room.applyServerChange((doc) => text(doc).insert(5, ' world', { insertion: attrs('r1', 'ann') })))
+    await srv.rooms.change(id, (room) => room.applyServerChange((doc) => firstText(doc).insert(5, ' world', { insertion: attrs('r1', 'ann') })))
     await vi.waitFor(() => expect(runs(bob.doc)).toEqual([['Hello', null], [' world', 'r1']]))
     expect((await srv.storage.suggestionAuthorsOf(id)).get('r1')).toBe(people.ann.id)
-    text(bob.doc).insert(8, 'XX', {})
+    firstText(bob.doc).insert(8, 'XX', {})
     await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null], [' wo', 'r1'], ['XX', null], ['rld', 'r1']]))
     expect(bob.provider.wsconnected).toBe(true)
     expect(srv.rooms.get(id)!.refused).toBe(0)
@@ -472,7 +456,7 @@ describe('a settled suggestion is still known after a restart', () => {
     const bob = await open('bob', 803)
     const undo = new Y.UndoManager(getBody(bob.doc), { captureTimeout: 0 })
     // Rejecting Ann's insertion deletes all of its text, and with it every value carrying a1.
-    text(bob.doc).delete(5, 6)
+    firstText(bob.doc).delete(5, 6)
     await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello', null]]))
     // The stored story, loaded the way a room loads it, no longer shows a1; its deleted values and
     // text are kept as history (server/suggestionHistory.ts), which the undo below is checked against.
@@ -497,7 +481,7 @@ describe('a settled suggestion is still known after a restart', () => {
     expect(bob.provider.wsconnected).toBe(true)
     expect(srv.rooms.get(id)!.refused).toBe(0)
     // Still Ann's: the known id under another author stays forged.
-    await expectRefused('bob', 805, late, (doc) => text(doc).format(0, 5, { deletion: attrs('a1', 'bob') }))
+    await expectRefused('bob', 805, late, (doc) => firstText(doc).format(0, 5, { deletion: attrs('a1', 'bob') }))
   })
 
   it("an offline client's text typed inside a suggestion settled meanwhile syncs after a restart", async () => {
@@ -507,9 +491,9 @@ describe('a settled suggestion is still known after a restart', () => {
     const bob = await open('bob', 903)
     bob.provider.disconnect()
     // Typed offline inside Ann's run: Yjs negates her mark before "XX" and restores her value after.
-    text(bob.doc).insert(8, 'XX', {})
+    firstText(bob.doc).insert(8, 'XX', {})
     // Meanwhile the chief accepts Ann's suggestion: her values are deleted (and kept as history).
-    text(watcher.doc).format(5, 6, { insertion: null })
+    firstText(watcher.doc).format(5, 6, { insertion: null })
     await vi.waitFor(async () => expect(await storedRuns()).toEqual([['Hello world', null]]))
     expect(countOpenSuggestions(await stored())).toBe(0)
 
@@ -531,7 +515,7 @@ describe('the suggestion ids of a story are kept in SQLite', () => {
     expect((await recorded()).size).toBe(0)
     const ann = await open('ann', 1001)
     expect((await recorded()).size).toBe(0)
-    text(ann.doc).insert(5, ' world', { insertion: attrs('i1', 'ann') })
+    firstText(ann.doc).insert(5, ' world', { insertion: attrs('i1', 'ann') })
     ;(getBody(ann.doc).get(0) as Y.XmlElement).setAttribute('suggestion', breakValue('i2', 'ann'))
     await vi.waitFor(async () => expect(await storedBreak()).toBe(breakValue('i2', 'ann')))
     expect(await recorded()).toEqual(
@@ -541,7 +525,7 @@ describe('the suggestion ids of a story are kept in SQLite', () => {
       ]),
     )
     // Typing that brings no new id writes nothing there.
-    text(ann.doc).insert(0, 'Oh. ')
+    firstText(ann.doc).insert(0, 'Oh. ')
     await vi.waitFor(async () => expect((await storedRuns())[0]?.[0]).toMatch(/^Oh\. Hello/))
     expect((await recorded()).size).toBe(2)
   })

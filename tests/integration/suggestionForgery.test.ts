@@ -11,7 +11,7 @@ import * as Y from 'yjs'
 import type { RunningServer } from '../../server/app'
 import { Close } from '../../src/shared/protocol'
 import { getBody } from '../../src/shared/storyDoc'
-import { connectClient, synced, type TestClient } from '../helpers/clients'
+import { closeCode, connectClient, firstText, synced, type TestClient } from '../helpers/clients'
 import { addUser, createStoryVia, sendJson, startTestServer } from '../helpers/server'
 
 type Person = Awaited<ReturnType<typeof addUser>>
@@ -46,20 +46,6 @@ async function open(who: keyof typeof people, clientID: number): Promise<TestCli
   return client
 }
 
-function closeCode(client: TestClient): () => number | null {
-  let code: number | null = null
-  client.provider.on('connection-close', (event) => {
-    if (event && code === null) code = event.code
-  })
-  return () => code
-}
-
-function text(doc: Y.Doc): Y.XmlText {
-  const paragraph = getBody(doc).get(0) as Y.XmlElement
-  if (paragraph.length === 0) paragraph.insert(0, [new Y.XmlText()])
-  return paragraph.get(0) as Y.XmlText
-}
-
 /** Erin's suggestion values: as her editor writes them. */
 function erins(suggestionId: string) {
   return { id: suggestionId, authorId: people.erin.id, authorName: 'Erin', authorColor: '#c00', time: 1 }
@@ -82,11 +68,11 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 150))
 /** Riley writes the story; Erin suggests " today" (e1) and strikes out " at noon" (e2). Both watch. */
 async function erinSuggests(): Promise<{ erin: TestClient; watcher: TestClient }> {
   const riley = await open('riley', 101)
-  text(riley.doc).insert(0, 'Ferries stop at noon.')
+  firstText(riley.doc).insert(0, 'Ferries stop at noon.')
   const erin = await open('erin', 102)
   await vi.waitFor(() => expect(runs(erin.doc)).toEqual(['Ferries stop at noon.']))
-  text(erin.doc).insert(12, ' today', { insertion: erins('e1') })
-  text(erin.doc).format(18, 8, { deletion: erins('e2') })
+  firstText(erin.doc).insert(12, ' today', { insertion: erins('e1') })
+  firstText(erin.doc).format(18, 8, { deletion: erins('e2') })
   const expected = ['Ferries stop', '+ today:e1', '- at noon:e2', '.']
   const watcher = await open('chief', 103)
   await vi.waitFor(() => expect(runs(watcher.doc)).toEqual(expected))
@@ -115,21 +101,21 @@ describe("Erin's suggestion id on what it never covered is refused whole (4403)"
   it("a reporter re-using the editor's id on new text, however the text is written", async () => {
     const { erin, watcher } = await erinSuggests()
     // The attack: new words under Erin's id and name.
-    await expectRefused(watcher, 201, (doc) => text(doc).insert(0, 'Officials say ', { insertion: erins('e1') }))
+    await expectRefused(watcher, 201, (doc) => firstText(doc).insert(0, 'Officials say ', { insertion: erins('e1') }))
     // Her id with another name, and her deletion's id on new text.
-    await expectRefused(watcher, 202, (doc) => text(doc).insert(0, 'No. ', { insertion: { ...erins('e1'), authorName: 'Erin (approves)' } }))
-    await expectRefused(watcher, 203, (doc) => text(doc).insert(0, 'Not ', { deletion: erins('e2') }))
+    await expectRefused(watcher, 202, (doc) => firstText(doc).insert(0, 'No. ', { insertion: { ...erins('e1'), authorName: 'Erin (approves)' } }))
+    await expectRefused(watcher, 203, (doc) => firstText(doc).insert(0, 'Not ', { deletion: erins('e2') }))
     // Typed inside her run the way no honest client writes it: the new text inherits her value.
-    await expectRefused(watcher, 204, (doc) => text(doc).insert(15, 'XX'))
+    await expectRefused(watcher, 204, (doc) => firstText(doc).insert(15, 'XX'))
     // Her words taken out and others put under her id in one update.
     await expectRefused(watcher, 205, (doc) =>
       doc.transact(() => {
-        text(doc).delete(12, 6)
-        text(doc).insert(12, ' never', { insertion: erins('e1') })
+        firstText(doc).delete(12, 6)
+        firstText(doc).insert(12, ' never', { insertion: erins('e1') })
       }),
     )
     // Everyone still converges, and Erin goes on writing.
-    text(erin.doc).insert(0, 'Update: ')
+    firstText(erin.doc).insert(0, 'Update: ')
     const expected = ['Update: Ferries stop', '+ today:e1', '- at noon:e2', '.']
     await vi.waitFor(() => expect(runs(watcher.doc)).toEqual(expected))
     await vi.waitFor(async () => expect(runs(await stored())).toEqual(expected))
@@ -138,10 +124,10 @@ describe("Erin's suggestion id on what it never covered is refused whole (4403)"
 
   it("deletion marks with the editor's id on text it never covered", async () => {
     const { watcher } = await erinSuggests()
-    await expectRefused(watcher, 301, (doc) => text(doc).format(0, 7, { deletion: erins('e2') }))
-    await expectRefused(watcher, 302, (doc) => text(doc).format(0, 7, { insertion: erins('e1') }))
+    await expectRefused(watcher, 301, (doc) => firstText(doc).format(0, 7, { deletion: erins('e2') }))
+    await expectRefused(watcher, 302, (doc) => firstText(doc).format(0, 7, { insertion: erins('e1') }))
     // Her deletion stretched over the full stop after it.
-    await expectRefused(watcher, 303, (doc) => text(doc).format(18, 9, { deletion: erins('e2') }))
+    await expectRefused(watcher, 303, (doc) => firstText(doc).format(18, 9, { deletion: erins('e2') }))
     expect(runs(await stored())).toEqual(['Ferries stop', '+ today:e1', '- at noon:e2', '.'])
   })
 })
@@ -150,7 +136,7 @@ describe("honest editing around Erin's suggestion goes through", () => {
   it('typing inside it as the binding writes it, and deleting text around it', async () => {
     const { watcher } = await erinSuggests()
     const riley = await open('riley', 401)
-    const node = text(riley.doc)
+    const node = firstText(riley.doc)
     // Plain text inside " today": Yjs negates her value before it and restores it after.
     node.insert(15, 'XX', {})
     // Riley's own suggestion inside it, and a deletion across its start.
