@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
@@ -51,7 +52,12 @@ export default defineConfig({
       },
     }),
   ],
-  resolve: { dedupe: DEDUPE },
+  resolve: {
+    dedupe: DEDUPE,
+    // The copy desk's worker bundles Hunspell's US English files as text (issue 13); the package's
+    // `exports` list only its Node entry, which reads them with node:fs.
+    alias: [{ find: /^dictionary-en\/(index\.(?:aff|dic))\?raw$/, replacement: `${fileURLToPath(new URL('./node_modules/dictionary-en/', import.meta.url))}$1?raw` }],
+  },
   // The manifest maps each entry and route to its chunks (tests/shared/bundle.test.ts reads it);
   // source maps are written for tests and benchmarks, never referenced by the scripts nor served.
   build: { outDir: 'dist', sourcemap: 'hidden', manifest: true, chunkSizeWarningLimit: 1200 },

@@ -56,7 +56,7 @@ export function bundleGoal(route: string): number {
   return route.startsWith('/stories/') ? 250_000 : 120_000
 }
 
-const STORY_CHUNK = 'src/app/StoryPage.tsx'
+const STORY_CHUNK = 'src/story/StoryPage.tsx'
 const PASSWORD = 'correct horse'
 
 /** The files of `keys` and everything they import statically, depth first. */

@@ -26,6 +26,7 @@ import { Users } from './users.js'
 import { Comments } from './comments.js'
 import { Versions } from './versions.js'
 import { Publishing } from './publishing.js'
+import { NewsroomDictionary } from './dictionary.js'
 
 /** Key of the lock start-up work runs under (seeding, default sections). */
 const STARTUP_LOCK = 4_173_003
@@ -98,6 +99,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       { urls: config.publishWebhookUrls, secret: config.publishWebhookSecret, retryDelaysMs: config.deliveryRetryDelaysMs },
       log,
     ),
+    dictionary: new NewsroomDictionary(backend.db),
   }
   // Once per newsroom, even when several nodes start together on an empty database.
   await backend.exclusively(STARTUP_LOCK, async () => {

@@ -16,6 +16,7 @@ import type { Comments } from './comments.js'
 import type { Versions } from './versions.js'
 import type { Publishing } from './publishing.js'
 import type { ConnectionCaps } from './connectionCaps.js'
+import type { NewsroomDictionary } from './dictionary.js'
 
 export interface Services {
   config: Config
@@ -41,4 +42,6 @@ export interface Services {
   decisions: SuggestionLog
   /** Publications and their webhook deliveries (server/publishing.ts). */
   publishing: Publishing
+  /** The newsroom dictionary and the style rules turned off (server/dictionary.ts). */
+  dictionary: NewsroomDictionary
 }

@@ -11,6 +11,8 @@ export type StoryEvent =
   | { type: 'review'; storyId: string; kind: 'comments' | 'versions' | 'decisions' }
   /** A user has a new notification (e.g. an @mention). */
   | { type: 'notification'; userId: number }
+  /** The newsroom dictionary or its rules turned off changed: every open editor reloads them. */
+  | { type: 'dictionary' }
 
 type Listener = (event: StoryEvent) => void
 

@@ -230,6 +230,9 @@ export function storyRoutes(services: Services): Route[] {
               // Only the person notified hears about it.
               if (event.userId === me.id) write('notification', () => ({}))
               break
+            case 'dictionary':
+              write('dictionary', () => ({}))
+              break
           }
         })
         const heartbeat = setInterval(() => !res.writableEnded && res.write(': keep-alive\n\n'), STREAM_HEARTBEAT_MS)

@@ -209,6 +209,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      error TEXT NOT NULL DEFAULT ''
    );
    CREATE INDEX IF NOT EXISTS delivery_attempts_delivery ON delivery_attempts (delivery_id, id);`,
+  // The newsroom's dictionary and the house-style rules an admin turned off (server/dictionary.ts,
+  // issue 13). Words are kept as added ("Lavrov", "iPhone"): the checker matches them by case.
+  `CREATE TABLE IF NOT EXISTS newsroom_words (
+     word TEXT PRIMARY KEY,
+     added_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+     added_at INTEGER NOT NULL
+   );
+   CREATE TABLE IF NOT EXISTS style_rule_settings (
+     rule_id TEXT PRIMARY KEY,
+     enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+     changed_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+     changed_at INTEGER NOT NULL
+   );`,
 ]
 
 /**
@@ -402,4 +415,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      error TEXT NOT NULL DEFAULT ''
    );
    CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id, id);`,
+  `CREATE TABLE newsroom_words (
+     word TEXT PRIMARY KEY,
+     added_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+     added_at BIGINT NOT NULL
+   );
+   CREATE TABLE style_rule_settings (
+     rule_id TEXT PRIMARY KEY,
+     enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+     changed_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+     changed_at BIGINT NOT NULL
+   );`,
 ]

@@ -209,7 +209,24 @@ export interface DeliveryAttemptsTable {
   error: string
 }
 
+/** A word of the newsroom's dictionary, as added, by whom and when. */
+export interface NewsroomWordsTable {
+  word: string
+  added_by: number | null
+  added_at: number
+}
+
+/** A house-style rule an admin turned off (or on again): `enabled` is 0 or 1. */
+export interface StyleRuleSettingsTable {
+  rule_id: string
+  enabled: number
+  changed_by: number | null
+  changed_at: number
+}
+
 export interface StoreSchema {
+  newsroom_words: NewsroomWordsTable
+  style_rule_settings: StyleRuleSettingsTable
   publications: PublicationsTable
   deliveries: DeliveriesTable
   delivery_attempts: DeliveryAttemptsTable

@@ -4,6 +4,7 @@
  */
 export { ApiFailure } from './client'
 export { addPart, moveStory, removePart, retryDelivery, storyHistory, storyPublications, updateDesk, updatePart, type DeskChange } from './desk'
+export { addDictionaryWord, getDictionary, removeDictionaryWord, setStyleRule } from './dictionary'
 export { deleteComment, editComment, listNotifications, listThreads, markNotificationRead, replyToThread, resolveThread, startThread, type PassageBody } from './comments'
 export { addSection, createUser, listSections, listUsers, removeSection, updateUser } from './newsroom'
 export { currentUser, needsSetup, setUp, signIn, signOut } from './session'

@@ -4,6 +4,7 @@ import { SECTION_MAX } from '../shared/newsroom'
 import { isRole, ROLES, type Role } from '../shared/permissions'
 import { useMe, useSession } from '../store/session'
 import { addSection, ApiFailure, createUser, removeSection, updateUser } from '../api'
+import { HouseStyleSettings } from './HouseStyleSettings'
 import './admin.css'
 
 type UserChange = Parameters<typeof updateUser>[1]
@@ -313,6 +314,10 @@ export function AdminPage() {
       <section aria-labelledby="sections-heading" className="admin__part">
         <h2 id="sections-heading">Sections</h2>
         <SectionsEditor />
+      </section>
+      <section aria-labelledby="house-style-heading" className="admin__part">
+        <h2 id="house-style-heading">House style</h2>
+        <HouseStyleSettings />
       </section>
     </main>
   )

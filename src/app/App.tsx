@@ -2,13 +2,15 @@ import { lazy, Suspense, useEffect } from 'react'
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { useSession } from '../store/session'
 import { pendingEverywhere } from '../offline/localCopies'
-import { Notifications } from '../review/comments/Notifications'
 import type { PublicUser } from '../shared/api'
 import { ROLES } from '../shared/permissions'
+import { STORY_BODY_ID } from '../editor/storyBodyId'
 import { AdminPage } from './AdminPage'
 import { BudgetPage } from './BudgetPage'
 import { LoginPage } from './LoginPage'
+import { Notifications } from './Notifications'
 import { SetupPage } from './SetupPage'
+import { SkipLink } from './SkipLink'
 import { StoryListPage } from './StoryListPage'
 
 /**
@@ -16,7 +18,7 @@ import { StoryListPage } from './StoryListPage'
  * story is opened: the story list, the budget and sign-in stay small. The service worker
  * precaches every chunk, so a story still opens offline.
  */
-const StoryPage = lazy(() => import('./StoryPage').then((module) => ({ default: module.StoryPage })))
+const StoryPage = lazy(() => import('../story/StoryPage').then((module) => ({ default: module.StoryPage })))
 
 /**
  * Sign out, after a warning when edits kept on this device have not reached the server: signing
@@ -123,6 +125,12 @@ export function App() {
 
   return (
     <div className="app">
+      {/* First on the story page, before the top bar's links: straight to the text (issue 15). */}
+      {session.kind === 'signed-in' && (
+        <Route path="/stories/:id">
+          <SkipLink target={STORY_BODY_ID}>Skip to story</SkipLink>
+        </Route>
+      )}
       <TopBar user={session.kind === 'signed-in' ? session.user : null} />
       <OfflineBanner />
       {session.kind === 'loading' && <main className="page" aria-busy="true" />}

@@ -6,6 +6,7 @@ import { canSetDesk } from '../shared/permissions'
 import { useMe, useSession, useUserName } from '../store/session'
 import { updateDesk } from '../api'
 import { BudgetAssign } from './BudgetAssign'
+import { textColorOn } from '../ui/textColorOn'
 import { useNow } from '../ui/useNow'
 import { useStoryList } from './useStoryList'
 import './budget.css'
@@ -67,9 +68,10 @@ function Present({ ids, context }: { ids: number[]; context: RowContext }) {
     <ul className="budget__present" aria-label="In the story now">
       {[...new Set(ids)].map((id) => {
         const displayName = context.name(id)
+        const color = context.userById.get(id)?.color
         return (
           <li key={id} title={displayName}>
-            <span className="avatar" style={{ backgroundColor: context.userById.get(id)?.color }} aria-hidden="true">
+            <span className="avatar" style={{ backgroundColor: color, color: textColorOn(color) }} aria-hidden="true">
               {displayName.slice(0, 1).toUpperCase()}
             </span>
             <span>{displayName}</span>

@@ -12,6 +12,7 @@ import { BODY } from '../shared/storyDoc'
 import { storyExtensions } from '../shared/schema'
 import { setSuggestionAuthorNames } from '../shared/schema/suggestionLabels'
 import { useSession } from '../store/session'
+import { textColorOn } from '../ui/textColorOn'
 import { PasteCleanup } from './pasteCleanup'
 import { installIncrementalSync } from './incrementalSync'
 import { LinkShortcut } from './linkShortcut'
@@ -20,6 +21,9 @@ import { CommentHighlights } from '../review/comments/commentMarks'
 import { MarginThreads } from '../review/comments/MarginThreads'
 import { SuggestChanges } from '../review/suggest/SuggestChanges'
 import { SuggestionPopover } from '../review/suggest/SuggestionPopover'
+import { CopyDeskMenu } from '../review/copydesk/CopyDeskMenu'
+import { storyCopyDesk } from '../review/copydesk/storyCopyDesk'
+import { STORY_BODY_ID } from './storyBodyId'
 import { Toolbar } from './Toolbar'
 
 // Before any editor exists: bindings bind their observer at construction.
@@ -38,6 +42,7 @@ function renderCaret(user: Record<string, unknown>): HTMLElement {
   const label = document.createElement('span')
   label.className = 'collab-caret__label'
   label.style.backgroundColor = color
+  label.style.color = textColorOn(color)
   label.textContent = name
   caret.append(label)
   return caret
@@ -68,17 +73,21 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
         StoryParts.configure({ doc: session.doc }),
         CommentHighlights.configure({ doc: session.doc }),
         SuggestChanges.configure({ author: { id: userId, name: user.name, color: user.color }, suggesting: suggestByDefault, storyId: session.id }),
+        // Spelling, grammar and house style, checked in a worker as the story is written (issue 13).
+        storyCopyDesk(session.doc),
       ],
       editable,
       shouldRerenderOnTransaction: false,
       immediatelyRender: true,
       editorProps: {
         attributes: {
+          id: STORY_BODY_ID,
           'aria-label': 'Story body',
           'aria-multiline': 'true',
           role: 'textbox',
           class: 'story-body',
-          spellcheck: 'true',
+          // The copy desk checks spelling (with the newsroom's dictionary): no second set of underlines.
+          spellcheck: 'false',
         },
       },
     },
@@ -115,6 +124,7 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
       <div className="suggestion-anchor" ref={contentBox}>
         <EditorContent editor={editor} className="editor__content" />
         <SuggestionPopover editor={editor} container={contentBox} />
+        <CopyDeskMenu editor={editor} container={contentBox} />
         <MarginThreads editor={editor} container={contentBox} />
       </div>
     </div>

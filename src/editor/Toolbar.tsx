@@ -1,35 +1,59 @@
-import type { FormEvent, ReactNode } from 'react'
+/**
+ * The editor's toolbar, after the WAI-ARIA toolbar pattern
+ * (https://www.w3.org/WAI/ARIA/apg/patterns/toolbar/): one Tab stop (roving tabindex) that
+ * remembers the last button used, Left/Right/Home/End move among the buttons that can be used.
+ * Each button's accessible name contains the text it shows (WCAG 2.5.3 Label in Name, issue 15):
+ * speech users say what they see ("click H2"); the glyphs beside a word are pictures, not text.
+ */
+import { Fragment, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
 import { useEditorUi } from '../store/ui'
 import { isSuggesting } from '../review/suggest/SuggestChanges'
 import { useReview } from '../review/comments/reviewStore'
+import { nextIndex } from '../ui/rovingFocus'
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
-const mod = isMac ? '⌘' : 'Ctrl+'
 
-interface ButtonProps {
+/** One toolbar button. */
+interface Tool {
+  /** The accessible name; it contains the visible text. */
   label: string
+  /** The keys after Ctrl (⌘ on a Mac): "B", "Alt+2". */
   shortcut?: string
+  /** Whether the button is pressed; undefined for plain actions. */
   active?: boolean
-  disabled?: boolean
-  onClick(): void
-  children: ReactNode
+  disabled: boolean
+  run(): void
+  /** What the button shows. */
+  face: ReactNode
 }
 
-function ToolButton({ label, shortcut, active, disabled, onClick, children }: ButtonProps) {
+/**
+ * A picture on a button (• 1. “ ✎ ± ↶ ↷): drawn by CSS with an empty alternative (`.tool__glyph`),
+ * so it is neither read out nor taken for the button's text.
+ */
+function Glyph({ of }: { of: string }) {
+  return <span className="tool__glyph" data-glyph={of} aria-hidden="true" />
+}
+
+function ToolButton({ tool, tabStop, onFocus }: { tool: Tool; tabStop: boolean; onFocus(): void }) {
+  const { label, shortcut, active, disabled, run, face } = tool
   return (
     <button
       type="button"
       className="tool"
       aria-label={label}
-      aria-pressed={active === undefined ? undefined : active}
-      title={shortcut ? `${label} (${shortcut})` : label}
+      aria-pressed={active}
+      aria-keyshortcuts={shortcut && `${isMac ? 'Meta' : 'Control'}+${shortcut}`}
+      title={shortcut ? `${label} (${isMac ? '⌘' : 'Ctrl+'}${shortcut})` : label}
       disabled={disabled}
+      tabIndex={tabStop ? 0 : -1}
       // Keep the editor's selection: a mousedown on the button would blur it.
       onMouseDown={(event) => event.preventDefault()}
-      onClick={onClick}
+      onFocus={onFocus}
+      onClick={run}
     >
-      {children}
+      {face}
     </button>
   )
 }
@@ -58,6 +82,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
   const showLink = useEditorUi((ui) => ui.openLink)
   const setLinkDraft = useEditorUi((ui) => ui.setLinkDraft)
   const closeLink = useEditorUi((ui) => ui.closeLink)
+  const [focused, setFocused] = useState('Bold')
   const hasPassage = useReview((review) => review.selection !== null)
   const chain = () => editor.chain().focus()
   const off = !state.editable
@@ -71,51 +96,56 @@ export function Toolbar({ editor }: { editor: Editor }) {
     closeLink()
   }
 
+  const groups: Tool[][] = [
+    [
+      { label: 'Bold', shortcut: 'B', active: state.bold, disabled: off, run: () => chain().toggleBold().run(), face: <b>B</b> },
+      { label: 'Italic', shortcut: 'I', active: state.italic, disabled: off, run: () => chain().toggleItalic().run(), face: <i>I</i> },
+      { label: 'Link', shortcut: 'K', active: state.link, disabled: off, run: openLink, face: 'Link' },
+    ],
+    [
+      { label: 'H2 subhead', shortcut: 'Alt+2', active: state.h2, disabled: off, run: () => chain().toggleHeading({ level: 2 }).run(), face: 'H2' },
+      { label: 'H3 minor subhead', shortcut: 'Alt+3', active: state.h3, disabled: off, run: () => chain().toggleHeading({ level: 3 }).run(), face: 'H3' },
+      { label: 'Bulleted list', shortcut: 'Shift+8', active: state.bullet, disabled: off, run: () => chain().toggleBulletList().run(), face: <><Glyph of="•" /> List</> },
+      { label: 'Numbered list', shortcut: 'Shift+7', active: state.ordered, disabled: off, run: () => chain().toggleOrderedList().run(), face: <><Glyph of="1." /> List</> },
+      { label: 'Quote', shortcut: 'Shift+B', active: state.quote, disabled: off, run: () => chain().toggleBlockquote().run(), face: <><Glyph of="“" /> Quote</> },
+      { label: 'Note', shortcut: 'Alt+N', active: state.note, disabled: off, run: () => chain().toggleNote().run(), face: <><Glyph of="✎" /> Note</> },
+      // Track changes: your edits become suggestions the story's reporters accept or reject.
+      { label: 'Suggest', active: state.suggesting, disabled: off, run: () => chain().toggleSuggesting().run(), face: <><Glyph of="±" /> Suggest</> },
+      // Not tied to editing: everyone who can read a story may comment on it (opens the side panel's Review tab).
+      { label: 'Comment', shortcut: 'Alt+M', disabled: !hasPassage, run: () => useReview.getState().openComposer(), face: 'Comment' },
+    ],
+    [
+      { label: 'Undo', shortcut: 'Z', disabled: off || !state.canUndo, run: () => chain().undo().run(), face: <Glyph of="↶" /> },
+      { label: 'Redo', shortcut: 'Shift+Z', disabled: off || !state.canRedo, run: () => chain().redo().run(), face: <Glyph of="↷" /> },
+    ],
+  ]
+  // The Tab stop: the button focused last while it can be used, else the first that can.
+  const usable = groups.flat().filter((tool) => !tool.disabled)
+  const tabStop = usable.some((tool) => tool.label === focused) ? focused : usable[0]?.label
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    // Only among the buttons: the link field inside the toolbar keeps its arrow keys.
+    const from = event.target
+    if (!(from instanceof HTMLButtonElement) || !from.classList.contains('tool')) return
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return
+    const buttons = Array.from(event.currentTarget.querySelectorAll<HTMLButtonElement>('button.tool:not(:disabled)'))
+    const next = nextIndex(event.key, buttons.indexOf(from), buttons.length)
+    const button = next === null ? undefined : buttons[next]
+    if (!button) return
+    event.preventDefault()
+    button.focus()
+  }
+
   return (
-    <div className="toolbar" role="toolbar" aria-label="Formatting">
-      <ToolButton label="Bold" shortcut={`${mod}B`} active={state.bold} disabled={off} onClick={() => chain().toggleBold().run()}>
-        <b>B</b>
-      </ToolButton>
-      <ToolButton label="Italic" shortcut={`${mod}I`} active={state.italic} disabled={off} onClick={() => chain().toggleItalic().run()}>
-        <i>I</i>
-      </ToolButton>
-      <ToolButton label="Link" shortcut={`${mod}K`} active={state.link} disabled={off} onClick={openLink}>
-        Link
-      </ToolButton>
-      <span className="toolbar__sep" aria-hidden="true" />
-      <ToolButton label="Subhead" shortcut={`${mod}Alt+2`} active={state.h2} disabled={off} onClick={() => chain().toggleHeading({ level: 2 }).run()}>
-        H2
-      </ToolButton>
-      <ToolButton label="Minor subhead" shortcut={`${mod}Alt+3`} active={state.h3} disabled={off} onClick={() => chain().toggleHeading({ level: 3 }).run()}>
-        H3
-      </ToolButton>
-      <ToolButton label="Bulleted list" shortcut={`${mod}Shift+8`} active={state.bullet} disabled={off} onClick={() => chain().toggleBulletList().run()}>
-        • List
-      </ToolButton>
-      <ToolButton label="Numbered list" shortcut={`${mod}Shift+7`} active={state.ordered} disabled={off} onClick={() => chain().toggleOrderedList().run()}>
-        1. List
-      </ToolButton>
-      <ToolButton label="Quote" shortcut={`${mod}Shift+B`} active={state.quote} disabled={off} onClick={() => chain().toggleBlockquote().run()}>
-        “ Quote
-      </ToolButton>
-      <ToolButton label="Note" shortcut={`${mod}Alt+N`} active={state.note} disabled={off} onClick={() => chain().toggleNote().run()}>
-        ✎ Note
-      </ToolButton>
-      {/* Track changes: your edits become suggestions the story's reporters accept or reject. */}
-      <ToolButton label="Suggest" active={state.suggesting} disabled={off} onClick={() => chain().toggleSuggesting().run()}>
-        ± Suggest
-      </ToolButton>
-      {/* Not tied to editing: everyone who can read a story may comment on it (opens the side panel's Review tab). */}
-      <ToolButton label="Comment" shortcut={`${mod}Alt+M`} disabled={!hasPassage} onClick={() => useReview.getState().openComposer()}>
-        Comment
-      </ToolButton>
-      <span className="toolbar__sep" aria-hidden="true" />
-      <ToolButton label="Undo" shortcut={`${mod}Z`} disabled={off || !state.canUndo} onClick={() => chain().undo().run()}>
-        ↶
-      </ToolButton>
-      <ToolButton label="Redo" shortcut={`${mod}Shift+Z`} disabled={off || !state.canRedo} onClick={() => chain().redo().run()}>
-        ↷
-      </ToolButton>
+    <div className="toolbar" role="toolbar" aria-label="Formatting" onKeyDown={onKeyDown}>
+      {groups.map((group, index) => (
+        <Fragment key={group[0]?.label}>
+          {index > 0 && <span className="toolbar__sep" aria-hidden="true" />}
+          {group.map((tool) => (
+            <ToolButton key={tool.label} tool={tool} tabStop={tool.label === tabStop} onFocus={() => setFocused(tool.label)} />
+          ))}
+        </Fragment>
+      ))}
       {linkDraft !== null && (
         <form className="toolbar__link" onSubmit={applyLink}>
           <input

@@ -94,6 +94,22 @@ interface Props {
   history?: ReactNode
 }
 
+/** `word`, or its plural for any count but one. */
+function plural(count: number, word: string): string {
+  return count === 1 ? word : `${word}s`
+}
+
+/**
+ * The Review tab's count in words, led by the number its badge shows, so the tab's name holds its
+ * visible text (WCAG 2.5.3, issue 15): "2 open comments", "3 open: 2 comments, 1 suggestion".
+ */
+function reviewCountLabel(comments: number, suggestions: number): string {
+  if (comments > 0 && suggestions > 0) {
+    return `${comments + suggestions} open: ${comments} ${plural(comments, 'comment')}, ${suggestions} ${plural(suggestions, 'suggestion')}`
+  }
+  return suggestions > 0 ? `${suggestions} open ${plural(suggestions, 'suggestion')}` : `${comments} open ${plural(comments, 'comment')}`
+}
+
 /** The side panel: its tabs, with the metadata fields leading the Details tab. */
 export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children, review, openComments = 0, openSuggestions = 0, history }: Props) {
   const tab = useEditorUi((ui) => ui.panelTab)
@@ -111,11 +127,7 @@ export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children
     },
   ]
   if (review !== undefined) {
-    const counted = [
-      ...(openComments > 0 || openSuggestions === 0 ? [`${openComments} open ${openComments === 1 ? 'comment' : 'comments'}`] : []),
-      ...(openSuggestions > 0 ? [`${openSuggestions} open ${openSuggestions === 1 ? 'suggestion' : 'suggestions'}`] : []),
-    ]
-    tabs.push({ id: 'review', label: 'Review', count: openComments + openSuggestions, countLabel: counted.join(', '), content: review })
+    tabs.push({ id: 'review', label: 'Review', count: openComments + openSuggestions, countLabel: reviewCountLabel(openComments, openSuggestions), content: review })
   }
   if (history !== undefined) tabs.push({ id: 'history', label: 'History', content: history })
   return (

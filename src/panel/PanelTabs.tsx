@@ -9,6 +9,7 @@
  * lost or re-fetched because someone looked at another tab.
  */
 import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react'
+import { nextIndex } from '../ui/rovingFocus'
 
 /** One tab and its panel. */
 export interface PanelTabSpec<Id extends string> {
@@ -17,7 +18,7 @@ export interface PanelTabSpec<Id extends string> {
   label: string
   /** A number shown beside the label when above zero (e.g. open comments). */
   count?: number
-  /** The count in words, for screen readers ("3 open comments"); the bare number without it. */
+  /** The count in words, for screen readers, led by the number shown ("3 open comments"); the bare number without it. */
   countLabel?: string
   content: ReactNode
 }
@@ -28,22 +29,6 @@ interface Props<Id extends string> {
   tabs: Array<PanelTabSpec<Id>>
   selected: Id
   onSelect(id: Id): void
-}
-
-/** Where a key moves the focus among `count` tabs from `index`, or null for keys tabs leave alone. */
-function nextIndex(key: string, index: number, count: number): number | null {
-  switch (key) {
-    case 'ArrowRight':
-      return (index + 1) % count
-    case 'ArrowLeft':
-      return (index + count - 1) % count
-    case 'Home':
-      return 0
-    case 'End':
-      return count - 1
-    default:
-      return null
-  }
 }
 
 /** A tab list and its panels; the selection is the caller's (the side panel keeps it in the UI store). */
@@ -91,6 +76,8 @@ export function PanelTabs<Id extends string>({ label, tabs, selected, onSelect }
               onKeyDown={(event) => onKeyDown(event, index)}
             >
               {tab.label}
+              {/* A real space before the badge (the flex gap draws none): the visible text reads "Review 3", as the name does. */}
+              {count > 0 && ' '}
               {count > 0 && (
                 <span className="panel-tabs__count" aria-hidden="true">
                   {count}

@@ -13,6 +13,9 @@
  * | Ready → Published, Held, Spiked              | no             | no     | yes   | yes   |
  * | Published → Held, Spiked, In edit (correction)| no             | no     | yes   | yes   |
  * | manage users and sections                    | no             | no     | no    | yes   |
+ * | add a word to the newsroom dictionary        | yes            | yes    | yes   | yes   |
+ * | remove a word from it                        | no             | no     | yes   | yes   |
+ * | turn a house-style rule off or on            | no             | no     | no    | yes   |
  */
 import type { Status } from './newsroom.js'
 import { META, MetaKey } from './docKeys.js'
@@ -84,6 +87,20 @@ export const CLIENT_WRITABLE_META: ReadonlySet<string> = new Set<string>([MetaKe
 /** May set section, assignees, deadline, planned length and story parts. */
 export function canSetDesk(actor: Actor): boolean {
   return isDesk(actor)
+}
+
+/**
+ * The newsroom dictionary (issue 13): anyone signed in adds a word (a reporter's "Add to
+ * dictionary" adds it for the whole newsroom); the desk removes one; administrators turn
+ * house-style rules off and on.
+ */
+export function canRemoveDictionaryWords(actor: Actor): boolean {
+  return isDesk(actor)
+}
+
+/** May turn a house-style rule off (or on) for the newsroom. */
+export function canSetStyleRules(actor: Actor): boolean {
+  return actor.isAdmin
 }
 
 /** May manage users and sections. */

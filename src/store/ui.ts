@@ -41,6 +41,15 @@ interface EditorUiState {
   showPanelTab(tab: PanelTab): void
   /** Back to the tab this browser remembers (a story was just opened). */
   restorePanelTab(): void
+  /**
+   * A comment thread the story page should put in focus, asked for by something that loads
+   * without the review tools (the top bar's notifications); null once the story page took it.
+   */
+  threadToShow: string | null
+  /** Ask the story page to show a thread on its Review tab, now if it is open, else when it opens. */
+  showThread(id: string): void
+  /** The thread asked for, taken once (the story page puts it in focus). */
+  takeThreadToShow(): string | null
 }
 
 export const useEditorUi = create<EditorUiState>()((set, get) => ({
@@ -68,5 +77,15 @@ export const useEditorUi = create<EditorUiState>()((set, get) => ({
   },
   restorePanelTab() {
     get().showPanelTab(rememberedPanelTab())
+  },
+  threadToShow: null,
+  showThread(id) {
+    get().showPanelTab('review')
+    set({ threadToShow: id })
+  },
+  takeThreadToShow() {
+    const id = get().threadToShow
+    if (id !== null) set({ threadToShow: null })
+    return id
   },
 }))

@@ -198,10 +198,11 @@ describe('the side panel tabs', () => {
   it('counts open suggestions on the Review tab too', () => {
     renderPanel(0, 3)
     const review = screen.getByRole('tab', { name: 'Review, 3 open suggestions' })
-    expect(review.textContent).toBe('Review3')
+    expect(review.textContent).toBe('Review 3')
     cleanup()
     renderPanel(2, 1)
-    expect(screen.getByRole('tab', { name: 'Review, 2 open comments, 1 open suggestion' }).textContent).toBe('Review3')
+    // Led by the number shown, so the name holds the visible text "Review 3" (WCAG 2.5.3).
+    expect(screen.getByRole('tab', { name: 'Review, 3 open: 2 comments, 1 suggestion' }).textContent).toBe('Review 3')
   })
 
   it('remembers the tab a person chooses, but not one shown for them', () => {

@@ -32,7 +32,7 @@ describe('side panel tabs', () => {
     render(<Harness mounts={new Map()} />)
     const list = screen.getByRole('tablist', { name: 'Side panel' })
     const tabs = within(list).getAllByRole('tab')
-    expect(tabs.map((tab) => tab.textContent)).toEqual(['Details', 'Review3', 'History'])
+    expect(tabs.map((tab) => tab.textContent)).toEqual(['Details', 'Review 3', 'History'])
     // The count is a badge for the eye and words for the ear; the name still starts with the tab's.
     expect(screen.getByRole('tab', { name: 'Review, 3 open comments' })).toBe(tabs[1])
     expect(tabs.map((tab) => tab.getAttribute('aria-selected'))).toEqual(['true', 'false', 'false'])
@@ -54,7 +54,7 @@ describe('side panel tabs', () => {
 
     fireEvent.keyDown(details, { key: 'ArrowRight' })
     expect(document.activeElement).toBe(review)
-    expect(selectedTab()).toBe('Review3')
+    expect(selectedTab()).toBe('Review 3')
     expect([details.tabIndex, review.tabIndex, history.tabIndex]).toEqual([-1, 0, -1])
     expect(screen.getByRole('tabpanel', { name: /^Review/ })).toBeTruthy()
 
@@ -79,7 +79,7 @@ describe('side panel tabs', () => {
     expect(selectedTab()).toBe('History')
 
     fireEvent.click(review)
-    expect(selectedTab()).toBe('Review3')
+    expect(selectedTab()).toBe('Review 3')
   })
 
   it('keeps inactive panels mounted, hidden, with their state', () => {

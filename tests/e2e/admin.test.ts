@@ -1,54 +1,31 @@
-import fs from 'node:fs'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
-import { closeApp, openApp, signedInPage } from '../helpers/e2e'
-import { addUser, ROOT, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
+import { browserFixtures, type SignIn } from '../helpers/browserTest'
+import { builtApp } from '../helpers/e2e'
+import { addUser, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
+
+const it = test.extend(browserFixtures)
 
 const PASSWORD = 'correct horse'
-const DIST = path.join(ROOT, 'dist')
 
-let server: RunningServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('Build the app first: npm run build')
-  ;({ server, browser } = await openApp())
-})
-
-afterAll(() => closeApp(server, browser, contexts))
-
-/** An account on the shared server (created on first use). */
-async function account(username: string, role: TestRole): Promise<void> {
+/** An account on the file's server (created on first use). */
+async function account(server: RunningServer, username: string, role: TestRole): Promise<void> {
   if (!(await server.services.users.byUsername(username))) await addUser(server, username, role, PASSWORD)
 }
 
 /** The administrator, signed in, on People & sections (reached through the nav link). */
-async function adminPage(): Promise<Page> {
-  await account('admin', 'admin')
-  const page = await signedInPage(browser, server.url, 'admin', PASSWORD, contexts)
+async function adminPage(server: RunningServer, signIn: SignIn): Promise<Page> {
+  await account(server, 'admin', 'admin')
+  const page = await signIn('admin', PASSWORD)
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People & sections' }).click()
   await page.getByRole('heading', { level: 1, name: 'People & sections' }).waitFor()
   return page
 }
 
-/** A fresh page on the sign-in form, failing the test on any uncaught page error. */
-async function loginPage(baseUrl: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 900 } })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.on('pageerror', (error) => {
-    throw error
-  })
-  await page.goto(`${baseUrl}/login`)
-  return page
-}
-
 describe('people & sections in Chromium', () => {
-  it('first run: an empty newsroom sets up its administrator, who is signed in with the admin link', async () => {
-    const fresh = await startTestServer({ dataDir: tempDataDir(), staticDir: DIST })
+  it('first run: an empty newsroom sets up its administrator, who is signed in with the admin link', async ({ browser }) => {
+    const fresh = await startTestServer({ dataDir: tempDataDir(), staticDir: builtApp() })
     const context = await browser.newContext({ viewport: { width: 1300, height: 900 } })
     try {
       const page = await context.newPage()
@@ -78,8 +55,8 @@ describe('people & sections in Chromium', () => {
     }
   })
 
-  it('the administrator adds a reporter through the form, who can then sign in', async () => {
-    const admin = await adminPage()
+  it('the administrator adds a reporter through the form, who can then sign in', async ({ server, signIn }) => {
+    const admin = await adminPage(server, signIn)
     await admin.getByLabel('Display name').fill('Rita Reyes')
     await admin.getByLabel('Username', { exact: true }).fill('rita')
     await admin.getByLabel('Password', { exact: true }).fill('rita password')
@@ -100,14 +77,14 @@ describe('people & sections in Chromium', () => {
     await admin.getByRole('button', { name: 'Add person' }).click()
     await expect.poll(() => admin.getByRole('alert').textContent()).toBe('That username is taken.')
 
-    const rita = await signedInPage(browser, server.url, 'rita', 'rita password', contexts)
+    const rita = await signIn('rita', 'rita password')
     expect(await rita.locator('.profile__name').textContent()).toContain('Rita Reyes · Reporter')
   })
 
-  it('the administrator makes one person an editor and deactivates another, who can no longer sign in', async () => {
-    await account('erin', 'reporter')
-    await account('dave', 'reporter')
-    const admin = await adminPage()
+  it('the administrator makes one person an editor and deactivates another, who can no longer sign in', async ({ server, newPage, signIn }) => {
+    await account(server, 'erin', 'reporter')
+    await account(server, 'dave', 'reporter')
+    const admin = await adminPage(server, signIn)
 
     await admin.getByLabel('Role of Erin').selectOption({ label: 'Editor' })
     await expect.poll(async () => (await server.services.users.byUsername('erin'))?.role).toBe('editor')
@@ -123,18 +100,19 @@ describe('people & sections in Chromium', () => {
     await expect.poll(() => admin.getByRole('alert').textContent()).toContain('You cannot deactivate yourself')
     expect(await admin.getByRole('button', { name: 'Deactivate Admin' }).isVisible()).toBe(true)
 
-    const dave = await loginPage(server.url)
+    const dave = await newPage()
+    await dave.goto(`${server.url}/login`)
     await dave.getByLabel('Username').fill('dave')
     await dave.getByLabel('Password').fill(PASSWORD)
     await dave.getByRole('button', { name: 'Sign in' }).click()
     await expect.poll(() => dave.getByRole('alert').textContent()).toBe('Wrong username or password.')
 
-    const erin = await signedInPage(browser, server.url, 'erin', PASSWORD, contexts)
+    const erin = await signIn('erin', PASSWORD)
     expect(await erin.locator('.profile__name').textContent()).toContain('Erin · Editor')
   })
 
-  it('the administrator adds and removes sections, and the list follows', async () => {
-    const admin = await adminPage()
+  it('the administrator adds and removes sections, and the list follows', async ({ server, signIn }) => {
+    const admin = await adminPage(server, signIn)
     const list = admin.getByRole('list', { name: 'Sections' })
     expect(await list.getByRole('button', { name: 'Remove Opinion' }).count()).toBe(1)
 
@@ -154,9 +132,9 @@ describe('people & sections in Chromium', () => {
     expect(await list.getByRole('listitem').count()).toBe(7)
   })
 
-  it('a reporter has no admin link, and /admin sends them to the stories', async () => {
-    await account('rory', 'reporter')
-    const rory = await signedInPage(browser, server.url, 'rory', PASSWORD, contexts)
+  it('a reporter has no admin link, and /admin sends them to the stories', async ({ server, signIn }) => {
+    await account(server, 'rory', 'reporter')
+    const rory = await signIn('rory', PASSWORD)
     const nav = rory.getByRole('navigation', { name: 'Main' })
     await nav.getByRole('link', { name: 'Stories' }).waitFor()
     expect(await nav.getByRole('link', { name: 'People & sections' }).count()).toBe(0)

@@ -1,69 +1,78 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import * as Y from 'yjs'
 import type { RunningServer } from '../../server/app'
 import { encodeAnchor, getBody } from '../../src/shared/storyDoc'
-import { closeApp, openApp, signedInPage } from '../helpers/e2e'
+import { browserFixtures, type BrowserFixtures } from '../helpers/browserTest'
 import { addUser, createStoryVia, importStoryVia, sendJson } from '../helpers/server'
 
 type Account = Awaited<ReturnType<typeof addUser>>
 
 const HOUR = 3_600_000
 
-let server: RunningServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-let chief: Account
-let rita: Account
-let eddie: Account
+/** The newsroom of these tests: its people, and what the desk chief does through the API. */
+interface Newsroom {
+  chief: Account
+  rita: Account
+  eddie: Account
+  /** A story created and assigned by the desk chief; returns its id. */
+  assignedStory(headline: string, section: string | null, desk?: Record<string, unknown>): Promise<string>
+  assign(id: string, desk: Record<string, unknown>): Promise<void>
+  /** Import a plain-text story as the desk chief; returns its id. */
+  importedStory(text: string): Promise<string>
+  /** Give body blocks [from, to) of a story to `assignee` as a part, anchored in the server's own document. */
+  addPart(id: string, from: number, to: number, assignee: number, label: string): Promise<void>
+}
 
-beforeAll(async () => {
-  ;({ server, browser } = await openApp())
-  chief = await addUser(server, 'chief', 'admin')
-  rita = await addUser(server, 'rita', 'reporter')
-  eddie = await addUser(server, 'eddie', 'editor')
+/** The desk chief, a reporter and an editor on `server`, and the desk chief's API calls. */
+async function newsroomOn(server: RunningServer): Promise<Newsroom> {
+  const chief = await addUser(server, 'chief', 'admin')
+  const rita = await addUser(server, 'rita', 'reporter')
+  const eddie = await addUser(server, 'eddie', 'editor')
+  const assign = async (id: string, desk: Record<string, unknown>): Promise<void> => {
+    const { status, body } = await sendJson(`${server.url}/api/stories/${id}/desk`, desk, chief.token, 'PATCH')
+    if (status !== 200) throw new Error(`assigning ${id} failed: ${status} ${JSON.stringify(body)}`)
+  }
+  return {
+    chief,
+    rita,
+    eddie,
+    assign,
+    async assignedStory(headline, section, desk = {}) {
+      const id = await createStoryVia(server.url, chief.token, section ? { headline, section } : { headline })
+      if (Object.keys(desk).length) await assign(id, desk)
+      return id
+    },
+    importedStory: (text) => importStoryVia(server.url, chief.token, text),
+    async addPart(id, from, to, assignee, label) {
+      let anchors = { start: '', end: '' }
+      await server.services.rooms.change(id, (room) => {
+        const body = getBody(room.doc)
+        anchors = {
+          start: encodeAnchor(Y.createRelativePositionFromTypeIndex(body, from, 0)),
+          end: encodeAnchor(Y.createRelativePositionFromTypeIndex(body, to, -1)),
+        }
+      })
+      const { status, body } = await sendJson(`${server.url}/api/stories/${id}/parts`, { ...anchors, assignee, label }, chief.token)
+      if (status !== 201) throw new Error(`adding a part failed: ${status} ${JSON.stringify(body)}`)
+    },
+  }
+}
+
+const it = test.extend<BrowserFixtures & { newsroom: Newsroom; budgetFor: (account: Account) => Promise<Page> }>({
+  ...browserFixtures,
+  // Once per file, like the server it lives on: usernames are unique, and each test's stories
+  // stay on the budget the next test sees.
+  newsroom: [async ({ server }, use) => use(await newsroomOn(server)), { scope: 'file' }],
+  /** `account` signed in through the sign-in page, looking at the budget. */
+  budgetFor: async ({ signIn }, use) =>
+    use(async (account) => {
+      const page = await signIn(account.username, account.password)
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Budget', exact: true }).click()
+      await page.getByRole('heading', { level: 1, name: 'Budget' }).waitFor()
+      return page
+    }),
 })
-
-afterAll(() => closeApp(server, browser, contexts))
-
-/** `account` signed in through the sign-in page, looking at the budget. */
-async function budgetFor(account: Account): Promise<Page> {
-  const page = await signedInPage(browser, server.url, account.username, account.password, contexts)
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Budget', exact: true }).click()
-  await page.getByRole('heading', { level: 1, name: 'Budget' }).waitFor()
-  return page
-}
-
-/** A story created and assigned by the desk chief through the API; returns its id. */
-async function assignedStory(headline: string, section: string | null, desk: Record<string, unknown> = {}): Promise<string> {
-  const id = await createStoryVia(server.url, chief.token, section ? { headline, section } : { headline })
-  if (Object.keys(desk).length) await assign(id, desk)
-  return id
-}
-
-async function assign(id: string, desk: Record<string, unknown>): Promise<void> {
-  const { status, body } = await sendJson(`${server.url}/api/stories/${id}/desk`, desk, chief.token, 'PATCH')
-  if (status !== 200) throw new Error(`assigning ${id} failed: ${status} ${JSON.stringify(body)}`)
-}
-
-/** Import a plain-text story as the desk chief; returns its id. */
-async function importedStory(text: string): Promise<string> {
-  return importStoryVia(server.url, chief.token, text)
-}
-
-/** Give body blocks [from, to) of a story to `assignee` as a part, anchored in the server's own document. */
-async function addPart(id: string, from: number, to: number, assignee: number, label: string): Promise<void> {
-  let anchors = { start: '', end: '' }
-  await server.services.rooms.change(id, (room) => {
-    const body = getBody(room.doc)
-    anchors = {
-      start: encodeAnchor(Y.createRelativePositionFromTypeIndex(body, from, 0)),
-      end: encodeAnchor(Y.createRelativePositionFromTypeIndex(body, to, -1)),
-    }
-  })
-  const { status, body } = await sendJson(`${server.url}/api/stories/${id}/parts`, { ...anchors, assignee, label }, chief.token)
-  if (status !== 201) throw new Error(`adding a part failed: ${status} ${JSON.stringify(body)}`)
-}
 
 /** Headlines of the story rows in the section headed `section` (all sections when null). */
 function headlines(page: Page, section: string | null = null): Promise<string[]> {
@@ -72,10 +81,11 @@ function headlines(page: Page, section: string | null = null): Promise<string[]>
 }
 
 describe('budget in Chromium', () => {
-  it('groups stories by section with their assignees and flags the overdue one', async () => {
-    await assignedStory('Council budget vote', 'News', { lead: rita.id, contributors: [], editor: eddie.id, deadline: Date.now() - HOUR, plannedWords: 600 })
-    await assignedStory('Derby preview', 'Sports', { lead: rita.id, editor: eddie.id, deadline: Date.now() + 2 * HOUR, plannedWords: 400 })
-    await assignedStory('Tip about the bridge', null)
+  it('groups stories by section with their assignees and flags the overdue one', async ({ newsroom, budgetFor }) => {
+    const { chief, rita, eddie } = newsroom
+    await newsroom.assignedStory('Council budget vote', 'News', { lead: rita.id, contributors: [], editor: eddie.id, deadline: Date.now() - HOUR, plannedWords: 600 })
+    await newsroom.assignedStory('Derby preview', 'Sports', { lead: rita.id, editor: eddie.id, deadline: Date.now() + 2 * HOUR, plannedWords: 400 })
+    await newsroom.assignedStory('Tip about the bridge', null)
     const page = await budgetFor(chief)
 
     await expect.poll(() => page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['News', 'Sports', 'No section'])
@@ -95,25 +105,27 @@ describe('budget in Chromium', () => {
     expect(await page.getByRole('region', { name: 'News' }).textContent()).toContain('1 story · 0 of 600 words')
   })
 
-  it('shows the desk assigning a story on an open budget without a reload', async () => {
+  it('shows the desk assigning a story on an open budget without a reload', async ({ newsroom, budgetFor }) => {
+    const { chief, rita, eddie } = newsroom
     const page = await budgetFor(chief)
     await page.getByRole('heading', { level: 2 }).first().waitFor()
-    const id = await assignedStory('Storm closes schools', 'World')
+    const id = await newsroom.assignedStory('Storm closes schools', 'World')
     const row = page.getByRole('row', { name: 'Storm closes schools' })
     await expect.poll(() => row.textContent()).toContain('Unassigned')
 
-    await assign(id, { lead: rita.id, editor: eddie.id, deadline: Date.now() - HOUR })
+    await newsroom.assign(id, { lead: rita.id, editor: eddie.id, deadline: Date.now() - HOUR })
     await expect.poll(() => row.textContent()).toContain('Rita')
     expect(await row.textContent()).toContain('Eddie')
     await expect.poll(() => row.getAttribute('data-overdue')).toBe('true')
     expect(await headlines(page, 'World')).toEqual(['Storm closes schools'])
   })
 
-  it('filters to my stories, one section and one status', async () => {
+  it('filters to my stories, one section and one status', async ({ server, newsroom, budgetFor }) => {
+    const { chief, rita } = newsroom
     const mia = await addUser(server, 'mia', 'reporter')
-    const mine = await assignedStory('Harbour dredging delayed', 'Business', { lead: mia.id })
-    await assignedStory('Museum reopens', 'Culture', { contributors: [mia.id] })
-    await assignedStory('Market slides', 'Business', { lead: rita.id })
+    const mine = await newsroom.assignedStory('Harbour dredging delayed', 'Business', { lead: mia.id })
+    await newsroom.assignedStory('Museum reopens', 'Culture', { contributors: [mia.id] })
+    await newsroom.assignedStory('Market slides', 'Business', { lead: rita.id })
     const page = await budgetFor(mia)
     await expect.poll(() => headlines(page)).toContain('Market slides')
 
@@ -140,9 +152,10 @@ describe('budget in Chromium', () => {
     await expect.poll(() => headlines(page)).toContain('Council budget vote')
   })
 
-  it("lists a story's parts under it with assignee and words", async () => {
-    const id = await importedStory('1. Politics\n\nLevy passes narrowly\n\nThe levy passed by four votes.\n\nParents said they were relieved and tired.\n')
-    await addPart(id, 1, 2, rita.id, 'Reaction')
+  it("lists a story's parts under it with assignee and words", async ({ newsroom, budgetFor }) => {
+    const { chief, rita } = newsroom
+    const id = await newsroom.importedStory('1. Politics\n\nLevy passes narrowly\n\nThe levy passed by four votes.\n\nParents said they were relieved and tired.\n')
+    await newsroom.addPart(id, 1, 2, rita.id, 'Reaction')
     const page = await budgetFor(chief)
     const group = page.getByRole('region', { name: 'Politics' }).getByRole('rowgroup').filter({ has: page.getByRole('row', { name: 'Levy passes narrowly' }) })
     const part = group.getByRole('row', { name: 'Part: Reaction' })
@@ -151,9 +164,10 @@ describe('budget in Chromium', () => {
     expect(await page.getByRole('row', { name: 'Levy passes narrowly' }).textContent()).toContain('13')
   })
 
-  it('lets the desk chief assign a story from the budget, saving with Enter', async () => {
+  it('lets the desk chief assign a story from the budget, saving with Enter', async ({ server, newsroom, budgetFor }) => {
+    const { chief } = newsroom
     await addUser(server, 'noor', 'reporter')
-    await assignedStory('Ferry strike talks', null)
+    await newsroom.assignedStory('Ferry strike talks', null)
     const page = await budgetFor(chief)
     const row = page.getByRole('row', { name: 'Ferry strike talks' })
     await expect.poll(() => row.textContent()).toContain('Unassigned')
@@ -181,8 +195,9 @@ describe('budget in Chromium', () => {
     expect(await headlines(page, 'No section')).not.toContain('Ferry strike talks')
   })
 
-  it('cancels the assignment editor with Escape and sends nothing', async () => {
-    await assignedStory('Library hours cut', 'News')
+  it('cancels the assignment editor with Escape and sends nothing', async ({ newsroom, budgetFor }) => {
+    const { chief } = newsroom
+    await newsroom.assignedStory('Library hours cut', 'News')
     const page = await budgetFor(chief)
     const deskRequests: string[] = []
     page.on('request', (request) => {
@@ -206,9 +221,10 @@ describe('budget in Chromium', () => {
     expect(deskRequests).toEqual([])
   })
 
-  it("shows the server's refusal and keeps the editor open", async () => {
+  it("shows the server's refusal and keeps the editor open", async ({ server, newsroom, budgetFor }) => {
+    const { rita } = newsroom
     const dana = await addUser(server, 'dana', 'chief')
-    await assignedStory('Tram fares rise', 'News')
+    await newsroom.assignedStory('Tram fares rise', 'News')
     const page = await budgetFor(dana)
     await page.getByRole('button', { name: 'Assign Tram fares rise' }).click()
     const form = page.getByRole('form', { name: 'Assign Tram fares rise' })
@@ -221,8 +237,9 @@ describe('budget in Chromium', () => {
     expect(await page.getByRole('row', { name: 'Tram fares rise' }).textContent()).toContain('Unassigned')
   })
 
-  it('gives reporters and editors no Assign buttons', async () => {
-    await assignedStory('Pier repairs start', 'News', { lead: rita.id })
+  it('gives reporters and editors no Assign buttons', async ({ newsroom, budgetFor }) => {
+    const { rita, eddie } = newsroom
+    await newsroom.assignedStory('Pier repairs start', 'News', { lead: rita.id })
     for (const account of [rita, eddie]) {
       const page = await budgetFor(account)
       await page.getByRole('row', { name: 'Pier repairs start' }).waitFor()
@@ -231,8 +248,9 @@ describe('budget in Chromium', () => {
     }
   })
 
-  it('shows who is in a story now, and drops them when they leave', async () => {
-    const id = await assignedStory('Bridge inspection report', 'News', { lead: rita.id })
+  it('shows who is in a story now, and drops them when they leave', async ({ server, newsroom, budgetFor }) => {
+    const { chief, rita } = newsroom
+    const id = await newsroom.assignedStory('Bridge inspection report', 'News', { lead: rita.id })
     const desk = await budgetFor(chief)
     const present = desk.getByRole('row', { name: 'Bridge inspection report' }).getByRole('list', { name: 'In the story now' })
     await expect.poll(() => present.textContent()).toBe('')

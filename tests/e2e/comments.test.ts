@@ -6,21 +6,13 @@
  * detached, for both. Open threads also show as cards in the margin, level with their passage.
  * Comments live on the side panel's Review tab: starting one (or opening a margin card) shows it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Locator } from 'playwright-core'
-import type { RunningServer } from '../../server/app'
-import { closeApp, openApp, showPanelTab, signedInPage } from '../helpers/e2e'
+import { describe, expect, test } from 'vitest'
+import type { Locator } from 'playwright-core'
+import { browserFixtures } from '../helpers/browserTest'
+import { showPanelTab } from '../helpers/e2e'
 import { addUser, importStoryVia } from '../helpers/server'
 
-let server: RunningServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-beforeAll(async () => {
-  ;({ server, browser } = await openApp())
-})
-
-afterAll(() => closeApp(server, browser, contexts))
+const it = test.extend(browserFixtures)
 
 /** How far apart, in px, the tops of two elements are on screen. */
 async function topGap(a: Locator, b: Locator): Promise<number> {
@@ -29,14 +21,14 @@ async function topGap(a: Locator, b: Locator): Promise<number> {
 }
 
 describe('comments in Chromium', () => {
-  it('an editor comments on a passage; the reporter sees it live and answers; the editor sees the answer', async () => {
+  it('an editor comments on a passage; the reporter sees it live and answers; the editor sees the answer', async ({ server, signIn }) => {
     const editor = await addUser(server, 'edna', 'editor')
     const riley = await addUser(server, 'riley', 'reporter')
     const text = 'Council delays vote\n\nThe council delayed its vote.\n\nThe budget has grown for years.'
     const id = await importStoryVia(server.url, riley.token, text)
 
-    const desk = await signedInPage(browser, server.url, 'edna', editor.password, contexts)
-    const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)
+    const desk = await signIn('edna', editor.password)
+    const reporter = await signIn('riley', riley.password)
     await reporter.goto(`${server.url}/stories/${id}`)
     await desk.goto(`${server.url}/stories/${id}`)
     // Both follow the comments on the side panel's Review tab.
@@ -150,10 +142,10 @@ describe('comments in Chromium', () => {
     await expect.poll(() => secondCard.count()).toBe(0)
   })
 
-  it('Ctrl+Alt+M on a selected passage shows the Review tab with the composer focused; drafts survive switching tabs', async () => {
+  it('Ctrl+Alt+M on a selected passage shows the Review tab with the composer focused; drafts survive switching tabs', async ({ server, signIn }) => {
     const wren = await addUser(server, 'wren', 'reporter')
     const id = await importStoryVia(server.url, wren.token, 'Ferry fares rise\n\nFares rise in May.\n\nCommuters object.')
-    const page = await signedInPage(browser, server.url, 'wren', wren.password, contexts)
+    const page = await signIn('wren', wren.password)
     await page.goto(`${server.url}/stories/${id}`)
     const details = page.getByRole('tab', { name: /^Details/ })
     const review = page.getByRole('tab', { name: /^Review/ })
@@ -186,7 +178,7 @@ describe('comments in Chromium', () => {
     await field.press('Control+Enter')
     await page.getByRole('listitem', { name: 'Comment thread on “Fares rise in May.”' }).waitFor()
     // The tab counts the open threads.
-    await expect.poll(() => review.textContent()).toMatch(/^Review1/)
+    await expect.poll(() => review.textContent()).toMatch(/^Review 1/)
     await expect.poll(() => page.getByRole('tab', { name: 'Review, 1 open comment', exact: true }).count()).toBe(1)
   })
 })

@@ -1,40 +1,37 @@
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import * as Y from 'yjs'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { STORIES_DIR } from '../helpers/fixtures'
 import { bodyBlocks, encodeAnchor, getBody } from '../../src/shared/storyDoc'
-import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
-import { addUser, createStoryVia, importStoryVia, lockDatabase, ROOT, sendJson, signInAs, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
+import { browserFixtures, type BrowserFixtures } from '../helpers/browserTest'
+import { builtApp, textOf } from '../helpers/e2e'
+import { addUser, createStoryVia, importStoryVia, lockDatabase, sendJson, signInAs, startTestServer, tempDataDir, type TestRole } from '../helpers/server'
 import { connectClient, synced } from '../helpers/clients'
 
 const PASSWORD = 'correct horse'
 
-let server: RunningServer
-let browser: Browser
-const contexts: BrowserContext[] = []
+/** A person with an account on `on` (the file's server by default; created on first use), signed in through the real sign-in page. */
+type Person = (username: string, role: TestRole, on?: RunningServer) => Promise<Page>
 
-beforeAll(async () => {
-  ;({ server, browser } = await openApp())
+const it = test.extend<BrowserFixtures & { person: Person }>({
+  ...browserFixtures,
+  person: async ({ server, signIn }, use) =>
+    use(async (username, role, on = server) => {
+      if (!(await on.services.users.byUsername(username))) await addUser(on, username, role, PASSWORD)
+      return signIn(username, PASSWORD, on)
+    }),
 })
 
-afterAll(() => closeApp(server, browser, contexts))
-
-/** A person with an account on `on` (created on first use), signed in through the real sign-in page. */
-async function person(username: string, role: TestRole, on: RunningServer = server): Promise<Page> {
-  if (!(await on.services.users.byUsername(username))) await addUser(on, username, role, PASSWORD)
-  return signedInPage(browser, on.url, username, PASSWORD, contexts)
-}
-
-/** A token for API calls as the desk (created as a desk chief on first use). */
-async function apiToken(): Promise<string> {
+/** A token for API calls as the desk on `server` (created as a desk chief on first use). */
+async function apiToken(server: RunningServer): Promise<string> {
   return signInAs(server, 'desk', 'admin')
 }
 
 describe('editor in Chromium', () => {
-  it('two people on one story see each other typing, carets and headline changes', async () => {
-    const id = await createStoryVia(server.url, await apiToken(), { headline: 'Council meets' })
+  it('two people on one story see each other typing, carets and headline changes', async ({ server, person }) => {
+    const id = await createStoryVia(server.url, await apiToken(server), { headline: 'Council meets' })
     const ann = await person('ann', 'editor')
     const ben = await person('ben', 'editor')
     await ann.goto(`${server.url}/stories/${id}`)
@@ -70,8 +67,8 @@ describe('editor in Chromium', () => {
     await expect.poll(() => ann.getByRole('status', { name: 'Save state' }).textContent()).toBe('All changes saved')
   })
 
-  it('formats with the toolbar and shortcuts, and undoes only your own changes', async () => {
-    const id = await createStoryVia(server.url, await apiToken(), { headline: 'Formatting' })
+  it('formats with the toolbar and shortcuts, and undoes only your own changes', async ({ server, person }) => {
+    const id = await createStoryVia(server.url, await apiToken(server), { headline: 'Formatting' })
     const ann = await person('ann', 'editor')
     const ben = await person('ben', 'editor')
     await ann.goto(`${server.url}/stories/${id}`)
@@ -108,13 +105,13 @@ describe('editor in Chromium', () => {
     await address.press('Enter')
     await expect.poll(() => benBody.locator('a').count()).toBe(1)
     expect(await benBody.locator('a').getAttribute('href')).toBe('https://example.org/mayor')
-    await ann.getByRole('button', { name: 'Subhead', exact: true }).click()
+    await ann.getByRole('button', { name: 'H2 subhead', exact: true }).click()
     await expect.poll(() => benBody.locator('h2').count()).toBe(1)
   })
 
-  it('keeps typing offline and saves it when the server is back', async () => {
+  it('keeps typing offline and saves it when the server is back', async ({ person }) => {
     const dataDir = tempDataDir()
-    let local = await startTestServer({ staticDir: path.join(ROOT, 'dist'), dataDir })
+    let local = await startTestServer({ staticDir: builtApp(), dataDir })
     const port = local.port
     const id = await createStoryVia(local.url, await signInAs(local, 'desk', 'admin'))
     const page = await person('dee', 'editor', local)
@@ -132,7 +129,7 @@ describe('editor in Chromium', () => {
     await page.keyboard.type(' Written offline.')
     await expect.poll(() => saved.textContent()).toMatch(/^Not saved yet — \d+ changes kept on this device/)
 
-    local = await startTestServer({ staticDir: path.join(ROOT, 'dist'), dataDir, port })
+    local = await startTestServer({ staticDir: builtApp(), dataDir, port })
     try {
       await expect.poll(() => connection.textContent(), { timeout: 15_000 }).toBe('Connected')
       await expect.poll(() => saved.textContent()).toBe('All changes saved')
@@ -143,9 +140,9 @@ describe('editor in Chromium', () => {
     }
   })
 
-  it('says honestly when the server cannot store, and saves everything once it can', async () => {
+  it('says honestly when the server cannot store, and saves everything once it can', async ({ person }) => {
     const dataDir = tempDataDir()
-    const local = await startTestServer({ staticDir: path.join(ROOT, 'dist'), dataDir })
+    const local = await startTestServer({ staticDir: builtApp(), dataDir })
     try {
       const id = await createStoryVia(local.url, await signInAs(local, 'desk', 'admin'))
       const page = await person('dana', 'editor', local)
@@ -173,8 +170,8 @@ describe('editor in Chromium', () => {
     }
   })
 
-  it('keeps the story list current while someone else edits', async () => {
-    const id = await createStoryVia(server.url, await apiToken(), { headline: 'Fire downtown', section: 'News' })
+  it('keeps the story list current while someone else edits', async ({ server, person }) => {
+    const id = await createStoryVia(server.url, await apiToken(server), { headline: 'Fire downtown', section: 'News' })
     const desk = await person('cara', 'chief')
     const writer = await person('ann', 'editor')
     await desk.goto(`${server.url}/`)
@@ -208,7 +205,7 @@ describe('editor in Chromium', () => {
     expect(await desk.getByRole('columnheader', { name: 'Words' }).getAttribute('aria-sort')).toBe('descending')
   })
 
-  it('says so when a story does not exist, and stops retrying', async () => {
+  it('says so when a story does not exist, and stops retrying', async ({ server, person }) => {
     const page = await person('ann', 'editor')
     await page.goto(`${server.url}/stories/0000000000000000`)
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Story not found')
@@ -216,7 +213,7 @@ describe('editor in Chromium', () => {
     await page.getByRole('heading', { name: 'Stories' }).waitFor()
   })
 
-  it('imports the Syria fixture through the story list', async () => {
+  it('imports the Syria fixture through the story list', async ({ server, person }) => {
     const page = await person('cara', 'chief')
     await page.goto(`${server.url}/`)
     await page.getByRole('heading', { name: 'Stories' }).waitFor()
@@ -239,8 +236,8 @@ describe('editor in Chromium', () => {
     expect(await row.textContent()).toContain('466')
   })
 
-  it('exports the story from the Export menu, as anyone who may read it', async () => {
-    const id = await createStoryVia(server.url, await apiToken(), { headline: 'Council & mayor <agree>' })
+  it('exports the story from the Export menu, as anyone who may read it', async ({ server, person }) => {
+    const id = await createStoryVia(server.url, await apiToken(server), { headline: 'Council & mayor <agree>' })
     // Not assigned to the story: reads it, and may take it away in any format.
     const page = await person('rory', 'reporter')
     await page.goto(`${server.url}/stories/${id}`)
@@ -268,7 +265,7 @@ describe('editor in Chromium', () => {
     expect(await exportButton.evaluate((element) => element === document.activeElement)).toBe(true)
   })
 
-  it('imports a Word document through the story list and says what it left out', async () => {
+  it('imports a Word document through the story list and says what it left out', async ({ server, person }) => {
     const { Document, HeadingLevel, ImageRun, Packer, Paragraph, TextRun } = await import('docx')
     const pixel = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
     const word = new Document({
@@ -302,8 +299,8 @@ describe('editor in Chromium', () => {
     await expect.poll(() => notes.count()).toBe(0)
   })
 
-  it('publishes, and republishes a correction with its note; the History tab shows what went out', async () => {
-    const token = await apiToken()
+  it('publishes, and republishes a correction with its note; the History tab shows what went out', async ({ server, person }) => {
+    const token = await apiToken(server)
     const id = await createStoryVia(server.url, token, { headline: 'Bridge closes for repairs' })
     for (const to of ['in_edit', 'copy_edit', 'ready']) expect((await sendJson(`${server.url}/api/stories/${id}/status`, { to }, token)).status).toBe(200)
     const page = await person('cara', 'chief')
@@ -331,8 +328,8 @@ describe('editor in Chromium', () => {
     expect(await publications.textContent()).toContain('Correction: “Corrects the closing date.”')
   })
 
-  it('a desk chief moves a story past the review gate with a reason, which the history keeps', async () => {
-    const token = await apiToken()
+  it('a desk chief moves a story past the review gate with a reason, which the history keeps', async ({ server, person }) => {
+    const token = await apiToken(server)
     const id = await importStoryVia(server.url, token, 'Gate story\n\nFirst paragraph here.\n\nSecond one.')
     for (const to of ['in_edit', 'copy_edit']) expect((await sendJson(`${server.url}/api/stories/${id}/status`, { to }, token)).status).toBe(200)
     // An open comment on the first words.

@@ -3,34 +3,25 @@
  * reporter, in another browser, sees it live on the budget and in the editor and can write the
  * story; a second reporter cannot.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext } from 'playwright-core'
-import type { RunningServer } from '../../server/app'
+import { describe, expect, test } from 'vitest'
 import { bodyBlocks } from '../../src/shared/storyDoc'
-import { closeApp, openApp, signedInPage, textOf } from '../helpers/e2e'
+import { browserFixtures } from '../helpers/browserTest'
+import { textOf } from '../helpers/e2e'
 import { addUser, importStoryVia } from '../helpers/server'
 
-let server: RunningServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-beforeAll(async () => {
-  ;({ server, browser } = await openApp())
-})
-
-afterAll(() => closeApp(server, browser, contexts))
+const it = test.extend(browserFixtures)
 
 describe('the newsroom in Chromium', () => {
-  it('the chief assigns a story and a part; the reporter sees it live and writes; another reporter cannot', async () => {
+  it('the chief assigns a story and a part; the reporter sees it live and writes; another reporter cannot', async ({ server, signIn }) => {
     const chief = await addUser(server, 'casey', 'chief')
     const riley = await addUser(server, 'riley', 'reporter')
     const robin = await addUser(server, 'robin', 'reporter')
     const text = '1. News\n\nCity budget vote delayed\n\nThe council delayed its vote.\n\nThe budget has grown for years.\n\nResidents reacted with anger.'
     const id = await importStoryVia(server.url, chief.token, text)
 
-    const desk = await signedInPage(browser, server.url, 'casey', chief.password, contexts)
-    const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)
-    const other = await signedInPage(browser, server.url, 'robin', robin.password, contexts)
+    const desk = await signIn('casey', chief.password)
+    const reporter = await signIn('riley', riley.password)
+    const other = await signIn('robin', robin.password)
 
     // Riley watches the budget; nothing is Riley's yet.
     await reporter.goto(`${server.url}/budget`)

@@ -2,38 +2,31 @@
  * Suggest mode in Chromium: an editor suggests an insertion, the lead reporter sees it marked
  * with the editor's name and accepts it from the text; the story then holds plain text.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { countOpenSuggestions } from '../../src/shared/suggestions'
 import { bodyBlocks } from '../../src/shared/storyDoc'
-import { closeApp, openApp, showPanelTab, signedInPage, textOf } from '../helpers/e2e'
+import { browserFixtures } from '../helpers/browserTest'
+import { showPanelTab, textOf } from '../helpers/e2e'
 import { addUser, importStoryVia, sendJson } from '../helpers/server'
 
-let server: RunningServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-beforeAll(async () => {
-  ;({ server, browser } = await openApp())
-})
-
-afterAll(() => closeApp(server, browser, contexts))
+const it = test.extend(browserFixtures)
 
 /** Let the page handle the selection change the last keys made (a frame, then a task). */
 function selectionTaken(page: Page): Promise<void> {
   return page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))))
 }
 
-/** The story as stored on the server. */
-async function stored(id: string) {
+/** The story as stored on `server`. */
+async function stored(server: RunningServer, id: string) {
   const loaded = await server.storage.loadDoc(id)
   if (!loaded) throw new Error(`story ${id} is not stored`)
   return loaded.doc
 }
 
 describe('suggestions in Chromium', () => {
-  it('an editor suggests an insertion; the lead reporter accepts it; the story holds plain text', async () => {
+  it('an editor suggests an insertion; the lead reporter accepts it; the story holds plain text', async ({ server, signIn }) => {
     const chief = await addUser(server, 'casey', 'chief')
     const riley = await addUser(server, 'riley', 'reporter')
     const eddie = await addUser(server, 'eddie', 'editor')
@@ -41,7 +34,7 @@ describe('suggestions in Chromium', () => {
     expect((await sendJson(`${server.url}/api/stories/${id}/desk`, { lead: riley.id }, chief.token, 'PATCH')).status).toBe(200)
 
     // The editor turns suggest mode on (it may already be on: editors who are not assigned default to it).
-    const editor = await signedInPage(browser, server.url, 'eddie', eddie.password, contexts)
+    const editor = await signIn('eddie', eddie.password)
     await editor.goto(`${server.url}/stories/${id}`)
     // Open suggestions and the record of decisions are listed in the side panel's Review tab.
     await showPanelTab(editor, 'Review')
@@ -58,11 +51,11 @@ describe('suggestions in Chromium', () => {
     await expect.poll(() => suggested.textContent()).toBe(' Again.')
     expect(await suggested.getAttribute('title')).toMatch(/^Suggested by Eddie, /)
     // Stored on the server as a suggestion, and listed under the story.
-    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(1)
+    await expect.poll(async () => countOpenSuggestions((await stored(server, id)))).toBe(1)
     await expect.poll(() => editor.getByRole('listitem', { name: 'Suggestion by Eddie' }).count()).toBe(1)
 
     // The lead reporter sees it marked, puts the caret in it and accepts it from the text.
-    const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)
+    const reporter = await signIn('riley', riley.password)
     await reporter.goto(`${server.url}/stories/${id}`)
     // Open suggestions and the record of decisions are listed in the side panel's Review tab.
     await showPanelTab(reporter, 'Review')
@@ -77,8 +70,8 @@ describe('suggestions in Chromium', () => {
     await accept.click()
 
     // Plain text everywhere: in the stored story, and with no insertion mark in either browser.
-    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(0)
-    expect(bodyBlocks((await stored(id)))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
+    await expect.poll(async () => countOpenSuggestions((await stored(server, id)))).toBe(0)
+    expect(bodyBlocks((await stored(server, id)))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
     await expect.poll(() => marked.count()).toBe(0)
     await expect.poll(() => suggested.count()).toBe(0)
     await expect.poll(() => textOf(editorBody)).toContain('The council delayed its vote. Again.')
@@ -101,19 +94,19 @@ describe('suggestions in Chromium', () => {
     await expect.poll(() => item.count()).toBe(1)
     await item.getByRole('button', { name: 'Reject', exact: true }).click()
     await expect.poll(() => struck.count()).toBe(0)
-    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(0)
+    await expect.poll(async () => countOpenSuggestions((await stored(server, id)))).toBe(0)
     await expect.poll(() => textOf(decisions)).toMatch(/Rejected by Riley · ‘anger\.’ by Eddie · .*Accepted by Riley/)
-    expect(bodyBlocks((await stored(id)))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
+    expect(bodyBlocks((await stored(server, id)))).toEqual(['The council delayed its vote. Again.', 'Residents reacted with anger.'])
   })
 
-  it('paragraph breaks are suggested too: Enter and Backspace at a paragraph start, rejected and accepted by the reporter', async () => {
+  it('paragraph breaks are suggested too: Enter and Backspace at a paragraph start, rejected and accepted by the reporter', async ({ server, signIn }) => {
     const chief = await addUser(server, 'casey2', 'chief')
     const riley = await addUser(server, 'riley2', 'reporter')
     const eddie = await addUser(server, 'eddie2', 'editor')
     const id = await importStoryVia(server.url, chief.token, '1. News\n\nBridge reopens\n\nThe bridge reopened on Monday after repairs.\n\nTraffic was light.')
     expect((await sendJson(`${server.url}/api/stories/${id}/desk`, { lead: riley.id }, chief.token, 'PATCH')).status).toBe(200)
 
-    const editor = await signedInPage(browser, server.url, 'eddie2', eddie.password, contexts)
+    const editor = await signIn('eddie2', eddie.password)
     await editor.goto(`${server.url}/stories/${id}`)
     // Open suggestions and the record of decisions are listed in the side panel's Review tab.
     await showPanelTab(editor, 'Review')
@@ -130,10 +123,10 @@ describe('suggestions in Chromium', () => {
     await selectionTaken(editor)
     await editor.keyboard.press('Enter')
     await editor.keyboard.type('Crews worked')
-    await expect.poll(async () => bodyBlocks((await stored(id)))).toEqual(['The bridge reopened on Monday', 'Crews worked after repairs.', 'Traffic was light.'])
+    await expect.poll(async () => bodyBlocks((await stored(server, id)))).toEqual(['The bridge reopened on Monday', 'Crews worked after repairs.', 'Traffic was light.'])
     const newParagraph = editorBody.locator('p[data-suggested-break="split"]')
     expect(await newParagraph.getAttribute('title')).toMatch(/^New paragraph\. Suggested by Eddie2?, /i)
-    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(1)
+    await expect.poll(async () => countOpenSuggestions((await stored(server, id)))).toBe(1)
 
     // Backspace at the start of the last paragraph suggests joining it: it stays a paragraph.
     await editorBody.locator('p').last().click()
@@ -141,11 +134,11 @@ describe('suggestions in Chromium', () => {
     await selectionTaken(editor)
     await editor.keyboard.press('Backspace')
     await expect.poll(() => editorBody.locator('p[data-suggested-break="join"]').count()).toBe(1)
-    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(2)
-    expect(bodyBlocks((await stored(id)))).toHaveLength(3)
+    await expect.poll(async () => countOpenSuggestions((await stored(server, id)))).toBe(2)
+    expect(bodyBlocks((await stored(server, id)))).toHaveLength(3)
 
     // The reporter rejects the new paragraph and accepts the join, from the list under the story.
-    const reporter = await signedInPage(browser, server.url, 'riley2', riley.password, contexts)
+    const reporter = await signIn('riley2', riley.password)
     await reporter.goto(`${server.url}/stories/${id}`)
     // Open suggestions and the record of decisions are listed in the side panel's Review tab.
     await showPanelTab(reporter, 'Review')
@@ -157,8 +150,8 @@ describe('suggestions in Chromium', () => {
     await items.first().getByRole('button', { name: 'Reject', exact: true }).click()
     await expect.poll(() => items.count()).toBe(1)
     await items.first().getByRole('button', { name: 'Accept', exact: true }).click()
-    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(0)
-    expect(bodyBlocks((await stored(id)))).toEqual(['The bridge reopened on Monday after repairs.Traffic was light.'])
+    await expect.poll(async () => countOpenSuggestions((await stored(server, id)))).toBe(0)
+    expect(bodyBlocks((await stored(server, id)))).toEqual(['The bridge reopened on Monday after repairs.Traffic was light.'])
     await expect.poll(() => editorBody.locator('p').count()).toBe(1)
 
     // Formatting is suggested too: Ctrl+B on a word applies bold at once, recorded; the reporter
@@ -169,10 +162,10 @@ describe('suggestions in Chromium', () => {
     const bolded = editorBody.locator('span.suggestion--format strong, strong span.suggestion--format')
     await expect.poll(() => bolded.count()).toBe(1)
     expect(await editorBody.locator('span.suggestion--format').first().getAttribute('title')).toMatch(/^Bold\. Suggested by Eddie2/)
-    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(1)
+    await expect.poll(async () => countOpenSuggestions((await stored(server, id)))).toBe(1)
     await expect.poll(() => textOf(items.first())).toMatch(/Bold: ‘The’/)
     await items.first().getByRole('button', { name: 'Reject', exact: true }).click()
-    await expect.poll(async () => countOpenSuggestions((await stored(id)))).toBe(0)
+    await expect.poll(async () => countOpenSuggestions((await stored(server, id)))).toBe(0)
     await expect.poll(() => editorBody.locator('strong').count()).toBe(0)
     await expect.poll(() => reporter.getByRole('textbox', { name: 'Story body' }).locator('strong').count()).toBe(0)
     const decisions = reporter.getByRole('region', { name: 'Suggestion decisions' })

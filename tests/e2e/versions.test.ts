@@ -3,32 +3,23 @@
  * another browser, the comparison shows the change with its author, and a restore brings the
  * text back in the reporter's browser live.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext } from 'playwright-core'
-import type { RunningServer } from '../../server/app'
-import { closeApp, openApp, showPanelTab, signedInPage, textOf } from '../helpers/e2e'
+import { describe, expect, test } from 'vitest'
+import { browserFixtures } from '../helpers/browserTest'
+import { showPanelTab, textOf } from '../helpers/e2e'
 import { addUser, importStoryVia, sendJson } from '../helpers/server'
 
-let server: RunningServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-
-beforeAll(async () => {
-  ;({ server, browser } = await openApp())
-})
-
-afterAll(() => closeApp(server, browser, contexts))
+const it = test.extend(browserFixtures)
 
 describe('versions in Chromium', () => {
-  it('name a version, change the text, compare shows the change, restore brings it back live', async () => {
+  it('name a version, change the text, compare shows the change, restore brings it back live', async ({ server, signIn }) => {
     const chief = await addUser(server, 'chief', 'chief')
     const riley = await addUser(server, 'riley', 'reporter')
     const ed = await addUser(server, 'ed', 'editor')
     const id = await importStoryVia(server.url, chief.token, 'Council delays budget vote\n\nThe council delayed its vote.\n\nResidents reacted with anger.')
     expect((await sendJson(`${server.url}/api/stories/${id}/desk`, { lead: riley.id }, chief.token, 'PATCH')).status).toBe(200)
 
-    const reporter = await signedInPage(browser, server.url, 'riley', riley.password, contexts)
-    const editor = await signedInPage(browser, server.url, 'ed', ed.password, contexts)
+    const reporter = await signIn('riley', riley.password)
+    const editor = await signIn('ed', ed.password)
     await reporter.goto(`${server.url}/stories/${id}`)
     await editor.goto(`${server.url}/stories/${id}`)
     // Versions are on the side panel's History tab.

@@ -1,19 +1,25 @@
-/** Browser-test helpers: a signed-in page per person, each in its own browser context. */
+/**
+ * Browser-test helpers: pages, sign-in, the story page's parts. Test files take their server,
+ * browser and pages from the fixtures in `browserTest.ts`, which are built on these.
+ */
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import type { RunningServer } from '../../server/app'
-import { launchBrowser } from './browser'
-import { ROOT, startTestServer } from './server'
+import { ROOT } from './server'
 
-/** Sign `username` in through the real sign-in page in a fresh context; returns the page. */
-export async function signedInPage(browser: Browser, baseUrl: string, username: string, password: string, contexts: BrowserContext[]): Promise<Page> {
+/** A fresh page in a new context (kept in `contexts` for closing) that fails the test on any uncaught page error. */
+export async function freshPage(browser: Browser, contexts: BrowserContext[]): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1300, height: 900 } })
   contexts.push(context)
   const page = await context.newPage()
   page.on('pageerror', (error) => {
     throw error
   })
+  return page
+}
+
+/** Sign `username` in on `page` through the real sign-in page at `baseUrl`; returns the page. */
+export async function signInOn(page: Page, baseUrl: string, username: string, password: string): Promise<Page> {
   await page.goto(`${baseUrl}/login`)
   await page.getByLabel('Username').fill(username)
   await page.getByLabel('Password').fill(password)
@@ -46,17 +52,9 @@ export async function showPanelTab(page: Page, tab: PanelTabName): Promise<void>
   await page.getByRole('tabpanel', { name }).waitFor()
 }
 
-/** The built app on a real server (port 0, fresh data) and a headless Chromium, for one test file. */
-export async function openApp(options: { dataDir?: string } = {}): Promise<{ server: RunningServer; browser: Browser }> {
+/** The folder of the built app, or an error saying to build it first. */
+export function builtApp(): string {
   const dist = path.join(ROOT, 'dist')
   if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
-  const server = await startTestServer({ staticDir: dist, dataDir: options.dataDir })
-  return { server, browser: await launchBrowser() }
-}
-
-/** Close what `openApp` opened, and every browser context the tests made. */
-export async function closeApp(server: RunningServer | undefined, browser: Browser | undefined, contexts: BrowserContext[]): Promise<void> {
-  for (const context of contexts) await context.close()
-  await browser?.close()
-  await server?.close()
+  return dist
 }

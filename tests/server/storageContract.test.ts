@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { EMPTY_DESK_SUMMARY } from '../../src/shared/api'
 import { bodyBlocks, getBody, initStoryDoc } from '../../src/shared/storyDoc'
 import { openPostgres, openSqlite, type Backend } from '../../server/store/backends'
+import { NewsroomDictionary } from '../../server/dictionary'
 import { Sections } from '../../server/sections'
 import { Sessions } from '../../server/sessions'
 import { StatusHistory } from '../../server/statusHistory'
@@ -305,6 +306,29 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
     expect(await sections.remove('Science')).toBe(false)
     await sections.ensureDefaults()
     expect(await sections.list()).toEqual(defaults)
+  })
+
+  it('keeps the newsroom dictionary: each word once, as added, and the style rules turned off', async () => {
+    const dictionary = new NewsroomDictionary(backend.db)
+    expect(await dictionary.read()).toEqual({ words: [], disabledRules: [] })
+    expect(await dictionary.add('Lavrov', 7)).toBe(true)
+    expect(await dictionary.add('Lavrov', 8)).toBe(false)
+    expect(await dictionary.add('iPhone', 8)).toBe(true)
+    expect(await dictionary.add('lavrov', 9)).toBe(true)
+    expect((await dictionary.read()).words.map((entry) => [entry.word, entry.addedBy])).toEqual([
+      ['iPhone', 8],
+      ['lavrov', 9],
+      ['Lavrov', 7],
+    ])
+    expect(await dictionary.remove('lavrov')).toBe(true)
+    expect(await dictionary.remove('lavrov')).toBe(false)
+    expect(await dictionary.setRule('ap-ok', true, 7)).toBe(false)
+    expect(await dictionary.setRule('ap-ok', false, 7)).toBe(true)
+    expect(await dictionary.setRule('ap-ok', false, 8)).toBe(false)
+    expect(await dictionary.setRule('ap-months', false, 8)).toBe(true)
+    expect((await dictionary.read()).disabledRules).toEqual(['ap-months', 'ap-ok'])
+    expect(await dictionary.setRule('ap-ok', true, 9)).toBe(true)
+    expect(await dictionary.read()).toMatchObject({ words: [{ word: 'iPhone' }, { word: 'Lavrov' }], disabledRules: ['ap-months'] })
   })
 
   it('keeps comment threads in order, counts open ones per story, and notifies each person once', async () => {

@@ -119,23 +119,23 @@ export function MarginThreads({ editor, container }: Props) {
     <div ref={margin} className={cards.length > 0 ? 'margin-threads margin-threads--used' : 'margin-threads'} aria-label="Comments in the margin" role="group">
       {cards.map((thread) => {
         const active = thread.id === activeThreadId
+        const excerpt = clip(thread.excerpt, EXCERPT_CHARS)
+        const meta = `${nameOf(thread.authorId)}${thread.replies > 0 ? ` · ${thread.replies} ${thread.replies === 1 ? 'reply' : 'replies'}` : ''}`
         return (
           <button
             key={thread.id}
             type="button"
             data-margin-thread={thread.id}
             className={active ? 'margin-thread margin-thread--active' : 'margin-thread'}
-            aria-label={`Thread: ${thread.quote}`}
+            // The passage, then what the card shows: its name holds its visible text (WCAG 2.5.3, issue 15).
+            aria-label={`Thread: ${thread.quote} — ${excerpt} ${meta}`}
             aria-current={active ? 'true' : undefined}
             // Hidden until measured: a card never flashes at the top of the text.
             style={{ display: 'none' }}
             onClick={() => open(thread.id)}
           >
-            <span className="margin-thread__excerpt">{clip(thread.excerpt, EXCERPT_CHARS)}</span>
-            <span className="margin-thread__meta">
-              {nameOf(thread.authorId)}
-              {thread.replies > 0 && ` · ${thread.replies} ${thread.replies === 1 ? 'reply' : 'replies'}`}
-            </span>
+            <span className="margin-thread__excerpt">{excerpt}</span>
+            <span className="margin-thread__meta">{meta}</span>
           </button>
         )
       })}

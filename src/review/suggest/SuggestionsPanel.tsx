@@ -108,6 +108,7 @@ export function SuggestionsPanel({ editor }: { editor: Editor }) {
       <ul className="suggestions__list">
         {suggestions.map((suggestion) => {
           const color = safeColor(suggestion.authorColor) ?? undefined
+          const authorColor = color ? { ['--suggestion-color' as string]: color } : undefined
           const when = formatSuggestionTime(suggestion.time)
           // By the id the server checked (the stored name is anyone's free text); legacy ones without an id by their stored name.
           const author = suggestion.authorId === null ? suggestion.authorName : nameOf(suggestion.authorId)
@@ -119,7 +120,7 @@ export function SuggestionsPanel({ editor }: { editor: Editor }) {
                 title="Show in the story"
                 onClick={() => run((chain) => chain.setTextSelection(suggestion.from).scrollIntoView())}
               >
-                <span className="suggestions__author" style={{ color }}>
+                <span className="suggestions__author" style={authorColor}>
                   {author || 'Someone'}
                 </span>
                 {when && <time className="suggestions__time">{when}</time>}
@@ -132,7 +133,7 @@ export function SuggestionsPanel({ editor }: { editor: Editor }) {
                 )}
                 {suggestion.deleted && <del className="suggestion suggestion--deletion">{excerpt(suggestion.deleted)}</del>}
                 {suggestion.inserted && (
-                  <ins className="suggestion suggestion--insertion" style={color ? { ['--suggestion-color' as string]: color } : undefined}>
+                  <ins className="suggestion suggestion--insertion" style={authorColor}>
                     {excerpt(suggestion.inserted)}
                   </ins>
                 )}

@@ -28,6 +28,7 @@ import { ExportMenu } from './ExportMenu'
 import { PartsPanel } from '../panel/PartsPanel'
 import { CommentsPanel } from '../review/comments/CommentsPanel'
 import { SuggestionsPanel } from '../review/suggest/SuggestionsPanel'
+import { CopyDeskPanel } from '../review/copydesk/CopyDeskPanel'
 import { useSuggestions } from '../review/suggest/useSuggestions'
 import { useReview } from '../review/comments/reviewStore'
 import { useEditorUi } from '../store/ui'
@@ -38,7 +39,8 @@ import { isStatus, STATUSES, type Status } from '../shared/newsroom'
 import { assignmentOf } from '../shared/storyDoc'
 import { ApiFailure, moveStory, storyHistory, updateDesk } from '../api'
 import type { HistoryEntry } from '../shared/api'
-import { importNotes } from './importNotes'
+import { importNotes } from '../ui/importNotes'
+import { textColorOn } from '../ui/textColorOn'
 
 const CONNECTION_LABEL: Record<ConnectionStatus['kind'], string> = {
   connected: 'Connected',
@@ -82,7 +84,7 @@ function StatusBar({ session }: { session: StorySession }) {
       <ul className="presence" aria-label="In this story now">
         {people.map((person) => (
           <li key={person.clientId} title={person.self ? `${person.name} (you)` : person.name}>
-            <span className="avatar" style={{ backgroundColor: person.color }} aria-hidden="true">
+            <span className="avatar" style={{ backgroundColor: person.color, color: textColorOn(person.color) }} aria-hidden="true">
               {person.name.slice(0, 1).toUpperCase()}
             </span>
             <span className="presence__name">
@@ -256,10 +258,19 @@ function OpenStory({ session }: { session: StorySession }) {
     if (localStory(me.id, session.id)) updateLocalStory(me.id, session.id, { headline })
   }, [headline, me.id, session.id])
   // A story opens on the side panel tab this browser remembers, or on Review when it arrives with
-  // a thread to show (a mention notification puts the thread in focus before opening the story).
+  // a thread to show. The top bar's notifications load without the review tools, so they ask for
+  // the thread through the UI store: taken here when the story opens, and while it is open.
   useEffect(() => {
+    const showAskedThread = () => {
+      const threadId = useEditorUi.getState().takeThreadToShow()
+      if (threadId !== null) useReview.getState().openThread(threadId)
+    }
+    showAskedThread()
     if (useReview.getState().activeThreadId !== null) useEditorUi.getState().showPanelTab('review')
     else useEditorUi.getState().restorePanelTab()
+    return useEditorUi.subscribe((state) => {
+      if (state.threadToShow !== null) showAskedThread()
+    })
   }, [])
 
   if (connection.kind === 'closed') return <Closed status={connection} session={session} />
@@ -330,6 +341,7 @@ function OpenStory({ session }: { session: StorySession }) {
           review={
             <>
               {editor && <SuggestionsPanel editor={editor} />}
+              {editor && <CopyDeskPanel editor={editor} />}
               <CommentsPanel session={session} canComment />
             </>
           }

@@ -1,17 +1,19 @@
 /**
  * The top bar's notifications: a button with the unread count that opens the list of comments
  * that @mention you, newest first. It refetches when the server says you have a new one.
- * Choosing one opens the story with its thread in focus and marks it read.
+ * Choosing one opens the story with its thread in focus and marks it read. It loads with every
+ * page, so it asks the story page for the thread through the UI store (src/store/ui.ts) instead
+ * of importing the review tools, which load with the story.
  */
 import { useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'wouter'
-import { listNotifications, markNotificationRead, openStoryEvents } from '../../api'
-import type { NotificationItem } from '../../shared/api'
-import { useUserName } from '../../store/session'
-import { formatUpdated } from '../../ui/formatUpdated'
-import { useNow } from '../../ui/useNow'
-import { useReview } from './reviewStore'
-import './comments.css'
+import { listNotifications, markNotificationRead, openStoryEvents } from '../api'
+import type { NotificationItem } from '../shared/api'
+import { useEditorUi } from '../store/ui'
+import { useUserName } from '../store/session'
+import { formatUpdated } from '../ui/formatUpdated'
+import { useNow } from '../ui/useNow'
+import './notifications.css'
 
 /** My notifications, refetched on each `notification` event (and after a dropped stream). */
 function useNotifications(): { items: NotificationItem[]; unread: number; markRead(id: string): void } {
@@ -95,8 +97,9 @@ export function Notifications() {
                     onClick={() => {
                       markRead(item.id)
                       // The thread in focus and the side panel on Review: for the story already
-                      // open (it does not open again), and for another (StoryPage keeps Review).
-                      useReview.getState().openThread(item.threadId)
+                      // open (it does not open again), and for another (src/story/StoryPage.tsx
+                      // takes the request when it opens).
+                      useEditorUi.getState().showThread(item.threadId)
                       setOpen(false)
                     }}
                   >

@@ -1,0 +1,290 @@
+/**
+ * Copy desk checks in the editor (issue 13): the checker itself (the real dictionary, in this
+ * thread), incremental checking, and real editors on Y.Docs showing issues as decorations that
+ * never reach the document, following remote edits without redrawing unchanged paragraphs.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import dictionary from 'dictionary-en'
+import * as Y from 'yjs'
+import { Collaboration } from '@tiptap/extension-collaboration'
+import { CopyDesk, copyDeskIssues, type CopyDeskSource, type StoryWordsSource } from '../../src/review/copydesk/CopyDesk'
+import { localChecker, type Checker } from '../../src/review/copydesk/checkerClient'
+import { checkParagraph } from '../../src/review/copydesk/checkParagraph'
+import { IncrementalChecker } from '../../src/review/copydesk/incrementalChecker'
+import { createSpeller, type Speller } from '../../src/review/copydesk/speller'
+import { spellingWords } from '../../src/review/copydesk/spellingWords'
+import { storyWordsOf } from '../../src/review/copydesk/storyWords'
+import { SuggestChanges } from '../../src/review/suggest/SuggestChanges'
+import { storyExtensions } from '../../src/shared/schema'
+import { BODY, getDatelineMap, initStoryDoc } from '../../src/shared/storyDoc'
+import { installIncrementalSync, uninstallIncrementalSync } from '../../src/editor/incrementalSync'
+import { deliver, peerHarness, type Peer } from '../helpers/peers'
+
+let speller: Speller
+
+afterAll(() => uninstallIncrementalSync())
+
+beforeAll(() => {
+  // As in the app (src/editor/StoryEditor.tsx): remote changes re-render only what they touched.
+  installIncrementalSync()
+  speller = createSpeller(new TextDecoder().decode(dictionary.aff), new TextDecoder().decode(dictionary.dic))
+})
+
+/** A checker in this thread that counts the paragraphs it is asked about. */
+function countingChecker(): Checker & { paragraphs: string[] } {
+  const inner = localChecker(speller)
+  const paragraphs: string[] = []
+  return {
+    paragraphs,
+    check: (inputs) => {
+      paragraphs.push(...inputs.map((input) => input.text))
+      return inner.check(inputs)
+    },
+    suggest: (word) => inner.suggest(word),
+    dispose: () => inner.dispose(),
+  }
+}
+
+/** A newsroom dictionary held in memory, as newsroomDictionary.ts holds the server's. */
+function memorySource(): CopyDeskSource & { set(words: string[], disabled?: string[]): void } {
+  let words = new Set<string>()
+  let disabled = new Set<string>()
+  const listeners = new Set<() => void>()
+  return {
+    words: () => words,
+    disabledRules: () => disabled,
+    subscribe: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    addWord: async (word) => {
+      words = new Set([...words, word])
+      for (const listener of listeners) listener()
+    },
+    set(next, off = []) {
+      words = new Set(next)
+      disabled = new Set(off)
+      for (const listener of listeners) listener()
+    },
+  }
+}
+
+interface DeskOptions {
+  checker: Checker
+  source: CopyDeskSource | null
+  storyWords?: StoryWordsSource | null
+  suggesting?: boolean
+}
+
+const peers = peerHarness<DeskOptions>({
+  extensions: ({ doc }, { checker, source, storyWords = null, suggesting = false }) => [
+    ...storyExtensions(),
+    Collaboration.configure({ document: doc, field: BODY }),
+    SuggestChanges.configure({ author: { id: 1, name: 'Ann', color: '#123456' }, suggesting }),
+    CopyDesk.configure({ createChecker: () => checker, source, storyWords, delayMs: 0 }),
+  ],
+  twin: { checker: localChecker({ correct: () => true, suggest: () => [] }), source: null },
+})
+
+const marked = (peer: Peer) =>
+  [...peer.editor.view.dom.querySelectorAll('[aria-invalid]')].map((element) => `${element.getAttribute('aria-invalid')}:${element.textContent}`)
+
+async function settled(peer: Peer, expected: string[]): Promise<void> {
+  await vi.waitFor(() => expect(marked(peer)).toEqual(expected))
+}
+
+describe('the checker', () => {
+  it('finds misspellings in news copy and suggests the right word', () => {
+    const result = checkParagraph({ text: 'The goverment said it would recieve the decison on September 14.', exempt: [] }, speller)
+    expect(result.misspelled.map((word) => word.word)).toEqual(['goverment', 'recieve', 'decison'])
+    expect(speller.suggest('goverment')).toContain('government')
+    expect(speller.suggest('decison')[0]).toBe('decision')
+    expect(result.style.map((issue) => [issue.text, issue.replacements[0]])).toEqual([['September 14', 'Sept. 14']])
+  })
+
+  it('leaves capitals, initials, figures and possessives of known words alone', () => {
+    const text = 'HANGZHOU, China — U.S.-backed forces of the G20 met in the 1990s; Syria’s and Obama’s 3rd try.'
+    expect(checkParagraph({ text, exempt: [] }, speller).misspelled).toEqual([])
+    expect(spellingWords('Kerry’s cease-fire').map((word) => word.word)).toEqual(['Kerry', 'cease', 'fire'])
+  })
+
+  it('checks again only the paragraphs whose text changed', async () => {
+    const checker = countingChecker()
+    let arrived = 0
+    const incremental = new IncrementalChecker(checker, () => arrived++)
+    const story = ['First paragraf.', 'Second one.', 'Third one.'].map((text) => ({ text, exempt: [] }))
+    expect(incremental.request(story)).toBe(3)
+    await vi.waitFor(() => expect(arrived).toBe(1))
+    expect(incremental.resultFor(story[0]!)?.misspelled.map((word) => word.word)).toEqual(['paragraf'])
+    const edited = [story[0]!, { text: 'Second one, edited.', exempt: [] }, story[2]!]
+    expect(incremental.request(edited)).toBe(1)
+    // Asked again before the answer: nothing is sent twice.
+    expect(incremental.request(edited)).toBe(0)
+    await vi.waitFor(() => expect(arrived).toBe(2))
+    expect(checker.paragraphs).toEqual(['First paragraf.', 'Second one.', 'Third one.', 'Second one, edited.'])
+    // Desk notes count as content: the same text with a note is checked again (style skips the note).
+    expect(incremental.request([{ text: 'Third one.', exempt: [{ from: 0, to: 5 }] }])).toBe(1)
+  })
+})
+
+describe('the editor', () => {
+  it('marks a misspelled word with aria-invalid="spelling" and a style slip with "grammar", as decorations only', async () => {
+    const peer = peers.open(1, { checker: countingChecker(), source: memorySource() })
+    peer.editor.commands.setContent('<p>The goverment said it would meet on September 14.</p>')
+    await settled(peer, ['spelling:goverment', 'grammar:September 14'])
+    const issues = copyDeskIssues(peer.editor.state)
+    expect(issues.map((issue) => [issue.kind, issue.text, issue.replacement])).toEqual([
+      ['spelling', 'goverment', null],
+      ['style', 'September 14', 'Sept. 14'],
+    ])
+    // Nothing of it in the document, nor in what Yjs holds.
+    expect(JSON.stringify(peer.editor.getJSON())).not.toMatch(/invalid|copydesk|spelling/i)
+    expect(peer.doc.getXmlFragment(BODY).toString()).not.toMatch(/invalid|copydesk|spelling/i)
+  })
+
+  it('replaces a flagged word, and in suggest mode as a suggestion', async () => {
+    const peer = peers.open(1, { checker: countingChecker(), source: memorySource() })
+    peer.editor.commands.setContent('<p>The goverment said so on September 14.</p>')
+    await settled(peer, ['spelling:goverment', 'grammar:September 14'])
+    const [word, date] = copyDeskIssues(peer.editor.state)
+    expect(await peer.editor.storage.copyDesk.suggest(word!.text)).toContain('government')
+    expect(peer.editor.commands.replaceCopyDeskIssue(word!, 'government')).toBe(true)
+    await settled(peer, ['grammar:September 14'])
+    expect(peer.editor.getText()).toBe('The government said so on September 14.')
+
+    peer.editor.commands.setSuggesting(true)
+    const moved = copyDeskIssues(peer.editor.state)[0]!
+    expect(moved).toMatchObject({ text: 'September 14', from: date!.from + 1 })
+    peer.editor.commands.replaceCopyDeskIssue(moved, moved.replacement!)
+    const html = peer.editor.getHTML()
+    expect(html).toMatch(/<del[^>]*>September 14<\/del>/)
+    expect(html).toMatch(/<ins[^>]*>Sept\. 14<\/ins>/)
+    // The text on its way out is not checked; the suggested one is clean.
+    await settled(peer, [])
+  })
+
+  it('follows remote edits without redrawing the paragraphs they did not touch', async () => {
+    const checker = countingChecker()
+    const a = peers.open(1, { checker, source: memorySource() })
+    const b = peers.open(2, { checker: countingChecker(), source: memorySource() })
+    a.editor.commands.setContent('<p>First paragraf stays.</p><p>Second one.</p>')
+    deliver(a.doc, b.doc)
+    await settled(a, ['spelling:paragraf'])
+    const element = a.editor.view.dom.querySelector('[aria-invalid]')
+    const before = checker.paragraphs.length
+    // B types a misspelling into the second paragraph; A receives it.
+    b.editor.commands.insertContentAt(b.editor.state.doc.child(0).nodeSize + 1 + 'Second'.length, ' tipo')
+    deliver(b.doc, a.doc)
+    expect(a.editor.getText()).toContain('Second tipo one.')
+    // At once, before any check: the first paragraph keeps its mark through the remote change.
+    expect(a.editor.view.dom.querySelector('[aria-invalid]')).toBe(element)
+    await settled(a, ['spelling:paragraf', 'spelling:tipo'])
+    expect(checker.paragraphs.slice(before)).toEqual(['Second tipo one.'])
+    // The same element: the first paragraph's mark was never taken down and put back.
+    expect(a.editor.view.dom.querySelector('[aria-invalid]')).toBe(element)
+    expect(element?.isConnected).toBe(true)
+  })
+
+  it('stops marking words the newsroom adds, story names, ignored words and rules turned off', async () => {
+    const source = memorySource()
+    let storyWords = new Set<string>()
+    const listeners = new Set<() => void>()
+    const story: StoryWordsSource = {
+      words: () => storyWords,
+      subscribe: (listener) => {
+        listeners.add(listener)
+        return () => listeners.delete(listener)
+      },
+    }
+    const peer = peers.open(1, { checker: countingChecker(), source, storyWords: story })
+    peer.editor.commands.setContent('<p>Lavrov met Ryabkov and Kerry, okay.</p>')
+    await settled(peer, ['spelling:Lavrov', 'spelling:Ryabkov', 'grammar:okay'])
+    await source.addWord('Lavrov')
+    await settled(peer, ['spelling:Ryabkov', 'grammar:okay'])
+    storyWords = new Set(['ryabkov'])
+    for (const listener of listeners) listener()
+    await settled(peer, ['grammar:okay'])
+    source.set(['Lavrov'], ['ap-ok'])
+    await settled(peer, [])
+    source.set(['Lavrov'])
+    await settled(peer, ['grammar:okay'])
+    peer.editor.commands.ignoreCopyDeskIssue(copyDeskIssues(peer.editor.state)[0]!)
+    await settled(peer, [])
+    expect(peer.editor.storage.copyDesk.ignoredIssues.size).toBe(1)
+  })
+
+  it('unmarks a word added to the dictionary at once, in a paragraph still being checked too', async () => {
+    const inner = countingChecker()
+    let held = false
+    const waiting: Array<() => void> = []
+    const checker: Checker = {
+      ...inner,
+      check: (inputs) => (held ? new Promise((resolve) => waiting.push(() => resolve(inner.check(inputs)))) : inner.check(inputs)),
+    }
+    const source = memorySource()
+    const peer = peers.open(1, { checker, source })
+    peer.editor.commands.setContent('<p>Lavrov spoke.</p>')
+    await settled(peer, ['spelling:Lavrov'])
+    held = true
+    peer.editor.commands.insertContentAt(peer.editor.state.doc.content.size - 1, ' Again.')
+    await vi.waitFor(() => expect(waiting).toHaveLength(1))
+    expect(marked(peer)).toEqual(['spelling:Lavrov'])
+    await source.addWord('Lavrov')
+    expect(marked(peer)).toEqual([])
+    for (const release of waiting) release()
+    await vi.waitFor(() => expect(inner.paragraphs).toContain('Lavrov spoke. Again.'))
+    await settled(peer, [])
+  })
+
+  it('knows the story’s bylines and dateline city, following them as they change', async () => {
+    const doc = new Y.Doc()
+    initStoryDoc(doc, { bylines: ['Nomvula Dlamini'], dateline: { city: 'Qarshi', region: '', country: 'Uzbekistan', date: '', source: '' }, paragraphs: [] })
+    const peer = peers.open(1, { checker: countingChecker(), source: memorySource(), storyWords: storyWordsOf(doc) }, doc)
+    peer.editor.commands.setContent('<p>Dlamini reported from Qarshi and Termez.</p>')
+    await settled(peer, ['spelling:Termez'])
+    getDatelineMap(doc)!.set('city', 'Termez')
+    await settled(peer, ['spelling:Qarshi'])
+    expect(copyDeskIssues(peer.editor.state).map((issue) => issue.text)).toEqual(['Qarshi'])
+  })
+
+  it('style-checks neither desk notes nor quotations, but spells them', async () => {
+    const peer = peers.open(1, { checker: countingChecker(), source: memorySource() })
+    peer.editor.commands.setContent(
+      '<p>“It was okay,” she said.</p><p><span data-desk-note>Check with Mr. Smith on September 14, speling</span></p><blockquote><p>Mr. Smith is okay.</p></blockquote>',
+    )
+    await settled(peer, ['spelling:speling'])
+    expect(copyDeskIssues(peer.editor.state).map((issue) => issue.kind)).toEqual(['spelling'])
+  })
+
+  it('takes the mark off a word as it is typed in, until it is checked again', async () => {
+    const peer = peers.open(1, { checker: countingChecker(), source: memorySource() })
+    peer.editor.commands.setContent('<p>The sai</p>')
+    await settled(peer, ['spelling:sai'])
+    const end = peer.editor.state.doc.content.size - 1
+    peer.editor.commands.insertContentAt(end, 'd')
+    // At once: no mark on the "sai" of "said".
+    expect(marked(peer)).toEqual([])
+    peer.editor.commands.insertContentAt(end + 1, ' it twice twice')
+    await settled(peer, ['grammar:twice twice'])
+  })
+
+  it('opens the menu of the issue at the caret', async () => {
+    const peer = peers.open(1, { checker: countingChecker(), source: memorySource() })
+    peer.editor.commands.setContent('<p>The goverment said.</p>')
+    await settled(peer, ['spelling:goverment'])
+    peer.editor.commands.setTextSelection(2)
+    expect(peer.editor.commands.openCopyDeskMenu()).toBe(false)
+    peer.editor.commands.setTextSelection(7)
+    expect(peer.editor.commands.openCopyDeskMenu()).toBe(true)
+    expect(peer.editor.commands.closeCopyDeskMenu()).toBe(true)
+  })
+
+  it('leaves a Yjs document that a fresh editor reads the same', async () => {
+    const doc = new Y.Doc()
+    const peer = peers.open(1, { checker: countingChecker(), source: memorySource() }, doc)
+    peer.editor.commands.setContent('<p>The goverment said.</p>')
+    await settled(peer, ['spelling:goverment'])
+    const fresh = peers.twin(doc)
+    expect(fresh.editor.getJSON()).toEqual(peer.editor.getJSON())
+  })
+})
