@@ -13,7 +13,7 @@ import * as decoding from 'lib0/decoding'
 import { Close, COLLAB_PATH, MAX_FRAME_BYTES, MessageType, type CloseEvent } from '../src/shared/protocol.js'
 import { isStoryId } from '../src/shared/storyId.js'
 import { authenticate, comesFromOwnPage, isForeignOrigin, requestToken, usesSessionCookie, watchSession } from './auth.js'
-import { encodeAwarenessMessage, PolicyViolation, type Participant, type Room } from './room.js'
+import { encodeAwarenessMessage, encodeSyncStep2, PolicyViolation, type Participant, type Room } from './room.js'
 import { participantOf } from './rooms.js'
 import type { Services } from './services.js'
 import { isStoreFailure } from './storeHealth.js'
@@ -33,6 +33,30 @@ function toBytes(data: RawData): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
 }
 
+/** A sync step 1 with an empty state vector: a new reader asking for the whole story. */
+const EVERYTHING = [MessageType.sync, syncProtocol.messageYjsSyncStep1, 1, 0]
+
+function asksForEverything(data: RawData): boolean {
+  const bytes = toBytes(data)
+  return bytes.length === EVERYTHING.length && EVERYTHING.every((byte, index) => bytes[index] === byte)
+}
+
+/** How long a story's load waits for a connection's first frame, to send it the stored story at once. */
+const FIRST_FRAME_WAIT_MS = 50
+
+/** Resolves when `conn` receives its next frame, or after `ms`. */
+function nextFrame(conn: WebSocket, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      conn.off('message', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    conn.on('message', done)
+  })
+}
+
 /** Handle one decoded frame from `conn` in `room`. Throws on anything malformed. */
 function handleFrame(room: Room, conn: WebSocket, frame: Uint8Array): void {
   const decoder = decoding.createDecoder(frame)
@@ -47,11 +71,9 @@ function handleFrame(room: Room, conn: WebSocket, frame: Uint8Array): void {
         Y.decodeStateVector(vector)
         room.answerSyncStep1(conn, vector)
       } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
-        const update = decoding.readVarUint8Array(decoder)
-        // Parse fully before accepting: a truncated or garbled update throws here, not halfway
-        // through being applied to the shared document.
-        Y.decodeUpdate(update)
-        room.enqueue(update, conn, step === syncProtocol.messageYjsSyncStep2)
+        // Decoded once, when its batch is applied (Room.applyOne): one that does not decode closes
+        // this socket with 4400 there, before anything of it reaches the shared document.
+        room.enqueue(decoding.readVarUint8Array(decoder), conn, step === syncProtocol.messageYjsSyncStep2)
       } else {
         throw new BadFrame(`unknown sync step ${step}`)
       }
@@ -193,8 +215,20 @@ export function createCollab(services: Services) {
           return
         }
         let room: Room | null
+        // The stored story, if it went to this reader while the story loaded (Rooms.open).
+        let sentWhole: Uint8Array | null = null
+        const sendStored = async (encoded: Uint8Array): Promise<void> => {
+          // Clients send their step 1 as the socket opens; it may still be on its way.
+          if (early.length === 0) await nextFrame(conn, FIRST_FRAME_WAIT_MS)
+          // Only to a first frame asking for everything: nothing it sent before is left unanswered.
+          const first = early[0]
+          if (!first || !asksForEverything(first[0]) || conn.readyState !== conn.OPEN) return
+          early.shift()
+          sentWhole = encoded
+          await new Promise<void>((resolve) => conn.send(encodeSyncStep2(encoded), () => resolve()))
+        }
         try {
-          room = await rooms.open(storyId)
+          room = await rooms.open(storyId, sendStored)
         } catch (error) {
           // A story that cannot be read must not take the process down; the client retries.
           refuseOnError(conn, error, storyId, 'failed to load story')
@@ -211,6 +245,7 @@ export function createCollab(services: Services) {
           return
         }
         serve(room, conn, participantOf(user), services, requestToken(request, url) ?? '')
+        if (sentWhole) room.caughtUpFrom(conn, sentWhole)
         for (const [data, isBinary] of early) conn.emit('message', data, isBinary)
       })
     },

@@ -30,7 +30,7 @@ import { canEditStory, canSettleSuggestions, CLIENT_WRITABLE_META, CLIENT_WRITAB
 import { Close, MessageType, UnsavedReason, type CloseEvent } from '../src/shared/protocol.js'
 import type { DeskSummary } from '../src/shared/api.js'
 import { assignmentOf, BODY, bodyWordCount, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
-import { suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
+import { clientsOf, decodeUpdateOrNull, suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
 import { bodyStructureProblem } from './bodyStructure.js'
 import { metaStructureProblem } from './metaStructure.js'
 import { SuggestionIndex } from './suggestionIndex.js'
@@ -41,7 +41,29 @@ import type { LoadedStory, Storage, StoryIndexFields, UpdateExtras } from './sto
 import { isStoreFailure, StoreUnavailableError, type StoreHealth } from './storeHealth.js'
 import type { StoryEvents } from './storyEvents.js'
 import type { Bus } from './bus.js'
-import { deletionsOf, type Deletion } from './versions.js'
+import { deletionsIn, type Deletion } from './versions.js'
+
+/**
+ * Add a deletion to a batch's list, widening the last one instead when it is the same person's
+ * and touches it: typing and backspacing make runs of one-item deletions, and one row per run
+ * says the same (who deleted each item; with several deleters of one item, the first row wins,
+ * and only the last row ever grows, so the order of rows stays the order of deletions).
+ */
+function addDeletion(list: Deletion[], deletion: Deletion): void {
+  const last = list[list.length - 1]
+  if (last && last.client === deletion.client && last.userId === deletion.userId) {
+    if (last.clock + last.len === deletion.clock) {
+      last.len += deletion.len
+      return
+    }
+    if (deletion.clock + deletion.len === last.clock) {
+      last.clock = deletion.clock
+      last.len += deletion.len
+      return
+    }
+  }
+  list.push({ ...deletion })
+}
 
 /** Fold the log into a fresh snapshot after this many updates. */
 export const COMPACT_AFTER_UPDATES = 1000
@@ -210,6 +232,15 @@ function encodeUpdateMessage(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder)
 }
 
+/** A sync step 2 message carrying `update`. */
+export function encodeSyncStep2(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.sync)
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
 /** Encode an awareness message for the given client ids. */
 export function encodeAwarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
   const encoder = encoding.createEncoder()
@@ -287,6 +318,8 @@ export class Room {
       deps.storage.recordSuggestionAuthors(id, found).catch((error: unknown) => deps.log.warn({ err: error, story: id }, 'could not record suggestion authors at load'))
     }
     this.suggestionIndex = new SuggestionIndex(this.doc)
+    // What is stored, when it is the whole story, is what a new reader is sent: not encoded again.
+    this.fullState = loaded.encoded
     this.doc.on('update', () => {
       this.fullState = null
     })
@@ -385,10 +418,11 @@ export class Room {
   }
 
   /**
-   * Queue a (decoded) update from `conn`; applied at the end of this turn. `isSyncStep2` marks the
-   * answer to our sync step 1: it carries everything the connection had that we lacked, so edits
-   * of it we dropped before are in it. Updates of a connection that may not write, or sent while
-   * the store fails, are dropped here: never stored, never relayed, never acknowledged.
+   * Queue an update from `conn`; decoded and applied at the end of this turn. `isSyncStep2` marks
+   * the answer to our sync step 1: it carries everything the connection had that we lacked, so
+   * edits of it we dropped before are in it. Updates of a connection that may not write, or sent
+   * while the store fails, are dropped here: never stored, never relayed, never acknowledged
+   * (and one that does not decode throws, for the caller to close its socket as a bad frame).
    */
   enqueue(update: Uint8Array, conn: WebSocket, isSyncStep2 = false): void {
     const state = this.conns.get(conn)
@@ -397,8 +431,10 @@ export class Room {
     if (pullAnswer) state.pulling = false
     const reason = this.deps.health.failing ? UnsavedReason.storeFailing : canEditStory(state.who, this.assignment()) ? null : UnsavedReason.readOnly
     if (reason !== null) {
+      // Refused unread, but a frame that does not decode is still a bad frame (thrown: 4400).
+      const decoded = Y.decodeUpdate(update)
       // A step 2 with no structs (all it had was already here) loses nothing by being dropped.
-      if (!isSyncStep2 || Y.parseUpdateMeta(update).to.size > 0) this.drop(state, reason)
+      if (!isSyncStep2 || clientsOf(decoded).size > 0) this.drop(state, reason)
       return
     }
     if (this.pendingBytes + update.byteLength > MAX_PENDING_BYTES) {
@@ -503,16 +539,28 @@ export class Room {
     const queued = state.step1 !== null
     state.step1 = stateVector
     if (queued) return
-    this.whenStored(() => {
-      const vector = state.step1
-      state.step1 = null
-      if (vector === null || state.closing || this.closed || !this.conns.has(conn)) return
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MessageType.sync)
-      encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
-      encoding.writeVarUint8Array(encoder, this.stateAfter(vector))
-      this.send(conn, encoding.toUint8Array(encoder))
-    })
+    this.whenStored(() => this.answerStep1(conn, state))
+  }
+
+  /** Send `conn` what it lacks, by the latest state vector it asked with. */
+  private answerStep1(conn: WebSocket, state: ConnState): void {
+    const vector = state.step1
+    state.step1 = null
+    if (vector === null || state.closing || this.closed || !this.conns.has(conn)) return
+    this.send(conn, encodeSyncStep2(this.stateAfter(vector)))
+  }
+
+  /**
+   * `conn` was sent `encoded`, the stored story, before this room loaded it (server/rooms.ts): send
+   * what the room has that `encoded` lacks (another node's update, read from the stream since), if
+   * anything, as the answer to a step 1 with that state.
+   */
+  caughtUpFrom(conn: WebSocket, encoded: Uint8Array): void {
+    if (this.fullState === encoded) return
+    const state = this.conns.get(conn)
+    if (!state || state.closing) return
+    state.step1 = Y.encodeStateVectorFromUpdate(encoded)
+    this.whenStored(() => this.answerStep1(conn, state))
   }
 
   /**
@@ -902,7 +950,16 @@ export class Room {
       else this.refused++
       return 'refused'
     }
-    const scope = updateScope(this.doc, entry.update)
+    // Decoded once here (issue 12): the checks below, the client ids and the deletions all read
+    // this, and only Yjs' own apply reads the bytes again.
+    const decoded = decodeUpdateOrNull(entry.update)
+    if (decoded === null) {
+      this.refused++
+      this.deps.log.warn({ story: this.id, user: who.id }, 'an update did not decode')
+      this.closeConn(entry.from, { code: Close.badFrame.code, reason: 'Update could not be read' })
+      return 'refused'
+    }
+    const scope = updateScope(this.doc, decoded)
     // What it builds in the body must be what the editor can hold (issue 11: poisoned structure).
     const structure = bodyStructureProblem(scope.bodyItems) ?? metaStructureProblem(scope.metaItems)
     const forbidden =
@@ -948,11 +1005,11 @@ export class Room {
       // Recorded from what was applied, by this node, with the update (issue 11: audit forgery).
       if (canSettleSuggestions(who, this.assignment())) for (const decision of review.decisions) (applied.decisions ??= []).push({ userId: who.id, decision })
     }
-    for (const client of Y.parseUpdateMeta(entry.update).to.keys()) {
+    for (const client of clientsOf(decoded)) {
       if (!this.knownClients.has(client) && !applied.clientAuthors.has(client)) applied.clientAuthors.set(client, who.id)
     }
     applied.updates++
-    for (const deletion of deletionsOf(entry.update, who.id)) applied.deletions.push(deletion)
+    for (const deletion of deletionsIn(decoded.ds, who.id)) addDeletion(applied.deletions, deletion)
     return 'applied'
   }
 

@@ -2,6 +2,7 @@
 import type * as Y from 'yjs'
 import type { Logger } from './logger.js'
 import { Room, type Participant, type RoomDeps } from './room.js'
+import { docOfStored } from './storage.js'
 import type { StoredUser } from './users.js'
 
 /** The part of a user a room needs. */
@@ -13,6 +14,15 @@ export function participantOf(user: StoredUser): Participant {
 export const PRESENCE_REFRESH_MS = 10_000
 const PRESENCE_TTL_MS = 3 * PRESENCE_REFRESH_MS
 
+/**
+ * Someone waiting for a story to load who can be sent the stored story as it is read (`encoded`,
+ * the whole story); resolves once it is on its way, or once it decided not to take it.
+ */
+export type StoredStoryListener = (encoded: Uint8Array) => Promise<void>
+
+/** How long building a loaded story waits for the stored bytes sent to early readers to leave. */
+const STORED_SEND_WAIT_MS = 200
+
 export class Rooms {
   private readonly rooms = new Map<string, Room>()
   /** Who is in each story through other nodes: story → node → user ids, and when that node said so. */
@@ -21,6 +31,8 @@ export class Rooms {
   private presenceTimer: NodeJS.Timeout | null = null
   /** Stories being loaded: a second connection waits for the same load, not a second room. */
   private readonly loading = new Map<string, Promise<Room | null>>()
+  /** Per story being loaded: who would take the stored story as soon as it is read. */
+  private readonly storedListeners = new Map<string, StoredStoryListener[]>()
   private readonly deps: RoomDeps
 
   constructor(deps: RoomDeps) {
@@ -129,24 +141,50 @@ export class Rooms {
     }
   }
 
-  /** The open room for a story, loading it from storage first; null for unknown stories. */
-  async open(id: string): Promise<Room | null> {
+  /**
+   * The open room for a story, loading it from storage first; null for unknown stories. When it
+   * must be loaded, `onStored` is offered the stored story as it is read, if those bytes are the
+   * whole story, before they are applied to a document (see `load`).
+   */
+  async open(id: string, onStored?: StoredStoryListener): Promise<Room | null> {
     const existing = this.rooms.get(id)
     if (existing && !existing.isClosed) return existing
+    const listeners = this.storedListeners.get(id) ?? []
+    if (onStored) this.storedListeners.set(id, [...listeners, onStored])
     let loading = this.loading.get(id)
     if (!loading) {
       loading = this.load(id).finally(() => this.loading.delete(id))
       this.loading.set(id, loading)
     }
-    return loading
+    try {
+      return await loading
+    } finally {
+      if (onStored) this.forgetListener(id, onStored)
+    }
+  }
+
+  private forgetListener(id: string, listener: StoredStoryListener): void {
+    const left = (this.storedListeners.get(id) ?? []).filter((each) => each !== listener)
+    if (left.length > 0) this.storedListeners.set(id, left)
+    else this.storedListeners.delete(id)
   }
 
   private async load(id: string): Promise<Room | null> {
     // Where the other nodes' stream ends, before loading: whatever they store from here on is
     // either in what is loaded or read from the stream (server/bus.ts).
     const position = this.deps.bus.shared ? await this.deps.bus.position(id) : null
-    const loaded = await this.deps.storage.loadDoc(id)
-    if (!loaded) return null
+    const stored = await this.deps.storage.readStored(id)
+    if (!stored) return null
+    // Cold open (issue 12): readers waiting for the story get the stored bytes now, and the
+    // document is built once they are on their way, so the reader's decoding and ours overlap
+    // instead of following each other. Only the bytes of the whole story, as stored.
+    const listeners = this.storedListeners.get(id) ?? []
+    if (listeners.length > 0 && stored.tail.length === 0) {
+      const sends = listeners.map((listener) => listener(stored.snapshot.state))
+      // Bounded: a reader that does not read must not hold the story up for anyone else.
+      await Promise.race([Promise.all(sends), new Promise((resolve) => setTimeout(resolve, STORED_SEND_WAIT_MS))])
+    }
+    const loaded = docOfStored(stored)
     const room = new Room(id, loaded, this.deps)
     this.rooms.set(id, room)
     this.unfollows.set(

@@ -34,6 +34,18 @@ export interface LoadedStory {
   /** Rows in the log, not yet folded into the snapshot. */
   tailLength: number
   suggestionAuthors: Map<string, number | null>
+  /**
+   * The stored bytes when they are the whole story by themselves (a snapshot with no log after it),
+   * which a new reader can be sent as they are, without encoding the document again.
+   */
+  encoded: Uint8Array | null
+}
+
+/** A story's rows as read from the store, before they are applied to a document. */
+export interface StoredStory {
+  snapshot: { state: Uint8Array; through_seq: number }
+  tail: Array<{ seq: number; data: Uint8Array }>
+  authors: Array<{ suggestion_id: string; author_id: number | null }>
 }
 
 /** What an update brings besides itself, stored in the same transaction. */
@@ -122,30 +134,21 @@ export class Storage {
 
   /** Rebuild a story's document: the snapshot, then every row still in its log, in order. */
   async loadDoc(id: string): Promise<LoadedStory | null> {
+    const stored = await this.readStored(id)
+    return stored && docOfStored(stored)
+  }
+
+  /** A story's snapshot, log rows and suggestion authors, read in one consistent view; null when there is no such story. */
+  async readStored(id: string): Promise<StoredStory | null> {
     // One consistent view of snapshot and log: on PostgreSQL, READ COMMITTED would let a compaction
     // that commits between the two reads delete rows the older snapshot did not hold.
-    const read = await this.readTransaction().execute(async (trx) => {
+    return this.readTransaction().execute(async (trx) => {
       const snapshot = await trx.selectFrom('story_snapshots').select(['state', 'through_seq']).where('story_id', '=', id).executeTakeFirst()
       if (!snapshot) return null
       const tail = await trx.selectFrom('story_updates').select(['seq', 'data']).where('story_id', '=', id).orderBy('seq').execute()
       const authors = await trx.selectFrom('suggestion_authors').select(['suggestion_id', 'author_id']).where('story_id', '=', id).execute()
       return { snapshot, tail, authors }
     })
-    if (!read) return null
-    const { snapshot, tail, authors } = read
-    // Collected, except for what suggestions covered (server/suggestionHistory.ts).
-    const doc = createStoryDoc()
-    // One transaction for the whole load: observers (none yet) and the update event fire once.
-    doc.transact(() => {
-      Y.applyUpdate(doc, snapshot.state)
-      for (const row of tail) Y.applyUpdate(doc, row.data)
-    })
-    return {
-      doc,
-      lastSeq: Math.max(snapshot.through_seq, tail.at(-1)?.seq ?? 0),
-      tailLength: tail.length,
-      suggestionAuthors: new Map(authors.map((row) => [row.suggestion_id, row.author_id])),
-    }
   }
 
   /**
@@ -302,5 +305,23 @@ export class Storage {
   /** Close the database (checkpointing the WAL on SQLite). */
   async close(): Promise<void> {
     await this.db.destroy()
+  }
+}
+
+/** A story's document built from its stored rows (Storage.readStored). */
+export function docOfStored({ snapshot, tail, authors }: StoredStory): LoadedStory {
+  // Collected, except for what suggestions covered (server/suggestionHistory.ts).
+  const doc = createStoryDoc()
+  // One transaction for the whole load: observers (none yet) and the update event fire once.
+  doc.transact(() => {
+    Y.applyUpdate(doc, snapshot.state)
+    for (const row of tail) Y.applyUpdate(doc, row.data)
+  })
+  return {
+    doc,
+    lastSeq: Math.max(snapshot.through_seq, tail.at(-1)?.seq ?? 0),
+    tailLength: tail.length,
+    suggestionAuthors: new Map(authors.map((row) => [row.suggestion_id, row.author_id])),
+    encoded: tail.length === 0 ? snapshot.state : null,
   }
 }

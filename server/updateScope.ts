@@ -142,8 +142,28 @@ type UpdateStruct = Y.Item | Y.GC
 /** Shape of an item as `Y.decodeUpdate` returns it: the typings say the parent is a type, it is a root name or an ID. */
 type DecodedParent = string | Y.ID | null
 
-/** Work out what `update` would change in `doc`, without changing `doc`. */
-export function updateScope(doc: Y.Doc, update: Uint8Array): UpdateScope {
+/** An update as `Y.decodeUpdate` reads it: decoded once per client update and passed along. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>
+
+/**
+ * Decode an update, or null when it does not decode. A frame Yjs' lazy reader cannot read may
+ * still be one its integrating reader accepts (they differ on malformed Skip infos): callers
+ * refuse rather than guess.
+ */
+export function decodeUpdateOrNull(update: Uint8Array): DecodedUpdate | null {
+  try {
+    return Y.decodeUpdate(update)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Work out what an update would change in `doc`, without changing `doc`. Takes the update's
+ * bytes, or what `Y.decodeUpdate` made of them when the caller decoded it already (issue 12: each
+ * client update is decoded once for every check).
+ */
+export function updateScope(doc: Y.Doc, update: Uint8Array | DecodedUpdate): UpdateScope {
   const scope: UpdateScope = {
     roots: new Set(),
     metaKeys: new Set(),
@@ -157,12 +177,8 @@ export function updateScope(doc: Y.Doc, update: Uint8Array): UpdateScope {
     bodyItems: [],
     metaItems: [],
   }
-  let decoded: ReturnType<typeof Y.decodeUpdate>
-  try {
-    decoded = Y.decodeUpdate(update)
-  } catch {
-    // A frame Yjs' lazy reader cannot read may still be one its integrating reader accepts
-    // (they differ on malformed Skip infos): refuse rather than guess.
+  const decoded = update instanceof Uint8Array ? decodeUpdateOrNull(update) : update
+  if (decoded === null) {
     scope.unresolved = true
     return scope
   }
@@ -176,14 +192,19 @@ export function updateScope(doc: Y.Doc, update: Uint8Array): UpdateScope {
   return scope
 }
 
+/** The clients whose structs an update brings (Skips bring nothing). */
+export function clientsOf(decoded: DecodedUpdate): Set<number> {
+  const clients = new Set<number>()
+  for (const struct of decoded.structs) if (!(struct instanceof Y.Skip)) clients.add(struct.id.client)
+  return clients
+}
+
 /** One call's worth of lookups, with memos that live only as long as the call. */
 class ScopeReader {
   private readonly store: Y.Doc['store']
   /** The update's Items and GCs per client, in clock order. */
   private readonly byClient = new Map<number, UpdateStruct[]>()
   private readonly resolved = new Map<Y.Item, Resolution>()
-  private readonly typePlaces = new Map<Y.AbstractType<unknown>, { root: string; key: string | null }>()
-  private readonly rootNames = new Map<Y.AbstractType<unknown>, string>()
 
   constructor(
     doc: Y.Doc,
@@ -214,7 +235,7 @@ class ScopeReader {
   }
 
   /** Record every inserted struct's place, then every place the delete set reaches. */
-  read(ds: ReturnType<typeof Y.decodeUpdate>['ds']): void {
+  read(ds: DecodedUpdate['ds']): void {
     for (const struct of this.structs) {
       if (!(struct instanceof Y.Item)) continue
       const resolution = this.resolve(struct)
@@ -381,31 +402,50 @@ class ScopeReader {
   /** Where an integrated item sits: walk up through `type._item` to the root. */
   private placeOfDocItem(item: Y.Item): Place {
     const parent = item.parent as Y.AbstractType<unknown>
-    if (parent._item === null) return { root: this.rootName(parent), key: item.parentSub, top: true, sub: item.parentSub, parent }
-    return { ...this.placeOfType(parent), top: false, sub: item.parentSub, parent }
-  }
-
-  /** Root and top-level key of a nested type, memoised per type for deletes that hit many siblings. */
-  private placeOfType(type: Y.AbstractType<unknown>): { root: string; key: string | null } {
-    const walked: Array<Y.AbstractType<unknown>> = []
-    let current = type
-    let found = this.typePlaces.get(current)
-    while (found === undefined) {
-      walked.push(current)
-      const holder = current._item as Y.Item
-      const parent = holder.parent as Y.AbstractType<unknown>
-      if (parent._item === null) found = { root: this.rootName(parent), key: holder.parentSub }
-      else found = this.typePlaces.get((current = parent))
+    const sub = item.parentSub
+    // List content (every character of a paragraph) shares one place per type: no object per lookup.
+    if (sub === null) {
+      const known = listPlaces.get(parent)
+      if (known) return known
     }
-    for (const walkedType of walked) this.typePlaces.set(walkedType, found)
-    return found
+    const place: Place =
+      parent._item === null
+        ? { root: rootName(parent), key: sub, top: true, sub, parent }
+        : { ...placeOfType(parent), top: false, sub, parent }
+    if (sub === null) listPlaces.set(parent, place)
+    return place
   }
+}
 
-  private rootName(type: Y.AbstractType<unknown>): string {
-    let name = this.rootNames.get(type)
-    if (name === undefined) this.rootNames.set(type, (name = Y.findRootTypeKey(type)))
-    return name
+/**
+ * Facts of integrated types that never change (a type stays where it was created, and a root keeps
+ * its name), kept across calls: every keystroke asks them again of the same paragraph (issue 12).
+ * Weak, so a closed story's types go with it.
+ */
+const typePlaces = new WeakMap<Y.AbstractType<unknown>, { root: string; key: string | null }>()
+const rootNames = new WeakMap<Y.AbstractType<unknown>, string>()
+const listPlaces = new WeakMap<Y.AbstractType<unknown>, Place>()
+
+/** Root and top-level key of a nested type, memoised per type. */
+function placeOfType(type: Y.AbstractType<unknown>): { root: string; key: string | null } {
+  const walked: Array<Y.AbstractType<unknown>> = []
+  let current = type
+  let found = typePlaces.get(current)
+  while (found === undefined) {
+    walked.push(current)
+    const holder = current._item as Y.Item
+    const parent = holder.parent as Y.AbstractType<unknown>
+    if (parent._item === null) found = { root: rootName(parent), key: holder.parentSub }
+    else found = typePlaces.get((current = parent))
   }
+  for (const walkedType of walked) typePlaces.set(walkedType, found)
+  return found
+}
+
+function rootName(type: Y.AbstractType<unknown>): string {
+  let name = rootNames.get(type)
+  if (name === undefined) rootNames.set(type, (name = Y.findRootTypeKey(type)))
+  return name
 }
 
 /** Index of the first struct whose clock range ends after `clock` (structs sorted by clock). */

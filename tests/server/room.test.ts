@@ -3,7 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { Room, type Participant } from '../../server/room'
-import { Storage } from '../../server/storage'
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import { docOfStored, Storage, type StoredStory } from '../../server/storage'
+import { MessageType } from '../../src/shared/protocol'
 import { openSqlite } from '../../server/store/backends'
 import { StoreHealth } from '../../server/storeHealth'
 import { StoryEvents } from '../../server/storyEvents'
@@ -147,6 +150,66 @@ describe('room, updates from other nodes', () => {
     await vi.waitFor(() => expect(bodyBlocks(room.doc)).toEqual(['start one two three']))
     expect(loads).toHaveBeenCalledTimes(1)
     expect(await storage.tailLength(id)).toBe(tail + 3)
+    expect(await room.unload(true)).toBe(true)
+  })
+})
+
+describe('room, a new reader (issue 12: cold open)', () => {
+  /** The update inside each sync step 2 a socket was sent. */
+  const stepTwos = (conn: { sent: Uint8Array[] }) =>
+    conn.sent.flatMap((message) => {
+      const decoder = decoding.createDecoder(message)
+      if (decoding.readVarUint(decoder) !== MessageType.sync || decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep2) return []
+      return [decoding.readVarUint8Array(decoder)]
+    })
+  const everything = () => Y.encodeStateVector(new Y.Doc())
+
+  it('is sent the stored bytes of a story that has no log after its snapshot, not a new encoding of them', async () => {
+    const backend = openSqlite(tempDataDir())
+    const storage = new Storage(backend)
+    open.push(storage)
+    const story = await createStory(storage, new StoryEvents(), { paragraphs: ['start'] })
+    // Stored with the text of a deleted paragraph still in it: loading collects that, so encoding
+    // the loaded document again would give other bytes than these.
+    const history = new Y.Doc({ gc: false })
+    Y.applyUpdate(history, (await storage.readStored(story.id))?.snapshot.state as Uint8Array)
+    getBody(history).insert(1, [new Y.XmlElement('paragraph')])
+    ;(getBody(history).get(1) as Y.XmlElement).insert(0, [new Y.XmlText('cut from the story')])
+    getBody(history).delete(1, 1)
+    const stored = Y.encodeStateAsUpdate(history)
+    await backend.db.updateTable('story_snapshots').set({ state: stored }).where('story_id', '=', story.id).execute()
+    const log = createLogger('silent')
+    const room = new Room(story.id, (await storage.loadDoc(story.id))!, { storage, bus: new LocalBus('test'), health: new StoreHealth(() => storage.probe(), log), events: new StoryEvents(), log })
+    expect(Buffer.from(Y.encodeStateAsUpdate(room.doc)).equals(Buffer.from(stored))).toBe(false)
+    const reader = socket()
+    room.join(reader, CHIEF)
+    room.answerSyncStep1(reader, everything())
+    await vi.waitFor(() => expect(stepTwos(reader)).toHaveLength(1))
+    expect(Buffer.from(stepTwos(reader)[0] as Uint8Array).equals(Buffer.from(stored as Uint8Array))).toBe(true)
+    expect(await room.unload(true)).toBe(true)
+  })
+
+  it('sent the stored story before the room had it, gets only what changed since, and nothing when nothing did', async () => {
+    const { storage, id } = await setup()
+    const stored = await storage.readStored(id)
+    const encoded = stored?.snapshot.state as Uint8Array
+    const deps = { storage, bus: new LocalBus('test'), health: new StoreHealth(() => storage.probe(), createLogger('silent')), events: new StoryEvents(), log: createLogger('silent') }
+    const room = new Room(id, docOfStored(stored as StoredStory), deps)
+    const early = socket()
+    room.join(early, CHIEF)
+    room.caughtUpFrom(early, encoded)
+    // Another node's update, read from the stream after the stored bytes went out.
+    room.applyFromNode(edit(room.doc, append(' and more')), new Map())
+    const late = socket()
+    room.join(late, CHIEF)
+    room.caughtUpFrom(late, encoded)
+    await vi.waitFor(() => expect(stepTwos(late)).toHaveLength(1))
+    expect(stepTwos(early)).toHaveLength(0)
+    const reader = new Y.Doc()
+    Y.applyUpdate(reader, encoded)
+    Y.applyUpdate(reader, stepTwos(late)[0] as Uint8Array)
+    expect(getBody(reader).toString()).toBe(getBody(room.doc).toString())
+    expect(getBody(reader).toString()).toContain('and more')
     expect(await room.unload(true)).toBe(true)
   })
 })
