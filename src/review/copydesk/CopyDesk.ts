@@ -13,11 +13,12 @@ import { Extension, type Editor } from '@tiptap/core'
 import type { Node as PMNode } from '@tiptap/pm/model'
 import { Plugin, PluginKey, TextSelection, type EditorState, type Selection, type Transaction } from '@tiptap/pm/state'
 import { Mapping, StepMap } from '@tiptap/pm/transform'
-import { DecorationSet, type EditorView } from '@tiptap/pm/view'
+import { DecorationSet, type Decoration, type EditorView } from '@tiptap/pm/view'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import type { Checker } from './checkerClient'
-import { IncrementalChecker } from './incrementalChecker'
-import { ignoredIssueKey, issueDecorations, issuesIn, type CopyDeskIssue } from './issueDecorations'
+import type { ParagraphInput } from './checkParagraph'
+import { IncrementalChecker, keyOf } from './incrementalChecker'
+import { ignoredIssueKey, issueDecorations, issuesIn, paragraphDecorations, type CopyDeskIssue, type IssueSpec } from './issueDecorations'
 import { NO_KNOWN_WORDS, type KnownWords } from './knownWords'
 import { storyParagraphs, type StoryParagraph } from './storyParagraphs'
 
@@ -115,6 +116,8 @@ export function openIssue(state: EditorState): CopyDeskIssue | null {
 /** Checks the story after edits settle and keeps the decorations in step. */
 class CopyDeskView {
   private timer: ReturnType<typeof setTimeout> | null = null
+  /** The paragraph keys of the last check (null before the first). */
+  private checkedKeys: Set<string> | null = null
   private readonly unsubscribe: Array<() => void> = []
   private stopChecker: () => void = () => undefined
 
@@ -131,9 +134,9 @@ class CopyDeskView {
       storage.suggest = (word) => checker.suggest(word)
       storage.checker = new IncrementalChecker(
         checker,
-        () => {
+        (keys) => {
           storage.error = null
-          this.redraw()
+          this.redrawParagraphs(keys)
         },
         (error) => {
           storage.error = error.message
@@ -171,9 +174,57 @@ class CopyDeskView {
     const checker = this.extension.storage.checker
     if (!checker || this.view.isDestroyed) return
     const paragraphs = storyParagraphs(this.view.state.doc)
-    checker.request(paragraphs.map((paragraph) => paragraph.input))
-    // Unchanged paragraphs have their results already (and moved ones new places): draw now.
-    this.redraw(paragraphs)
+    const inputs = paragraphs.map((paragraph) => paragraph.input)
+    checker.request(inputs)
+    const keys = new Set(inputs.map(keyOf))
+    if (this.checkedKeys === null) {
+      this.redraw(paragraphs)
+    } else {
+      // Unchanged and moved paragraphs kept their decorations (mapped through each edit). A
+      // paragraph whose new text was checked before (undo) is drawn now; the rest when checked.
+      const known = new Set([...keys].filter((key) => !this.checkedKeys?.has(key) && checker.resultFor(inputOfKey(paragraphs, key)) !== undefined))
+      if (known.size > 0) this.redrawParagraphs(known, paragraphs)
+    }
+    this.checkedKeys = keys
+  }
+
+  /** What is known now: the newsroom's dictionary, the story's own words, the words ignored here. */
+  private knownNow(): { known: KnownWords; disabledRules: ReadonlySet<string>; ignoredIssues: ReadonlySet<string> } {
+    const { source, storyWords } = this.extension.options
+    return {
+      known: {
+        newsroom: source?.words() ?? NO_KNOWN_WORDS.newsroom,
+        story: storyWords?.words() ?? NO_KNOWN_WORDS.story,
+        ignored: this.extension.storage.ignoredWords,
+      },
+      disabledRules: source?.disabledRules() ?? new Set(),
+      ignoredIssues: this.extension.storage.ignoredIssues,
+    }
+  }
+
+  /**
+   * Draw again only the paragraphs with these keys (their results just arrived): their old
+   * decorations out, the new in, the rest of the story's decorations untouched. Building the
+   * whole set again on every result cost a long story tens of milliseconds per keystroke of
+   * anyone typing in it (issue 12's paint bench found it).
+   */
+  private redrawParagraphs(keys: ReadonlySet<string>, all?: StoryParagraph[]): void {
+    const checker = this.extension.storage.checker
+    if (!checker || this.view.isDestroyed) return
+    const { state } = this.view
+    const current = copyDeskState(state).decorations
+    const now = this.knownNow()
+    const old: Decoration[] = []
+    const fresh: Decoration[] = []
+    for (const paragraph of all ?? storyParagraphs(state.doc)) {
+      if (!keys.has(keyOf(paragraph.input))) continue
+      const result = checker.resultFor(paragraph.input)
+      if (!result) continue
+      old.push(...current.find(paragraph.start, paragraph.start + paragraph.input.text.length, (spec) => (spec as Partial<IssueSpec>).copyDesk === true))
+      fresh.push(...paragraphDecorations(paragraph, result, now))
+    }
+    if (old.length === 0 && fresh.length === 0) return
+    this.dispatchDecorations(state, current.remove(old).add(state.doc, fresh))
   }
 
   /** Build the decorations again from the checker's results and what is known now. */
@@ -181,22 +232,18 @@ class CopyDeskView {
     const checker = this.extension.storage.checker
     if (!checker || this.view.isDestroyed) return
     const { state } = this.view
-    const { source, storyWords } = this.extension.options
-    const known: KnownWords = {
-      newsroom: source?.words() ?? NO_KNOWN_WORDS.newsroom,
-      story: storyWords?.words() ?? NO_KNOWN_WORDS.story,
-      ignored: this.extension.storage.ignoredWords,
-    }
     const decorations = issueDecorations(state.doc, {
+      ...this.knownNow(),
       paragraphs: paragraphs ?? storyParagraphs(state.doc),
       resultFor: (input) => checker.resultFor(input),
-      known,
-      disabledRules: source?.disabledRules() ?? new Set(),
-      ignoredIssues: this.extension.storage.ignoredIssues,
       previous: copyDeskState(state).decorations,
     })
-    // Nothing changed (most redraws while people type elsewhere): no transaction at all.
+    // Nothing changed: no transaction at all.
     if (sameIssues(decorations, copyDeskState(state).decorations)) return
+    this.dispatchDecorations(state, decorations)
+  }
+
+  private dispatchDecorations(state: EditorState, decorations: DecorationSet): void {
     const meta: CopyDeskMeta = { decorations }
     const tr = state.tr.setMeta(copyDeskKey, meta).setMeta('addToHistory', false)
     // A redraw writes the selection back to the page. Arriving between a key that moved the caret
@@ -206,6 +253,11 @@ class CopyDeskView {
     if (selection && !selection.eq(state.selection)) tr.setSelection(selection)
     this.view.dispatch(tr)
   }
+}
+
+/** The input of the first paragraph with this key. */
+function inputOfKey(paragraphs: readonly StoryParagraph[], key: string): ParagraphInput {
+  return (paragraphs.find((paragraph) => keyOf(paragraph.input) === key) as StoryParagraph).input
 }
 
 /** Whether two decoration sets mark the same issues in the same places. */

@@ -7,7 +7,8 @@
 import type { Checker } from './checkerClient'
 import type { ParagraphInput, ParagraphResult } from './checkParagraph'
 
-const keyOf = (input: ParagraphInput) => (input.exempt.length === 0 ? input.text : `${input.text}\u0000${input.exempt.map((range) => `${range.from}-${range.to}`).join(',')}`)
+/** The key a paragraph's result is kept under: its text and its exempt ranges. */
+export const keyOf = (input: ParagraphInput) => (input.exempt.length === 0 ? input.text : `${input.text}\u0000${input.exempt.map((range) => `${range.from}-${range.to}`).join(',')}`)
 
 /** Results kept beyond the current paragraphs (undo brings a paragraph's old text back). */
 const SPARE_RESULTS = 200
@@ -18,10 +19,10 @@ export class IncrementalChecker {
   /** Paragraphs sent to the checker so far (tests and the bench read it). */
   checkedCount = 0
 
-  /** `onResults` runs whenever new results arrive; `onError` when the checker fails. */
+  /** `onResults` runs whenever new results arrive, with their paragraphs' keys; `onError` when the checker fails. */
   constructor(
     private readonly checker: Checker,
-    private readonly onResults: () => void,
+    private readonly onResults: (keys: ReadonlySet<string>) => void,
     private readonly onError: (error: Error) => void = () => undefined,
   ) {}
 
@@ -52,7 +53,7 @@ export class IncrementalChecker {
       (results) => {
         results.forEach((result, index) => this.results.set(keys[index]!, result))
         for (const key of keys) this.pending.delete(key)
-        this.onResults()
+        this.onResults(new Set(keys))
       },
       (error: unknown) => {
         for (const key of keys) this.pending.delete(key)

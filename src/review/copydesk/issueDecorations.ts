@@ -59,7 +59,7 @@ function issueDecoration(from: number, to: number, spec: IssueSpec): Decoration 
 }
 
 /** The decorations of one checked paragraph, less what is known, turned off or ignored. */
-function paragraphDecorations(paragraph: StoryParagraph, result: ParagraphResult, inputs: DecorationInputs): Decoration[] {
+export function paragraphDecorations(paragraph: StoryParagraph, result: ParagraphResult, inputs: Pick<DecorationInputs, 'known' | 'disabledRules' | 'ignoredIssues'>): Decoration[] {
   const decorations: Decoration[] = []
   for (const word of result.misspelled) {
     if (isKnownWord(word.word, inputs.known)) continue

@@ -39,13 +39,28 @@ function paragraphInput(block: PMNode, inQuote: boolean): ParagraphInput {
   return { text, exempt: inQuote ? [{ from: 0, to: text.length }] : exempt }
 }
 
+/**
+ * Inputs of blocks already read, by node: ProseMirror nodes never change, and an edit (a remote
+ * one too) keeps the nodes of the blocks it did not touch, so a 50,000-word story is read again
+ * only where it changed (issue 12: typing with others in a long story).
+ */
+const readBlocks = new WeakMap<PMNode, ParagraphInput>()
+const readQuotedBlocks = new WeakMap<PMNode, ParagraphInput>()
+
+function inputOf(block: PMNode, inQuote: boolean): ParagraphInput {
+  const cache = inQuote ? readQuotedBlocks : readBlocks
+  let input = cache.get(block)
+  if (!input) cache.set(block, (input = paragraphInput(block, inQuote)))
+  return input
+}
+
 /** Every text block of `doc`, in document order. */
 export function storyParagraphs(doc: PMNode): StoryParagraph[] {
   const paragraphs: StoryParagraph[] = []
   const walk = (node: PMNode, contentStart: number, inQuote: boolean) => {
     node.forEach((child, offset) => {
       const pos = contentStart + offset
-      if (child.isTextblock) paragraphs.push({ start: pos + 1, input: paragraphInput(child, inQuote) })
+      if (child.isTextblock) paragraphs.push({ start: pos + 1, input: inputOf(child, inQuote) })
       else if (!child.isLeaf) walk(child, pos + 1, inQuote || child.type.name === 'blockquote')
     })
   }
