@@ -41,7 +41,8 @@ interface Reader {
   synced: Promise<void>
 }
 
-function connect(server: ChildServer, id: string, token: string): Reader {
+/** A stock provider reading story `id`, noting when its first sync step 2 arrives. */
+export function connect(server: ChildServer, id: string, token: string): Reader {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/collab`, id, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
@@ -128,16 +129,7 @@ export async function benchColdOpen(words = 50_000, edits = 20_000, runs = 5): P
     editHeavily(editor.doc, edits)
     stateBytes = Y.encodeStateAsUpdate(editor.doc).length
     // Everything stored (a fresh reader has it all), then the story unloads (compacted) with the server.
-    const expected = getBody(editor.doc).toString()
-    for (;;) {
-      const check = connect(server, id, token)
-      await check.synced
-      const same = getBody(check.doc).toString() === expected
-      check.provider.destroy()
-      check.doc.destroy()
-      if (same) break
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
+    await untilStored(server, id, token, editor.doc)
     editor.provider.destroy()
     editor.doc.destroy()
   } finally {
@@ -176,4 +168,18 @@ export async function benchColdOpen(words = 50_000, edits = 20_000, runs = 5): P
     doc.destroy()
   }
   return { words, edits, stateBytes, openMs, receivedMs, bareMs, applyMs }
+}
+
+/** Until a fresh reader of `id` has the text of `doc`: everything it sent is stored. */
+export async function untilStored(server: ChildServer, id: string, token: string, doc: Y.Doc): Promise<void> {
+  const expected = getBody(doc).toString()
+  for (;;) {
+    const check = connect(server, id, token)
+    await check.synced
+    const same = getBody(check.doc).toString() === expected
+    check.provider.destroy()
+    check.doc.destroy()
+    if (same) return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
 }

@@ -17,6 +17,7 @@ import * as decoding from 'lib0/decoding'
 import { MessageType } from '../src/shared/protocol'
 import { getBody } from '../src/shared/storyDoc'
 import { createStoryVia, startChildServer, tempDataDir, tokenFor } from '../tests/helpers/server'
+import { typePaced } from './traceReplay'
 
 /** A server to fan out through: where its sockets are, and how to open a new room on it. */
 export interface FanOutTarget {
@@ -184,14 +185,7 @@ export async function fanOutRun(target: FanOutTarget, readers: number, options: 
     await until(() => ready === readers, 30_000, 'every reader to have the story')
     await until(() => full.every((reader) => firstText(reader.doc, false) !== undefined), 10_000, 'full readers')
 
-    const every = 1000 / rate
-    const start = performance.now()
-    for (let index = 0; index < edits; index++) {
-      const due = start + index * every
-      while (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))
-      sentAt.push(performance.now())
-      text.insert(text.length, 'x')
-    }
+    await typePaced(text, edits, rate, sentAt)
     const expected = edits * readers
     await until(() => delivered >= expected, 30_000, 'every delivery').catch(() => undefined)
     const final = text.toString()

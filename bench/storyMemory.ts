@@ -9,13 +9,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { WebSocket } from 'ws'
 import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
 import { getBody } from '../src/shared/storyDoc'
 import { seededRandom } from '../tests/helpers/random'
 import { createStoryVia, importStoryVia, startChildServer, tempDataDir, tokenFor, type ChildServer } from '../tests/helpers/server'
-import { editHeavily } from './coldOpen'
+import { connect, editHeavily, untilStored } from './coldOpen'
 import { makeParagraphs } from './stats'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
@@ -57,16 +55,6 @@ function probe(child: ChildProcess): Promise<number> {
 
 const PROBE = pathToFileURL(path.join(ROOT, 'tests/helpers/memoryProbe.mjs')).href
 
-function connect(server: ChildServer, id: string, token: string): { doc: Y.Doc; provider: WebsocketProvider; synced: Promise<void> } {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/collab`, id, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-    params: { token },
-  })
-  return { doc, provider, synced: new Promise((resolve) => provider.once('sync', () => resolve())) }
-}
-
 async function importStory(server: ChildServer, token: string, words: number): Promise<string> {
   return importStoryVia(server.url, token, `1. News\n\nA long story\n\n${makeParagraphs(words).join('\n\n')}`)
 }
@@ -88,20 +76,6 @@ function typeStraight(doc: Y.Doc, words: number): void {
         doc.transact(() => text.delete(text.length - 1, 1))
       }
     }
-  }
-}
-
-/** Until a fresh reader of `id` has the text of `doc`: everything sent is stored. */
-async function stored(server: ChildServer, id: string, token: string, doc: Y.Doc): Promise<void> {
-  const expected = getBody(doc).toString()
-  for (;;) {
-    const check = connect(server, id, token)
-    await check.synced
-    const same = getBody(check.doc).toString() === expected
-    check.provider.destroy()
-    check.doc.destroy()
-    if (same) return
-    await new Promise((resolve) => setTimeout(resolve, 200))
   }
 }
 
@@ -142,7 +116,7 @@ export async function benchStoryMemory(words = 50_000): Promise<StoryMemory[]> {
     const typist = connect(server, typed, token)
     await typist.synced
     typeStraight(typist.doc, words)
-    await stored(server, typed, token, typist.doc)
+    await untilStored(server, typed, token, typist.doc)
     typist.provider.destroy()
     stories.push({ story: 'typed keystroke by keystroke', id: typed })
 
@@ -150,7 +124,7 @@ export async function benchStoryMemory(words = 50_000): Promise<StoryMemory[]> {
     const editor = connect(server, edited, token)
     await editor.synced
     editHeavily(editor.doc, 20_000)
-    await stored(server, edited, token, editor.doc)
+    await untilStored(server, edited, token, editor.doc)
     editor.provider.destroy()
     stories.push({ story: 'heavily edited (20,000 word edits)', id: edited })
   } finally {

@@ -207,18 +207,23 @@ export async function fanOut(urls: string[], token: string, readers: number, edi
         }
       })
     }
-    const every = 1000 / rate
-    const start = performance.now()
-    for (let index = 0; index < edits; index++) {
-      const due = start + index * every
-      while (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))
-      sentAt.push(performance.now())
-      text.insert(text.length, 'x')
-    }
+    await typePaced(text, edits, rate, sentAt)
     const expected = edits * readers
     await until(() => delivered >= expected, 30_000, 'every delivery').catch(() => undefined)
     return { latencies, expected, delivered }
   } finally {
     close()
+  }
+}
+
+/** Type `edits` characters at the end of `text`, `rate` a second on the clock, noting when each was typed. */
+export async function typePaced(text: Y.XmlText, edits: number, rate: number, sentAt: number[]): Promise<void> {
+  const every = 1000 / rate
+  const start = performance.now()
+  for (let index = 0; index < edits; index++) {
+    const due = start + index * every
+    while (performance.now() < due) await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())))
+    sentAt.push(performance.now())
+    text.insert(text.length, 'x')
   }
 }

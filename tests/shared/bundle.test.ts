@@ -7,39 +7,18 @@ import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ROOT } from '../helpers/server'
+import { DIST, readManifest, sourcesOf, staticGraph as staticGraphOf, type Manifest } from '../helpers/build'
 
-interface ManifestChunk {
-  file: string
-  imports?: string[]
-  dynamicImports?: string[]
-}
+let manifest: Manifest
 
-const DIST = path.join(ROOT, 'dist')
-let manifest: Record<string, ManifestChunk>
-
-/** The files a chunk loads before it runs: itself and its static imports, transitively. */
-function staticGraph(key: string, seen = new Set<string>()): string[] {
-  if (seen.has(key)) return []
-  seen.add(key)
-  const chunk = manifest[key]!
-  return [chunk.file, ...(chunk.imports ?? []).flatMap((next) => staticGraph(next, seen))]
-}
-
-/** The source modules bundled into a built file, from its sourcemap. */
-function sourcesOf(file: string): string[] {
-  const map = JSON.parse(fs.readFileSync(path.join(DIST, `${file}.map`), 'utf8')) as { sources: string[] }
-  return map.sources
-}
+const staticGraph = (key: string) => staticGraphOf(manifest, key)
 
 function gzipBytes(files: string[]): number {
   return files.reduce((sum, file) => sum + zlib.gzipSync(fs.readFileSync(path.join(DIST, file)), { level: 9 }).length, 0)
 }
 
 beforeAll(() => {
-  const file = path.join(DIST, '.vite', 'manifest.json')
-  if (!fs.existsSync(file)) throw new Error('Build the app first: npm run build')
-  manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, ManifestChunk>
+  manifest = readManifest()
 })
 
 describe('the built app', () => {

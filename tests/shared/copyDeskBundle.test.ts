@@ -8,35 +8,17 @@ import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ROOT } from '../helpers/server'
+import { DIST, readManifest, sourcesOf, staticGraph as staticGraphOf, type Manifest } from '../helpers/build'
 
-interface ManifestChunk {
-  file: string
-  src?: string
-  imports?: string[]
-  dynamicImports?: string[]
-  assets?: string[]
-}
+let manifest: Manifest
 
-const DIST = path.join(ROOT, 'dist')
-let manifest: Record<string, ManifestChunk>
-
-function staticGraph(key: string, seen = new Set<string>()): string[] {
-  if (seen.has(key)) return []
-  seen.add(key)
-  const chunk = manifest[key]!
-  return [chunk.file, ...(chunk.imports ?? []).flatMap((next) => staticGraph(next, seen))]
-}
-
-const sourcesOf = (file: string) => (JSON.parse(fs.readFileSync(path.join(DIST, `${file}.map`), 'utf8')) as { sources: string[] }).sources
+const staticGraph = (key: string) => staticGraphOf(manifest, key)
 
 /** The manifest key of the story page, wherever the page lives. */
 const storyPageKey = () => Object.keys(manifest).find((key) => key.endsWith('/StoryPage.tsx'))!
 
 beforeAll(() => {
-  const file = path.join(DIST, '.vite', 'manifest.json')
-  if (!fs.existsSync(file)) throw new Error('Build the app first: npm run build')
-  manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, ManifestChunk>
+  manifest = readManifest()
 })
 
 describe('the copy desk in the build', () => {
