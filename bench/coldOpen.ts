@@ -7,7 +7,6 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { performance } from 'node:perf_hooks'
-import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import * as decoding from 'lib0/decoding'
@@ -17,6 +16,7 @@ import { getBody } from '../src/shared/storyDoc'
 import { seededRandom } from '../tests/helpers/random'
 import { startChildServer, tempDataDir, tokenFor, type ChildServer } from '../tests/helpers/server'
 import { makeParagraphs } from './stats'
+import { connect as connectProvider } from './traceReplay'
 
 export interface ColdOpen {
   words: number
@@ -43,12 +43,7 @@ interface Reader {
 
 /** A stock provider reading story `id`, noting when its first sync step 2 arrives. */
 export function connect(server: ChildServer, id: string, token: string): Reader {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/collab`, id, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-    params: { token },
-  })
+  const { doc, provider } = connectProvider(server.url, id, token)
   const synced = new Promise<void>((resolve) => provider.once('sync', () => resolve()))
   const received = new Promise<number>((resolve) => {
     const handle = provider.messageHandlers[MessageType.sync] as MessageHandler

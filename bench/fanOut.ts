@@ -17,7 +17,7 @@ import * as decoding from 'lib0/decoding'
 import { MessageType } from '../src/shared/protocol'
 import { getBody } from '../src/shared/storyDoc'
 import { createStoryVia, startChildServer, tempDataDir, tokenFor } from '../tests/helpers/server'
-import { typePaced } from './traceReplay'
+import { typePaced, until } from './traceReplay'
 
 /** A server to fan out through: where its sockets are, and how to open a new room on it. */
 export interface FanOutTarget {
@@ -119,13 +119,6 @@ function provider(target: FanOutTarget, room: string): { doc: Y.Doc; provider: W
   return { doc, provider: connection }
 }
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
 
 /** The text of a document's first paragraph (made by the writer when the story has none). */
 function firstText(doc: Y.Doc, create: boolean): Y.XmlText | undefined {

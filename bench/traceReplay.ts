@@ -51,7 +51,8 @@ export function replayBare(trace: SequentialTrace): number {
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-function connect(url: string, id: string, token: string): { doc: Y.Doc; provider: WebsocketProvider } {
+/** A stock provider on story `id` of the server at `url`, signed in by `token`. */
+export function connect(url: string, id: string, token: string): { doc: Y.Doc; provider: WebsocketProvider } {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/collab', id, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
@@ -61,7 +62,8 @@ function connect(url: string, id: string, token: string): { doc: Y.Doc; provider
   return { doc, provider }
 }
 
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** Poll `check` every 5 ms until it holds; throws after `timeoutMs` naming `what` it waited for. */
+export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = performance.now() + timeoutMs
   while (!check()) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`)

@@ -182,7 +182,9 @@ export class Rooms {
     if (listeners.length > 0 && stored.tail.length === 0) {
       const sends = listeners.map((listener) => listener(stored.snapshot.state))
       // Bounded: a reader that does not read must not hold the story up for anyone else.
-      await Promise.race([Promise.all(sends), new Promise((resolve) => setTimeout(resolve, STORED_SEND_WAIT_MS))])
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([Promise.all(sends), new Promise((resolve) => (timer = setTimeout(resolve, STORED_SEND_WAIT_MS)))])
+      clearTimeout(timer)
     }
     const loaded = docOfStored(stored)
     const room = new Room(id, loaded, this.deps)

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
 import { Close, isPermanentClose, MAX_FRAME_BYTES, MessageType } from '../../src/shared/protocol'
 import { MAX_HELD_UPDATES } from '../../server/room'
 import { bodyBlocks, getBody, getDatelineMap, getMetaText, readMeta } from '../../src/shared/storyDoc'
@@ -196,6 +197,32 @@ describe('sync server', () => {
     await synced(other)
     await vi.waitFor(() => expect(bodyBlocks(other.doc)).toEqual(['still fine']))
     expect((await fetch(`${srv.url}/healthz`)).status).toBe(200)
+  })
+
+  it('sends a new reader of a story not yet open the stored story before the room has loaded it (issue 12: cold open)', async () => {
+    const srv = await server()
+    const id = await createStoryVia(srv.url, token)
+    const socket = rawSocket(srv.url, `/collab/${id}`, token)
+    cleanup.push(() => socket.terminate())
+    const syncSteps: number[] = []
+    let whole: Uint8Array | null = null
+    socket.on('message', (data: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data))
+      if (decoding.readVarUint(decoder) !== MessageType.sync) return
+      const step = decoding.readVarUint(decoder)
+      syncSteps.push(step)
+      if (step === 1) whole ??= decoding.readVarUint8Array(decoder)
+    })
+    await opened(socket)
+    // A new reader's step 1: an empty state vector, asking for everything.
+    socket.send(new Uint8Array([MessageType.sync, 0, 1, 0]))
+    await vi.waitFor(() => expect(syncSteps).toContain(0))
+    // Answered from the stored bytes while the story loaded: before the room's own step 1.
+    expect(syncSteps[0]).toBe(1)
+    const reader = new Y.Doc()
+    Y.applyUpdate(reader, whole as unknown as Uint8Array)
+    expect(bodyBlocks(reader)).toEqual([''])
+    expect(syncSteps.filter((step) => step === 1)).toHaveLength(1)
   })
 
   it(`refuses frames over ${MAX_FRAME_BYTES} bytes with 1009`, async () => {
