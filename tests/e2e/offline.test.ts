@@ -15,13 +15,13 @@ import type { BrowserContext, Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { bodyBlocks, getBody } from '../../src/shared/storyDoc'
 import { launchProfile } from '../helpers/browser'
+import { DIST } from '../helpers/build'
 import { connectClient, synced } from '../helpers/clients'
 import { textOf } from '../helpers/e2e'
 import { startProxy } from '../helpers/proxy'
-import { addUser, createStoryVia, ROOT, signInAs, startTestServer, tempDataDir } from '../helpers/server'
+import { addUser, createStoryVia, signInAs, startTestServer, tempDataDir } from '../helpers/server'
 
 const PASSWORD = 'correct horse'
-const DIST = path.join(ROOT, 'dist')
 
 let server: RunningServer | null = null
 let dataDir: string

@@ -14,7 +14,8 @@ export interface ManifestChunk {
 
 export type Manifest = Record<string, ManifestChunk>
 
-export const DIST = path.join(ROOT, 'dist')
+/** The build under test: `dist/`, or `DESKLINE_TEST_DIST` when several builds are tested side by side. */
+export const DIST = process.env.DESKLINE_TEST_DIST ? path.resolve(process.env.DESKLINE_TEST_DIST) : path.join(ROOT, 'dist')
 
 /** The build's manifest; throws when the app is not built. */
 export function readManifest(): Manifest {

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { ROOT } from './server'
+import { DIST } from './build'
 
 /** A fresh page in a new context (kept in `contexts` for closing) that fails the test on any uncaught page error. */
 export async function freshPage(browser: Browser, contexts: BrowserContext[]): Promise<Page> {
@@ -52,9 +52,11 @@ export async function showPanelTab(page: Page, tab: PanelTabName): Promise<void>
   await page.getByRole('tabpanel', { name }).waitFor()
 }
 
-/** The folder of the built app, or an error saying to build it first. */
+/**
+ * The folder of the built app (`dist/`, or `DESKLINE_TEST_DIST` when several builds are tested
+ * side by side), or an error saying to build it first.
+ */
 export function builtApp(): string {
-  const dist = path.join(ROOT, 'dist')
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('Build the app first: npm run build')
-  return dist
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('Build the app first: npm run build')
+  return DIST
 }

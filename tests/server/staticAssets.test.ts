@@ -8,9 +8,9 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../server/app'
-import { ROOT, startTestServer } from '../helpers/server'
+import { DIST } from '../helpers/build'
+import { startTestServer } from '../helpers/server'
 
-const DIST = path.join(ROOT, 'dist')
 let server: RunningServer
 let entry: string
 
