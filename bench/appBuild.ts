@@ -26,8 +26,17 @@ export type Manifest = Record<string, ManifestChunk>
 
 let built: Promise<string> | null = null
 
-/** Builds the app once per process (about 12 s here) and resolves with the folder; removed at exit. */
+/**
+ * Builds the app once per process (about 12 s here) and resolves with the folder; removed at exit.
+ * `DESKLINE_BENCH_DIST=<folder>` benches a build made beforehand instead (kept), so two builds can
+ * be compared on the same bench code (`npx vite build --outDir <folder>`).
+ */
 export function builtApp(): Promise<string> {
+  const prebuilt = process.env.DESKLINE_BENCH_DIST
+  if (prebuilt) {
+    if (!fs.existsSync(path.join(prebuilt, 'index.html'))) return Promise.reject(new Error(`DESKLINE_BENCH_DIST: no build in ${prebuilt}`))
+    return Promise.resolve(path.resolve(prebuilt))
+  }
   built ??= (async () => {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'deskline-bench-app-'))
     process.once('exit', () => fs.rmSync(outDir, { recursive: true, force: true }))

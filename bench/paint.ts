@@ -4,6 +4,10 @@
  * port 0); a reporter signs in through the sign-in page, opens a story they lead, puts the caret
  * in its third paragraph and types like a person (one key every 70–130 ms) while `typists.ts`
  * clients type elsewhere in the story. `paintProbe.ts` times each key press in the page.
+ *
+ * By default each run is made twice: with the copy desk's "Check spelling and style as I type" on
+ * (the default) and off, turned off the way a person does it (the switch in the Review tab, which
+ * this browser then remembers), so what checking while typing costs is a figure (issue 13).
  */
 import type { Browser, Page } from 'playwright-core'
 import type { RunningServer } from '../server/app'
@@ -21,6 +25,8 @@ import { startTypists, type TypistSpec } from './typists'
 export interface PaintRun {
   /** 'app': the story page; 'bare': a plain contenteditable page in the same browser (the floor). */
   page: 'app' | 'bare'
+  /** The copy desk's checks as one types: on (the default) or off (false for the bare page). */
+  checks: boolean
   words: number
   others: number
   /** Key press → next paint, ms, one per key press. */
@@ -54,6 +60,8 @@ export interface PaintResult {
 
 /** The profiled extra run: the JS profile, the renderer main thread's trace by event, and its long frames. */
 export interface Profiled {
+  /** The copy desk's checks on or off in the profiled run. */
+  checks: boolean
   words: number
   others: number
   presses: number
@@ -62,11 +70,13 @@ export interface Profiled {
   frames: FrameSummary
 }
 
-/** Knobs (defaults: 200 key presses (60 when profiling), 5 others typing one character each 200 ms). */
+/** Knobs (defaults: 200 key presses (60 when profiling), 5 others typing one character each 200 ms, checks on and off). */
 export interface PaintOptions {
   presses?: number
   others?: number
   everyMs?: number
+  /** The copy desk's checks in the app's runs: `[true]` alone measures a build that has no switch. */
+  checks?: readonly boolean[]
 }
 
 const PASSWORD = 'correct horse'
@@ -98,6 +108,8 @@ interface Setup {
   server: RunningServer
   browser: Browser
   storageState: SignedIn
+  /** The same person after turning the copy desk's checks off in the Review tab (kept in this browser's storage); null when not measured. */
+  checksOffState: SignedIn | null
   typists: Array<Omit<TypistSpec, 'paragraph'>>
   maps: ScriptMaps
 }
@@ -111,9 +123,22 @@ async function typeLikeAPerson(page: Page, count: number, random: () => number, 
   }
 }
 
-/** Open story `id` in a fresh context, wait until all `blocks` are in the editor, caret in the third paragraph. */
-async function openStory(setup: Setup, id: string, blocks: number): Promise<{ page: Page; close: () => Promise<void>; errors: string[]; sockets: { opened: number } }> {
-  const context = await setup.browser.newContext({ viewport: VIEWPORT, storageState: setup.storageState, serviceWorkers: 'block' })
+/** The copy desk's checker workers a page started. */
+const CHECK_WORKER = /checkWorker/
+
+/**
+ * Open story `id` in a fresh context (checks on or off), wait until all `blocks` are in the editor,
+ * caret in the third paragraph.
+ */
+async function openStory(
+  setup: Setup,
+  id: string,
+  blocks: number,
+  checks: boolean,
+): Promise<{ page: Page; close: () => Promise<void>; errors: string[]; sockets: { opened: number }; checkers: { started: number } }> {
+  const storageState = checks ? setup.storageState : setup.checksOffState
+  if (!storageState) throw new Error('checks off were not set up')
+  const context = await setup.browser.newContext({ viewport: VIEWPORT, storageState, serviceWorkers: 'block' })
   await context.addInitScript({ content: PAINT_PROBE })
   const page = await context.newPage()
   const errors: string[] = []
@@ -121,6 +146,10 @@ async function openStory(setup: Setup, id: string, blocks: number): Promise<{ pa
   const sockets = { opened: 0 }
   page.on('websocket', (socket) => {
     if (new URL(socket.url()).pathname.startsWith('/collab')) sockets.opened++
+  })
+  const checkers = { started: 0 }
+  page.on('worker', (worker) => {
+    if (CHECK_WORKER.test(worker.url())) checkers.started++
   })
   await page.goto(`${setup.server.url}/stories/${id}`)
   await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Connected' }).waitFor({ timeout: 60_000 })
@@ -131,7 +160,28 @@ async function openStory(setup: Setup, id: string, blocks: number): Promise<{ pa
   })
   await body.locator(':scope > p').nth(2).click()
   await page.keyboard.press('End')
-  return { page, close: () => context.close(), errors, sockets }
+  return { page, close: () => context.close(), errors, sockets, checkers }
+}
+
+/**
+ * Turn the copy desk's checks off as a person does: the switch in the Review tab of an open story,
+ * then back to the Details tab (which the measured pages open on, as with checks on). Returns the
+ * browser's storage with the setting kept.
+ */
+export async function turnChecksOff(browser: Browser, baseUrl: string, storageState: SignedIn, id: string): Promise<SignedIn> {
+  const context = await browser.newContext({ viewport: VIEWPORT, storageState, serviceWorkers: 'block' })
+  try {
+    const page = await context.newPage()
+    await page.goto(`${baseUrl}/stories/${id}`)
+    await page.getByRole('tab', { name: /^Review\b/ }).click()
+    const checks = page.getByRole('switch', { name: 'Check spelling and style as I type' })
+    await checks.uncheck()
+    await page.getByRole('tab', { name: /^Details\b/ }).click()
+    await page.getByRole('tab', { name: /^Details\b/, selected: true }).waitFor()
+    return await context.storageState()
+  } finally {
+    await context.close()
+  }
 }
 
 /** The page's text of the story body, without collaborators' caret labels. */
@@ -151,8 +201,9 @@ async function measure(
   presses: number,
   everyMs: number,
   profile: boolean,
+  checks = true,
 ): Promise<{ run: PaintRun; profile: Pick<Profiled, 'summary' | 'trace'> | null }> {
-  const { page, close, errors, sockets } = await openStory(setup, story.id, story.blocks)
+  const { page, close, errors, sockets, checkers } = await openStory(setup, story.id, story.blocks, checks)
   const random = seededRandom(story.words + others)
   try {
     await typeLikeAPerson(page, WARM_UP_PRESSES, random)
@@ -190,7 +241,11 @@ async function measure(
       }
       if (!(await bodyText(page)).includes(TEXT.slice(WARM_UP_PRESSES, WARM_UP_PRESSES + 40))) throw new Error('the key presses did not type into the story')
       if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`)
-      return { run: { ...toRun(state, 'app', story.words, others, typed, setup.maps), reopened }, profile: summary }
+      // The setting held: checks on ran the checker's worker; off, none was started and nothing is marked.
+      if (checks !== (checkers.started > 0)) throw new Error(`checks ${checks ? 'on' : 'off'}, yet ${checkers.started} checker workers started`)
+      const marked = page.getByRole('textbox', { name: 'Story body' }).locator('[aria-invalid="spelling"], [aria-invalid="grammar"]')
+      if (!checks && (await marked.count()) > 0) throw new Error('checks off, yet words are marked')
+      return { run: { ...toRun(state, 'app', checks, story.words, others, typed, setup.maps), reopened }, profile: summary }
     } finally {
       typists?.destroy()
     }
@@ -233,14 +288,14 @@ async function measureBare(setup: Setup, words: number, presses: number): Promis
     await startProbe(page)
     await typeLikeAPerson(page, presses, random, WARM_UP_PRESSES)
     await sleep(300)
-    return toRun(await stopProbe(page), 'bare', words, 0, [], setup.maps)
+    return toRun(await stopProbe(page), 'bare', false, words, 0, [], setup.maps)
   } finally {
     await context.close()
   }
 }
 
 /** What the probe recorded → a run's figures. */
-function toRun(state: ProbeState, kind: PaintRun['page'], words: number, others: number, typed: string[], maps: ScriptMaps): PaintRun {
+function toRun(state: ProbeState, kind: PaintRun['page'], checks: boolean, words: number, others: number, typed: string[], maps: ScriptMaps): PaintRun {
   const inWindow = (time: number) => time >= state.since && time <= state.until
   const presses = state.presses
   const eventTiming = presses.map((press, index) => {
@@ -254,6 +309,7 @@ function toRun(state: ProbeState, kind: PaintRun['page'], words: number, others:
   const longTasks = state.longTasks.filter((task) => inWindow(task.startTime))
   return {
     page: kind,
+    checks,
     words,
     others,
     latencies: presses.map((press) => press.paintedAt - press.start),
@@ -283,7 +339,7 @@ function toRun(state: ProbeState, kind: PaintRun['page'], words: number, others:
  * The built app on the real server with a reporter, `others` typists and one imported story per
  * size in `words`, Chromium signed in as the reporter: `work` runs with it, then all is closed.
  */
-async function withStories<T>(words: readonly number[], others: number, work: (setup: Setup, stories: Story[]) => Promise<T>): Promise<T> {
+async function withStories<T>(words: readonly number[], others: number, checksOff: boolean, work: (setup: Setup, stories: Story[]) => Promise<T>): Promise<T> {
   const dir = await builtApp()
   const server = await startTestServer({ staticDir: dir })
   let browser: Browser | null = null
@@ -304,7 +360,8 @@ async function withStories<T>(words: readonly number[], others: number, work: (s
     }
     browser = await launchBrowser()
     const storageState = await signIn(browser, server.url, writer.username, PASSWORD)
-    return await work({ server, browser, storageState, typists, maps: new ScriptMaps(dir) }, stories)
+    const checksOffState = checksOff ? await turnChecksOff(browser, server.url, storageState, (stories[0] as Story).id) : null
+    return await work({ server, browser, storageState, checksOffState, typists, maps: new ScriptMaps(dir) }, stories)
   } finally {
     await browser?.close()
     await server.close()
@@ -314,17 +371,19 @@ async function withStories<T>(words: readonly number[], others: number, work: (s
 /**
  * For each story size: key press → next paint with `others` typing in the story, alone (the
  * reference), and in a plain contenteditable page of the same words (the floor), each in a fresh
- * browser context.
+ * browser context; the app's runs with the copy desk's checks on, then off.
  */
 export function benchPaint(words: readonly number[], options: PaintOptions = {}): Promise<PaintResult> {
-  const { presses = 200, others = 5, everyMs = 200 } = options
-  return withStories(words, others, async (setup, stories) => {
+  const { presses = 200, others = 5, everyMs = 200, checks = [true, false] } = options
+  return withStories(words, others, checks.includes(false), async (setup, stories) => {
     const floors: PaintRun[] = []
     const runs: PaintRun[] = []
     for (const story of stories) {
       floors.push(await measureBare(setup, story.words, Math.min(presses, 100)))
-      runs.push((await measure(setup, story, others, presses, everyMs, false)).run)
-      runs.push((await measure(setup, story, 0, presses, everyMs, false)).run)
+      for (const on of checks) {
+        runs.push((await measure(setup, story, others, presses, everyMs, false, on)).run)
+        runs.push((await measure(setup, story, 0, presses, everyMs, false, on)).run)
+      }
     }
     return { floors, runs }
   })
@@ -335,11 +394,12 @@ export function benchPaint(words: readonly number[], options: PaintOptions = {})
  * the CDP Profiler and a Chromium trace (both slow the page down, so only the shares count).
  */
 export function profilePaint(words: number, options: PaintOptions = {}): Promise<Profiled> {
-  const { presses = 60, others = 5, everyMs = 200 } = options
-  return withStories([words], others, async (setup, [story]) => {
+  const { presses = 60, others = 5, everyMs = 200, checks = [true] } = options
+  const on = checks[0] ?? true
+  return withStories([words], others, !on, async (setup, [story]) => {
     if (!story) throw new Error('no story')
-    const { run, profile } = await measure(setup, story, others, presses, everyMs, true)
+    const { run, profile } = await measure(setup, story, others, presses, everyMs, true, on)
     if (!profile) throw new Error('the profiled run returned no profile')
-    return { words, others, presses, ...profile, frames: run.frames }
+    return { checks: on, words, others, presses, ...profile, frames: run.frames }
   })
 }

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as Y from 'yjs'
+import { FULL_STATE_KEEP_MS } from '../server/room'
 import { getBody } from '../src/shared/storyDoc'
 import { seededRandom } from '../tests/helpers/random'
 import { createStoryVia, importStoryVia, startChildServer, tempDataDir, tokenFor, type ChildServer } from '../tests/helpers/server'
@@ -21,8 +22,10 @@ const ROOT = path.resolve(import.meta.dirname, '..')
 export interface StoryMemory {
   story: string
   words: number
-  /** Live heap + ArrayBuffers the open story adds to the server, in KiB. */
+  /** Live heap + ArrayBuffers the open story adds to the server, in KiB, once no new reader has come for a while. */
   serverKb: number
+  /** The same just after a new reader was sent the whole story (kept encoded for the next: server/room.ts keepFullState). */
+  servingKb: number
   /** The same for a bare Y.Doc loaded from the same bytes in a fresh process, in KiB. */
   bareKb: number
 }
@@ -146,10 +149,12 @@ export async function benchStoryMemory(words = 50_000): Promise<StoryMemory[]> {
       const before = await probe(server.process)
       const reader = connect(server, id, token)
       await reader.synced
-      const after = await probe(server.process)
+      const serving = await probe(server.process)
+      await new Promise((resolve) => setTimeout(resolve, FULL_STATE_KEEP_MS + 500))
+      const open = await probe(server.process)
       reader.provider.destroy()
       reader.doc.destroy()
-      results.push({ story, words, serverKb: after - before, bareKb: await bareMemory(dataDir, id) })
+      results.push({ story, words, serverKb: open - before, servingKb: serving - before, bareKb: await bareMemory(dataDir, id) })
     } finally {
       server.process.kill('SIGTERM')
       await server.exited

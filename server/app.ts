@@ -27,6 +27,9 @@ import { Comments } from './comments.js'
 import { Versions } from './versions.js'
 import { Publishing } from './publishing.js'
 import { NewsroomDictionary } from './dictionary.js'
+import { Notifications } from './notifications.js'
+import { DeadlineAlerts } from './deadlineAlerts.js'
+import { StorySearch } from './storySearch.js'
 
 /** Key of the lock start-up work runs under (seeding, default sections). */
 const STARTUP_LOCK = 4_173_003
@@ -66,6 +69,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const health = new StoreHealth(() => storage.probe(), log)
   const events = new StoryEvents((event) => bus.publishEvent(event))
   const versions = new Versions(backend.db, { kind: backend.kind })
+  const notifications = new Notifications(backend.db, events, log)
   const rooms = new Rooms({
     storage,
     bus,
@@ -100,6 +104,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       log,
     ),
     dictionary: new NewsroomDictionary(backend.db),
+    notifications,
+    deadlines: new DeadlineAlerts({ storage, notifications, log }),
+    search: new StorySearch(backend.db, backend.kind, storage, log),
   }
   // Once per newsroom, even when several nodes start together on an empty database.
   await backend.exclusively(STARTUP_LOCK, async () => {
@@ -175,6 +182,9 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   })
   ready = true
   services.publishing.start()
+  services.deadlines.start()
+  // Stories stored before search existed get their text in the background (server/storySearch.ts).
+  services.search.start()
   const port = (server.address() as AddressInfo).port
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   log.info(
@@ -199,6 +209,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await new Promise<void>((resolve) => server.close(() => resolve()))
         health.close()
         await services.publishing.stop()
+        await services.deadlines.stop()
+        await services.search.stop()
         await bus.close()
         await storage.close()
         log.info('deskline stopped')

@@ -6,18 +6,14 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Selectable } from 'kysely'
-import type { CommentView, NotificationView, ThreadView } from '../src/shared/api.js'
+import type { CommentView, ThreadView } from '../src/shared/api.js'
+import { insertNotifications } from './notifications.js'
 import type { CommentsTable, CommentThreadsTable, StoreSchema } from './store/schema.js'
 
 
 type ThreadRow = Selectable<CommentThreadsTable>
 type CommentRow = Selectable<CommentsTable>
 
-/** What a notification's excerpt keeps of the comment. */
-const EXCERPT_CHARS = 160
-
-/** How many notifications `GET /api/notifications` returns at most. */
-export const NOTIFICATION_LIMIT = 100
 
 function toComment(row: CommentRow): CommentView {
   return {
@@ -170,67 +166,17 @@ export class Comments {
 
   /**
    * Notify `userIds` that comment `commentId` mentions them, skipping anyone already notified
-   * for it (an edit re-mentioning someone does not notify twice). Returns who was notified.
+   * for it (an edit re-mentioning someone does not notify twice, on any node: the once-key of
+   * server/notifications.ts). Returns who was notified.
    */
   async notify(userIds: Iterable<number>, at: { storyId: string; threadId: string; commentId: string; byUserId: number }, now = Date.now()): Promise<number[]> {
-    const wanted = [...new Set(userIds)].filter((userId) => userId !== at.byUserId)
-    if (wanted.length === 0) return []
-    return this.db.transaction().execute(async (trx) => {
-      const rows = await trx.selectFrom('notifications').select('user_id').where('comment_id', '=', at.commentId).execute()
-      const already = new Set(rows.map((row) => row.user_id))
-      const added = wanted.filter((userId) => !already.has(userId))
-      if (added.length === 0) return []
-      await trx
-        .insertInto('notifications')
-        .values(
-          added.map((userId) => ({
-            id: randomUUID(),
-            user_id: userId,
-            story_id: at.storyId,
-            thread_id: at.threadId,
-            comment_id: at.commentId,
-            by_user_id: at.byUserId,
-            created_at: now,
-          })),
-        )
-        .execute()
-      return added
-    })
-  }
-
-  /** A user's notifications, newest first. */
-  async notifications(userId: number, limit = NOTIFICATION_LIMIT): Promise<NotificationView[]> {
-    const rows = await this.db
-      .selectFrom('notifications as n')
-      .innerJoin('comments as c', 'c.id', 'n.comment_id')
-      .selectAll('n')
-      .select(['c.body as body', 'c.deleted as deleted'])
-      .where('n.user_id', '=', userId)
-      .orderBy('n.created_at', 'desc')
-      .orderBy('n.rowid', 'desc')
-      .limit(limit)
-      .execute()
-    return rows.map((row) => ({
-      id: row.id,
-      kind: 'mention',
-      storyId: row.story_id,
-      threadId: row.thread_id,
-      commentId: row.comment_id,
-      byUserId: row.by_user_id,
-      createdAt: row.created_at,
-      readAt: row.read_at,
-      excerpt: row.deleted ? '' : row.body.slice(0, EXCERPT_CHARS),
+    const inputs = [...new Set(userIds)].map((userId) => ({
+      userId,
+      storyId: at.storyId,
+      byUserId: at.byUserId,
+      details: { kind: 'mention' as const, threadId: at.threadId, commentId: at.commentId },
+      onceKey: `mention:${at.commentId}`,
     }))
-  }
-
-  /** Mark one of `userId`'s notifications read; false when it is not theirs or does not exist. */
-  async markRead(id: string, userId: number, now = Date.now()): Promise<boolean> {
-    const result = await this.db
-      .updateTable('notifications')
-      .set((eb) => ({ read_at: eb.fn.coalesce('read_at', eb.val(now)) }))
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst()
-    return Number(result.numUpdatedRows) > 0
+    return insertNotifications(this.db, inputs, now)
   }
 }

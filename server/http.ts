@@ -13,9 +13,11 @@ import { createHostCheck } from './hostCheck.js'
 import { sendError, sendJson, type Route } from './router.js'
 import { accountRoutes } from './routes/accounts.js'
 import { commentRoutes } from './routes/comments.js'
+import { notificationRoutes } from './routes/notifications.js'
 import { dictionaryRoutes } from './routes/dictionary.js'
 import { exportRoutes } from './routes/exports.js'
 import { publishingRoutes } from './routes/publishing.js'
+import { searchRoutes } from './routes/search.js'
 import { storyRoutes } from './routes/stories.js'
 import { suggestionRoutes } from './routes/suggestions.js'
 import { versionRoutes } from './routes/versions.js'
@@ -74,7 +76,7 @@ const STATIC_OPTIONS: SirvOptions = {
 /** Build the request handler: API routes first, then the built app with SPA fallback. */
 export function createHttpHandler(services: Services, isReady: () => boolean) {
   const { config, log } = services
-  const routes: Route[] = [...accountRoutes(services), ...storyRoutes(services), ...commentRoutes(services), ...versionRoutes(services), ...suggestionRoutes(services), ...exportRoutes(services), ...publishingRoutes(services), ...dictionaryRoutes(services)]
+  const routes: Route[] = [...accountRoutes(services), ...searchRoutes(services), ...storyRoutes(services), ...commentRoutes(services), ...notificationRoutes(services), ...versionRoutes(services), ...suggestionRoutes(services), ...exportRoutes(services), ...publishingRoutes(services), ...dictionaryRoutes(services)]
   const staticDir = config.staticDir
   const indexHtml = staticDir ? path.join(staticDir, 'index.html') : null
   const assets = staticDir && fs.existsSync(staticDir) ? sirv(staticDir, STATIC_OPTIONS) : null

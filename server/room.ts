@@ -26,18 +26,23 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
-import { canEditStory, canSettleSuggestions, CLIENT_WRITABLE_META, CLIENT_WRITABLE_ROOTS, type Actor, type Assignment } from '../src/shared/permissions.js'
+import { canEditStory, canSettleSuggestions, CLIENT_WRITABLE_META, CLIENT_WRITABLE_ROOTS, isLockedStatus, type Actor, type Assignment } from '../src/shared/permissions.js'
 import { Close, MessageType, UnsavedReason, type CloseEvent } from '../src/shared/protocol.js'
+import { limitedParts } from '../src/shared/partAccess.js'
 import type { DeskSummary } from '../src/shared/api.js'
-import { assignmentOf, BODY, bodyWordCount, partWordCount, readDesk, readMeta } from '../src/shared/storyDoc.js'
-import { clientsOf, decodeUpdateOrNull, suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
+import { assignmentOf, BODY, bodyBlocks, getDesk, getMeta, MetaKey, partWordCount, readDesk, readMeta, type StoryDesk } from '../src/shared/storyDoc.js'
+import { clientsOf, decodeUpdateOrNull, overlapsDocument, suggestionAuthorsIn, updateScope, type UpdateScope } from './updateScope.js'
 import { bodyStructureProblem } from './bodyStructure.js'
+import { checkPartScope, growParts } from './partScope.js'
 import { metaStructureProblem } from './metaStructure.js'
 import { SuggestionIndex } from './suggestionIndex.js'
 import { insertDecisions, type DecisionInput } from './suggestionLog.js'
+import { decisionNotices, insertNotifications } from './notifications.js'
 import { reviewSuggestions, type SuggestionReview } from './suggestionReview.js'
 import type { Logger } from './logger.js'
-import type { LoadedStory, Storage, StoryIndexFields, UpdateExtras } from './storage.js'
+import type { LoadedStory, SearchText, Storage, StoryIndexFields, UpdateExtras } from './storage.js'
+import { searchTextOf } from './storySearch.js'
+import { countWords } from '../src/shared/newsroom.js'
 import { isStoreFailure, StoreUnavailableError, type StoreHealth } from './storeHealth.js'
 import type { StoryEvents } from './storyEvents.js'
 import type { Bus } from './bus.js'
@@ -85,6 +90,9 @@ const MAX_HELD_PER_ROOM = 5000
 export const HOLD_TIMEOUT_MS = 10_000
 /** Bytes of client updates waiting for the next commit, at most, per story. */
 export const MAX_PENDING_BYTES = 32 * 1024 * 1024
+
+/** How long the whole story, encoded for a new reader, is kept for the next one (Room.keepFullState). */
+export const FULL_STATE_KEEP_MS = 5_000
 /** Presence client ids one connection may bring (a tab has one; a few for editors in one page). */
 export const MAX_AWARENESS_IDS = 4
 /** Largest presence state of one client id, as JSON. */
@@ -200,6 +208,8 @@ interface Applied {
   update: Uint8Array
   /** The connection not to relay to (a lone writer does not need its own edit back). */
   skip: WebSocket | null
+  /** A part grew in the batch (server/partScope.ts): its sender must get the batch back to see it. */
+  partsGrew?: boolean
   suggestionAuthors: Map<string, number | null>
   clientAuthors: Map<number, number>
   /** Client updates in the batch. */
@@ -212,6 +222,8 @@ interface Applied {
   alsoWrite?: UpdateExtras['alsoWrite']
   /** Suggestions the batch's client updates settle, and who settled each (stored with it). */
   decisions?: Array<{ userId: number; decision: DecisionInput }>
+  /** The authors those decisions notified (stored with them), told once the batch is stored. */
+  notified?: number[]
 }
 
 /**
@@ -288,6 +300,8 @@ export class Room {
   private tailLength: number
   private indexTimer: NodeJS.Timeout | null = null
   private indexDirty = false
+  /** The search text last written with the index row: an unchanged text is not written again. */
+  private indexedText: SearchText | null = null
   private lastChange = 0
   /** Unloaded or dropped: nothing more is applied, stored or sent. */
   private closed = false
@@ -295,8 +309,12 @@ export class Room {
   private heldCount = 0
   /** A read from the store is queued (server/bus.ts lost track of the other nodes' updates). */
   private resyncQueued = false
-  /** The whole story encoded, until the document next changes (stateAfter). */
+  /**
+   * The whole story encoded, until the document next changes or no new reader has asked for it for
+   * FULL_STATE_KEEP_MS (stateAfter).
+   */
   private fullState: Uint8Array | null = null
+  private fullStateTimer: NodeJS.Timeout | null = null
   /** Bytes received and not yet applied: bounded, should the store stop answering. */
   private pendingBytes = 0
   /** Updates were dropped over that bound: their senders are asked again after the next commit. */
@@ -319,9 +337,10 @@ export class Room {
     }
     this.suggestionIndex = new SuggestionIndex(this.doc)
     // What is stored, when it is the whole story, is what a new reader is sent: not encoded again.
-    this.fullState = loaded.encoded
-    this.doc.on('update', () => {
-      this.fullState = null
+    if (loaded.encoded) this.keepFullState(loaded.encoded)
+    this.doc.on('update', this.forgetFullState)
+    getDesk(this.doc).observeDeep(() => {
+      this.deskRead = null
     })
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server has no presence of its own.
@@ -384,15 +403,57 @@ export class Room {
     return [...seen.values()]
   }
 
+  /** The story's desk map as read last, until it next changes: read for every update (issue 12). */
+  private deskRead: { desk: StoryDesk; assignment: Assignment } | null = null
+
+  /** The story's current desk (assignees, parts, deadline). */
+  desk(): StoryDesk {
+    return this.readDeskOnce().desk
+  }
+
   /** The story's current assignment. */
   assignment(): Assignment {
-    return assignmentOf(readDesk(this.doc))
+    return this.readDeskOnce().assignment
+  }
+
+  /**
+   * Take new blocks at a part's edge into the part (server/partScope.ts). The update is applied
+   * already and is stored whatever happens here: should the growth fail, the part stays as it was.
+   */
+  private growParts(growth: ReadonlyMap<string, readonly Y.ID[]>): number | null {
+    try {
+      return growParts(this.doc, growth)
+    } catch (error) {
+      this.deps.log.warn({ err: error, story: this.id }, 'could not grow a part over new blocks at its edge')
+      return null
+    }
+  }
+
+  /** A server change is running (changeStory): the desk is read afresh each time, never kept. */
+  private deskChanging = false
+
+  private readDeskOnce(): { desk: StoryDesk; assignment: Assignment } {
+    if (this.deskRead) return this.deskRead
+    const desk = readDesk(this.doc)
+    const read = { desk, assignment: assignmentOf(desk) }
+    if (!this.deskChanging) this.deskRead = read
+    return read
   }
 
   /** Whether this connection may change the story now (checked again at every update). */
   canWrite(conn: WebSocket): boolean {
     const state = this.conns.get(conn)
-    return state !== undefined && canEditStory(state.who, this.assignment())
+    return state !== undefined && this.writeRefusal(state.who) === null
+  }
+
+  /**
+   * Why `who` may not change the story now, or null when they may: the story is locked
+   * (published or spiked, for everyone: issue 15), or they may not edit it (role, assignment).
+   * Read at every update, so a status move or a new assignment counts from the next one.
+   */
+  private writeRefusal(who: Actor): UnsavedReason | null {
+    if (isLockedStatus(getMeta(this.doc).get(MetaKey.status))) return UnsavedReason.locked
+    return canEditStory(who, this.assignment()) ? null : UnsavedReason.readOnly
   }
 
   /** Replace who is behind connections of `userId` (role changed, or deactivated: null closes). */
@@ -429,7 +490,7 @@ export class Room {
     if (!state || state.closing || this.closed) return
     const pullAnswer = isSyncStep2 && state.pulling ? { drops: state.drops } : undefined
     if (pullAnswer) state.pulling = false
-    const reason = this.deps.health.failing ? UnsavedReason.storeFailing : canEditStory(state.who, this.assignment()) ? null : UnsavedReason.readOnly
+    const reason = this.deps.health.failing ? UnsavedReason.storeFailing : this.writeRefusal(state.who)
     if (reason !== null) {
       // Refused unread, but a frame that does not decode is still a bad frame (thrown: 4400).
       const decoded = Y.decodeUpdate(update)
@@ -571,7 +632,7 @@ export class Room {
     if (this.closed || this.deps.health.failing) return
     for (const [conn, state] of this.conns) {
       if (state.unsaved === null) continue
-      if (state.unsaved === UnsavedReason.readOnly && !canEditStory(state.who, this.assignment())) continue
+      if (state.unsaved !== UnsavedReason.storeFailing && this.writeRefusal(state.who) !== null) continue
       this.whenStored(() => this.sendSyncStep1(conn))
     }
   }
@@ -620,7 +681,14 @@ export class Room {
     try {
       result = this.doc.transact((transaction) => {
         before = transaction.beforeState
-        return change(this.doc)
+        // The change may set the desk and read it back in this transaction, before observers run.
+        this.deskRead = null
+        this.deskChanging = true
+        try {
+          return change(this.doc)
+        } finally {
+          this.deskChanging = false
+        }
       }, this)
     } catch (error) {
       // Whatever it changed before throwing is in the document and stored nowhere: drop the room.
@@ -681,8 +749,26 @@ export class Room {
    */
   private stateAfter(vector: Uint8Array): Uint8Array {
     if (vector.length !== 1 || vector[0] !== 0) return Y.encodeStateAsUpdate(this.doc, vector)
-    this.fullState ??= Y.encodeStateAsUpdate(this.doc)
-    return this.fullState
+    return this.keepFullState(this.fullState ?? Y.encodeStateAsUpdate(this.doc))
+  }
+
+  /**
+   * Keep `encoded`, the whole story, for the next new reader. Readers come in bursts (a story
+   * opened from the budget meeting, a link in the chat): kept while they arrive, the bytes are
+   * dropped FULL_STATE_KEEP_MS after the last, so an open story costs its document and not a
+   * second copy of it (issue 12's memory goal).
+   */
+  private keepFullState(encoded: Uint8Array): Uint8Array {
+    this.fullState = encoded
+    if (this.fullStateTimer) this.fullStateTimer.refresh()
+    else this.fullStateTimer = setTimeout(this.forgetFullState, FULL_STATE_KEEP_MS).unref()
+    return encoded
+  }
+
+  private readonly forgetFullState = (): void => {
+    this.fullState = null
+    if (this.fullStateTimer) clearTimeout(this.fullStateTimer)
+    this.fullStateTimer = null
   }
 
   /**
@@ -896,12 +982,14 @@ export class Room {
       return applied
     }
     applied.update = outgoing.length === 1 ? (outgoing[0] as Uint8Array) : Y.mergeUpdates(outgoing)
-    applied.skip = origins.size === 1 ? ([...origins][0] ?? null) : null
+    applied.skip = origins.size === 1 && !applied.partsGrew ? ([...origins][0] ?? null) : null
     const decisions = applied.decisions
     if (decisions?.length) {
       const at = Date.now()
       applied.alsoWrite = async (db) => {
         for (const { userId, decision } of decisions) await insertDecisions(db, this.id, userId, [decision], at)
+        // Their authors hear of it (issue 15), in the same transaction: both or neither.
+        applied.notified = await insertNotifications(db, decisionNotices(this.id, decisions), at)
       }
     }
     return applied
@@ -945,14 +1033,24 @@ export class Room {
     const state = this.conns.get(entry.from)
     if (state?.closing) return 'refused'
     const who = state?.who ?? entry.who
-    if (!canEditStory(who, this.assignment())) {
-      if (state) this.drop(state, UnsavedReason.readOnly)
+    const refusal = this.writeRefusal(who)
+    if (refusal !== null) {
+      if (state) this.drop(state, refusal)
       else this.refused++
       return 'refused'
     }
     // Decoded once here (issue 12): the checks below, the client ids and the deletions all read
     // this, and only Yjs' own apply reads the bytes again.
-    const decoded = decodeUpdateOrNull(entry.update)
+    let update = entry.update
+    let decoded = decodeUpdateOrNull(update)
+    // Part of it the story already has: Yjs integrates only the rest, after the item that ends
+    // what the story holds of that client, wherever that is, and not at the origin the struct
+    // names. Checked as it claims, such an update could land anywhere: it is cut to what is new
+    // (each cut struct's origin then names its real left neighbour) and checked and applied so.
+    if (decoded !== null && overlapsDocument(this.doc, decoded)) {
+      update = Y.diffUpdate(update, Y.encodeStateVector(this.doc))
+      decoded = decodeUpdateOrNull(update)
+    }
     if (decoded === null) {
       this.refused++
       this.deps.log.warn({ story: this.id, user: who.id }, 'an update did not decode')
@@ -980,8 +1078,17 @@ export class Room {
       return 'refused'
     }
     if (scope.missing) return state ? 'missing' : 'refused'
+    // A reporter given only parts of the story writes only inside them (issue 15: server/partScope.ts).
+    const parts = limitedParts(who, this.desk())
+    const partCheck = parts ? checkPartScope(this.doc, parts, decoded, scope) : null
+    if (partCheck?.refused) {
+      this.refused++
+      this.deps.log.warn({ story: this.id, user: who.id, why: partCheck.refused }, "refused an update outside the sender's part")
+      this.closeConn(entry.from, { code: Close.forbidden.code, reason: 'That change is not allowed' })
+      return 'refused'
+    }
     // Someone else's suggestion made to cover what it never covered, checked once all it builds on is here.
-    const review = this.reviewSuggestions(entry.update, who.id, scope)
+    const review = this.reviewSuggestions(update, who.id, scope)
     if (review?.forged) {
       this.refused++
       this.deps.log.warn({ story: this.id, user: who.id, why: review.forged }, "refused a suggestion in another author's name")
@@ -989,12 +1096,20 @@ export class Room {
       return 'refused'
     }
     try {
-      Y.applyUpdate(this.doc, entry.update, entry.from)
+      Y.applyUpdate(this.doc, update, entry.from)
     } catch (error) {
       this.refused++
       this.deps.log.warn({ err: error, story: this.id }, 'update failed to apply')
       this.closeConn(entry.from, { code: Close.badFrame.code, reason: 'Update could not be applied' })
       return 'refused'
+    }
+    // New blocks at the edge of the sender's part join it (a paragraph added at its end), in this batch.
+    const grewAs = partCheck ? this.growParts(partCheck.growth) : null
+    // The desk changed inside this batch's transaction: its observer runs only at the end.
+    if (partCheck && partCheck.growth.size > 0) this.deskRead = null
+    if (grewAs !== null) {
+      applied.partsGrew = true
+      applied.clientAuthors.set(grewAs, who.id)
     }
     this.learnSuggestions(
       scope.suggestions.map(({ id, authorId }) => [id, authorId] as const),
@@ -1072,6 +1187,7 @@ export class Room {
     await this.commit(applied)
     this.deps.bus.publishUpdate(this.id, applied.update, applied.suggestionAuthors)
     if (applied.decisions?.length) this.deps.events.publish({ type: 'review', storyId: this.id, kind: 'decisions' })
+    for (const userId of applied.notified ?? []) this.deps.events.publish({ type: 'notification', userId })
     this.tailLength++
     this.lastChange = Date.now()
     for (const client of applied.clientAuthors.keys()) this.knownClients.add(client)
@@ -1138,6 +1254,7 @@ export class Room {
     this.waiting = []
     if (this.indexTimer) clearTimeout(this.indexTimer)
     this.indexTimer = null
+    this.forgetFullState()
     for (const state of this.conns.values()) if (state.heldTimer) clearTimeout(state.heldTimer)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
@@ -1225,18 +1342,22 @@ export class Room {
     }, INDEX_REFRESH_MS)
   }
 
-  /** Write the index row (headline, words…) from the document and announce it. */
+  /** Write the index row (headline, words…) and the search text from the document and announce it. */
   private async refreshIndex(): Promise<void> {
     const meta = readMeta(this.doc)
     const desk = readDesk(this.doc)
+    // One walk of the body for both its word count and its search text.
+    const blocks = bodyBlocks(this.doc)
     const fields: StoryIndexFields = {
       headline: meta.headline,
       slug: meta.slug,
       section: meta.section,
       status: meta.status,
       bylines: meta.bylines,
-      words: bodyWordCount(this.doc),
+      words: blocks.reduce((words, block) => words + countWords(block), 0),
     }
+    const text = searchTextOf(meta, blocks)
+    const textChanged = this.indexedText === null || this.indexedText.folded !== text.folded || this.indexedText.body !== text.body
     const summary: DeskSummary = {
       lead: desk.lead,
       contributors: desk.contributors,
@@ -1246,8 +1367,9 @@ export class Room {
       parts: desk.parts.map((part) => ({ id: part.id, label: part.label, assignee: part.assignee, words: partWordCount(this.doc, part) })),
     }
     // Dirty until the row is written: a failed write is tried again at the next change or unload.
-    const story = await this.deps.storage.updateIndex(this.id, fields, summary, this.lastChange || Date.now())
+    const story = await this.deps.storage.updateIndex(this.id, fields, summary, this.lastChange || Date.now(), textChanged ? text : undefined)
     this.indexDirty = false
+    this.indexedText = text
     if (story) this.deps.events.publish({ type: 'story', story })
   }
 }

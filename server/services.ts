@@ -17,6 +17,9 @@ import type { Versions } from './versions.js'
 import type { Publishing } from './publishing.js'
 import type { ConnectionCaps } from './connectionCaps.js'
 import type { NewsroomDictionary } from './dictionary.js'
+import type { Notifications } from './notifications.js'
+import type { DeadlineAlerts } from './deadlineAlerts.js'
+import type { StorySearch } from './storySearch.js'
 
 export interface Services {
   config: Config
@@ -44,4 +47,10 @@ export interface Services {
   publishing: Publishing
   /** The newsroom dictionary and the style rules turned off (server/dictionary.ts). */
   dictionary: NewsroomDictionary
+  /** Every kind of notification: store, announce live, list (server/notifications.ts). */
+  notifications: Notifications
+  /** The sweep that tells writers their deadline is an hour away (server/deadlineAlerts.ts). */
+  deadlines: DeadlineAlerts
+  /** Finding stories by the words of their text (server/storySearch.ts). */
+  search: StorySearch
 }

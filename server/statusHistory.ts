@@ -1,6 +1,7 @@
 /**
  * The workflow's record: every status move of a story (who, from, to, the reason a desk chief
- * gave to override the review gate, when), oldest first. Asynchronous, on the store's database.
+ * gave to override the review gate or the correction note a published story was reopened with,
+ * when), oldest first. Asynchronous, on the store's database.
  */
 import type { Kysely } from 'kysely'
 import type { HistoryEntry } from '../src/shared/api.js'

@@ -26,6 +26,14 @@ export type StoryIndexFields = Omit<StorySummary, 'id' | 'createdAt' | 'updatedA
 
 type StoriesRow = StoriesTable
 
+/** A story's text as search reads it (server/storySearch.ts), kept beside its index row. */
+export interface SearchText {
+  /** The body, one block a line, desk notes left out. */
+  body: string
+  /** Headline, slug, bylines and body, folded for search. */
+  folded: string
+}
+
 /** A story as stored: its document, where its log ends, and the suggestion ids it has known. */
 export interface LoadedStory {
   doc: Y.Doc
@@ -106,11 +114,12 @@ export class Storage {
   }
 
   /** Create a story from its first document state and index fields. */
-  async createStory(id: string, state: Uint8Array, fields: StoryIndexFields, desk: DeskSummary, now = Date.now()): Promise<StorySummary> {
+  async createStory(id: string, state: Uint8Array, fields: StoryIndexFields, desk: DeskSummary, now = Date.now(), text?: SearchText): Promise<StorySummary> {
     const row = { id, ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), created_at: now, updated_at: now }
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('stories').values(row).execute()
       await trx.insertInto('story_snapshots').values({ story_id: id, state, through_seq: 0 }).execute()
+      if (text) await trx.insertInto('story_search').values({ story_id: id, ...text }).execute()
     })
     return { id, ...fields, createdAt: now, updatedAt: now, desk, present: [], openComments: 0 }
   }
@@ -130,6 +139,16 @@ export class Storage {
   async listStories(): Promise<StorySummary[]> {
     const rows = await this.db.selectFrom('stories').selectAll().orderBy('updated_at', 'desc').orderBy('id').execute()
     return rows.map(toSummary)
+  }
+
+  /**
+   * The desk of every story in one of `statuses`, and nothing else of it: for sweeps that run
+   * often (deadline alerts), which must not read and parse every story the newsroom ever had.
+   */
+  async desksOf(statuses: readonly Status[]): Promise<Array<{ id: string; status: Status; desk: DeskSummary }>> {
+    if (statuses.length === 0) return []
+    const rows = await this.db.selectFrom('stories').select(['id', 'status', 'desk']).where('status', 'in', statuses).execute()
+    return rows.map((row) => ({ id: row.id, status: row.status as Status, desk: { ...EMPTY_DESK_SUMMARY, ...(parseJson(row.desk) as Partial<DeskSummary> | null) } }))
   }
 
   /** Rebuild a story's document: the snapshot, then every row still in its log, in order. */
@@ -227,14 +246,49 @@ export class Storage {
     return Number(row.n)
   }
 
-  /** Store the index fields derived from the document. */
-  async updateIndex(id: string, fields: StoryIndexFields, desk: DeskSummary, updatedAt: number): Promise<StorySummary | null> {
-    await this.db
-      .updateTable('stories')
-      .set({ ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), updated_at: updatedAt })
-      .where('id', '=', id)
-      .execute()
+  /** Store the index fields derived from the document, and with `text` its search text, in one transaction. */
+  async updateIndex(id: string, fields: StoryIndexFields, desk: DeskSummary, updatedAt: number, text?: SearchText): Promise<StorySummary | null> {
+    const write = async (db: Kysely<StoreSchema>) => {
+      const result = await db
+        .updateTable('stories')
+        .set({ ...fields, bylines: JSON.stringify(fields.bylines), desk: JSON.stringify(desk), updated_at: updatedAt })
+        .where('id', '=', id)
+        .executeTakeFirst()
+      // A story deleted meanwhile gets no search row (its reference would refuse it anyway).
+      if (!text || Number(result.numUpdatedRows) === 0) return
+      await db
+        .insertInto('story_search')
+        .values({ story_id: id, ...text })
+        .onConflict((conflict) => conflict.column('story_id').doUpdateSet(text))
+        .execute()
+    }
+    if (text) await this.db.transaction().execute(write)
+    else await write(this.db)
     return this.getStory(id)
+  }
+
+  /** Up to `limit` stories with no search text yet, by id after `after` (the backfill's cursor). */
+  async storiesWithoutSearchText(after: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('stories')
+      .leftJoin('story_search', 'story_search.story_id', 'stories.id')
+      .select('stories.id')
+      .where('story_search.story_id', 'is', null)
+      .where('stories.id', '>', after)
+      .orderBy('stories.id')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => row.id)
+  }
+
+  /** Store a story's search text unless it has some: a room's write, from a newer document, wins. */
+  async fillSearchText(id: string, text: SearchText): Promise<void> {
+    if (!(await this.hasStory(id))) return
+    await this.db
+      .insertInto('story_search')
+      .values({ story_id: id, ...text })
+      .onConflict((conflict) => conflict.column('story_id').doNothing())
+      .execute()
   }
 
 

@@ -8,6 +8,7 @@ import { bodyWordCount, getBody, initStoryDoc, MAX_BODY_DEPTH, readDesk, readMet
 import { jsonBodyDepth } from './bodyStructure.js'
 import type { Storage, StorySummary } from './storage.js'
 import type { StoryEvents } from './storyEvents.js'
+import { searchTextOfDoc } from './storySearch.js'
 
 const schema = getSchema(storyExtensions())
 
@@ -34,6 +35,8 @@ export async function createStory(storage: Storage, events: StoryEvents, init: S
     Y.encodeStateAsUpdate(doc),
     { headline: meta.headline, slug: meta.slug, section: meta.section, status: meta.status, bylines: meta.bylines, words: bodyWordCount(doc) },
     { lead: desk.lead, contributors: desk.contributors, editor: desk.editor, deadline: desk.deadline, plannedWords: meta.plannedWords, parts: [] },
+    Date.now(),
+    searchTextOfDoc(doc),
   )
   doc.destroy()
   events.publish({ type: 'story', story })

@@ -159,6 +159,17 @@ export function decodeUpdateOrNull(update: Uint8Array): DecodedUpdate | null {
 }
 
 /**
+ * Whether some struct of `decoded` starts below what `doc` holds of its client: Yjs would apply
+ * only its tail, placed after `doc`'s item at the clock before, not at the struct's own origin.
+ */
+export function overlapsDocument(doc: Y.Doc, decoded: DecodedUpdate): boolean {
+  for (const struct of decoded.structs) {
+    if (struct.id.clock < Y.getState(doc.store, struct.id.client)) return true
+  }
+  return false
+}
+
+/**
  * Work out what an update would change in `doc`, without changing `doc`. Takes the update's
  * bytes, or what `Y.decodeUpdate` made of them when the caller decoded it already (issue 12: each
  * client update is decoded once for every check).

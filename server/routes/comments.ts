@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import * as Y from 'yjs'
 import { z } from 'zod'
-import { COMMENT_MAX_CHARS, QUOTE_MAX_CHARS, type NotificationItem, type ThreadView } from '../../src/shared/api.js'
+import { COMMENT_MAX_CHARS, QUOTE_MAX_CHARS, type ThreadView } from '../../src/shared/api.js'
 import { canResolveThread } from '../../src/shared/permissions.js'
 import { MAX_JSON_BYTES } from '../../src/shared/protocol.js'
 import { BODY, decodeAnchor, encodeAnchor, getBody } from '../../src/shared/storyDoc.js'
@@ -231,32 +231,6 @@ export function commentRoutes(services: Services): Route[] {
         const { threadDeleted } = await comments.deleteComment(comment.id)
         announce(thread.storyId)
         sendJson(ctx.res, 200, { ok: true, threadDeleted })
-      },
-    },
-    {
-      method: 'GET',
-      path: /^\/api\/notifications$/,
-      access: 'user',
-      async handle(ctx) {
-        const headlines = new Map<string, string>()
-        const mine = await comments.notifications(userOf(ctx).id)
-        for (const { storyId } of mine) {
-          if (!headlines.has(storyId)) headlines.set(storyId, (await storage.getStory(storyId))?.headline ?? '')
-        }
-        const notifications = mine.map((item): NotificationItem => ({ ...item, headline: headlines.get(item.storyId) ?? '' }))
-        sendJson(ctx.res, 200, { notifications, unread: notifications.filter((item) => item.readAt === null).length })
-      },
-    },
-    {
-      method: 'POST',
-      path: /^\/api\/notifications\/([^/]+)\/read$/,
-      access: 'user',
-      async handle(ctx) {
-        const user = userOf(ctx)
-        if (!(await comments.markRead(idParam(ctx, 0, 'notification'), user.id))) {
-          throw new HttpError(404, 'notification_not_found', 'There is no such notification.')
-        }
-        sendJson(ctx.res, 200, { ok: true })
       },
     },
   ]

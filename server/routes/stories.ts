@@ -1,10 +1,11 @@
 /** Stories: list, create, import, the live stream, and the desk's changes (assignment, status, parts). */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { CreateStoryBody, type StorySummary } from '../../src/shared/api.js'
+import { CreateStoryBody, sameHeadline, type DuplicateStory, type StorySummary } from '../../src/shared/api.js'
 import { parsePlainTextStory } from '../../src/shared/importText.js'
 import { STATUSES, type Status } from '../../src/shared/newsroom.js'
-import { canSetDesk, isDesk } from '../../src/shared/permissions.js'
+import { canSetDesk, isDesk, isLockedStatus } from '../../src/shared/permissions.js'
+import { CORRECTION_NOTE_MAX_CHARS, plannedWordsProblem } from '../../src/shared/limits.js'
 import { MAX_IMPORT_BYTES, MAX_JSON_BYTES } from '../../src/shared/protocol.js'
 import { isStoryId } from '../../src/shared/storyId.js'
 import { getBylines, getDesk, getMeta, MetaKey, readDesk, resolvePart, type StoryPart } from '../../src/shared/storyDoc.js'
@@ -16,6 +17,7 @@ import { createStory } from '../stories.js'
 import type { StoredUser } from '../users.js'
 import { DOCX_TYPE, ImportRefused, importWord, MAX_DOCX_BYTES } from '../import/word.js'
 import { moveStatus } from '../workflow.js'
+import { assignmentNotices, type NotificationInput } from '../notifications.js'
 import { requestToken, watchSession } from '../auth.js'
 import { addressKey, clientAddress } from '../clientAddress.js'
 
@@ -34,7 +36,11 @@ const UserId = z.number().int().positive()
 const DeskBody = z
   .object({
     section: z.string().trim().max(40).optional(),
-    plannedWords: z.number().int().min(0).max(1_000_000).nullable().optional(),
+    plannedWords: z
+      .number()
+      .refine((words) => plannedWordsProblem(words) === null, { message: plannedWordsProblem(0) ?? '' })
+      .nullable()
+      .optional(),
     lead: UserId.nullable().optional(),
     contributors: z.array(UserId).max(50).optional(),
     editor: UserId.nullable().optional(),
@@ -43,7 +49,15 @@ const DeskBody = z
   .strict()
 
 const StatusBody = z
-  .object({ to: z.enum(Object.keys(STATUSES) as [Status, ...Status[]]), reason: z.string().trim().max(500).optional(), correction: z.string().trim().max(1000).optional() })
+  .object({
+    to: z.enum(Object.keys(STATUSES) as [Status, ...Status[]]),
+    reason: z.string().trim().max(500).optional(),
+    correction: z
+      .string()
+      .trim()
+      .max(CORRECTION_NOTE_MAX_CHARS, `A correction note is at most ${CORRECTION_NOTE_MAX_CHARS.toLocaleString('en-US')} characters.`)
+      .optional(),
+  })
   .strict()
 
 const Anchor = z.string().min(4).max(200)
@@ -73,6 +87,17 @@ export function storyRoutes(services: Services): Route[] {
 
   const change = (id: string, fn: (room: Room) => Promise<void>) => changeStory(rooms, id, fn)
 
+  /** `change` a story's assignment, then tell whoever it newly assigns (server/notifications.ts). */
+  const changeAssignment = async (id: string, byUserId: number, fn: (room: Room) => Promise<void>) => {
+    let notices: NotificationInput[] = []
+    await change(id, async (room) => {
+      const before = readDesk(room.doc)
+      await fn(room)
+      notices = assignmentNotices(id, before, readDesk(room.doc), byUserId)
+    })
+    await services.notifications.notify(notices)
+  }
+
   const requireUser = async (id: number): Promise<StoredUser> => {
     const user = await users.get(id)
     if (!user || !user.active) throw new HttpError(400, 'unknown_user', `There is no active user ${id}.`)
@@ -84,6 +109,25 @@ export function storyRoutes(services: Services): Route[] {
 
   const requireDesk = (user: StoredUser): void => {
     if (!canSetDesk(user)) throw new HttpError(403, 'forbidden', 'Only desk chiefs assign stories.')
+  }
+
+  /**
+   * An import asked to look first (`?duplicates=check`, as the story list does): stories already
+   * here under the same headline (spiked ones aside), answered 409 with them before anything is
+   * created, so the person can open the one there or import anyway.
+   */
+  const refuseDuplicates = async (ctx: RequestContext, headline: string): Promise<boolean> => {
+    if (ctx.url.searchParams.get('duplicates') !== 'check') return false
+    const wanted = sameHeadline(headline)
+    if (!wanted) return false
+    const found = (await storage.listStories()).filter((story) => story.status !== 'spiked' && sameHeadline(story.headline) === wanted)
+    if (found.length === 0) return false
+    const duplicates: DuplicateStory[] = found.slice(0, 5).map(({ id, headline: existing, status, updatedAt }) => ({ id, headline: existing, status, updatedAt }))
+    sendJson(ctx.res, 409, {
+      error: { id: 'duplicate', message: `A story headlined “${found[0]!.headline}” is already in the newsroom.` },
+      duplicates,
+    })
+    return true
   }
 
   /** Reporters who start a story lead it, so they can write it. */
@@ -133,6 +177,7 @@ export function storyRoutes(services: Services): Route[] {
             if (error instanceof ImportRefused) throw new HttpError(400, 'unusable_file', error.message)
             throw error
           }
+          if (await refuseDuplicates(ctx, word.headline)) return
           const story = await createStory(
             storage,
             events,
@@ -148,6 +193,7 @@ export function storyRoutes(services: Services): Route[] {
         const result = parsePlainTextStory(text, await sections.list())
         if (!result.ok) throw new HttpError(400, 'unusable_text', result.reason)
         const { story: imported } = result
+        if (await refuseDuplicates(ctx, imported.headline)) return
         const warnings = [...imported.warnings]
         let section = imported.section
         if (section && !canSetDesk(user)) {
@@ -272,13 +318,14 @@ export function storyRoutes(services: Services): Route[] {
         if (section === null) throw new HttpError(400, 'invalid_desk', `There is no section "${body.section}".`)
         for (const userId of [body.editor, ...(body.contributors ?? [])]) if (typeof userId === 'number') await requireUser(userId)
         const lead = typeof body.lead === 'number' ? await requireUser(body.lead) : null
-        await change(id, (room) =>
+        await changeAssignment(id, user.id, (room) =>
           room.applyServerChange((doc) => {
             const meta = getMeta(doc)
             const desk = getDesk(doc)
-            // The lead of a story nobody has signed yet becomes its first byline.
+            // The lead of a story nobody has signed yet becomes its first byline, unless its copy is
+            // locked (published, spiked: issue 15). Desk fields stay the desk's to change.
             const bylines = getBylines(doc)
-            if (lead && bylines && bylines.length === 0) bylines.push([bylineOf(lead)])
+            if (lead && bylines && bylines.length === 0 && !isLockedStatus(meta.get(MetaKey.status))) bylines.push([bylineOf(lead)])
             if (section !== undefined) meta.set(MetaKey.section, section)
             if (body.plannedWords !== undefined) meta.set(MetaKey.plannedWords, body.plannedWords)
             if (body.lead !== undefined) desk.set('lead', body.lead)
@@ -287,6 +334,8 @@ export function storyRoutes(services: Services): Route[] {
             if (body.deadline !== undefined) desk.set('deadline', body.deadline)
           }, user.id),
         )
+        // A deadline within the hour is told now rather than at the next sweep.
+        if (body.deadline !== undefined) services.deadlines.kick()
         sendJson(ctx.res, 200, { story: (await withPresence([(await storage.getStory(id)) as StorySummary]))[0] })
       },
     },
@@ -322,7 +371,7 @@ export function storyRoutes(services: Services): Route[] {
         const body = await readJson(ctx.req, PartBody, MAX_JSON_BYTES, 'invalid_part')
         if (body.assignee !== null) await requireUser(body.assignee)
         const part: StoryPart = { id: randomUUID(), start: body.start, end: body.end, assignee: body.assignee, label: body.label }
-        await change(id, async (room) => {
+        await changeAssignment(id, user.id, async (room) => {
           if (!resolvePart(room.doc, part)) throw new HttpError(400, 'invalid_part', 'The part must span at least one block of the body.')
           await room.applyServerChange((doc) => getDesk(doc).set('parts', [...readDesk(doc).parts, part]), user.id)
         })
@@ -341,7 +390,7 @@ export function storyRoutes(services: Services): Route[] {
         const body = await readJson(ctx.req, PartChangeBody, MAX_JSON_BYTES, 'invalid_part')
         if (typeof body.assignee === 'number') await requireUser(body.assignee)
         let updated: StoryPart | null = null
-        await change(id, (room) =>
+        await changeAssignment(id, user.id, (room) =>
           room.applyServerChange((doc) => {
             const parts = readDesk(doc).parts.map((part) => {
               if (part.id !== partId) return part

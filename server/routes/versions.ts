@@ -12,6 +12,7 @@ import type { Services } from '../services.js'
 import type { StoredUser } from '../users.js'
 import { compareDocs, type Attribution } from '../versionDiff.js'
 import { restoreDoc } from '../versionRestore.js'
+import { requireUnlocked } from '../workflow.js'
 
 const NameBody = z.object({ name: z.string().trim().min(1, 'Give the version a name.').max(VERSION_NAME_MAX_CHARS) }).strict()
 
@@ -122,6 +123,8 @@ export function versionRoutes(services: Services): Route[] {
         try {
           await change(id, async (room) => {
             requireEditor(user, room)
+            // A restore rewrites the copy: not of a published or spiked story (issue 15).
+            requireUnlocked(room)
             before = await versions.checkpoint(id, room.doc, { kind: 'restore', name: `Before restoring “${versionLabel(target.summary)}”`, userId: user.id })
             const deleted = await room.applyServerChange((doc) => restoreDoc(doc, target.doc), user.id)
             // After the restore is stored: attribution of what it deleted is bookkeeping, never a

@@ -222,6 +222,44 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      changed_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
      changed_at INTEGER NOT NULL
    );`,
+  // Notifications beyond @mentions (issue 15, server/notifications.ts): a kind, details as JSON,
+  // thread, comment and actor only where the kind has them, and `once_key`: a notification that
+  // must reach a person once (a mention per comment, a deadline per story and time) carries a key
+  // unique per person, so nodes sharing a database insert it once whoever gets there first. SQLite
+  // cannot drop NOT NULL in place: the table is rebuilt as in 4, keeping each row's rowid (the
+  // order of rows made in one millisecond) and one row per person and comment.
+  `CREATE TABLE notifications_rebuilt (
+     id TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     kind TEXT NOT NULL CHECK (kind IN ('mention', 'assigned', 'part_assigned', 'status', 'deadline', 'suggestion_accepted', 'suggestion_rejected')),
+     story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+     thread_id TEXT REFERENCES comment_threads (id) ON DELETE CASCADE,
+     comment_id TEXT REFERENCES comments (id) ON DELETE CASCADE,
+     by_user_id INTEGER REFERENCES users (id),
+     details TEXT NOT NULL DEFAULT '{}',
+     once_key TEXT,
+     created_at INTEGER NOT NULL,
+     read_at INTEGER
+   );
+   INSERT INTO notifications_rebuilt (rowid, id, user_id, kind, story_id, thread_id, comment_id, by_user_id, details, once_key, created_at, read_at)
+     SELECT rowid, id, user_id, 'mention', story_id, thread_id, comment_id, by_user_id, '{}', 'mention:' || comment_id, created_at,
+       (SELECT min(twin.read_at) FROM notifications twin WHERE twin.user_id = notifications.user_id AND twin.comment_id = notifications.comment_id)
+     FROM notifications
+     WHERE rowid IN (SELECT min(rowid) FROM notifications GROUP BY user_id, comment_id);
+   DROP TABLE notifications;
+   ALTER TABLE notifications_rebuilt RENAME TO notifications;
+   CREATE INDEX IF NOT EXISTS notifications_user ON notifications (user_id, created_at DESC);
+   CREATE UNIQUE INDEX IF NOT EXISTS notifications_once ON notifications (user_id, once_key);`,
+  // Story search (issue 15, server/storySearch.ts): each story's body as search shows it (desk
+  // notes left out) and its folded text (headline, slug, bylines and body, lower case, accents
+  // off) that the words are found in. A row of its own rather than columns of \`stories\`: the
+  // list reads every index row and never needs the text. Stories made before this have no row
+  // until the start-up backfill or their room writes one.
+  `CREATE TABLE IF NOT EXISTS story_search (
+     story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+     body TEXT NOT NULL,
+     folded TEXT NOT NULL
+   );`,
 ]
 
 /**
@@ -425,5 +463,26 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
      changed_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
      changed_at BIGINT NOT NULL
+   );`,
+  // Notifications beyond @mentions (issue 15): see SQLite's list. Two nodes notifying the same
+  // mention at once could both have inserted it before: one row per person and comment is kept,
+  // read if any of them was. `kind` keeps its default: nodes still on the old code during a
+  // rolling upgrade insert mentions without it.
+  `UPDATE notifications a SET read_at = (SELECT min(b.read_at) FROM notifications b WHERE b.user_id = a.user_id AND b.comment_id = a.comment_id) WHERE a.read_at IS NULL;
+   DELETE FROM notifications a USING notifications b WHERE a.user_id = b.user_id AND a.comment_id = b.comment_id AND a.rowid > b.rowid;
+   ALTER TABLE notifications
+     ALTER COLUMN thread_id DROP NOT NULL,
+     ALTER COLUMN comment_id DROP NOT NULL,
+     ALTER COLUMN by_user_id DROP NOT NULL,
+     ADD COLUMN kind TEXT NOT NULL DEFAULT 'mention' CHECK (kind IN ('mention', 'assigned', 'part_assigned', 'status', 'deadline', 'suggestion_accepted', 'suggestion_rejected')),
+     ADD COLUMN details TEXT NOT NULL DEFAULT '{}',
+     ADD COLUMN once_key TEXT;
+   UPDATE notifications SET once_key = 'mention:' || comment_id;
+   CREATE UNIQUE INDEX notifications_once ON notifications (user_id, once_key);`,
+  // Story search (issue 15): see SQLite's list.
+  `CREATE TABLE story_search (
+     story_id TEXT PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+     body TEXT NOT NULL,
+     folded TEXT NOT NULL
    );`,
 ]

@@ -3,6 +3,7 @@
  * PostgreSQL), whose DDL lives in ./migrations.ts. Times are ms since the epoch; JSON is text.
  */
 import type { Generated } from 'kysely'
+import type { NotificationKind } from '../../src/shared/api.js'
 
 export interface StoriesTable {
   id: string
@@ -135,15 +136,23 @@ export interface CommentsTable {
   deleted: Generated<number>
 }
 
-/** An @mention waiting for (or read by) the person mentioned. */
+/**
+ * A notification waiting for (or read by) its person: an @mention (with its thread and comment) or
+ * another kind (server/notifications.ts), whose details are JSON. `by_user_id` is null when nobody
+ * did it (a deadline); `once_key`, unique per person, makes a notification that must come once.
+ */
 export interface NotificationsTable {
   rowid: Generated<number>
   id: string
   user_id: number
+  kind: NotificationKind
   story_id: string
-  thread_id: string
-  comment_id: string
-  by_user_id: number
+  thread_id: string | null
+  comment_id: string | null
+  by_user_id: number | null
+  /** JSON NotificationDetails without its kind; '{}' for mentions. */
+  details: Generated<string>
+  once_key: string | null
   created_at: number
   read_at: number | null
 }
@@ -224,7 +233,17 @@ export interface StyleRuleSettingsTable {
   changed_at: number
 }
 
+/** A story's text as search reads it (server/storySearch.ts): one row per story, rewritten by its room. */
+export interface StorySearchTable {
+  story_id: string
+  /** The body's blocks, one per line, desk notes left out: where snippets come from. */
+  body: string
+  /** Headline, slug, bylines and body folded (src/shared/searchText.ts): what words are found in. */
+  folded: string
+}
+
 export interface StoreSchema {
+  story_search: StorySearchTable
   newsroom_words: NewsroomWordsTable
   style_rule_settings: StyleRuleSettingsTable
   publications: PublicationsTable

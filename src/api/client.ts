@@ -10,6 +10,8 @@ export class ApiFailure extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The whole answer, for the few failures that carry more than a message (an import's duplicates). */
+    readonly body: unknown = null,
   ) {
     super(message)
   }
@@ -24,7 +26,7 @@ export async function call<T>(path: string, init: RequestInit & { json?: unknown
   const body = (await res.json().catch(() => null)) as T | ApiError | null
   if (!res.ok) {
     const message = (body as ApiError | null)?.error?.message ?? `The server answered ${res.status}.`
-    throw new ApiFailure(message, res.status)
+    throw new ApiFailure(message, res.status, body)
   }
   return body as T
 }

@@ -8,6 +8,6 @@ export { addDictionaryWord, getDictionary, removeDictionaryWord, setStyleRule } 
 export { deleteComment, editComment, listNotifications, listThreads, markNotificationRead, replyToThread, resolveThread, startThread, type PassageBody } from './comments'
 export { addSection, createUser, listSections, listUsers, removeSection, updateUser } from './newsroom'
 export { currentUser, needsSetup, setUp, signIn, signOut } from './session'
-export { createStory, DOCX_TYPE, exportUrl, importStory, importStoryFile, listStories, openStoryEvents } from './stories'
+export { createStory, DOCX_TYPE, exportUrl, importStory, importStoryFile, listStories, openStoryEvents, searchStories } from './stories'
 export { listDecisions, type DecisionView } from './suggestions'
 export { compareVersions, listVersions, nameVersion, restoreVersion } from './versions'

@@ -4,6 +4,7 @@ import type { PublicUser, StorySummary } from '../shared/api'
 import type { DeskChange } from '../api'
 import { UserOptions } from '../panel/UserOptions'
 import { fromLocalInput, toLocalInput } from '../ui/localDateTime'
+import { PLANNED_WORDS_MAX, PLANNED_WORDS_MIN, plannedWordsProblem } from '../shared/limits'
 
 /** The editor's fields as the form holds them: ids and numbers as select and input values. */
 export interface AssignDraft {
@@ -31,7 +32,6 @@ export function draftOf(story: Pick<StorySummary, 'section' | 'desk'>): AssignDr
 /** The outcome of reading the form: the change to send, or why it cannot be sent. */
 export type DraftResult = { kind: 'change'; change: DeskChange } | { kind: 'invalid'; message: string }
 
-const PLANNED_MAX = 1_000_000
 const idOrNull = (value: string): number | null => (value === '' ? null : Number(value))
 const sameMembers = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((id) => b.includes(id))
 
@@ -50,9 +50,9 @@ export function deskChange(base: AssignDraft, draft: AssignDraft): DraftResult {
   if (draft.section !== base.section) change.section = draft.section
   if (draft.plannedWords.trim() !== base.plannedWords) {
     const text = draft.plannedWords.trim()
-    if (text === '') change.plannedWords = null
-    else if (/^\d+$/.test(text) && Number(text) <= PLANNED_MAX) change.plannedWords = Number(text)
-    else return { kind: 'invalid', message: 'Planned words must be a whole number up to 1,000,000.' }
+    const problem = text === '' ? null : /^\d+$/.test(text) ? plannedWordsProblem(Number(text)) : plannedWordsProblem(Number.NaN)
+    if (problem) return { kind: 'invalid', message: problem }
+    change.plannedWords = text === '' ? null : Number(text)
   }
   return { kind: 'change', change }
 }
@@ -116,7 +116,7 @@ export function BudgetAssign({ story, headline, users, sections, name, save, clo
     if (saving) return
     // A half-typed date or number reads as '' and would clear the field: say so instead.
     if (deadlineRef.current?.validity.badInput) return setError('Finish the deadline or clear it.')
-    if (plannedRef.current?.validity.badInput) return setError('Planned words must be a whole number up to 1,000,000.')
+    if (plannedRef.current?.validity.badInput) return setError(plannedWordsProblem(Number.NaN))
     const result = deskChange(base, draft)
     if (result.kind === 'invalid') return setError(result.message)
     if (Object.keys(result.change).length === 0) return close()
@@ -180,8 +180,8 @@ export function BudgetAssign({ story, headline, users, sections, name, save, clo
             ref={plannedRef}
             type="number"
             inputMode="numeric"
-            min={0}
-            max={PLANNED_MAX}
+            min={PLANNED_WORDS_MIN}
+            max={PLANNED_WORDS_MAX}
             step={50}
             value={draft.plannedWords}
             onChange={(event) => set({ plannedWords: event.target.value })}

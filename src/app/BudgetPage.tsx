@@ -11,6 +11,7 @@ import { useNow } from '../ui/useNow'
 import { useStoryList } from './useStoryList'
 import './budget.css'
 import { Deadline, Filters, isFiltered, isOverdue, matchesFilters, NO_FILTERS, sectionOrder, type StoryFilters } from './storyFilters'
+import { Loading } from '../ui/Loading'
 
 /** A section's stories, in deadline order. */
 export interface BudgetGroup {
@@ -115,21 +116,22 @@ function StoryRows({ story, context }: { story: StorySummary; context: RowContex
             </span>
           )}
         </th>
-        <td>
+        {/* data-label: each cell's name when a phone draws the story as a card (budget.css). */}
+        <td data-label="Status">
           <span className={`status status--${story.status}`}>{STATUSES[story.status]}</span>
         </td>
-        <td>{story.desk.lead === null ? <span className="muted">Unassigned</span> : context.name(story.desk.lead)}</td>
-        <td>
+        <td data-label="Lead">{story.desk.lead === null ? <span className="muted">Unassigned</span> : context.name(story.desk.lead)}</td>
+        <td data-label="Contributors">
           <People ids={story.desk.contributors} name={context.name} />
         </td>
-        <td>{story.desk.editor === null ? <span className="muted">Unassigned</span> : context.name(story.desk.editor)}</td>
-        <td>
+        <td data-label="Editor">{story.desk.editor === null ? <span className="muted">Unassigned</span> : context.name(story.desk.editor)}</td>
+        <td data-label="Deadline">
           <Deadline story={story} now={context.now} />
         </td>
-        <td className="num">
+        <td className="num" data-label="Words">
           <Words words={story.words} planned={story.desk.plannedWords} />
         </td>
-        <td>
+        <td data-label="In now" className={story.present.length === 0 ? 'budget__nobody' : undefined}>
           <Present ids={story.present} context={context} />
         </td>
         {context.canAssign && (
@@ -245,7 +247,7 @@ export function BudgetPage() {
         <h1>Budget</h1>
         <Filters filters={filters} sections={order} onChange={setFilters} />
       </div>
-      {list.kind === 'loading' && <p className="muted">Loading the budget…</p>}
+      {list.kind === 'loading' && <Loading>Loading the budget…</Loading>}
       {list.kind === 'error' && (
         <p role="alert" className="notice notice--error">
           Could not load the budget: {list.message}

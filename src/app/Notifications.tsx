@@ -1,14 +1,18 @@
 /**
- * The top bar's notifications: a button with the unread count that opens the list of comments
- * that @mention you, newest first. It refetches when the server says you have a new one.
- * Choosing one opens the story with its thread in focus and marks it read. It loads with every
- * page, so it asks the story page for the thread through the UI store (src/store/ui.ts) instead
- * of importing the review tools, which load with the story.
+ * The top bar's notifications: a button with the unread count that opens the list, newest first:
+ * @mentions, assignments to a story or a part, status moves of stories you lead or edit, deadlines
+ * an hour away, and decisions on your suggestions, each said in a sentence
+ * (src/shared/notificationText.ts). It refetches when the server says you have a new one.
+ * Choosing one marks it read and opens its story at the right place: the thread of a mention, the
+ * part assigned, the History tab for a status move, the Review tab for a suggestion. It loads with
+ * every page, so it asks the story page for that place through the UI store (src/store/ui.ts)
+ * instead of importing the review tools, which load with the story.
  */
-import { useEffect, useId, useRef, useState } from 'react'
-import { Link } from 'wouter'
+import { Fragment, useEffect, useId, useRef, useState } from 'react'
+import { Link, useLocation } from 'wouter'
 import { listNotifications, markNotificationRead, openStoryEvents } from '../api'
 import type { NotificationItem } from '../shared/api'
+import { notificationDetail, notificationSentence, type NameOf } from '../shared/notificationText'
 import { useEditorUi } from '../store/ui'
 import { useUserName } from '../store/session'
 import { formatUpdated } from '../ui/formatUpdated'
@@ -49,10 +53,55 @@ function useNotifications(): { items: NotificationItem[]; unread: number; markRe
   return { ...state, markRead }
 }
 
+/**
+ * Ask the story page for the place a notification is about; `storyOpen` when its story is the one
+ * open now (it does not open again, so the request is for now, not for its opening).
+ */
+function showPlaceOf(item: NotificationItem, storyOpen: boolean): void {
+  const ui = useEditorUi.getState()
+  switch (item.kind) {
+    case 'mention':
+      ui.showThread(item.threadId)
+      return
+    case 'status':
+      ui.askPanelTab('history', storyOpen)
+      return
+    case 'suggestion_accepted':
+    case 'suggestion_rejected':
+      ui.askPanelTab('review', storyOpen)
+      return
+    case 'part_assigned':
+      ui.askPanelTab('details', storyOpen)
+      ui.showPart(item.partId)
+      return
+    case 'assigned':
+    case 'deadline':
+      // The assignment and the deadline are on the Details tab.
+      ui.askPanelTab('details', storyOpen)
+      return
+  }
+}
+
+/** A notification's sentence, names in bold and titles in italics, and what more there is to know. */
+function NotificationText({ item, nameOf }: { item: NotificationItem; nameOf: NameOf }) {
+  const detail = notificationDetail(item, nameOf)
+  return (
+    <>
+      <span className="notification__what">
+        {notificationSentence(item, nameOf).map((part, index) =>
+          part.as === 'person' ? <strong key={index}>{part.text}</strong> : part.as === 'title' ? <em key={index}>{part.text}</em> : <Fragment key={index}>{part.text}</Fragment>,
+        )}
+      </span>
+      {item.kind === 'mention' && !detail ? <span className="muted">The comment was deleted.</span> : detail && <span className="notification__excerpt">{detail}</span>}
+    </>
+  )
+}
+
 /** The top bar's notifications button and the list it opens. */
 export function Notifications() {
   const { items, unread, markRead } = useNotifications()
   const nameOf = useUserName()
+  const [location] = useLocation()
   const now = useNow()
   const [open, setOpen] = useState(false)
   const listId = useId()
@@ -87,7 +136,7 @@ export function Notifications() {
       {open && (
         <div className="notifications__panel" id={listId}>
           {items.length === 0 ? (
-            <p className="muted">Nothing yet. When someone @mentions you in a comment, it shows up here.</p>
+            <p className="muted">Nothing yet. Mentions, assignments, status moves of your stories, deadlines and decisions on your suggestions show up here.</p>
           ) : (
             <ul className="notifications__list" aria-label="Your notifications">
               {items.map((item) => (
@@ -96,17 +145,14 @@ export function Notifications() {
                     href={`/stories/${item.storyId}`}
                     onClick={() => {
                       markRead(item.id)
-                      // The thread in focus and the side panel on Review: for the story already
-                      // open (it does not open again), and for another (src/story/StoryPage.tsx
-                      // takes the request when it opens).
-                      useEditorUi.getState().showThread(item.threadId)
+                      // The place in focus: for the story already open (it does not open again),
+                      // and for another (src/story/StoryPage.tsx and the editor take the request
+                      // when it opens).
+                      showPlaceOf(item, location === `/stories/${item.storyId}`)
                       setOpen(false)
                     }}
                   >
-                    <span className="notification__what">
-                      <strong>{nameOf(item.byUserId)}</strong> mentioned you in <em>{item.headline || 'Untitled story'}</em>
-                    </span>
-                    {item.excerpt ? <span className="notification__excerpt">{item.excerpt}</span> : <span className="muted">The comment was deleted.</span>}
+                    <NotificationText item={item} nameOf={nameOf} />
                     <time className="muted" dateTime={new Date(item.createdAt).toISOString()}>
                       {formatUpdated(item.createdAt, now)}
                     </time>

@@ -4,13 +4,16 @@ import { Link, useLocation } from 'wouter'
 import { formatByline } from '../panel/BylineEditor'
 import { STATUSES } from '../shared/newsroom'
 import { ApiFailure, createStory, importStoryFile } from '../api'
-import { importNotes } from '../ui/importNotes'
 import { formatUpdated } from '../ui/formatUpdated'
 import { useStoryList } from './useStoryList'
 import { localStories } from '../offline/localCopies'
 import { useMe, useSession, useUserName } from '../store/session'
-import type { StorySummary } from '../shared/api'
+import type { DuplicateStory, StorySummary } from '../shared/api'
 import { Deadline, Filters, isFiltered, matchesFilters, NO_FILTERS, sectionOrder, type StoryFilters } from './storyFilters'
+import { Loading } from '../ui/Loading'
+import { bodyMatches, snippetOf, useBodySearch } from './useBodySearch'
+import { SearchSnippet } from './SearchSnippet'
+import { BodySearchNote } from './BodySearchNote'
 
 /** The columns the list sorts by, each with the order it starts in when chosen. */
 const SORTS = {
@@ -110,7 +113,13 @@ export function StoryListPage() {
   const [sort, setSort] = useState<Sort>({ key: 'updatedAt', direction: 'descending' })
   const all = list.kind === 'ready' ? list.stories : null
   const sections = useMemo(() => sectionOrder(deskSections, all ?? []), [deskSections, all])
-  const shown = useMemo(() => (all ? sortStories(all.filter((story) => matchesFilters(story, filters, me, now)), sort) : []), [all, filters, me, now, sort])
+  // Body text is only on the server: it answers which stories have the words (issue 15).
+  const bodySearch = useBodySearch(filters.query, offline)
+  const textMatches = bodyMatches(bodySearch)
+  const shown = useMemo(
+    () => (all ? sortStories(all.filter((story) => matchesFilters(story, filters, me, now, textMatches)), sort) : []),
+    [all, filters, me, now, sort, textMatches],
+  )
 
   const run = async (action: () => Promise<void>) => {
     setBusy(true)
@@ -125,15 +134,23 @@ export function StoryListPage() {
   }
 
   const onCreate = () => run(async () => navigate(`/stories/${await createStory()}`))
+  // An import that seems to repeat a story already here waits for the person's word; one that
+  // noted something (a picture left out) says so here, before the story opens (issue 15).
+  const [duplicateOf, setDuplicateOf] = useState<{ file: File; duplicates: DuplicateStory[] } | null>(null)
+  const [imported, setImported] = useState<{ id: string; warnings: string[] } | null>(null)
+  const importFile = (file: File, anyway = false) =>
+    run(async () => {
+      setDuplicateOf(null)
+      setImported(null)
+      const outcome = await importStoryFile(file, { anyway })
+      if (outcome.kind === 'duplicate') setDuplicateOf({ file, duplicates: outcome.duplicates })
+      else if (outcome.warnings.length > 0) setImported(outcome)
+      else navigate(`/stories/${outcome.id}`)
+    })
   const onFile = (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0]
     event.target.value = ''
-    if (!file) return
-    void run(async () => {
-      const { id, warnings } = await importStoryFile(file)
-      importNotes.keep(id, warnings)
-      navigate(`/stories/${id}`)
-    })
+    if (file) void importFile(file)
   }
 
   useEffect(() => {
@@ -159,7 +176,50 @@ export function StoryListPage() {
           {message.text}
         </p>
       )}
-      {list.kind === 'loading' && <p className="muted">Loading stories…</p>}
+      {duplicateOf && (
+        <div className="notice notice--warn import-duplicate" role="alert" aria-label="Already in the newsroom">
+          <p>
+            “{duplicateOf.file.name}” seems to be here already. Nothing was imported yet.
+          </p>
+          <ul>
+            {duplicateOf.duplicates.map((story) => (
+              <li key={story.id}>
+                <Link href={`/stories/${story.id}`}>{story.headline}</Link>{' '}
+                <span className="muted">
+                  · {STATUSES[story.status]} · updated {formatUpdated(story.updatedAt, now)}
+                </span>
+              </li>
+            ))}
+          </ul>
+          <div className="notice__actions">
+            <button type="button" disabled={busy} onClick={() => void importFile(duplicateOf.file, true)}>
+              Import anyway
+            </button>
+            <button type="button" onClick={() => setDuplicateOf(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {imported && (
+        <div className="notice notice--info import-notes" role="status" aria-label="Imported">
+          <p>Imported. Before you open it, worth knowing:</p>
+          <ul>
+            {imported.warnings.map((note) => (
+              <li key={note}>{note}</li>
+            ))}
+          </ul>
+          <div className="notice__actions">
+            <Link href={`/stories/${imported.id}`} className="button primary">
+              Open the story
+            </Link>
+            <button type="button" onClick={() => setImported(null)}>
+              Dismiss
+            </button>
+          </div>
+        </div>
+      )}
+      {list.kind === 'loading' && <Loading>Loading stories…</Loading>}
       {list.kind === 'error' && !offline && (
         <p role="alert" className="notice notice--error">
           Could not load the stories: {list.message}
@@ -167,6 +227,7 @@ export function StoryListPage() {
       )}
       {list.kind === 'error' && <KeptStories now={now} />}
       {list.kind === 'ready' && list.stories.length > 0 && <Filters filters={filters} sections={sections} onChange={setFilters} search />}
+      {list.kind === 'ready' && list.stories.length > 0 && <BodySearchNote search={bodySearch} />}
       {list.kind === 'ready' && list.stories.length > 0 && shown.length === 0 && (
         <div className="empty">
           <p>No stories match these filters.</p>
@@ -182,7 +243,8 @@ export function StoryListPage() {
         </div>
       )}
       {shown.length > 0 && (
-        <table className="stories">
+        // On phones each row is drawn as a card (app.css), its cells named by their data-label.
+        <table className="stories story-list">
           <caption className="visually-hidden">
             {isFiltered(filters) ? `${shown.length} of ${all?.length ?? 0} stories` : 'All stories'}, by {SORTS[sort.key].label.toLowerCase()}
           </caption>
@@ -204,18 +266,21 @@ export function StoryListPage() {
                 <td className="stories__headline">
                   <Link href={`/stories/${story.id}`}>{story.headline || <span className="muted">Untitled story</span>}</Link>
                   {story.slug && <span className="slug">{story.slug}</span>}
+                  <SearchSnippet text={snippetOf(bodySearch, story.id)} query={filters.query} />
                 </td>
-                <td>{story.section || <span className="muted">—</span>}</td>
-                <td>
+                <td data-label="Section">{story.section || <span className="muted">—</span>}</td>
+                <td data-label="Status">
                   <span className={`status status--${story.status}`}>{STATUSES[story.status]}</span>
                 </td>
-                <td>{story.desk.lead === null ? <span className="muted">—</span> : nameOf(story.desk.lead)}</td>
-                <td>{formatByline(story.bylines).replace(/^By /, '') || <span className="muted">—</span>}</td>
-                <td>
+                <td data-label="Lead">{story.desk.lead === null ? <span className="muted">—</span> : nameOf(story.desk.lead)}</td>
+                <td data-label="Byline">{formatByline(story.bylines).replace(/^By /, '') || <span className="muted">—</span>}</td>
+                <td data-label="Deadline">
                   <Deadline story={story} now={now} />
                 </td>
-                <td className="num">{story.words.toLocaleString('en-US')}</td>
-                <td>
+                <td className="num" data-label="Words">
+                  {story.words.toLocaleString('en-US')}
+                </td>
+                <td data-label="Updated">
                   <time dateTime={new Date(story.updatedAt).toISOString()} title={new Date(story.updatedAt).toLocaleString()}>
                     {formatUpdated(story.updatedAt, now)}
                   </time>

@@ -6,6 +6,8 @@ import { useId } from 'react'
 import type { StorySummary } from '../shared/api'
 import { STATUSES, type Status } from '../shared/newsroom'
 import { isAssigned, type Actor } from '../shared/permissions'
+import { foldForSearch, SEARCH_QUERY_MAX_CHARS, searchWords } from '../shared/searchText'
+import './filters.css'
 
 /** Which sections the budget shows: all, only stories without one, or one section. */
 export type SectionFilter = { kind: 'all' } | { kind: 'none' } | { kind: 'section'; name: string }
@@ -19,7 +21,10 @@ export interface StoryFilters {
   section: SectionFilter
   status: Status | 'all'
   deadline: DeadlineFilter
-  /** Words to find in the headline, slug or byline (every word, in any order; case and accents do not matter). */
+  /**
+   * Words to find (every word, in any order; case and accents do not matter): in the headline, slug
+   * or byline here, and in the story text by the server's search (src/app/useBodySearch.ts).
+   */
   query: string
 }
 
@@ -45,14 +50,12 @@ export function isMine(story: Pick<StorySummary, 'desk'>, user: Actor): boolean 
   return isAssigned(user, { lead, contributors, editor, partAssignees })
 }
 
-/** Text as search compares it: lower case, accents off (`Zürich` is found by `zurich`). */
-export function foldForSearch(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
-}
+/** Text as search compares it (src/shared/searchText.ts, shared with the server's search). */
+export { foldForSearch }
 
 /** Whether every word of `query` is in the story's headline, slug or bylines. */
 export function matchesQuery(story: Pick<StorySummary, 'headline' | 'slug' | 'bylines'>, query: string): boolean {
-  const words = foldForSearch(query).split(/\s+/).filter(Boolean)
+  const words = searchWords(query)
   if (words.length === 0) return true
   const haystack = foldForSearch([story.headline, story.slug, ...story.bylines].join(' '))
   return words.every((word) => haystack.includes(word))
@@ -80,12 +83,16 @@ function matchesDeadline(story: StorySummary, filter: DeadlineFilter, now: numbe
   }
 }
 
-/** Whether a story passes the filters (`user` is who "Mine" means; `now` what "overdue" and "today" mean). */
-export function matchesFilters(story: StorySummary, filters: StoryFilters, user: Actor, now = Date.now()): boolean {
+/**
+ * Whether a story passes the filters (`user` is who "Mine" means; `now` what "overdue" and "today"
+ * mean). `textMatches`: the stories the server found the query in (src/app/useBodySearch.ts); a
+ * story passes the query when it is one of them or its own row has every word.
+ */
+export function matchesFilters(story: StorySummary, filters: StoryFilters, user: Actor, now = Date.now(), textMatches?: ReadonlySet<string> | null): boolean {
   if (filters.mine && !isMine(story, user)) return false
   if (filters.status !== 'all' && story.status !== filters.status) return false
   if (!matchesDeadline(story, filters.deadline, now)) return false
-  if (!matchesQuery(story, filters.query)) return false
+  if (!matchesQuery(story, filters.query) && !textMatches?.has(story.id)) return false
   switch (filters.section.kind) {
     case 'all':
       return true
@@ -156,8 +163,9 @@ export function Filters({ filters, sections, onChange, search = false }: { filte
         <input
           type="search"
           className="filters__search"
-          aria-label="Search stories"
-          placeholder="Search headline, slug, byline"
+          aria-label="Search stories: headline, slug, byline and text"
+          placeholder="Search headline, slug, byline, text"
+          maxLength={SEARCH_QUERY_MAX_CHARS}
           value={filters.query}
           onChange={(event) => onChange({ ...filters, query: event.target.value })}
         />

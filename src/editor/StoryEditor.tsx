@@ -3,7 +3,7 @@
  * path: the editor never re-renders its component on transactions, and the toolbar reads only
  * the few booleans it shows through `useEditorState` selectors.
  */
-import { memo, useEffect, useRef } from 'react'
+import { memo, useCallback, useEffect, useRef, useState } from 'react'
 import { EditorContent, useEditor, type Editor } from '@tiptap/react'
 import { Collaboration } from '@tiptap/extension-collaboration'
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
@@ -17,6 +17,7 @@ import { PasteCleanup } from './pasteCleanup'
 import { installIncrementalSync } from './incrementalSync'
 import { LinkShortcut } from './linkShortcut'
 import { StoryParts } from './storyParts'
+import { PartLock } from './partLock'
 import { CommentHighlights } from '../review/comments/commentMarks'
 import { MarginThreads } from '../review/comments/MarginThreads'
 import { SuggestChanges } from '../review/suggest/SuggestChanges'
@@ -25,6 +26,7 @@ import { CopyDeskMenu } from '../review/copydesk/CopyDeskMenu'
 import { storyCopyDesk } from '../review/copydesk/storyCopyDesk'
 import { STORY_BODY_ID } from './storyBodyId'
 import { Toolbar } from './Toolbar'
+import { modeForShortcut, type EditMode } from './ModeSwitch'
 
 // Before any editor exists: bindings bind their observer at construction.
 installIncrementalSync()
@@ -71,6 +73,8 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
         LinkShortcut,
         PasteCleanup,
         StoryParts.configure({ doc: session.doc }),
+        // A reporter given only parts of the story edits only those (issue 15).
+        PartLock.configure({ doc: session.doc }),
         CommentHighlights.configure({ doc: session.doc }),
         SuggestChanges.configure({ author: { id: userId, name: user.name, color: user.color }, suggesting: suggestByDefault, storyId: session.id }),
         // Spelling, grammar and house style, checked in a worker as the story is written (issue 13).
@@ -94,9 +98,30 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
     [session],
   )
 
+  // Viewing (the mode switch): read-only here by choice, on top of what the server allows.
+  const [viewing, setViewing] = useState(false)
   useEffect(() => {
-    editor?.setEditable(editable)
-  }, [editor, editable])
+    editor?.setEditable(editable && !viewing)
+  }, [editor, editable, viewing])
+  const chooseMode = useCallback(
+    (mode: EditMode) => {
+      setViewing(mode === 'viewing')
+      if (mode !== 'viewing') editor?.commands.setSuggesting(mode === 'suggesting')
+      if (mode !== 'viewing') editor?.commands.focus()
+    },
+    [editor],
+  )
+  useEffect(() => {
+    if (!editable) return
+    const onKey = (event: KeyboardEvent) => {
+      const mode = modeForShortcut(event)
+      if (!mode) return
+      event.preventDefault()
+      chooseMode(mode)
+    }
+    document.addEventListener('keydown', onKey)
+    return () => document.removeEventListener('keydown', onKey)
+  }, [editable, chooseMode])
 
   useEffect(() => {
     onEditor?.(editor)
@@ -120,7 +145,7 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
   if (!editor) return null
   return (
     <div className="editor">
-      <Toolbar editor={editor} />
+      <Toolbar editor={editor} canEdit={editable} viewing={viewing} onMode={chooseMode} />
       <div className="suggestion-anchor" ref={contentBox}>
         <EditorContent editor={editor} className="editor__content" />
         <SuggestionPopover editor={editor} container={contentBox} />

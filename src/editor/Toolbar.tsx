@@ -9,8 +9,12 @@ import { Fragment, useState, type FormEvent, type KeyboardEvent, type ReactNode 
 import { useEditorState, type Editor } from '@tiptap/react'
 import { useEditorUi } from '../store/ui'
 import { isSuggesting } from '../review/suggest/SuggestChanges'
+import { ModeSwitch, type EditMode } from './ModeSwitch'
 import { useReview } from '../review/comments/reviewStore'
 import { nextIndex } from '../ui/rovingFocus'
+
+/** The mode switch's place among the toolbar's Tab stops. */
+const MODE = 'Mode'
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 
@@ -58,8 +62,17 @@ function ToolButton({ tool, tabStop, onFocus }: { tool: Tool; tabStop: boolean; 
   )
 }
 
-/** Marks, blocks, links, notes, suggest mode, comments and undo/redo of your own changes. */
-export function Toolbar({ editor }: { editor: Editor }) {
+interface ToolbarProps {
+  editor: Editor
+  /** Whether this person may change the story (their role, the lock, their part); Viewing is their choice on top. */
+  canEdit: boolean
+  /** Viewing chosen: the story is read-only here until another mode is chosen. */
+  viewing: boolean
+  onMode(mode: EditMode): void
+}
+
+/** Marks, blocks, links, notes, comments, undo/redo of your own changes, and the mode: editing, suggesting or viewing. */
+export function Toolbar({ editor, canEdit, viewing, onMode }: ToolbarProps) {
   const state = useEditorState({
     editor,
     selector: ({ editor: e }) => ({
@@ -109,8 +122,6 @@ export function Toolbar({ editor }: { editor: Editor }) {
       { label: 'Numbered list', shortcut: 'Shift+7', active: state.ordered, disabled: off, run: () => chain().toggleOrderedList().run(), face: <><Glyph of="1." /> List</> },
       { label: 'Quote', shortcut: 'Shift+B', active: state.quote, disabled: off, run: () => chain().toggleBlockquote().run(), face: <><Glyph of="“" /> Quote</> },
       { label: 'Note', shortcut: 'Alt+N', active: state.note, disabled: off, run: () => chain().toggleNote().run(), face: <><Glyph of="✎" /> Note</> },
-      // Track changes: your edits become suggestions the story's reporters accept or reject.
-      { label: 'Suggest', active: state.suggesting, disabled: off, run: () => chain().toggleSuggesting().run(), face: <><Glyph of="±" /> Suggest</> },
       // Not tied to editing: everyone who can read a story may comment on it (opens the side panel's Review tab).
       { label: 'Comment', shortcut: 'Alt+M', disabled: !hasPassage, run: () => useReview.getState().openComposer(), face: 'Comment' },
     ],
@@ -120,8 +131,9 @@ export function Toolbar({ editor }: { editor: Editor }) {
     ],
   ]
   // The Tab stop: the button focused last while it can be used, else the first that can.
-  const usable = groups.flat().filter((tool) => !tool.disabled)
-  const tabStop = usable.some((tool) => tool.label === focused) ? focused : usable[0]?.label
+  const usable = [...groups.flat().filter((tool) => !tool.disabled).map((tool) => tool.label), ...(canEdit ? [MODE] : [])]
+  const tabStop = usable.includes(focused) ? focused : usable[0]
+  const mode: EditMode = viewing ? 'viewing' : state.suggesting ? 'suggesting' : 'editing'
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     // Only among the buttons: the link field inside the toolbar keeps its arrow keys.
@@ -146,6 +158,8 @@ export function Toolbar({ editor }: { editor: Editor }) {
           ))}
         </Fragment>
       ))}
+      {/* Track changes and reading: Editing, Suggesting (your edits become suggestions the story's writers accept or reject), Viewing. */}
+      <ModeSwitch mode={mode} canEdit={canEdit} onMode={onMode} tabStop={tabStop === MODE} onFocus={() => setFocused(MODE)} />
       {linkDraft !== null && (
         <form className="toolbar__link" onSubmit={applyLink}>
           <input

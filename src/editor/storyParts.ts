@@ -4,8 +4,8 @@
  * desk chief's "Assign part" form. Parts live in the document's `desk` map (server-written).
  */
 import { Extension } from '@tiptap/core'
-import { Plugin, PluginKey, type EditorState } from '@tiptap/pm/state'
-import { Decoration, DecorationSet } from '@tiptap/pm/view'
+import { Plugin, PluginKey, TextSelection, type EditorState } from '@tiptap/pm/state'
+import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import type * as Y from 'yjs'
 import { getDesk, readDesk, resolvePart } from '../shared/storyDoc'
 import { useSession } from '../store/session'
@@ -65,6 +65,25 @@ function partDecorations(state: EditorState, doc: Y.Doc): DecorationSet {
   return DecorationSet.create(state.doc, decorations)
 }
 
+/**
+ * Bring the part a notification asked for (src/store/ui.ts `showPart`) into view, the cursor at
+ * its start, once this story's text has it (it may arrive after the editor opens). Part ids are
+ * unique across stories, so another story's request is left for that story.
+ */
+function showAskedPart(view: EditorView, doc: Y.Doc): void {
+  const id = useEditorUi.getState().partToShow
+  if (id === null || view.isDestroyed) return
+  const part = readDesk(doc).parts.find((candidate) => candidate.id === id)
+  const range = part ? resolvePart(doc, part) : null
+  if (!range || range.from >= view.state.doc.childCount) return
+  useEditorUi.getState().takePartToShow()
+  let pos = 0
+  for (let index = 0; index < range.from; index++) pos += view.state.doc.child(index).nodeSize
+  const selection = TextSelection.near(view.state.doc.resolve(Math.min(pos + 1, view.state.doc.content.size)))
+  view.dispatch(view.state.tr.setSelection(selection).scrollIntoView().setMeta('addToHistory', false))
+  view.focus()
+}
+
 export const StoryParts = Extension.create<{ doc: Y.Doc | null }>({
   name: 'deskStoryParts',
   addOptions() {
@@ -94,10 +113,26 @@ export const StoryParts = Extension.create<{ doc: Y.Doc | null }>({
           const unsubscribe = useSession.subscribe((state, previous) => {
             if (state.users !== previous.users) refresh()
           })
+          // A part asked for is looked for after each change (not inside one: it dispatches).
+          let looking: ReturnType<typeof setTimeout> | null = null
+          const lookForAskedPart = () => {
+            if (looking !== null || useEditorUi.getState().partToShow === null) return
+            looking = setTimeout(() => {
+              looking = null
+              showAskedPart(view, doc)
+            }, 0)
+          }
+          lookForAskedPart()
+          const unsubscribeUi = useEditorUi.subscribe((state, previous) => {
+            if (state.partToShow !== previous.partToShow) lookForAskedPart()
+          })
           return {
+            update: lookForAskedPart,
             destroy() {
               desk.unobserve(refresh)
               unsubscribe()
+              unsubscribeUi()
+              if (looking !== null) clearTimeout(looking)
             },
           }
         },

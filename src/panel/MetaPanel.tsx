@@ -5,6 +5,7 @@
  */
 import { memo, useState, type ReactNode } from 'react'
 import type * as Y from 'yjs'
+import { PLANNED_WORDS_MAX, PLANNED_WORDS_MIN, plannedWordsProblem } from '../shared/limits'
 import { useWordCount } from '../collab/useWordCount'
 import { useYMapValue } from '../collab/useYMapValue'
 import { HEADLINE_LIMIT, isSection, isStatus, lengthState, readingMinutes, SLUG_LIMIT, STATUSES, type Status } from '../shared/newsroom'
@@ -38,12 +39,18 @@ function WordsField({ doc, planned, setPlanned, disabled }: { doc: Y.Doc; planne
   const words = useWordCount(doc)
   // A draft while typing; the plan changes (through the server) on Enter or leaving the field.
   const [draft, setDraft] = useState<string | null>(null)
+  // What is wrong with the draft, said beside the field; the draft stays for the person to fix.
+  const [problem, setProblem] = useState<string | null>(null)
   const minutes = readingMinutes(words)
   const state = lengthState(words, planned)
-  const commit = () => {
+  const commit = (input: HTMLInputElement) => {
     if (draft === null) return
-    const value = Number(draft)
-    const next = draft.trim() === '' || !Number.isFinite(value) || value < 0 ? null : Math.round(value)
+    // Emptied on purpose: no plan. Anything else (a half-typed number reads as '') must be a
+    // length the desk may plan.
+    const next = draft.trim() === '' && !input.validity.badInput ? null : Number(draft === '' ? Number.NaN : draft)
+    const wrong = next === null ? null : plannedWordsProblem(next)
+    setProblem(wrong)
+    if (wrong) return
     setDraft(null)
     if (next !== planned) setPlanned(next)
   }
@@ -53,18 +60,29 @@ function WordsField({ doc, planned, setPlanned, disabled }: { doc: Y.Doc; planne
       <input
         id="planned-words"
         type="number"
-        min={0}
+        min={PLANNED_WORDS_MIN}
+        max={PLANNED_WORDS_MAX}
         step={50}
         inputMode="numeric"
         value={draft ?? planned ?? ''}
         disabled={disabled}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? 'planned-words-problem' : undefined}
         onChange={(event) => setDraft(event.target.value)}
-        onBlur={commit}
+        onBlur={(event) => commit(event.currentTarget)}
         onKeyDown={(event) => {
-          if (event.key === 'Enter') commit()
-          if (event.key === 'Escape') setDraft(null)
+          if (event.key === 'Enter') commit(event.currentTarget)
+          if (event.key === 'Escape') {
+            setDraft(null)
+            setProblem(null)
+          }
         }}
       />
+      {problem && (
+        <small id="planned-words-problem" className="field__error" role="alert">
+          {problem}
+        </small>
+      )}
       <p className={`length__actual length__actual--${state}`} aria-label="Length">
         <span>
           <strong>{words.toLocaleString('en-US')}</strong> {words === 1 ? 'word' : 'words'}
@@ -87,9 +105,10 @@ interface Props {
   children?: ReactNode
   /** The Review tab (comments); without it there is no such tab. */
   review?: ReactNode
-  /** Open comment threads and open suggestions, counted on the Review tab. */
+  /** Open comment threads, open suggestions and copy desk issues (spelling, style), counted on the Review tab. */
   openComments?: number
   openSuggestions?: number
+  copyDeskIssues?: number
   /** The History tab (versions, status changes); without it there is no such tab. */
   history?: ReactNode
 }
@@ -101,17 +120,23 @@ function plural(count: number, word: string): string {
 
 /**
  * The Review tab's count in words, led by the number its badge shows, so the tab's name holds its
- * visible text (WCAG 2.5.3, issue 15): "2 open comments", "3 open: 2 comments, 1 suggestion".
+ * visible text (WCAG 2.5.3, issue 15): "2 open comments", "3 open: 2 comments, 1 suggestion",
+ * "4 copy desk issues", "5 open: 1 comment, 4 copy desk issues".
  */
-function reviewCountLabel(comments: number, suggestions: number): string {
-  if (comments > 0 && suggestions > 0) {
-    return `${comments + suggestions} open: ${comments} ${plural(comments, 'comment')}, ${suggestions} ${plural(suggestions, 'suggestion')}`
-  }
+function reviewCountLabel(comments: number, suggestions: number, issues = 0): string {
+  const kinds = [
+    [comments, 'comment'],
+    [suggestions, 'suggestion'],
+    [issues, 'copy desk issue'],
+  ] as const
+  const counted = kinds.filter(([count]) => count > 0)
+  if (counted.length > 1) return `${comments + suggestions + issues} open: ${counted.map(([count, word]) => `${count} ${plural(count, word)}`).join(', ')}`
+  if (issues > 0) return `${issues} ${plural(issues, 'copy desk issue')}`
   return suggestions > 0 ? `${suggestions} open ${plural(suggestions, 'suggestion')}` : `${comments} open ${plural(comments, 'comment')}`
 }
 
 /** The side panel: its tabs, with the metadata fields leading the Details tab. */
-export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children, review, openComments = 0, openSuggestions = 0, history }: Props) {
+export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children, review, openComments = 0, openSuggestions = 0, copyDeskIssues = 0, history }: Props) {
   const tab = useEditorUi((ui) => ui.panelTab)
   const chooseTab = useEditorUi((ui) => ui.choosePanelTab)
   const tabs: Array<PanelTabSpec<PanelTab>> = [
@@ -127,9 +152,15 @@ export const MetaPanel = memo(function MetaPanel({ doc, disabled, desk, children
     },
   ]
   if (review !== undefined) {
-    tabs.push({ id: 'review', label: 'Review', count: openComments + openSuggestions, countLabel: reviewCountLabel(openComments, openSuggestions), content: review })
+    tabs.push({
+      id: 'review',
+      label: 'Review',
+      count: openComments + openSuggestions + copyDeskIssues,
+      countLabel: reviewCountLabel(openComments, openSuggestions, copyDeskIssues),
+      content: review,
+    })
   }
-  if (history !== undefined) tabs.push({ id: 'history', label: 'History', content: history })
+  if (history !== undefined) tabs.push({ id: 'history', label: 'History', content: history, mountWhenShown: true })
   return (
     <aside className="panel" aria-label="Story panel">
       <PanelTabs label="Side panel" tabs={tabs} selected={tab} onSelect={chooseTab} />

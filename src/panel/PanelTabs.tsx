@@ -8,7 +8,7 @@
  * subscriptions, live lists fed by the server and half-written comments, none of which may be
  * lost or re-fetched because someone looked at another tab.
  */
-import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react'
+import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { nextIndex } from '../ui/rovingFocus'
 
 /** One tab and its panel. */
@@ -21,6 +21,11 @@ export interface PanelTabSpec<Id extends string> {
   /** The count in words, for screen readers, led by the number shown ("3 open comments"); the bare number without it. */
   countLabel?: string
   content: ReactNode
+  /**
+   * Render the content only once the tab is first shown (then keep it mounted like the others):
+   * for a panel whose code or data is loaded on demand.
+   */
+  mountWhenShown?: boolean
 }
 
 interface Props<Id extends string> {
@@ -39,6 +44,9 @@ export function PanelTabs<Id extends string>({ label, tabs, selected, onSelect }
   const current = tabs.some((tab) => tab.id === selected) ? selected : tabs[0]?.id
   const tabId = (id: Id) => `${base}-tab-${id}`
   const panelId = (id: Id) => `${base}-panel-${id}`
+  // The tabs shown so far: a `mountWhenShown` panel renders from its first showing on.
+  const [shown, setShown] = useState<ReadonlySet<Id>>(() => new Set(current === undefined ? [] : [current]))
+  if (current !== undefined && !shown.has(current)) setShown(new Set([...shown, current]))
 
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return
@@ -90,7 +98,7 @@ export function PanelTabs<Id extends string>({ label, tabs, selected, onSelect }
       {tabs.map((tab) => (
         // Focusable, as the pattern asks, so the keyboard reaches a panel that starts with plain text.
         <div key={tab.id} role="tabpanel" id={panelId(tab.id)} className="panel__tabpanel" aria-labelledby={tabId(tab.id)} tabIndex={0} hidden={tab.id !== current}>
-          {tab.content}
+          {!tab.mountWhenShown || shown.has(tab.id) ? tab.content : null}
         </div>
       ))}
     </>

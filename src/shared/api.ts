@@ -3,6 +3,15 @@ import { z } from 'zod'
 import { SECTION_MAX, type Section, type Status } from './newsroom.js'
 import type { Role } from './permissions.js'
 
+/**
+ * `GET /api/stories/search?q=` answer: the stories whose text has every word (most recently updated
+ * first, at most SEARCH_MAX_RESULTS), and for those whose body has one, the body around it.
+ */
+export interface SearchAnswer {
+  ids: string[]
+  snippets: Record<string, string>
+}
+
 /** `POST /api/stories` body. */
 export const CreateStoryBody = z
   .object({
@@ -61,6 +70,19 @@ export interface StorySummary {
 export interface PresenceEvent {
   storyId: string
   present: number[]
+}
+
+/** A story already in the newsroom that an import seems to repeat (`POST /api/stories/import?duplicates=check`, 409). */
+export interface DuplicateStory {
+  id: string
+  headline: string
+  status: Status
+  updatedAt: number
+}
+
+/** A headline as duplicates are found by: case, spacing and curly quotes aside; '' when there is none. */
+export function sameHeadline(headline: string): string {
+  return headline.normalize('NFKC').replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim().toLowerCase()
 }
 
 /** Error body of every non-2xx API answer. */
@@ -148,7 +170,27 @@ export interface ThreadView {
   comments: CommentView[]
 }
 
-/** A notification as its recipient sees it (newest first). */
+/** What a notification is about (issue 15: notifications beyond @mentions). */
+export const NOTIFICATION_KINDS = ['mention', 'assigned', 'part_assigned', 'status', 'deadline', 'suggestion_accepted', 'suggestion_rejected'] as const
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number]
+
+/** What an assignment made you. */
+export type AssignedRole = 'lead' | 'editor' | 'contributor'
+
+/**
+ * The details of every kind but mentions (whose comment holds theirs), stored as JSON with the
+ * notification (server/notifications.ts): what its sentence needs.
+ */
+export type NotificationDetails =
+  | { kind: 'assigned'; role: AssignedRole }
+  | { kind: 'part_assigned'; partId: string; label: string }
+  | { kind: 'status'; from: Status; to: Status }
+  /** `minutes`: how long there was left when it was sent. */
+  | { kind: 'deadline'; deadline: number; minutes: number }
+  /** `count` suggestions of yours settled at once by one person; `excerpt` is the first one's text. */
+  | { kind: 'suggestion_accepted' | 'suggestion_rejected'; count: number; excerpt: string }
+
+/** An @mention as its recipient sees it (newest first). */
 export interface NotificationView {
   id: string
   kind: 'mention'
@@ -162,10 +204,20 @@ export interface NotificationView {
   excerpt: string
 }
 
-/** A row of `GET /api/notifications`: the notification with its story's headline. */
-export interface NotificationItem extends NotificationView {
-  headline: string
-}
+/** Any other notification: who caused it (null: nobody, a deadline) and its details. */
+export type OtherNotificationView = {
+  id: string
+  storyId: string
+  byUserId: number | null
+  createdAt: number
+  readAt: number | null
+} & NotificationDetails
+
+/**
+ * A row of `GET /api/notifications`: the notification with its story's headline and `text`, the
+ * sentence that says it ("Ada Park assigned you “Fire at the docks”", src/shared/notificationText.ts).
+ */
+export type NotificationItem = (NotificationView | OtherNotificationView) & { headline: string; text: string }
 
 // Versions (server/versions.ts, server/versionDiff.ts, server/routes/versions.ts) --------------
 
@@ -226,7 +278,10 @@ export interface HistoryEntry {
   userId: number | null
   from: Status
   to: Status
-  /** A desk chief's reason for moving past the review gate; empty otherwise. */
+  /**
+   * A desk chief's reason for moving past the review gate, or the correction note a published
+   * story was reopened with (Published → In edit); empty otherwise.
+   */
   reason: string
   at: number
 }

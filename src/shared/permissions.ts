@@ -12,6 +12,8 @@
  * | In edit → Copy edit → Ready, back to Draft   | no             | yes    | yes   | yes   |
  * | Ready → Published, Held, Spiked              | no             | no     | yes   | yes   |
  * | Published → Held, Spiked, In edit (correction)| no             | no     | yes   | yes   |
+ * | edit a Published or Spiked story's copy       | no             | no     | no    | no    |
+ *   (locked for everyone, issue 15: the desk reopens it for a correction, or restores it to Draft)
  * | manage users and sections                    | no             | no     | no    | yes   |
  * | add a word to the newsroom dictionary        | yes            | yes    | yes   | yes   |
  * | remove a word from it                        | no             | no     | yes   | yes   |
@@ -65,6 +67,26 @@ export function isDesk(actor: Actor): boolean {
 export function canEditStory(actor: Actor, assignment: Assignment): boolean {
   if (isDesk(actor) || actor.role === 'editor') return true
   return isAssigned(actor, assignment)
+}
+
+/**
+ * Statuses whose copy is locked for everyone (issue 15): published copy has gone out, and a
+ * correction goes out as a new version, so it changes only once the desk reopens it (Published →
+ * In edit, with a note); spiked copy is dead until the desk restores it (Spiked → Draft).
+ */
+export const LOCKED_STATUSES: ReadonlySet<Status> = new Set<Status>(['published', 'spiked'])
+
+/** Whether a story in `status` is locked. */
+export function isLockedStatus(status: unknown): boolean {
+  return typeof status === 'string' && LOCKED_STATUSES.has(status as Status)
+}
+
+/**
+ * May change the copy (body, headline, slug, byline, dateline) now: may edit the story, and the
+ * story is not locked. The server checks this at every update; the editor is read-only without it.
+ */
+export function canWriteStory(actor: Actor, assignment: Assignment, status: unknown): boolean {
+  return !isLockedStatus(status) && canEditStory(actor, assignment)
 }
 
 /**

@@ -30,6 +30,8 @@ export const UnsavedReason = {
   readOnly: 1,
   /** The server's storage is failing (disk full, database locked): nothing is being stored. */
   storeFailing: 2,
+  /** The story is published or spiked: locked for everyone until the desk reopens it (issue 15). */
+  locked: 3,
 } as const
 export type UnsavedReason = (typeof UnsavedReason)[keyof typeof UnsavedReason]
 
@@ -37,6 +39,7 @@ export type UnsavedReason = (typeof UnsavedReason)[keyof typeof UnsavedReason]
 export const UNSAVED_MESSAGES: Record<UnsavedReason, string> = {
   [UnsavedReason.readOnly]: 'Not saved — you cannot edit this story now (your changes are kept in this tab)',
   [UnsavedReason.storeFailing]: 'Not saved — the server cannot store changes right now (kept here, sent again when it can)',
+  [UnsavedReason.locked]: 'Not saved — this story is locked (published or spiked); your changes are kept in this tab',
 }
 
 /** A close code with the reason sent beside it. */

@@ -238,6 +238,8 @@ export function bodyWordCount(doc: Y.Doc): number {
  *   editor        number | null     user id of the assigned editor
  *   deadline      number | null     ms since the epoch
  *   parts         StoryPart[]       runs of body blocks assigned to someone
+ *   correction    string            the note a published story was reopened with (issue 15), until
+ *                                   it is published again, carrying it as the correction (edNote)
  */
 /** A run of body blocks assigned to a reporter, anchored by Yjs relative positions. */
 export interface StoryPart {
@@ -271,6 +273,15 @@ function isPart(value: unknown): value is StoryPart {
   if (typeof value !== 'object' || value === null) return false
   const part = value as Record<string, unknown>
   return typeof part.id === 'string' && typeof part.start === 'string' && typeof part.end === 'string' && typeof part.label === 'string'
+}
+
+/** The desk map's key for the pending correction note (set and cleared by server/workflow.ts). */
+export const CORRECTION_KEY = 'correction'
+
+/** The note the story was reopened for a correction with, not yet published; '' when none. */
+export function readCorrection(doc: Y.Doc): string {
+  const note = getDesk(doc).get(CORRECTION_KEY)
+  return typeof note === 'string' ? note : ''
 }
 
 /** Read the desk map as plain values; anything malformed reads as unassigned. */

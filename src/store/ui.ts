@@ -39,8 +39,30 @@ interface EditorUiState {
   choosePanelTab(tab: PanelTab): void
   /** Show a tab because of something the person did elsewhere (started a comment, opened a thread); not remembered. */
   showPanelTab(tab: PanelTab): void
-  /** Back to the tab this browser remembers (a story was just opened). */
+  /**
+   * Show a tab and bring the panel itself into view: on a phone the panel is a sheet that is shut
+   * most of the time (src/story/DetailsSheet.tsx), and a comment started or a thread opened must
+   * not land in it unseen. Elsewhere the same as `showPanelTab`.
+   */
+  revealPanelTab(tab: PanelTab): void
+  /** The side panel's sheet is open (phones only; the sheet closes it again on wider screens). */
+  detailsOpen: boolean
+  setDetailsOpen(open: boolean): void
+  /** Back to the tab this browser remembers (a story was just opened), or to the tab asked for with `askPanelTab`. */
   restorePanelTab(): void
+  /**
+   * A tab the next story to open should show instead of the remembered one, asked for by
+   * something that loads without the story page (the top bar's notifications); null when none.
+   */
+  tabToShow: PanelTab | null
+  /** Show `tab` now; unless the story it is about is open already, have that story open on it. */
+  askPanelTab(tab: PanelTab, storyOpen: boolean): void
+  /** A story part the editor should bring into view and put the cursor in (a part assignment); null once shown. */
+  partToShow: string | null
+  /** Ask the editor to show a part, now if its story is open, else when it opens. */
+  showPart(id: string): void
+  /** The part asked for, taken once (the editor showed it). */
+  takePartToShow(): string | null
   /**
    * A comment thread the story page should put in focus, asked for by something that loads
    * without the review tools (the top bar's notifications); null once the story page took it.
@@ -75,13 +97,39 @@ export const useEditorUi = create<EditorUiState>()((set, get) => ({
   showPanelTab(tab) {
     if (get().panelTab !== tab) set({ panelTab: tab })
   },
+  revealPanelTab(tab) {
+    get().showPanelTab(tab)
+    get().setDetailsOpen(true)
+  },
+  detailsOpen: false,
+  setDetailsOpen(open) {
+    if (get().detailsOpen !== open) set({ detailsOpen: open })
+  },
   restorePanelTab() {
-    get().showPanelTab(rememberedPanelTab())
+    const asked = get().tabToShow
+    get().showPanelTab(asked ?? rememberedPanelTab())
+    // Forgotten after this turn rather than at once: StrictMode opens a story page twice in a row
+    // in development, and the second opening must see the request too.
+    if (asked !== null) setTimeout(() => get().tabToShow === asked && set({ tabToShow: null }), 0)
+  },
+  tabToShow: null,
+  askPanelTab(tab, storyOpen) {
+    get().showPanelTab(tab)
+    set({ tabToShow: storyOpen ? null : tab })
+  },
+  partToShow: null,
+  showPart(id) {
+    set({ partToShow: id })
+  },
+  takePartToShow() {
+    const id = get().partToShow
+    if (id !== null) set({ partToShow: null })
+    return id
   },
   threadToShow: null,
   showThread(id) {
     get().showPanelTab('review')
-    set({ threadToShow: id })
+    set({ threadToShow: id, tabToShow: null })
   },
   takeThreadToShow() {
     const id = get().threadToShow

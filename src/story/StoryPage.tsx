@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import type { Editor } from '@tiptap/react'
 import { Link } from 'wouter'
 import { useConnectionStatus, type ConnectionStatus } from '../collab/useConnectionStatus'
@@ -22,25 +22,32 @@ import type * as Y from 'yjs'
 import { useMe, useSession, useUserName } from '../store/session'
 import { useDesk } from '../collab/useDesk'
 import { DeskFields } from '../panel/DeskFields'
-import { HistoryList } from '../panel/HistoryList'
-import { PublicationsPanel } from '../panel/PublicationsPanel'
 import { ExportMenu } from './ExportMenu'
 import { PartsPanel } from '../panel/PartsPanel'
 import { CommentsPanel } from '../review/comments/CommentsPanel'
 import { SuggestionsPanel } from '../review/suggest/SuggestionsPanel'
 import { CopyDeskPanel } from '../review/copydesk/CopyDeskPanel'
+import { useCopyDeskIssueCount } from '../review/copydesk/useCopyDeskIssueCount'
 import { useSuggestions } from '../review/suggest/useSuggestions'
 import { useReview } from '../review/comments/reviewStore'
 import { useEditorUi } from '../store/ui'
-import { VersionsPanel } from '../review/versions/VersionsPanel'
 import type { DeskControls } from '../panel/MetaPanel'
-import { allowedTransitions, canEditStory, canSetDesk } from '../shared/permissions'
+import { allowedTransitions, canSetDesk, canWriteStory, isLockedStatus } from '../shared/permissions'
+import { limitedParts } from '../shared/partAccess'
+import { CORRECTION_NOTE_MAX_CHARS } from '../shared/limits'
 import { isStatus, STATUSES, type Status } from '../shared/newsroom'
-import { assignmentOf } from '../shared/storyDoc'
+import { assignmentOf, CORRECTION_KEY, getDesk } from '../shared/storyDoc'
 import { ApiFailure, moveStory, storyHistory, updateDesk } from '../api'
 import type { HistoryEntry } from '../shared/api'
-import { importNotes } from '../ui/importNotes'
 import { textColorOn } from '../ui/textColorOn'
+import { Loading } from '../ui/Loading'
+import { useStickyHeight } from '../ui/useStickyHeight'
+import { LockBanner } from './LockBanner'
+import { ReopenDialog } from './ReopenDialog'
+import { DetailsButton, DetailsSheet } from './DetailsSheet'
+
+/** The History tab's code, loaded when the tab is first opened. */
+const HistoryTab = lazy(() => import('./HistoryTab').then((module) => ({ default: module.HistoryTab })))
 
 const CONNECTION_LABEL: Record<ConnectionStatus['kind'], string> = {
   connected: 'Connected',
@@ -79,8 +86,12 @@ function StatusBar({ session }: { session: StorySession }) {
   const connection = useConnectionStatus(session.provider)
   const save = useSaveState(session.saved)
   const people = usePresence(session.provider.awareness)
+  // Sticky under the top bar: who is here, the connection and the save state stay in view while
+  // scrolling a long story (issue 15); the toolbar and the side panel stick below it.
+  const bar = useRef<HTMLDivElement>(null)
+  useStickyHeight(bar, '--statusbar-h')
   return (
-    <div className="statusbar">
+    <div className="statusbar" ref={bar}>
       <ul className="presence" aria-label="In this story now">
         {people.map((person) => (
           <li key={person.clientId} title={person.self ? `${person.name} (you)` : person.name}>
@@ -102,6 +113,8 @@ function StatusBar({ session }: { session: StorySession }) {
         {saveText(save)}
       </span>
       <ExportMenu storyId={session.id} />
+      {/* Phones only: the side panel is a sheet there, opened from here (issue 15). */}
+      <DetailsButton />
     </div>
   )
 }
@@ -193,15 +206,20 @@ function OpenStory({ session }: { session: StorySession }) {
   const [status] = useYMapValue<string>(meta, MetaKey.status)
   const desk = useDesk(session.doc)
   const assignment = assignmentOf(desk)
-  const canEdit = canEditStory(me, assignment)
+  // Published and spiked copy is locked for everyone (issue 15): the server refuses it too.
+  const locked = isLockedStatus(status)
+  const canEdit = canWriteStory(me, assignment, status)
   const [history, setHistory] = useHistory(session.id, status)
+  /** The note the story was reopened for a correction with, until it is republished. */
+  const [correction] = useYMapValue<string>(getDesk(session.doc), CORRECTION_KEY)
+  /** The desk is writing the note to reopen the published story with. */
+  const [reopening, setReopening] = useState(false)
   const openComments = useReview((review) => review.highlights.length)
   /** The story's editor, once it exists: the Review tab lists its suggestions. */
   const [editor, setEditor] = useState<Editor | null>(null)
   const openSuggestions = useSuggestions(editor).length
+  const copyDeskIssues = useCopyDeskIssueCount(editor)
   const [problem, setProblem] = useState<string | null>(null)
-  // What the import of this story noted (a Word file's pictures left out…), shown once on arrival.
-  const [importNoted, setImportNoted] = useState<string[]>(() => importNotes.take(session.id))
   /**
    * A move waiting for a note: one the review gate stopped, which a desk chief may override with a
    * reason, or a republication and the correction note that goes out with it.
@@ -223,9 +241,15 @@ function OpenStory({ session }: { session: StorySession }) {
     moveStatus: (to) => {
       setProblem(null)
       setPending(null)
-      // Published before: this is a correction, and outlets are told what changed.
+      // Out of Published and back into the workflow only for a correction, with its note.
+      if (current === 'published' && to === 'in_edit') {
+        setReopening(true)
+        return
+      }
+      // Published before: this is a correction, and outlets are told what changed (the note the
+      // story was reopened with, which the desk may rewrite).
       if (to === 'published' && history.some((entry) => entry.to === 'published')) {
-        setPending({ kind: 'correction', to, note: '' })
+        setPending({ kind: 'correction', to, note: typeof correction === 'string' ? correction : '' })
         return
       }
       moveStory(session.id, to)
@@ -236,6 +260,9 @@ function OpenStory({ session }: { session: StorySession }) {
         })
     },
   }
+  const reopen = (note: string) => moveStory(session.id, 'in_edit', undefined, note).then(setHistory)
+  const restore = () => report(moveStory(session.id, 'draft').then(setHistory))
+  const publishedAt = history.findLast((entry) => entry.to === 'published')?.at ?? null
   const submitPending = (event: FormEvent) => {
     event.preventDefault()
     const note = pending?.note.trim()
@@ -277,24 +304,26 @@ function OpenStory({ session }: { session: StorySession }) {
   return (
     <main className="story">
       <StatusBar session={session} />
-      {!canEdit && (
+      {locked && (
+        <LockBanner
+          status={status === 'published' ? 'published' : 'spiked'}
+          publishedAt={publishedAt}
+          canUnlock={canSetDesk(me)}
+          onReopen={() => setReopening(true)}
+          onRestore={restore}
+        />
+      )}
+      {!locked && !canEdit && (
         <p className="notice notice--info readonly" role="note">
           You can read this story and see who is in it; only its assigned reporters, editors and the desk can change it.
         </p>
       )}
-      {importNoted.length > 0 && (
-        <div className="notice notice--info import-notes" role="status">
-          <p>Imported. Worth knowing:</p>
-          <ul>
-            {importNoted.map((note) => (
-              <li key={note}>{note}</li>
-            ))}
-          </ul>
-          <button type="button" onClick={() => setImportNoted([])}>
-            Dismiss
-          </button>
-        </div>
+      {!locked && correction && (
+        <p className="notice notice--info correction-pending" role="note" aria-label="Correction">
+          Reopened for a correction: “{correction}” — it goes out with the story when it is republished.
+        </p>
       )}
+      {reopening && canSetDesk(me) && <ReopenDialog onReopen={reopen} onClose={() => setReopening(false)} />}
       {problem && (
         <p className="notice notice--error" role="alert">
           {problem}
@@ -308,7 +337,7 @@ function OpenStory({ session }: { session: StorySession }) {
               aria-label={pending.kind === 'override' ? 'Override reason' : 'Correction note'}
               value={pending.note}
               onChange={(event) => setPending({ ...pending, note: event.target.value })}
-              maxLength={pending.kind === 'override' ? 500 : 1000}
+              maxLength={pending.kind === 'override' ? 500 : CORRECTION_NOTE_MAX_CHARS}
               autoFocus
             />
           </label>
@@ -334,30 +363,34 @@ function OpenStory({ session }: { session: StorySession }) {
             suggestByDefault={me.role === 'editor' && desk.lead !== me.id && !desk.contributors.includes(me.id)}
           />
         </article>
-        <MetaPanel
-          doc={session.doc}
-          disabled={!canEdit}
-          desk={deskControls}
-          review={
-            <>
-              {editor && <SuggestionsPanel editor={editor} />}
-              {editor && <CopyDeskPanel editor={editor} />}
-              <CommentsPanel session={session} canComment />
-            </>
-          }
-          openComments={openComments}
-          openSuggestions={openSuggestions}
-          history={
-            <>
-              <PublicationsPanel storyId={session.id} status={status} canRetry={canSetDesk(me)} />
-              <VersionsPanel session={session} />
-              <HistoryList history={history} nameOf={nameOf} />
-            </>
-          }
-        >
-          <DeskFields desk={desk} users={users} canAssign={canSetDesk(me)} actions={{ assign: (change) => updateDesk(session.id, change) }} />
-          <PartsPanel session={session} desk={desk} users={users} canAssign={canSetDesk(me)} onError={setProblem} />
-        </MetaPanel>
+        <DetailsSheet>
+          <MetaPanel
+            doc={session.doc}
+            // A reporter given only parts of the story writes those parts, not its metadata (issue 15).
+            disabled={!canEdit || limitedParts(me, desk) !== null}
+            desk={deskControls}
+            review={
+              <>
+                {editor && <SuggestionsPanel editor={editor} />}
+                {editor && <CopyDeskPanel editor={editor} />}
+                <CommentsPanel session={session} canComment />
+              </>
+            }
+            openComments={openComments}
+            openSuggestions={openSuggestions}
+            copyDeskIssues={copyDeskIssues}
+            history={
+              <>
+                <Suspense fallback={<Loading>Loading the history…</Loading>}>
+                  <HistoryTab session={session} status={status} canRetry={canSetDesk(me)} history={history} nameOf={nameOf} />
+                </Suspense>
+              </>
+            }
+          >
+            <DeskFields desk={desk} users={users} canAssign={canSetDesk(me)} actions={{ assign: (change) => updateDesk(session.id, change) }} />
+            <PartsPanel session={session} desk={desk} users={users} canAssign={canSetDesk(me)} onError={setProblem} />
+          </MetaPanel>
+        </DetailsSheet>
       </div>
     </main>
   )
@@ -384,11 +417,20 @@ function useReady(session: StorySession | null): boolean {
   return session !== null && readyFor === session
 }
 
+/** The story page before the story is here (from this device's copy or the server). */
+function OpeningStory() {
+  return (
+    <main className="story" aria-busy="true">
+      <Loading>Opening the story…</Loading>
+    </main>
+  )
+}
+
 /** A story this device has no copy of, while the server cannot be reached. */
 function Waiting({ session }: { session: StorySession }) {
   const connection = useConnectionStatus(session.provider)
   if (connection.kind === 'closed') return <Closed status={connection} session={session} />
-  if (connection.kind === 'connecting' || connection.kind === 'connected') return <main className="story" aria-busy="true" />
+  if (connection.kind === 'connecting' || connection.kind === 'connected') return <OpeningStory />
   return (
     <main className="page page--narrow">
       <h1>Not available offline</h1>
@@ -408,7 +450,7 @@ export function StoryPage({ id }: { id: string }) {
   const me = useMe()
   const session = useStorySession(id, { id: me.id, name: me.displayName, color: me.color })
   const ready = useReady(session)
-  if (!session) return <main className="story" aria-busy="true" />
+  if (!session) return <OpeningStory />
   if (!ready) return <Waiting session={session} />
   return <OpenStory key={session.id} session={session} />
 }

@@ -259,7 +259,7 @@ describe('budget assignment editor', () => {
     const { calls } = renderEditor(story('Vote'))
     fireEvent.change(screen.getByLabelText('Planned words'), { target: { value: '12.5' } })
     fireEvent.click(screen.getByRole('button', { name: 'Save' }))
-    expect(screen.getByRole('alert').textContent).toBe('Planned words must be a whole number up to 1,000,000.')
+    expect(screen.getByRole('alert').textContent).toBe('Planned length must be a whole number between 1 and 20,000 words.')
     expect(calls).toEqual([])
   })
 })

@@ -87,6 +87,31 @@ describe('metadata panel', () => {
     expect((screen.getByLabelText('Planned words') as HTMLInputElement).value).toBe('400')
   })
 
+  it('says what is wrong with a planned length beside the field, keeps what was typed and sends nothing', () => {
+    const doc = story()
+    const desk = { sections: ['News'], canSetDesk: true, statusOptions: [], setSection: vi.fn<(section: string) => void>(), setPlannedWords: vi.fn<(words: number | null) => void>(), moveStatus: vi.fn<(to: Status) => void>() }
+    render(<MetaPanel doc={doc} desk={desk} />)
+    const planned = screen.getByLabelText('Planned words') as HTMLInputElement
+    fireEvent.change(planned, { target: { value: '25000' } })
+    fireEvent.blur(planned)
+    expect(screen.getByRole('alert').textContent).toBe('Planned length must be a whole number between 1 and 20,000 words.')
+    expect(planned.getAttribute('aria-invalid')).toBe('true')
+    expect(planned.getAttribute('aria-describedby')).toBe(screen.getByRole('alert').id)
+    expect(planned.value).toBe('25000')
+    expect(desk.setPlannedWords).not.toHaveBeenCalled()
+    // Fixed, it goes; emptied on purpose, the plan is cleared.
+    fireEvent.change(planned, { target: { value: '900' } })
+    fireEvent.keyDown(planned, { key: 'Enter' })
+    expect(desk.setPlannedWords).toHaveBeenLastCalledWith(900)
+    expect(screen.queryByRole('alert')).toBeNull()
+    act(() => {
+      getMeta(doc).set('plannedWords', 900)
+    })
+    fireEvent.change(planned, { target: { value: '' } })
+    fireEvent.blur(planned)
+    expect(desk.setPlannedWords).toHaveBeenLastCalledWith(null)
+  })
+
   it('offers only the statuses the role may move to, and no desk edits without the right', () => {
     const doc = story()
     const desk = { sections: ['News'], canSetDesk: false, statusOptions: ['in_edit' as const], setSection: vi.fn<(section: string) => void>(), setPlannedWords: vi.fn<(words: number | null) => void>(), moveStatus: vi.fn<(to: Status) => void>() }
@@ -167,13 +192,14 @@ describe('the side panel tabs', () => {
   })
   afterEach(() => localStorage.clear())
 
-  function renderPanel(openComments = 0, openSuggestions = 0) {
+  function renderPanel(openComments = 0, openSuggestions = 0, copyDeskIssues = 0) {
     return render(
       <MetaPanel
         doc={story({ headline: 'Ferry fares rise' })}
         review={<p>Comment threads</p>}
         openComments={openComments}
         openSuggestions={openSuggestions}
+        copyDeskIssues={copyDeskIssues}
         history={<p>Versions and status changes</p>}
       >
         <p>Assignment</p>
@@ -203,6 +229,14 @@ describe('the side panel tabs', () => {
     renderPanel(2, 1)
     // Led by the number shown, so the name holds the visible text "Review 3" (WCAG 2.5.3).
     expect(screen.getByRole('tab', { name: 'Review, 3 open: 2 comments, 1 suggestion' }).textContent).toBe('Review 3')
+  })
+
+  it('counts copy desk issues on the Review tab too', () => {
+    renderPanel(0, 0, 4)
+    expect(screen.getByRole('tab', { name: 'Review, 4 copy desk issues' }).textContent).toBe('Review 4')
+    cleanup()
+    renderPanel(1, 0, 1)
+    expect(screen.getByRole('tab', { name: 'Review, 2 open: 1 comment, 1 copy desk issue' }).textContent).toBe('Review 2')
   })
 
   it('remembers the tab a person chooses, but not one shown for them', () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import dictionary from 'dictionary-en'
 import * as Y from 'yjs'
 import { Collaboration } from '@tiptap/extension-collaboration'
-import { CopyDesk, copyDeskIssues, type CopyDeskSource, type StoryWordsSource } from '../../src/review/copydesk/CopyDesk'
+import { CopyDesk, copyDeskIssues, type CopyDeskSource, type CopyDeskSwitch, type StoryWordsSource } from '../../src/review/copydesk/CopyDesk'
 import { localChecker, type Checker } from '../../src/review/copydesk/checkerClient'
 import { checkParagraph } from '../../src/review/copydesk/checkParagraph'
 import { IncrementalChecker } from '../../src/review/copydesk/incrementalChecker'
@@ -74,17 +74,47 @@ interface DeskOptions {
   source: CopyDeskSource | null
   storyWords?: StoryWordsSource | null
   suggesting?: boolean
+  /** The person's setting; always on without it. */
+  enabled?: CopyDeskSwitch | null
+  /** Counts the checkers made (each is a worker in the app). */
+  made?: { checkers: number }
 }
 
 const peers = peerHarness<DeskOptions>({
-  extensions: ({ doc }, { checker, source, storyWords = null, suggesting = false }) => [
+  extensions: ({ doc }, { checker, source, storyWords = null, suggesting = false, enabled = null, made }) => [
     ...storyExtensions(),
     Collaboration.configure({ document: doc, field: BODY }),
     SuggestChanges.configure({ author: { id: 1, name: 'Ann', color: '#123456' }, suggesting }),
-    CopyDesk.configure({ createChecker: () => checker, source, storyWords, delayMs: 0 }),
+    CopyDesk.configure({
+      createChecker: () => {
+        if (made) made.checkers++
+        return checker
+      },
+      enabled,
+      source,
+      storyWords,
+      delayMs: 0,
+    }),
   ],
   twin: { checker: localChecker({ correct: () => true, suggest: () => [] }), source: null },
 })
+
+/** "Check spelling and style as I type", held in memory as the app's store holds it. */
+function memorySwitch(on: boolean): CopyDeskSwitch & { set(on: boolean): void } {
+  let value = on
+  const listeners = new Set<() => void>()
+  return {
+    on: () => value,
+    subscribe: (listener) => {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    set(next) {
+      value = next
+      for (const listener of listeners) listener()
+    },
+  }
+}
 
 const marked = (peer: Peer) =>
   [...peer.editor.view.dom.querySelectorAll('[aria-invalid]')].map((element) => `${element.getAttribute('aria-invalid')}:${element.textContent}`)
@@ -286,5 +316,89 @@ describe('the editor', () => {
     await settled(peer, ['spelling:goverment'])
     const fresh = peers.twin(doc)
     expect(fresh.editor.getJSON()).toEqual(peer.editor.getJSON())
+  })
+
+  it('does not mark a word while it is being typed, and marks it once its typist moves on or pauses', async () => {
+    const checker = countingChecker()
+    const peer = peers.open(1, { checker, source: memorySource() })
+    peer.editor.commands.setContent('<p>Officials said.</p>')
+    await settled(peer, [])
+    // Typed one key at a time at the end: each unfinished word ("Th", "goverm") is checked and held back.
+    const end = () => peer.editor.state.doc.content.size - 1
+    for (const key of ' Th goverm') {
+      peer.editor.commands.insertContentAt(end(), key)
+      await vi.waitFor(() => expect(checker.paragraphs.at(-1)).toBe(peer.editor.getText()))
+    }
+    await new Promise((resolve) => requestAnimationFrame(resolve))
+    expect(marked(peer)).toEqual([])
+    // The typist moves on: the finished misspelling is marked while the next word is still being typed.
+    for (const key of 'ent sai') peer.editor.commands.insertContentAt(end(), key)
+    await settled(peer, ['spelling:goverment'])
+    // A pause: the word the typist stopped in is marked too.
+    await vi.waitFor(() => expect(marked(peer)).toEqual(['spelling:goverment', 'spelling:sai']), { timeout: 3000 })
+  })
+
+  it('checks nothing with checks turned off, and the whole story when they are turned on again', async () => {
+    const enabled = memorySwitch(false)
+    const made = { checkers: 0 }
+    // Stopping a checker ends its worker in the app; here it is counted, so the same one can answer again.
+    let stopped = 0
+    const checker = { ...countingChecker(), dispose: () => void stopped++ }
+    const peer = peers.open(1, { checker, source: memorySource(), enabled, made })
+    peer.editor.commands.setContent('<p>The goverment said.</p><p>It was okay.</p>')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Off from the start: no checker (in the app, no worker) was made, nothing asked, nothing marked.
+    expect(made.checkers).toBe(0)
+    expect(checker.paragraphs).toEqual([])
+    expect(marked(peer)).toEqual([])
+    enabled.set(true)
+    await settled(peer, ['spelling:goverment', 'grammar:okay'])
+    expect(made.checkers).toBe(1)
+    expect(checker.paragraphs).toEqual(['The goverment said.', 'It was okay.'])
+    // Off again: the marks go at once, and edits are not checked.
+    enabled.set(false)
+    expect(stopped).toBe(1)
+    expect(marked(peer)).toEqual([])
+    expect(copyDeskIssues(peer.editor.state)).toEqual([])
+    peer.editor.commands.insertContentAt(peer.editor.state.doc.content.size - 1, ' Teh end.')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(checker.paragraphs).toHaveLength(2)
+    expect(marked(peer)).toEqual([])
+    // On again: a fresh checker checks the whole story as it is now.
+    enabled.set(true)
+    await settled(peer, ['spelling:goverment', 'grammar:okay', 'spelling:Teh'])
+    expect(made.checkers).toBe(2)
+  })
+
+  it('counts the paragraphs checked, and calls the story checked only once every result is drawn', async () => {
+    // Answers held back until released, as a worker still reading its dictionary holds them.
+    const inner = countingChecker()
+    let release = () => undefined as void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    // Not stopped when checks go off (in the app a fresh worker starts): the same one answers again.
+    const checker: Checker = { ...inner, check: async (inputs) => (await held, inner.check(inputs)), dispose: () => undefined }
+    const enabled = memorySwitch(true)
+    const peer = peers.open(1, { checker, source: memorySource(), enabled })
+    peer.editor.commands.setContent('<p>The goverment said.</p><p>It was okay.</p><p>Talks resume.</p>')
+    const { progress } = peer.editor.storage.copyDesk
+    await vi.waitFor(() => expect(progress.get()).toEqual({ checked: 0, total: 3, whole: false }))
+    // What is marked the moment the story is first called checked: every result is drawn by then.
+    let markedWhenChecked: string[] | null = null
+    const unsubscribe = progress.subscribe(() => {
+      if (progress.get().whole && markedWhenChecked === null) markedWhenChecked = marked(peer)
+    })
+    release()
+    await vi.waitFor(() => expect(progress.get()).toEqual({ checked: 3, total: 3, whole: true }))
+    unsubscribe()
+    expect(markedWhenChecked).toEqual(['spelling:goverment', 'grammar:okay'])
+    // Typing: the edited paragraph is counted again once checked; the story stays checked.
+    peer.editor.commands.insertContentAt(peer.editor.state.doc.content.size - 1, ' Teh end.')
+    await settled(peer, ['spelling:goverment', 'grammar:okay', 'spelling:Teh'])
+    expect(progress.get()).toEqual({ checked: 3, total: 3, whole: true })
+    // Checks off: nothing counted; on again, the story is checked whole again.
+    enabled.set(false)
+    expect(progress.get()).toEqual({ checked: 0, total: 0, whole: false })
+    enabled.set(true)
+    await vi.waitFor(() => expect(progress.get()).toEqual({ checked: 3, total: 3, whole: true }))
   })
 })

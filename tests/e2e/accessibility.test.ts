@@ -209,17 +209,20 @@ describe('the story page by keyboard', () => {
     await focused('Link')
     await page.keyboard.press('ArrowLeft')
     await focused('Italic')
-    // End goes to the last button that can be used; Left from it passes over Comment, which cannot.
+    // End goes to the last button that can be used, the mode switch; Left from it passes over Redo,
+    // and Left from Undo over Comment, which cannot be used.
     await page.keyboard.press('End')
+    await focused('Mode: Editing')
+    await page.keyboard.press('ArrowLeft')
     await focused('Undo')
     await page.keyboard.press('ArrowLeft')
-    await focused('Suggest')
+    await focused('Note')
     // Right from the last wraps round to the first, Left from the first to the last.
-    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('End')
     await page.keyboard.press('ArrowRight')
     await focused('Bold')
     await page.keyboard.press('ArrowLeft')
-    await focused('Undo')
+    await focused('Mode: Editing')
     await page.keyboard.press('Home')
     await focused('Bold')
 

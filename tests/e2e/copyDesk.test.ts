@@ -3,7 +3,9 @@
  * marked, its menu offers the right word and choosing it fixes the text for everyone; a date
  * written the long way is flagged with AP's form; a word added to the newsroom dictionary stops
  * being marked in another person's open editor; and none of it is in the story's Yjs document or
- * its exports. `COPYDESK_SCREENSHOT=<file.png>` saves the page with marks and a menu open.
+ * its exports, nor in a saved version. The "Check spelling and style as I type" switch turns all of
+ * it off (no checker worker at all), this browser remembers it, and turning it on checks the story.
+ * `COPYDESK_SCREENSHOT=<file.png>` saves the page with marks and a menu open.
  */
 import { describe, expect, test } from 'vitest'
 import type { Locator, Page } from 'playwright-core'
@@ -11,7 +13,7 @@ import type { RunningServer } from '../../server/app'
 import { bodyBlocks, getBody } from '../../src/shared/storyDoc'
 import { browserFixtures } from '../helpers/browserTest'
 import { showPanelTab, textOf } from '../helpers/e2e'
-import { addUser, importStoryVia, sendJson } from '../helpers/server'
+import { addUser, getJson, importStoryVia, sendJson } from '../helpers/server'
 
 const it = test.extend(browserFixtures)
 
@@ -156,5 +158,91 @@ describe('copy desk checks in Chromium', () => {
       expect(text).toContain('immediately available')
       expect(text).not.toMatch(/aria-invalid|copydesk/i)
     }
+  })
+
+  it('keeps the marks out of a saved version', async ({ server, signIn }) => {
+    const chief = await addUser(server, 'cleo', 'chief')
+    const reporter = await addUser(server, 'remy', 'reporter')
+    const id = await importStoryVia(server.url, chief.token, 'Council vote\n\nThe goverment said it would recieve the report on September 14.')
+    expect((await sendJson(`${server.url}/api/stories/${id}/desk`, { lead: reporter.id }, chief.token, 'PATCH')).status).toBe(200)
+    const page = await signIn('remy', reporter.password)
+    await page.goto(`${server.url}/stories/${id}`)
+    const body = await storyBody(page)
+    await expect.poll(() => body.locator('[aria-invalid]').count(), { timeout: 15_000 }).toBe(3)
+    expect(await marks(body, 'spelling', 'goverment').count()).toBe(1)
+
+    // Saved from the History tab while the page shows the marks.
+    await showPanelTab(page, 'History')
+    await page.getByLabel('Version name').fill('With typos')
+    await page.getByRole('button', { name: 'Save version' }).click()
+    await expect.poll(() => page.getByRole('list', { name: 'Version history' }).getByText('With typos').count()).toBe(1)
+    const [version] = await server.services.versions.list(id)
+    expect(version?.name).toBe('With typos')
+    const saved = await server.services.versions.load(id, version!.id)
+    const text = getBody(saved!.doc).toString()
+    saved!.doc.destroy()
+    // The words as written, and nothing of the marks: no attribute, class or mark of the copy desk.
+    expect(text).toContain('The goverment said it would recieve the report on September 14.')
+    expect(text).not.toMatch(/aria-invalid|copydesk|spelling|grammar/i)
+    // What the History tab's comparison reads from the version: the same text, no markup.
+    const compared = await getJson(`${server.url}/api/stories/${id}/versions/compare?from=${version!.id}&to=current`, chief.token)
+    expect(compared.status).toBe(200)
+    expect(JSON.stringify(compared.body)).toContain('goverment')
+    expect(JSON.stringify(compared.body)).not.toMatch(/aria-invalid|copydesk/i)
+  })
+
+  it('turns checks off and on with the switch, remembered in this browser', async ({ server, signIn }) => {
+    const chief = await addUser(server, 'cora', 'chief')
+    const reporter = await addUser(server, 'reid', 'reporter')
+    const id = await importStoryVia(server.url, chief.token, 'Council vote\n\nThe goverment met.\n\nThey meet again on September 14.')
+    expect((await sendJson(`${server.url}/api/stories/${id}/desk`, { lead: reporter.id }, chief.token, 'PATCH')).status).toBe(200)
+    const page = await signIn('reid', reporter.password)
+    // The checker's workers this page starts (the checks, and spellings for a menu).
+    const workers: string[] = []
+    page.on('worker', (worker) => workers.push(worker.url()))
+    await page.goto(`${server.url}/stories/${id}`)
+    const body = await storyBody(page)
+    await expect.poll(() => body.locator('[aria-invalid]').count(), { timeout: 15_000 }).toBe(2)
+    expect(workers.filter((url) => /checkWorker/.test(url))).toHaveLength(1)
+    // The Review tab's badge counts the issues with the open comments and suggestions.
+    await expect.poll(() => page.getByRole('tab', { name: 'Review, 2 copy desk issues' }).count()).toBe(1)
+
+    // Off: the marks go, and the count with them.
+    await showPanelTab(page, 'Review')
+    const checks = page.getByRole('region', { name: 'Copy desk checks' })
+    const toggle = checks.getByRole('switch', { name: 'Check spelling and style as I type' })
+    expect(await toggle.isChecked()).toBe(true)
+    // The status says the whole story is checked, counting its paragraphs.
+    const status = checks.getByRole('status')
+    await expect.poll(() => status.textContent()).toBe('Story checked.')
+    expect([await status.getAttribute('data-checked'), await status.getAttribute('data-paragraphs')]).toEqual(['2', '2'])
+    await toggle.uncheck()
+    await expect.poll(() => status.count()).toBe(0)
+    await expect.poll(() => body.locator('[aria-invalid]').count()).toBe(0)
+    await expect.poll(() => checks.getByRole('heading').textContent()).toMatch(/checks off$/)
+    await expect.poll(() => page.getByRole('tab', { name: /^Review/ }).getAttribute('aria-label')).toBeNull()
+    // Typing a misspelling now marks nothing.
+    await body.locator('p').last().click()
+    await page.keyboard.press('End')
+    await page.keyboard.type(' Teh end.')
+    await expect.poll(() => textOf(body)).toContain('on September 14. Teh end.')
+
+    // Opened again, the page remembers: no checker worker is started at all.
+    workers.length = 0
+    await page.reload()
+    const reopened = await storyBody(page)
+    await expect.poll(() => textOf(reopened)).toContain('Teh end.')
+    const toggleAgain = page.getByRole('region', { name: 'Copy desk checks' }).getByRole('switch', { name: 'Check spelling and style as I type' })
+    await expect.poll(() => toggleAgain.isChecked()).toBe(false)
+    expect(await reopened.locator('[aria-invalid]').count()).toBe(0)
+    expect(workers.filter((url) => /checkWorker/.test(url))).toEqual([])
+
+    // On again (from the keyboard): the whole story is checked, the new misspelling too.
+    await toggleAgain.focus()
+    await page.keyboard.press('Space')
+    await expect.poll(() => reopened.locator('[aria-invalid]').count(), { timeout: 15_000 }).toBe(3)
+    expect(await marks(reopened, 'spelling', 'Teh').count()).toBe(1)
+    await expect.poll(() => page.getByRole('region', { name: 'Copy desk checks' }).getByRole('status').textContent()).toBe('Story checked.')
+    expect(workers.filter((url) => /checkWorker/.test(url))).toHaveLength(1)
   })
 })

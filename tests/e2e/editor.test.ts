@@ -287,16 +287,30 @@ describe('editor in Chromium', () => {
     await page.goto(`${server.url}/`)
     await page.getByRole('heading', { name: 'Stories' }).waitFor()
     await page.getByLabel('Import story file').setInputFiles(file)
+    // What it left out is said on the list, before the story opens.
+    const notes = page.getByRole('status', { name: 'Imported' })
+    await expect.poll(() => notes.textContent()).toContain('A picture was left out')
+    expect(new URL(page.url()).pathname).toBe('/')
+    await notes.getByRole('link', { name: 'Open the story' }).click()
     await page.waitForURL(/\/stories\/[0-9a-z]{16}$/)
+    const first = new URL(page.url()).pathname
     await expect.poll(() => page.getByLabel('Headline').inputValue()).toBe('Harbour reopens after storm')
     expect(await page.getByLabel('Dateline city').inputValue()).toBe('GDANSK')
     const body = page.getByRole('textbox', { name: 'Story body' })
     await expect.poll(() => body.locator('h2').textContent()).toBe('Damage')
     expect(await body.locator('p strong').textContent()).toBe('reopened')
-    const notes = page.getByRole('status').filter({ hasText: 'Imported' })
-    expect(await notes.textContent()).toContain('A picture was left out')
-    await notes.getByRole('button', { name: 'Dismiss' }).click()
-    await expect.poll(() => notes.count()).toBe(0)
+
+    // The same file again: the list says the story is here already, and nothing is created unless asked.
+    await page.goto(`${server.url}/`)
+    await page.getByRole('link', { name: 'Harbour reopens after storm' }).first().waitFor()
+    await page.getByLabel('Import story file').setInputFiles(file)
+    const duplicate = page.getByRole('alert', { name: 'Already in the newsroom' })
+    await expect.poll(() => duplicate.textContent()).toContain('seems to be here already')
+    expect(await duplicate.getByRole('link', { name: 'Harbour reopens after storm' }).getAttribute('href')).toBe(first)
+    expect((await server.storage.listStories()).filter((story) => story.headline === 'Harbour reopens after storm')).toHaveLength(1)
+    await duplicate.getByRole('button', { name: 'Import anyway' }).click()
+    await expect.poll(() => notes.textContent()).toContain('A picture was left out')
+    expect((await server.storage.listStories()).filter((story) => story.headline === 'Harbour reopens after storm')).toHaveLength(2)
   })
 
   it('publishes, and republishes a correction with its note; the History tab shows what went out', async ({ server, person }) => {
@@ -312,14 +326,20 @@ describe('editor in Chromium', () => {
     const publications = page.getByRole('list', { name: 'Publications' })
     await expect.poll(() => publications.textContent()).toContain('Published · version 1')
 
-    // Reopened for a correction, then republished: the desk is asked for the note that goes out.
+    // Reopened for a correction (the desk gives the note then), then republished: the note is
+    // offered again, and the desk may rewrite it before it goes out.
     await page.getByRole('tab', { name: 'Details' }).click()
     await status.selectOption({ label: 'In edit' })
+    const reopen = page.getByRole('dialog', { name: 'Reopen for correction' })
+    await reopen.getByRole('textbox', { name: 'Correction note' }).fill('Corrects the date.')
+    await reopen.getByRole('button', { name: 'Reopen for correction' }).click()
+    await expect.poll(() => status.inputValue()).toBe('in_edit')
     for (const to of ['copy_edit', 'ready']) {
       await expect.poll(async () => (await sendJson(`${server.url}/api/stories/${id}/status`, { to }, token)).status).toBe(200)
     }
     await expect.poll(() => status.inputValue()).toBe('ready')
     await status.selectOption({ label: 'Published' })
+    expect(await page.getByLabel('Correction note').inputValue()).toBe('Corrects the date.')
     await page.getByLabel('Correction note').fill('Corrects the closing date.')
     await page.getByRole('button', { name: 'Republish with correction' }).click()
     await expect.poll(() => status.inputValue()).toBe('published')
@@ -353,5 +373,27 @@ describe('editor in Chromium', () => {
     await expect.poll(() => status.inputValue()).toBe('ready')
     await page.getByRole('tab', { name: 'History' }).click()
     await expect.poll(() => page.getByRole('list', { name: 'Workflow history' }).textContent()).toContain('“Source confirmed by phone”')
+  })
+
+  it('keeps who is here, the connection and the save state in view while scrolling a long story, the toolbar just below', async ({ server, person }) => {
+    const paragraphs = Array.from({ length: 120 }, (_, index) => `Paragraph ${index + 1} of the council's long budget story, with enough words to fill a line or two.`)
+    const id = await importStoryVia(server.url, await apiToken(server), `The budget, line by line\n\n${paragraphs.join('\n\n')}`)
+    const page = await person('sal', 'editor')
+    await page.goto(`${server.url}/stories/${id}`)
+    const saved = page.getByRole('status', { name: 'Save state' })
+    await expect.poll(() => saved.textContent()).toBe('All changes saved')
+    await page.getByText('Paragraph 100 of').scrollIntoViewIfNeeded()
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(2000)
+    const viewport = page.viewportSize()!
+    const top = async (name: string) => (await page.getByRole('status', { name }).boundingBox())!
+    for (const name of ['Save state', 'Connection']) {
+      const box = await top(name)
+      expect(box.y).toBeGreaterThanOrEqual(0)
+      expect(box.y + box.height).toBeLessThan(viewport.height)
+    }
+    // The toolbar sticks below the status bar, not over it.
+    const bar = (await page.getByRole('status', { name: 'Save state' }).locator('xpath=..').boundingBox())!
+    const toolbar = (await page.getByRole('toolbar').first().boundingBox())!
+    expect(toolbar.y).toBeGreaterThanOrEqual(bar.y + bar.height - 1)
   })
 })

@@ -63,13 +63,26 @@ describe('the newsroom in Chromium', () => {
     expect(await other.getByLabel('Headline').isDisabled()).toBe(true)
     await expect.poll(() => textOf(robinBody)).toContain('Again.')
 
-    // The chief moves Riley's part to Robin: live for everyone, and now Robin may write.
+    // The chief moves Riley's part to Robin: live for everyone, and now Robin may write his part,
+    // and only his part (issue 15).
     await desk.getByLabel('Assignee of Background').selectOption({ label: 'Robin' })
-    await expect.poll(() => reporter.getByLabel('Story part: Background · Robin').count()).toBe(1)
-    await expect.poll(() => robinBody.getAttribute('contenteditable')).toBe('true')
-    await robinBody.locator('p').last().click()
+    // Live across three pages on a busy machine: room for a slow round trip.
+    const live = { timeout: 10_000 }
+    await expect.poll(() => reporter.getByLabel('Story part: Background · Robin').count(), live).toBe(1)
+    await expect.poll(() => robinBody.getAttribute('contenteditable'), live).toBe('true')
+    await expect.poll(() => other.getByText('You can edit only your part: Background').count(), live).toBe(1)
+    await robinBody.locator('p').nth(1).click()
     await other.keyboard.press('End')
     await other.keyboard.type(' Robin adds this.')
-    await expect.poll(async () => bodyBlocks((await server.storage.loadDoc(id))!.doc).join(' ')).toContain('Robin adds this.')
+    await expect.poll(async () => bodyBlocks((await server.storage.loadDoc(id))!.doc)[1]).toContain('Robin adds this.')
+    const before = bodyBlocks((await server.storage.loadDoc(id))!.doc)
+    await robinBody.locator('p').first().click()
+    await other.keyboard.press('End')
+    await other.keyboard.type(' Not his.')
+    // Refused in his editor, so nothing goes out; the story is as it was.
+    await expect.poll(() => textOf(robinBody)).not.toContain('Not his.')
+    await expect.poll(() => other.getByRole('status', { name: 'Save state' }).textContent()).toBe('All changes saved')
+    expect(await other.getByRole('status', { name: 'Connection' }).textContent()).toBe('Connected')
+    expect(bodyBlocks((await server.storage.loadDoc(id))!.doc)).toEqual(before)
   })
 })

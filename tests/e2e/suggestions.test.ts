@@ -40,9 +40,20 @@ describe('suggestions in Chromium', () => {
     await showPanelTab(editor, 'Review')
     const editorBody = editor.getByRole('textbox', { name: 'Story body' })
     await expect.poll(() => editorBody.getAttribute('contenteditable')).toBe('true')
-    const suggest = editor.getByRole('button', { name: 'Suggest', exact: true })
-    if ((await suggest.getAttribute('aria-pressed')) !== 'true') await suggest.click()
-    await expect.poll(() => suggest.getAttribute('aria-pressed')).toBe('true')
+    // Editors not assigned to the story start in Suggesting; the mode switch says so, and sets it.
+    const mode = editor.getByRole('button', { name: /^Mode: / })
+    await expect.poll(() => mode.getAttribute('aria-label')).toBe('Mode: Suggesting')
+    await mode.click()
+    await editor.getByRole('group', { name: 'Mode' }).getByRole('radio', { name: /^Editing/ }).click()
+    await expect.poll(() => mode.getAttribute('aria-label')).toBe('Mode: Editing')
+    // Viewing: the story cannot be changed here by accident, until another mode is chosen.
+    await mode.click()
+    await editor.getByRole('group', { name: 'Mode' }).getByRole('radio', { name: /^Viewing/ }).click()
+    await expect.poll(() => editorBody.getAttribute('contenteditable')).toBe('false')
+    // Google Docs' keys work too.
+    await editor.keyboard.press('Control+Alt+Shift+X')
+    await expect.poll(() => mode.getAttribute('aria-label')).toBe('Mode: Suggesting')
+    await expect.poll(() => editorBody.getAttribute('contenteditable')).toBe('true')
 
     await editorBody.locator('p').first().click()
     await editor.keyboard.press('End')
@@ -61,12 +72,14 @@ describe('suggestions in Chromium', () => {
     await showPanelTab(reporter, 'Review')
     const reporterBody = reporter.getByRole('textbox', { name: 'Story body' })
     await expect.poll(() => reporterBody.getAttribute('contenteditable')).toBe('true')
-    expect(await reporter.getByRole('button', { name: 'Suggest', exact: true }).getAttribute('aria-pressed')).toBe('false')
+    expect(await reporter.getByRole('button', { name: /^Mode: / }).getAttribute('aria-label')).toBe('Mode: Editing')
     const marked = reporterBody.locator('ins.suggestion--insertion')
     await expect.poll(() => marked.textContent()).toBe(' Again.')
     await marked.click()
     const accept = reporter.getByRole('button', { name: 'Accept suggestion' })
     await accept.waitFor()
+    // The popover names who suggested it, in words on screen.
+    expect(await reporter.getByRole('group', { name: 'Suggestion by Eddie' }).textContent()).toContain('Suggested by Eddie')
     await accept.click()
 
     // Plain text everywhere: in the stored story, and with no insertion mark in either browser.
@@ -113,7 +126,7 @@ describe('suggestions in Chromium', () => {
     const editorBody = editor.getByRole('textbox', { name: 'Story body' })
     await expect.poll(() => editorBody.getAttribute('contenteditable')).toBe('true')
     // Editors who are not on the story review in suggest mode by default.
-    await expect.poll(() => editor.getByRole('button', { name: 'Suggest', exact: true }).getAttribute('aria-pressed')).toBe('true')
+    await expect.poll(() => editor.getByRole('button', { name: /^Mode: / }).getAttribute('aria-label')).toBe('Mode: Suggesting')
 
     // Enter in the middle of the first paragraph, then typing: one suggestion, a new paragraph.
     await editorBody.locator('p').first().click()

@@ -188,7 +188,7 @@ describe('comment threads', () => {
     expect(leads[0]!.excerpt).toContain('Ask @riley')
     expect(await notifications('editor')).toHaveLength(counts.editor + 1)
     for (const who of ['robin', 'rory', 'chief', 'gone'] as const) {
-      expect((await repo.notifications(people[who].id)).filter((item) => item.threadId === thread.id)).toEqual([])
+      expect((await srv.services.notifications.list(people[who].id)).filter((item) => item.kind === 'mention' && item.threadId === thread.id)).toEqual([])
     }
 
     // An edit that adds Rory notifies Rory only; Riley is not told twice.

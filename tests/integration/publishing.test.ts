@@ -118,12 +118,16 @@ describe('publication', () => {
     expect(pulled).toHaveLength(1)
     expect(pulled[0]).toMatchObject({ pubStatus: 'withheld' })
 
-    for (const to of ['ready', 'published']) await move(srv, token, id, to)
-    await move(srv, token, id, 'in_edit')
-    for (const to of ['copy_edit', 'ready']) await move(srv, token, id, to)
-    await move(srv, token, id, 'published', { correction: 'Corrects the day of the meeting.' })
+    // Back out after the takedown: outlets have version 1, so this one says what changed.
+    await move(srv, token, id, 'ready')
+    expect((await sendJson(`${srv.url}/api/stories/${id}/status`, { to: 'published' }, token)).status).toBe(422)
+    await move(srv, token, id, 'published', { correction: 'Released again after legal review.' })
+    // Reopened for a correction (only with its note), and republished: the note goes out with it.
+    expect((await sendJson(`${srv.url}/api/stories/${id}/status`, { to: 'in_edit' }, token)).status).toBe(422)
+    await move(srv, token, id, 'in_edit', { correction: 'Corrects the day of the meeting.' })
+    for (const to of ['copy_edit', 'ready', 'published']) await move(srv, token, id, to)
     await vi.waitFor(() => expect(hook.received).toHaveLength(4), { timeout: 10_000 })
-    expect(JSON.parse(hook.received[2]!.body)).toMatchObject({ version: '2', pubStatus: 'usable' })
+    expect(JSON.parse(hook.received[2]!.body)).toMatchObject({ version: '2', pubStatus: 'usable', edNote: 'Released again after legal review.' })
     expect(JSON.parse(hook.received[3]!.body)).toMatchObject({ version: '3', pubStatus: 'usable', edNote: 'Corrects the day of the meeting.' })
     const newsml = await (await fetch(`${srv.url}/api/stories/${id}/export?format=newsml`, { headers: { authorization: `Bearer ${token}` } })).text()
     expect(newsml).toContain('pubStatus qcode="stat:usable"')

@@ -2,8 +2,9 @@ import { LocalBus } from '../../server/bus'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
-import { Room, type Participant } from '../../server/room'
+import { FULL_STATE_KEEP_MS, Room, type Participant } from '../../server/room'
 import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { docOfStored, Storage, type StoredStory } from '../../server/storage'
 import { MessageType } from '../../src/shared/protocol'
@@ -13,7 +14,7 @@ import { StoryEvents } from '../../server/storyEvents'
 import { createLogger } from '../../server/logger'
 import { createStory } from '../../server/stories'
 import { Users } from '../../server/users'
-import { bodyBlocks, getBody } from '../../src/shared/storyDoc'
+import { bodyBlocks, getBody, getMeta, MetaKey, readMeta } from '../../src/shared/storyDoc'
 import { tempDataDir } from '../helpers/server'
 
 const CHIEF: Participant = { id: 1, role: 'chief', isAdmin: false, displayName: 'Chief', color: '#000000' }
@@ -120,6 +121,44 @@ describe('room', () => {
   })
 })
 
+describe('room, an update that repeats clocks the story has', () => {
+  it('is checked where Yjs will put it, not where it claims: a status written through a heading\'s level is refused', async () => {
+    const { room } = await setup()
+    const conn = socket()
+    room.join(conn, CHIEF)
+    // A heading (the writer's own), then the desk moves the story: the status is the desk's last item.
+    room.enqueue(
+      edit(room.doc, (doc) => {
+        const heading = new Y.XmlElement('heading')
+        heading.setAttribute('level', 2 as unknown as string)
+        heading.insert(0, [new Y.XmlText('Sub')])
+        getBody(doc).insert(1, [heading])
+      }),
+      conn,
+    )
+    await vi.waitFor(() => expect(getBody(room.doc).length).toBe(2))
+    room.applyFromNode(edit(room.doc, (doc) => getMeta(doc).set(MetaKey.status, 'copy_edit')), new Map())
+    const desk = [...room.doc.store.clients.keys()].find((client) => getMeta(room.doc)._map.get(MetaKey.status)?.id.client === client)!
+    const state = Y.getState(room.doc.store, desk)
+    // The desk's last clock again, and one more, claiming to follow the heading's level: Yjs
+    // integrates only the new one, after the desk's status item, as the status.
+    const level = (getBody(room.doc).get(1) as Y.XmlElement)._map.get('level')!
+    const item = new Y.Item(Y.createID(desk, state - 1), null, level.lastId, null, null, null, null, new Y.ContentAny([2, 'published']))
+    const encoder = new Y.UpdateEncoderV1()
+    encoding.writeVarUint(encoder.restEncoder, 1)
+    encoding.writeVarUint(encoder.restEncoder, 1)
+    encoder.writeClient(desk)
+    encoding.writeVarUint(encoder.restEncoder, state - 1)
+    item.write(encoder, 0)
+    encoding.writeVarUint(encoder.restEncoder, 0)
+    const refused = room.refused
+    room.enqueue(encoder.toUint8Array(), conn)
+    await vi.waitFor(() => expect(room.refused).toBe(refused + 1))
+    expect(readMeta(room.doc).status).toBe('copy_edit')
+    expect(Y.getState(room.doc.store, desk)).toBe(state)
+  })
+})
+
 describe('room, updates from other nodes', () => {
   it('relays what another node stored without storing it again; a gap is read from the store once', async () => {
     const { storage, room, id } = await setup()
@@ -164,13 +203,15 @@ describe('room, a new reader (issue 12: cold open)', () => {
     })
   const everything = () => Y.encodeStateVector(new Y.Doc())
 
-  it('is sent the stored bytes of a story that has no log after its snapshot, not a new encoding of them', async () => {
+  /**
+   * A story stored with the text of a deleted paragraph still in it: loading collects that, so
+   * encoding the loaded document again gives other bytes than the stored ones. Its room, and them.
+   */
+  async function roomWithStoredHistory(): Promise<{ room: Room; stored: Uint8Array }> {
     const backend = openSqlite(tempDataDir())
     const storage = new Storage(backend)
     open.push(storage)
     const story = await createStory(storage, new StoryEvents(), { paragraphs: ['start'] })
-    // Stored with the text of a deleted paragraph still in it: loading collects that, so encoding
-    // the loaded document again would give other bytes than these.
     const history = new Y.Doc({ gc: false })
     Y.applyUpdate(history, (await storage.readStored(story.id))?.snapshot.state as Uint8Array)
     getBody(history).insert(1, [new Y.XmlElement('paragraph')])
@@ -181,12 +222,42 @@ describe('room, a new reader (issue 12: cold open)', () => {
     const log = createLogger('silent')
     const room = new Room(story.id, (await storage.loadDoc(story.id))!, { storage, bus: new LocalBus('test'), health: new StoreHealth(() => storage.probe(), log), events: new StoryEvents(), log })
     expect(Buffer.from(Y.encodeStateAsUpdate(room.doc)).equals(Buffer.from(stored))).toBe(false)
+    return { room, stored }
+  }
+
+  /** A new reader joins `room` and asks for everything; the one sync step 2 it is sent. */
+  async function newReader(room: Room): Promise<Uint8Array> {
     const reader = socket()
     room.join(reader, CHIEF)
     room.answerSyncStep1(reader, everything())
     await vi.waitFor(() => expect(stepTwos(reader)).toHaveLength(1))
-    expect(Buffer.from(stepTwos(reader)[0] as Uint8Array).equals(Buffer.from(stored as Uint8Array))).toBe(true)
+    return stepTwos(reader)[0] as Uint8Array
+  }
+
+  it('is sent the stored bytes of a story that has no log after its snapshot, not a new encoding of them', async () => {
+    const { room, stored } = await roomWithStoredHistory()
+    expect(Buffer.from(await newReader(room)).equals(Buffer.from(stored))).toBe(true)
     expect(await room.unload(true)).toBe(true)
+  })
+
+  it('keeps the whole story encoded while new readers keep coming, and lets it go once they stop', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const { room, stored } = await roomWithStoredHistory()
+      vi.advanceTimersByTime(FULL_STATE_KEEP_MS - 1000)
+      expect(Buffer.from(await newReader(room)).equals(Buffer.from(stored))).toBe(true)
+      // Each new reader keeps it as long again.
+      vi.advanceTimersByTime(FULL_STATE_KEEP_MS - 1000)
+      expect(Buffer.from(await newReader(room)).equals(Buffer.from(stored))).toBe(true)
+      vi.advanceTimersByTime(FULL_STATE_KEEP_MS)
+      // Dropped: the next reader is sent a new encoding of the same story.
+      const fresh = await newReader(room)
+      expect(Buffer.from(fresh).equals(Buffer.from(stored))).toBe(false)
+      expect(Buffer.from(fresh).equals(Buffer.from(Y.encodeStateAsUpdate(room.doc)))).toBe(true)
+      expect(await room.unload(true)).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('sent the stored story before the room had it, gets only what changed since, and nothing when nothing did', async () => {

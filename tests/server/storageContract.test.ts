@@ -17,6 +17,8 @@ import { Storage, SuggestionAuthorConflict, type StoryIndexFields } from '../../
 import { insertDecisions, SuggestionLog, type DecisionInput } from '../../server/suggestionLog'
 import { Users } from '../../server/users'
 import { Comments } from '../../server/comments'
+import { Notifications } from '../../server/notifications'
+import { StoryEvents } from '../../server/storyEvents'
 import { createLogger } from '../../server/logger'
 import { Publishing } from '../../server/publishing'
 import { AUTO_CHECKPOINT_MS, Versions } from '../../server/versions'
@@ -348,13 +350,14 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
     const at = { storyId: 'aaaaaaaaaaaaaaaa', threadId: first.id, commentId: reply.id, byUserId: 8 }
     expect((await comments.notify([7, 8, 9], at)).sort()).toEqual([7, 9])
     expect(await comments.notify([7, 9], at)).toEqual([])
-    const [notification] = await comments.notifications(7)
-    expect(notification).toMatchObject({ commentId: reply.id, excerpt: 'Reply', readAt: null })
-    expect(await comments.markRead(notification!.id, 9)).toBe(false)
-    expect(await comments.markRead(notification!.id, 7)).toBe(true)
+    const notifications = new Notifications(backend.db, new StoryEvents(), createLogger('silent'))
+    const [notification] = await notifications.list(7)
+    expect(notification).toMatchObject({ kind: 'mention', commentId: reply.id, excerpt: 'Reply', readAt: null })
+    expect(await notifications.markRead(notification!.id, 9)).toBe(false)
+    expect(await notifications.markRead(notification!.id, 7)).toBe(true)
     // Deleting the last live comment of a thread takes the thread and its notifications.
     expect(await comments.deleteComment(reply.id)).toEqual({ threadDeleted: false })
-    expect(await comments.notifications(7)).toEqual([])
+    expect(await notifications.list(7)).toEqual([])
     expect(await comments.deleteComment((await comments.thread(first.id))!.comments[0]!.id)).toEqual({ threadDeleted: true })
     expect(await comments.thread(first.id)).toBeNull()
   })

@@ -2,7 +2,9 @@
  * Margin threads: beside the text, a compact card per open thread, level with the top of its
  * highlighted passage and pushed down so cards never overlap. Clicking a card puts its thread in
  * focus in the review panel (switching the side panel to its Review tab); clicking a highlight
- * marks its card. Narrow screens hide the margin (comments.css) and rely on the panel.
+ * marks its card. Narrow screens hide the margin (comments.css) and show instead, above the text, how
+ * many threads are open, as a button to the first of them on the Review tab (on a phone, in the
+ * panel's sheet): the highlights alone would not say where their comments went (issue 15).
  *
  * React stays off the keystroke path: React renders the cards only when the threads or the
  * thread in focus change; where they sit is measured and written to the DOM directly, at most
@@ -115,30 +117,38 @@ export function MarginThreads({ editor, container }: Props) {
     item?.focus({ preventScroll: true })
   }
 
+  const first = cards[0] ?? highlights[0]
   return (
-    <div ref={margin} className={cards.length > 0 ? 'margin-threads margin-threads--used' : 'margin-threads'} aria-label="Comments in the margin" role="group">
-      {cards.map((thread) => {
-        const active = thread.id === activeThreadId
-        const excerpt = clip(thread.excerpt, EXCERPT_CHARS)
-        const meta = `${nameOf(thread.authorId)}${thread.replies > 0 ? ` · ${thread.replies} ${thread.replies === 1 ? 'reply' : 'replies'}` : ''}`
-        return (
-          <button
-            key={thread.id}
-            type="button"
-            data-margin-thread={thread.id}
-            className={active ? 'margin-thread margin-thread--active' : 'margin-thread'}
-            // The passage, then what the card shows: its name holds its visible text (WCAG 2.5.3, issue 15).
-            aria-label={`Thread: ${thread.quote} — ${excerpt} ${meta}`}
-            aria-current={active ? 'true' : undefined}
-            // Hidden until measured: a card never flashes at the top of the text.
-            style={{ display: 'none' }}
-            onClick={() => open(thread.id)}
-          >
-            <span className="margin-thread__excerpt">{excerpt}</span>
-            <span className="margin-thread__meta">{meta}</span>
-          </button>
-        )
-      })}
-    </div>
+    <>
+      {first && (
+        <button type="button" className="margin-threads__cue" onClick={() => open(first.id)}>
+          {highlights.length} open {highlights.length === 1 ? 'comment' : 'comments'}
+        </button>
+      )}
+      <div ref={margin} className={cards.length > 0 ? 'margin-threads margin-threads--used' : 'margin-threads'} aria-label="Comments in the margin" role="group">
+        {cards.map((thread) => {
+          const active = thread.id === activeThreadId
+          const excerpt = clip(thread.excerpt, EXCERPT_CHARS)
+          const meta = `${nameOf(thread.authorId)}${thread.replies > 0 ? ` · ${thread.replies} ${thread.replies === 1 ? 'reply' : 'replies'}` : ''}`
+          return (
+            <button
+              key={thread.id}
+              type="button"
+              data-margin-thread={thread.id}
+              className={active ? 'margin-thread margin-thread--active' : 'margin-thread'}
+              // The passage, then what the card shows: its name holds its visible text (WCAG 2.5.3, issue 15).
+              aria-label={`Thread: ${thread.quote} — ${excerpt} ${meta}`}
+              aria-current={active ? 'true' : undefined}
+              // Hidden until measured: a card never flashes at the top of the text.
+              style={{ display: 'none' }}
+              onClick={() => open(thread.id)}
+            >
+              <span className="margin-thread__excerpt">{excerpt}</span>
+              <span className="margin-thread__meta">{meta}</span>
+            </button>
+          )
+        })}
+      </div>
+    </>
   )
 }

@@ -46,7 +46,7 @@ interface ReviewState {
   activeThreadId: string | null
   /** Put a thread in focus where it is, without changing the side panel's tab (a click in the text or the panel). */
   setActiveThread(id: string | null): void
-  /** Put a thread in focus and show it: switch the side panel to its Review tab (a margin card, a notification). */
+  /** Put a thread in focus and show it: switch the side panel to its Review tab, opening a phone's sheet (a margin card, a notification). */
   openThread(id: string): void
   highlights: Highlight[]
   setHighlights(highlights: Highlight[]): void
@@ -76,8 +76,8 @@ export const useReview = create<ReviewState>()((set, get) => ({
   openComposer(passage) {
     const chosen = passage ?? get().selection
     if (!chosen) return false
-    // The tab first: the composer's field can take the focus only once its panel is shown.
-    useEditorUi.getState().showPanelTab('review')
+    // The tab first (and the phone's sheet): the composer's field can take the focus only once its panel is shown.
+    useEditorUi.getState().revealPanelTab('review')
     set({ composer: chosen, activeThreadId: null, composerFocus: get().composerFocus + 1 })
     return true
   },
@@ -88,7 +88,7 @@ export const useReview = create<ReviewState>()((set, get) => ({
     if (get().activeThreadId !== id) set({ activeThreadId: id })
   },
   openThread(id) {
-    useEditorUi.getState().showPanelTab('review')
+    useEditorUi.getState().revealPanelTab('review')
     get().setActiveThread(id)
   },
   highlights: [],

@@ -16,11 +16,13 @@ import { Mapping, StepMap } from '@tiptap/pm/transform'
 import { DecorationSet, type Decoration, type EditorView } from '@tiptap/pm/view'
 import { ySyncPluginKey } from '@tiptap/y-tiptap'
 import type { Checker } from './checkerClient'
+import { checkProgressStore, NOT_CHECKED, type CheckProgressStore } from './checkProgress'
 import type { ParagraphInput } from './checkParagraph'
 import { IncrementalChecker, keyOf } from './incrementalChecker'
-import { ignoredIssueKey, issueDecorations, issuesIn, paragraphDecorations, type CopyDeskIssue, type IssueSpec } from './issueDecorations'
-import { NO_KNOWN_WORDS, type KnownWords } from './knownWords'
+import { ignoredIssueKey, issueDecorations, issuesIn, paragraphDecorations, sameDecorations, type CopyDeskIssue, type DecorationInputs, type IssueSpec } from './issueDecorations'
+import { NO_KNOWN_WORDS } from './knownWords'
 import { storyParagraphs, type StoryParagraph } from './storyParagraphs'
+import { followEdits, heldUntil, type RecentEdit } from './typingHold'
 
 /** Where the newsroom's dictionary and its rules turned off come from (newsroomDictionary.ts). */
 export interface CopyDeskSource {
@@ -40,13 +42,24 @@ export interface StoryWordsSource {
   subscribe(listener: () => void): () => void
 }
 
+/** Whether checks run at all: the person's "Check spelling and style as I type" (src/store/copyDeskSettings.ts). */
+export interface CopyDeskSwitch {
+  on(): boolean
+  /** Call `listener` when it may have changed; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void
+}
+
 export interface CopyDeskOptions {
   /** Makes the checker; the app's runs in a worker (checkerClient.ts). Null: no checks. */
   createChecker: (() => Checker) | null
+  /** Off: no checker (no worker started), no marks, nothing asked of the server. Null: always on. */
+  enabled: CopyDeskSwitch | null
   source: CopyDeskSource | null
   storyWords: StoryWordsSource | null
   /** How long edits settle before changed paragraphs are checked (ms). */
   delayMs: number
+  /** How long an issue stays unmarked while a word in it is being typed (ms; typingHold.ts). */
+  holdMs: number
 }
 
 export interface CopyDeskStorage {
@@ -58,6 +71,8 @@ export interface CopyDeskStorage {
   ignoredIssues: Set<string>
   /** Set when the checker fails: shown in the Review tab. */
   error: string | null
+  /** How much of the story has its results drawn (checkProgress.ts): the Review tab's status. */
+  progress: CheckProgressStore
 }
 
 /** The copy desk's editor state: its decorations and the issue whose menu is open. */
@@ -66,13 +81,15 @@ export interface CopyDeskState {
   menu: { from: number; to: number; byKeyboard: boolean } | null
   /** Counts the redraws: lists re-read the issues when it changes, not on every keystroke. */
   generation: number
+  /** Each typist's last edit, while it holds the issue around it back (typingHold.ts). */
+  edits: readonly RecentEdit[]
 }
 
-type CopyDeskMeta = { decorations: DecorationSet } | { menu: CopyDeskState['menu'] }
+type CopyDeskMeta = { decorations: DecorationSet } | { menu: CopyDeskState['menu'] } | { decorations: DecorationSet; menu: null }
 
 export const copyDeskKey = new PluginKey<CopyDeskState>('copyDesk')
 
-const EMPTY_STATE: CopyDeskState = { decorations: DecorationSet.empty, menu: null, generation: 0 }
+const EMPTY_STATE: CopyDeskState = { decorations: DecorationSet.empty, menu: null, generation: 0, edits: [] }
 
 declare module '@tiptap/core' {
   interface Commands<ReturnType> {
@@ -118,47 +135,101 @@ class CopyDeskView {
   private timer: ReturnType<typeof setTimeout> | null = null
   /** The paragraph keys of the last check (null before the first). */
   private checkedKeys: Set<string> | null = null
-  private readonly unsubscribe: Array<() => void> = []
-  private stopChecker: () => void = () => undefined
+  /** Whether checks run (the person's setting); `releases` undo what `start` did. */
+  private active = false
+  private releases: Array<() => void> = []
+  private readonly unsubscribeSwitch: () => void
+  /** Paragraphs (keys) with issues held back while typed, drawn again by `settleTimer`. */
+  private heldKeys = new Set<string>()
+  private settleTimer: ReturnType<typeof setTimeout> | null = null
+  private settleAt = 0
 
   constructor(
     private readonly view: EditorView,
     private readonly extension: { options: CopyDeskOptions; storage: CopyDeskStorage },
   ) {
-    const { source, storyWords, createChecker } = extension.options
-    const { storage } = extension
-    // One checker (one worker) per view: started with the editor, stopped with it.
+    const { enabled } = extension.options
+    this.unsubscribeSwitch = enabled?.subscribe(() => this.follow()) ?? (() => undefined)
+    this.follow()
+  }
+
+  /** Start or stop with the person's setting. */
+  private follow(): void {
+    const on = this.extension.options.enabled?.on() ?? true
+    if (on && !this.active && !this.view.isDestroyed) this.start()
+    else if (!on && this.active) this.stop()
+  }
+
+  /** Start checking: the checker (its worker), the dictionary and story words, a whole check at once. */
+  private start(): void {
+    const { source, storyWords, createChecker } = this.extension.options
+    const { storage } = this.extension
+    this.active = true
+    // One checker (one worker) per view: started with the editor, or when checks are turned on.
     if (createChecker) {
       const checker = createChecker()
-      this.stopChecker = () => checker.dispose()
+      this.releases.push(() => checker.dispose())
       storage.suggest = (word) => checker.suggest(word)
-      storage.checker = new IncrementalChecker(
+      // Answers of a checker stopped since (checks turned off) are dropped, its failure too.
+      const incremental: IncrementalChecker = new IncrementalChecker(
         checker,
         (keys) => {
+          if (storage.checker !== incremental) return
           storage.error = null
           this.redrawParagraphs(keys)
+          this.report()
         },
         (error) => {
-          storage.error = error.message
+          if (storage.checker === incremental) storage.error = error.message
         },
       )
+      storage.checker = incremental
     }
     // Dictionary and story words change what is shown, not what the checker found: redraw only.
-    if (source) this.unsubscribe.push(source.subscribe(() => this.redraw()))
-    if (source?.open) this.unsubscribe.push(source.open())
-    if (storyWords) this.unsubscribe.push(storyWords.subscribe(() => this.redraw()))
+    if (source) this.releases.push(source.subscribe(() => this.redraw()))
+    if (source?.open) this.releases.push(source.open())
+    if (storyWords) this.releases.push(storyWords.subscribe(() => this.redraw()))
+    this.checkedKeys = null
+    storage.progress.set(NOT_CHECKED)
     this.schedule(0)
   }
 
+  /** Stop checking: the worker ends, the marks and an open menu go. */
+  private stop(): void {
+    this.release()
+    const { storage } = this.extension
+    storage.checker = null
+    storage.suggest = async () => []
+    storage.error = null
+    this.checkedKeys = null
+    storage.progress.set(NOT_CHECKED)
+    if (this.view.isDestroyed) return
+    const { decorations, menu } = copyDeskState(this.view.state)
+    if (decorations === DecorationSet.empty && menu === null) return
+    const meta: CopyDeskMeta = { decorations: DecorationSet.empty, menu: null }
+    this.view.dispatch(this.view.state.tr.setMeta(copyDeskKey, meta).setMeta('addToHistory', false))
+  }
+
   update(view: EditorView, previous: EditorState): void {
-    if (view.state.doc !== previous.doc) this.schedule(this.extension.options.delayMs)
+    if (view.state.doc !== previous.doc && this.active) this.schedule(this.extension.options.delayMs)
   }
 
   destroy(): void {
-    if (this.timer) clearTimeout(this.timer)
-    for (const unsubscribe of this.unsubscribe) unsubscribe()
-    this.stopChecker()
+    this.unsubscribeSwitch()
+    this.release()
     this.extension.storage.checker = null
+  }
+
+  /** End the checker, the subscriptions and a check waiting to run. */
+  private release(): void {
+    this.active = false
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    if (this.settleTimer) clearTimeout(this.settleTimer)
+    this.settleTimer = null
+    this.heldKeys.clear()
+    for (const release of this.releases) release()
+    this.releases = []
   }
 
   /** Check within `delay` ms; edits meanwhile do not push it back (remote typing never stops it). */
@@ -186,12 +257,38 @@ class CopyDeskView {
       if (known.size > 0) this.redrawParagraphs(known, paragraphs)
     }
     this.checkedKeys = keys
+    this.report(paragraphs)
   }
 
-  /** What is known now: the newsroom's dictionary, the story's own words, the words ignored here. */
-  private knownNow(): { known: KnownWords; disabledRules: ReadonlySet<string>; ignoredIssues: ReadonlySet<string> } {
-    const { source, storyWords } = this.extension.options
+  /**
+   * Count the story's paragraphs whose results are drawn: after each check is sent and each answer
+   * drawn (the paragraphs are read again only where they changed, so a count costs little).
+   */
+  private report(paragraphs?: StoryParagraph[]): void {
+    const checker = this.extension.storage.checker
+    if (!checker || this.view.isDestroyed) return
+    let checked = 0
+    const all = paragraphs ?? storyParagraphs(this.view.state.doc)
+    for (const paragraph of all) if (checker.resultFor(paragraph.input)) checked++
+    const { progress } = this.extension.storage
+    progress.set({ checked, total: all.length, whole: progress.get().whole || checked === all.length })
+  }
+
+  /**
+   * What is known now: the newsroom's dictionary, the story's own words, the words ignored here;
+   * and which issues are being typed in (held back: their paragraphs are drawn again later).
+   */
+  private knownNow(state: EditorState): Pick<DecorationInputs, 'known' | 'disabledRules' | 'ignoredIssues' | 'held'> {
+    const { source, storyWords, holdMs } = this.extension.options
+    const { edits } = copyDeskState(state)
+    const clock = Date.now()
+    const held = (paragraph: StoryParagraph, from: number, to: number) => {
+      const until = edits.length === 0 ? 0 : heldUntil(edits, from, to, clock, holdMs)
+      if (until > 0) this.holdBack(keyOf(paragraph.input), until)
+      return until > 0
+    }
     return {
+      held,
       known: {
         newsroom: source?.words() ?? NO_KNOWN_WORDS.newsroom,
         story: storyWords?.words() ?? NO_KNOWN_WORDS.story,
@@ -213,7 +310,7 @@ class CopyDeskView {
     if (!checker || this.view.isDestroyed) return
     const { state } = this.view
     const current = copyDeskState(state).decorations
-    const now = this.knownNow()
+    const now = this.knownNow(state)
     const old: Decoration[] = []
     const fresh: Decoration[] = []
     for (const paragraph of all ?? storyParagraphs(state.doc)) {
@@ -223,8 +320,27 @@ class CopyDeskView {
       old.push(...current.find(paragraph.start, paragraph.start + paragraph.input.text.length, (spec) => (spec as Partial<IssueSpec>).copyDesk === true))
       fresh.push(...paragraphDecorations(paragraph, result, now))
     }
-    if (old.length === 0 && fresh.length === 0) return
+    // The same marks as drawn (a paragraph checked again with its issues unchanged): no transaction,
+    // so the page is not redrawn (in a long story that costs as much as a key press).
+    if (sameDecorations(old, fresh)) return
     this.dispatchDecorations(state, current.remove(old).add(state.doc, fresh))
+  }
+
+  /** Draw the paragraph with `key` again at `until`, when its held issue may show. */
+  private holdBack(key: string, until: number): void {
+    this.heldKeys.add(key)
+    if (this.settleTimer && this.settleAt <= until) return
+    if (this.settleTimer) clearTimeout(this.settleTimer)
+    this.settleAt = until
+    this.settleTimer = setTimeout(
+      () => {
+        this.settleTimer = null
+        const keys = this.heldKeys
+        this.heldKeys = new Set()
+        this.redrawParagraphs(keys)
+      },
+      Math.max(0, until - Date.now()),
+    )
   }
 
   /** Build the decorations again from the checker's results and what is known now. */
@@ -233,7 +349,7 @@ class CopyDeskView {
     if (!checker || this.view.isDestroyed) return
     const { state } = this.view
     const decorations = issueDecorations(state.doc, {
-      ...this.knownNow(),
+      ...this.knownNow(state),
       paragraphs: paragraphs ?? storyParagraphs(state.doc),
       resultFor: (input) => checker.resultFor(input),
       previous: copyDeskState(state).decorations,
@@ -329,9 +445,10 @@ function changedRanges(mapping: Mapping): Array<{ from: number; to: number }> {
  * collaborator is typing in) loses its mark until it is checked again, rather than keep a mark
  * that no longer fits it ("sai" marked while "said" is being typed).
  */
-function mapDecorations(decorations: DecorationSet, mapping: Mapping, doc: PMNode): DecorationSet {
+function mapDecorations(decorations: DecorationSet, mapping: Mapping, changed: ReadonlyArray<{ from: number; to: number }>, doc: PMNode): DecorationSet {
+  if (decorations === DecorationSet.empty) return decorations
   const mapped = decorations.map(mapping, doc)
-  const touched = changedRanges(mapping).flatMap((range) => mapped.find(range.from, range.to))
+  const touched = changed.flatMap((range) => mapped.find(range.from, range.to))
   return touched.length === 0 ? mapped : mapped.remove(touched)
 }
 
@@ -347,11 +464,11 @@ export const CopyDesk = Extension.create<CopyDeskOptions, CopyDeskStorage>({
   name: 'copyDesk',
 
   addOptions() {
-    return { createChecker: null, source: null, storyWords: null, delayMs: 250 }
+    return { createChecker: null, enabled: null, source: null, storyWords: null, delayMs: 250, holdMs: 700 }
   },
 
   addStorage() {
-    return { checker: null, suggest: async () => [], ignoredWords: new Set(), ignoredIssues: new Set(), error: null }
+    return { checker: null, suggest: async () => [], ignoredWords: new Set(), ignoredIssues: new Set(), error: null, progress: checkProgressStore() }
   },
 
   addProseMirrorPlugins() {
@@ -363,10 +480,13 @@ export const CopyDesk = Extension.create<CopyDeskOptions, CopyDeskStorage>({
           init: () => EMPTY_STATE,
           apply(tr, value, before) {
             const meta = tr.getMeta(copyDeskKey) as CopyDeskMeta | undefined
-            let { decorations, menu, generation } = value
-            if (tr.docChanged) {
+            let { decorations, menu, generation, edits } = value
+            // With checks off there is nothing to follow (no marks, no checker).
+            if (tr.docChanged && (extension.storage.checker || decorations !== DecorationSet.empty || menu)) {
               const mapping = mappingOf(tr, before.doc)
-              decorations = mapDecorations(decorations, mapping, tr.doc)
+              const changed = changedRanges(mapping)
+              decorations = mapDecorations(decorations, mapping, changed, tr.doc)
+              edits = followEdits(edits, mapping, changed, Date.now(), extension.options.holdMs)
               if (menu) {
                 const from = mapping.mapResult(menu.from, 1)
                 const to = mapping.mapResult(menu.to, -1)
@@ -378,7 +498,7 @@ export const CopyDesk = Extension.create<CopyDeskOptions, CopyDeskStorage>({
               generation++
             }
             if (meta && 'menu' in meta) menu = meta.menu
-            return decorations === value.decorations && menu === value.menu ? value : { decorations, menu, generation }
+            return decorations === value.decorations && menu === value.menu && edits === value.edits ? value : { decorations, menu, generation, edits }
           },
         },
         view: (view) => {

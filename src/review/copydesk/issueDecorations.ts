@@ -43,6 +43,8 @@ export interface DecorationInputs {
   ignoredIssues: ReadonlySet<string>
   /** Kept for paragraphs whose new text is still being checked. */
   previous: DecorationSet
+  /** Issues not to draw yet (a word being typed: typingHold.ts); none when absent. */
+  held?: (paragraph: StoryParagraph, from: number, to: number) => boolean
 }
 
 function issueDecoration(from: number, to: number, spec: IssueSpec): Decoration {
@@ -59,10 +61,15 @@ function issueDecoration(from: number, to: number, spec: IssueSpec): Decoration 
 }
 
 /** The decorations of one checked paragraph, less what is known, turned off or ignored. */
-export function paragraphDecorations(paragraph: StoryParagraph, result: ParagraphResult, inputs: Pick<DecorationInputs, 'known' | 'disabledRules' | 'ignoredIssues'>): Decoration[] {
+export function paragraphDecorations(
+  paragraph: StoryParagraph,
+  result: ParagraphResult,
+  inputs: Pick<DecorationInputs, 'known' | 'disabledRules' | 'ignoredIssues' | 'held'>,
+): Decoration[] {
   const decorations: Decoration[] = []
+  const held = (from: number, to: number) => inputs.held?.(paragraph, paragraph.start + from, paragraph.start + to) === true
   for (const word of result.misspelled) {
-    if (isKnownWord(word.word, inputs.known)) continue
+    if (isKnownWord(word.word, inputs.known) || held(word.from, word.to)) continue
     decorations.push(
       issueDecoration(paragraph.start + word.from, paragraph.start + word.to, {
         copyDesk: true,
@@ -75,7 +82,7 @@ export function paragraphDecorations(paragraph: StoryParagraph, result: Paragrap
     )
   }
   for (const issue of result.style) {
-    if (inputs.disabledRules.has(issue.ruleId) || inputs.ignoredIssues.has(ignoredIssueKey(issue.ruleId, issue.text))) continue
+    if (inputs.disabledRules.has(issue.ruleId) || inputs.ignoredIssues.has(ignoredIssueKey(issue.ruleId, issue.text)) || held(issue.from, issue.to)) continue
     decorations.push(
       issueDecoration(paragraph.start + issue.from, paragraph.start + issue.to, {
         copyDesk: true,
@@ -88,6 +95,26 @@ export function paragraphDecorations(paragraph: StoryParagraph, result: Paragrap
     )
   }
   return decorations
+}
+
+/** Whether two lists of decorations mark the same issues in the same places (a redraw would change nothing). */
+export function sameDecorations(a: readonly Decoration[], b: readonly Decoration[]): boolean {
+  if (a.length !== b.length) return false
+  const order = (list: readonly Decoration[]) => [...list].sort((x, y) => x.from - y.from || x.to - y.to)
+  const right = order(b)
+  return order(a).every((decoration, index) => {
+    const other = right[index] as Decoration
+    const [spec, otherSpec] = [decoration.spec as IssueSpec, other.spec as IssueSpec]
+    return (
+      decoration.from === other.from &&
+      decoration.to === other.to &&
+      spec.kind === otherSpec.kind &&
+      spec.text === otherSpec.text &&
+      spec.message === otherSpec.message &&
+      spec.ruleId === otherSpec.ruleId &&
+      spec.replacement === otherSpec.replacement
+    )
+  })
 }
 
 /** Whether an issue kept from before is still to be shown (a word added or a rule turned off since). */

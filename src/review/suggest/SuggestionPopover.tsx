@@ -63,6 +63,7 @@ export function SuggestionPopover({ editor, container }: Props) {
       // Keep the caret in the story: a mousedown here would blur the editor and hide the popover.
       onMouseDown={(event) => event.preventDefault()}
     >
+      <span className="suggestion-popover__author">Suggested by {author || 'someone'}</span>
       <button type="button" onClick={() => settle(true)}>
         Accept suggestion
       </button>

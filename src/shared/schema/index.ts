@@ -8,7 +8,8 @@
  * Client and server build the same schema (`getSchema(storyExtensions())` runs in Node): only
  * @tiptap/core and its extensions here, no React, no DOM at import. Suggest mode itself, which turns
  * edits into these marks and settles them, is client-side (src/review/suggest/).
- * History is off: Yjs' undo manager undoes only your own changes.
+ * History is off: Yjs' undo manager undoes only your own changes. No gap cursor: every block here
+ * holds text, so the text cursor reaches every place (issue 12 weighed each extension's bytes).
  */
 import type { AnyExtension } from '@tiptap/core'
 import { Blockquote } from '@tiptap/extension-blockquote'
@@ -17,10 +18,16 @@ import { Document } from '@tiptap/extension-document'
 import { HardBreak } from '@tiptap/extension-hard-break'
 import { Heading } from '@tiptap/extension-heading'
 import { Italic } from '@tiptap/extension-italic'
-import { BulletList, ListItem, ListKeymap, OrderedList } from '@tiptap/extension-list'
+// Each from its own entry: the packages' index files also create the task list, character count,
+// placeholder and undo extensions at import, which a bundle cannot leave out (issue 12).
+import { BulletList } from '@tiptap/extension-list/bullet-list'
+import { ListItem } from '@tiptap/extension-list/item'
+import { ListKeymap } from '@tiptap/extension-list/keymap'
+import { OrderedList } from '@tiptap/extension-list/ordered-list'
 import { Paragraph } from '@tiptap/extension-paragraph'
 import { Text } from '@tiptap/extension-text'
-import { Dropcursor, Gapcursor, TrailingNode } from '@tiptap/extensions'
+import { Dropcursor } from '@tiptap/extensions/drop-cursor'
+import { TrailingNode } from '@tiptap/extensions/trailing-node'
 import { DELETION, DeletionMark } from './deletionMark.js'
 import { FORMAT_CHANGE, FormatChangeMark } from './formatChangeMark.js'
 import { INSERTION, InsertionMark } from './insertionMark.js'
@@ -46,7 +53,6 @@ export function storyExtensions(): AnyExtension[] {
     BulletList,
     Document,
     Dropcursor,
-    Gapcursor,
     HardBreak,
     Heading.configure({ levels: [...HEADING_LEVELS] }),
     Italic,
