@@ -4,9 +4,9 @@
  * status checkpoint and the history entry are here, so the route only parses, calls and answers.
  */
 import { isStatus, STATUSES, type Status } from '../src/shared/newsroom.js'
-import { canTransition, isDesk, isLockedStatus } from '../src/shared/permissions.js'
+import { canTransition, isDesk, isLockedStatus, mustBeEmptyToSpike } from '../src/shared/permissions.js'
 import { CORRECTION_NOTE_MAX_CHARS } from '../src/shared/limits.js'
-import { assignmentOf, CORRECTION_KEY, getDesk, getMeta, MetaKey, readCorrection, readDesk, readMeta, type StoryDesk } from '../src/shared/storyDoc.js'
+import { assignmentOf, bodyWordCount, CORRECTION_KEY, getDesk, getMeta, MetaKey, readCorrection, readDesk, readMeta, type StoryDesk } from '../src/shared/storyDoc.js'
 import { countOpenSuggestions } from '../src/shared/suggestions.js'
 import { HttpError } from './errors.js'
 import type { Room } from './room.js'
@@ -114,6 +114,9 @@ export async function moveStatus(services: Services, user: StoredUser, id: strin
       throw new HttpError(403, 'forbidden', `You may not move this story from ${STATUSES[from]} to ${STATUSES[move.to]}.`)
     }
     if (move.to === 'ready') requireReviewSettled(user, await openReviewItems(services, room), move.reason)
+    if (mustBeEmptyToSpike(user, from, move.to) && bodyWordCount(room.doc) > 0) {
+      throw new HttpError(409, 'not_empty', 'This draft has words in it: ask the desk to spike it.')
+    }
     const reopening = isReopening(from, move.to) ? correctionNote(move) : null
     // Publication goes out with the move, in its transaction: the publication and its outbox.
     const last = await services.publishing.lastPublished(id)

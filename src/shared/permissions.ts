@@ -9,6 +9,7 @@
  *   (over the sync socket: CLIENT_WRITABLE_ROOTS and CLIENT_WRITABLE_META, nothing else)
  * | set section, assignees, deadline, planned    | no             | no     | yes   | yes   |
  * | status Draft → In edit                       | assigned ones  | yes    | yes   | yes   |
+ * | Draft → Spiked                               | own empty ones | no     | yes   | yes   |
  * | In edit → Copy edit → Ready, back to Draft   | no             | yes    | yes   | yes   |
  * | Ready → Published, Held, Spiked              | no             | no     | yes   | yes   |
  * | Published → Held, Spiked, In edit (correction)| no             | no     | yes   | yes   |
@@ -146,6 +147,8 @@ const DESK_MOVES: ReadonlyArray<readonly [Status, Status]> = [
   ['held', 'ready'],
   ['held', 'spiked'],
   ['spiked', 'draft'],
+  // A draft nobody will write (a duplicate, a tip that went nowhere) is spiked, not deleted.
+  ['draft', 'spiked'],
   // A published story is taken down (held, spiked), or reopened for a correction: it goes out
   // again, as the next version, when it is republished.
   ['published', 'held'],
@@ -159,7 +162,14 @@ export function canTransition(actor: Actor, assignment: Assignment, from: Status
   const move = (moves: ReadonlyArray<readonly [Status, Status]>) => moves.some(([a, b]) => a === from && b === to)
   if (isDesk(actor)) return move(EDITOR_MOVES) || move(DESK_MOVES)
   if (actor.role === 'editor') return move(EDITOR_MOVES)
-  return from === 'draft' && to === 'in_edit' && isAssigned(actor, assignment)
+  if (from === 'draft' && to === 'in_edit') return isAssigned(actor, assignment)
+  // Their own draft, while it is still empty (the workflow checks that: server/workflow.ts).
+  return from === 'draft' && to === 'spiked' && assignment.lead === actor.id
+}
+
+/** Spiking a draft that has words in it is the desk's call; its reporter may spike it only while it is empty. */
+export function mustBeEmptyToSpike(actor: Actor, from: Status, to: Status): boolean {
+  return from === 'draft' && to === 'spiked' && !isDesk(actor)
 }
 
 /** Every status `actor` may move the story to from `from`. */

@@ -205,3 +205,25 @@ describe('a spiked story is locked', () => {
     await vi.waitFor(async () => expect(await storedText()).toBe('Killed words. Alive again.'))
   })
 })
+
+describe('spiking a draft', () => {
+  it('its reporter spikes it while it is empty; with words in it, only the desk may', async () => {
+    // Empty: the lead spikes it (the watcher, not on the story, may not).
+    expect((await move('watcher', 'spiked')).status).toBe(403)
+    expect((await move('reporter', 'spiked')).status).toBe(200)
+    expect(readMeta(await storedDoc()).status).toBe('spiked')
+
+    // A draft with words in it: refused to its reporter, saying why; the desk spikes it.
+    id = await createStoryVia(srv.url, people.chief.token, { headline: 'Tip about the bridge' })
+    expect((await sendJson(`${srv.url}/api/stories/${id}/desk`, { lead: people.reporter.id }, people.chief.token, 'PATCH')).status).toBe(200)
+    const writer = await open('reporter', 4100)
+    type(writer, 'The bridge may close for a month.')
+    await vi.waitFor(async () => expect(bodyBlocks(await storedDoc())[0]).toBe('The bridge may close for a month.'))
+    const refused = await move('reporter', 'spiked')
+    expect(refused.status).toBe(409)
+    expect((refused.body as unknown as ApiError).error).toMatchObject({ id: 'not_empty', message: expect.stringMatching(/ask the desk/) })
+    expect(readMeta(await storedDoc()).status).toBe('draft')
+    expect((await move('chief', 'spiked')).status).toBe(200)
+    expect(readMeta(await storedDoc()).status).toBe('spiked')
+  })
+})
