@@ -211,6 +211,9 @@ describe('on a tablet (1024x768)', () => {
     await body.locator('p').first().click()
     await page.keyboard.press('Home')
     await page.keyboard.press('Shift+End')
+    // The editor reads a selection a moment later: once the toolbar's Comment can be used, the
+    // passage is there for the shortcut (a person is never this fast).
+    await expect.poll(() => page.getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name: 'Comment', exact: true }).isEnabled(), { timeout: 10_000 }).toBe(true)
     await page.keyboard.press('Control+Alt+m')
     await page.getByRole('textbox', { name: 'Comment', exact: true }).fill('Which board meeting?')
     await page.keyboard.press('Control+Enter')
