@@ -120,7 +120,13 @@ describe.each(backends)('story search: $name', ({ config }) => {
     expect((await search('zeppelin')).ids).toEqual([])
     await srv.close()
     srv = await startTestServer({ dataDir, config: storyConfig })
-    await vi.waitFor(async () => expect((await search('zeppelin')).ids).toEqual([ids.harbour]), { timeout: 10_000, interval: 100 })
-    expect((await search('zurich cafe')).ids).toEqual([ids.zurich])
+    // The backfill fills one story per turn of the event loop: wait for both.
+    await vi.waitFor(
+      async () => {
+        expect((await search('zeppelin')).ids).toEqual([ids.harbour])
+        expect((await search('zurich cafe')).ids).toEqual([ids.zurich])
+      },
+      { timeout: 10_000, interval: 100 },
+    )
   })
 })
