@@ -16,7 +16,7 @@ import { benchPaint, profilePaint } from './paint'
 import { printPaintProfile, printPaintTables } from './paintTables'
 import { median, ms, printTable, quantile } from './stats'
 import { benchCluster } from './cluster'
-import { replayBare, replayThroughServer, type FanOut } from './traceReplay'
+import { encodeTrace, replayBare, replayThroughServer, type FanOut, type ServerReplay } from './traceReplay'
 import { loadTrace } from './traces'
 import { benchSoak, SOAK_CLIENTS, SOAK_STORIES } from './soak'
 import { fanOutRun, startOurs, startReference, type FanOutRun, type FanOutTarget } from './fanOut'
@@ -62,22 +62,25 @@ if (run('keystroke')) {
 
 if (run('trace')) {
   const trace = loadTrace('automerge-paper')
+  const encoded = encodeTrace(trace)
   const bare: number[] = []
-  for (let i = 0; i < 3; i++) bare.push(replayBare(trace))
+  for (let i = 0; i < 3; i++) bare.push(replayBare(encoded, trace.endContent))
   const bareMedian = median(bare)
-  const row = (label: string, result: { totalMs: number; edits: number }) => [
+  const row = (label: string, result: ServerReplay) => [
     label,
     ms(result.totalMs),
     Math.round(result.edits / (result.totalMs / 1000)).toLocaleString('en-US'),
     `${(result.totalMs / bareMedian).toFixed(1)}×`,
+    result.serverCpuMs === undefined ? '–' : ms(result.serverCpuMs),
+    ms(result.benchCpuMs),
   ]
   const framed = await replayThroughServer(trace, 10)
   const corked = await replayThroughServer(trace, 10, true)
   printTable(
-    `automerge-paper trace (${trace.txns.length.toLocaleString('en-US')} edits, one transaction and one update each): bare Y.Doc vs through the server (child process, SQLite on, 1 writer + 10 readers, until every reader has the final text and the server acknowledged storage). Goal: ≤ 3× bare.`,
-    ['replay', 'time', 'edits/s', 'vs bare'],
+    `automerge-paper trace (${trace.txns.length.toLocaleString('en-US')} edits, one transaction and one update each, encoded before the clock starts): a bare Y.applyUpdate loop vs through the server (child process, SQLite on; 1 writer sending the updates, one frame each, + 10 readers, until every reader has the final text and the server acknowledged storage). CPU: the server process's, and this process's (writer and readers). Goal: ≤ 3× bare.`,
+    ['replay', 'time', 'edits/s', 'vs bare', 'server CPU', 'bench CPU'],
     [
-      ['bare Y.Doc, one process (median of 3)', ms(bareMedian), Math.round(trace.txns.length / (bareMedian / 1000)).toLocaleString('en-US'), '1.0×'],
+      ['bare Y.applyUpdate loop, one process (median of 3)', ms(bareMedian), Math.round(trace.txns.length / (bareMedian / 1000)).toLocaleString('en-US'), '1.0×', '', ''],
       row(`server, ${framed.readers} readers; the writer's socket writes each frame by itself`, framed),
       row(`server, ${corked.readers} readers; the writer's socket corked per 250 edits (one write, same frames)`, corked),
     ],

@@ -2,6 +2,7 @@
  * Replay a real editing trace through a running server (one writer, ten readers, storage on)
  * and, as the reference in the same run, into a bare Y.Doc in this process.
  */
+import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
@@ -20,6 +21,7 @@ const CHUNK = 250
 const MAX_BUFFERED = 1 << 20
 
 function paragraphText(doc: Y.Doc): Y.XmlText {
+  if (getBody(doc).length === 0) getBody(doc).insert(0, [new Y.XmlElement('paragraph')])
   const paragraph = getBody(doc).get(0) as Y.XmlElement
   const existing = paragraph.get(0)
   if (existing instanceof Y.XmlText) return existing
@@ -35,17 +37,41 @@ function applyTxn(text: Y.XmlText, patches: Array<[number, number, string]>): vo
   }
 }
 
-/** Milliseconds to apply every transaction of `trace` to a bare Y.Doc, one transaction each. */
-export function replayBare(trace: SequentialTrace): number {
+/** The text node of a reader's first paragraph, once the writer's has reached it. */
+const readerText = (doc: Y.Doc) => (getBody(doc).get(0) as Y.XmlElement | undefined)?.get(0)
+
+/** A trace as updates: what a writer's document holds before it, and one update per transaction. */
+export interface EncodedTrace {
+  base: Uint8Array
+  updates: Uint8Array[]
+}
+
+/**
+ * Encode every transaction of `trace` as the update a writer's client sends, typed into the first
+ * paragraph of a copy of `writer` (a new document with a body paragraph when none is given).
+ */
+export function encodeTrace(trace: SequentialTrace, writer?: Y.Doc): EncodedTrace {
+  const source = new Y.Doc()
+  if (writer) Y.applyUpdate(source, Y.encodeStateAsUpdate(writer))
+  const text = paragraphText(source)
+  const base = Y.encodeStateAsUpdate(source)
+  const updates: Uint8Array[] = []
+  source.on('update', (update: Uint8Array) => updates.push(update))
+  for (const txn of trace.txns) source.transact(() => applyTxn(text, txn.patches))
+  if (text.toString() !== trace.endContent) throw new Error('encoding the trace diverged from endContent')
+  source.destroy()
+  return { base, updates }
+}
+
+/** Milliseconds for a bare `Y.applyUpdate` loop to apply every update of `encoded` to a new Y.Doc. */
+export function replayBare(encoded: EncodedTrace, endContent: string): number {
   const doc = new Y.Doc()
-  const paragraph = new Y.XmlElement('paragraph')
-  getBody(doc).insert(0, [paragraph])
-  const text = new Y.XmlText()
-  paragraph.insert(0, [text])
+  Y.applyUpdate(doc, encoded.base)
   const start = performance.now()
-  for (const txn of trace.txns) doc.transact(() => applyTxn(text, txn.patches))
+  for (const update of encoded.updates) Y.applyUpdate(doc, update)
   const elapsed = performance.now() - start
-  if (text.toString() !== trace.endContent) throw new Error('bare replay diverged from endContent')
+  if (readerText(doc)?.toString() !== endContent) throw new Error('bare replay diverged from endContent')
+  doc.destroy()
   return elapsed
 }
 
@@ -76,13 +102,35 @@ export interface ServerReplay {
   totalMs: number
   edits: number
   readers: number
+  /** CPU time of the server's process while replaying, when it is a child process of this one on Linux. */
+  serverCpuMs?: number
+  /** CPU time of this process (the writer and the readers) while replaying. */
+  benchCpuMs: number
+}
+
+/** CPU time (user + system) a process has used so far, ms, read from Linux's /proc; undefined elsewhere. */
+function cpuOfProcess(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 a second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return undefined
+  }
 }
 
 /** Replay `trace` through a fresh server child process with one writer and `readers` readers. */
 export async function replayThroughServer(trace: SequentialTrace, readers = 10, corked = false): Promise<ServerReplay> {
   const server = await startChildServer(tempDataDir())
   try {
-    return await replayThrough([server.url], await tokenFor(server.url, 'chief', 'newsroom'), trace, readers, corked)
+    const token = await tokenFor(server.url, 'chief', 'newsroom')
+    let before: number | undefined
+    const result = await replayThrough([server.url], token, trace, readers, corked, () => {
+      before = cpuOfProcess(server.process.pid)
+    })
+    const after = cpuOfProcess(server.process.pid)
+    return { ...result, serverCpuMs: before === undefined || after === undefined ? undefined : after - before }
   } finally {
     server.process.kill('SIGTERM')
     await server.exited
@@ -98,8 +146,6 @@ interface Gathering {
   close(): void
 }
 
-/** The text node of a reader's first paragraph, once the writer's has reached it. */
-const readerText = (doc: Y.Doc) => (getBody(doc).get(0) as Y.XmlElement | undefined)?.get(0)
 
 /** Open a new story on the first node with a writer and `readers` readers spread over `urls`, all synced. */
 async function gather(urls: string[], token: string, readers: number): Promise<Gathering> {
@@ -126,29 +172,46 @@ async function gather(urls: string[], token: string, readers: number): Promise<G
   }
 }
 
+/** A sync update frame (y-websocket's message 0, step 2) carrying `update`. */
+function updateFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.sync)
+  encoding.writeVarUint(encoder, 2)
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
 /**
  * Replay `trace` through running nodes of one newsroom: the writer on the first, `readers` readers
- * spread over all of them in turn, signed in by `token`.
+ * spread over all of them in turn, signed in by `token`. The writer's client sends the trace as
+ * the updates its editor made, one frame per transaction, encoded before the clock starts: what is
+ * timed is the server (and the readers applying what it relays), as the bare reference times only
+ * `Y.applyUpdate` of the same updates, not typing them.
  */
-export async function replayThrough(urls: string[], token: string, trace: SequentialTrace, readers = 10, corked = false): Promise<ServerReplay> {
-  const { writer, readers: others, text, close } = await gather(urls, token, readers)
+export async function replayThrough(urls: string[], token: string, trace: SequentialTrace, readers = 10, corked = false, started?: () => void): Promise<ServerReplay> {
+  const { writer, readers: others, close } = await gather(urls, token, readers)
   try {
     const finalLength = trace.endContent.length
+    const frames = encodeTrace(trace, writer.doc).updates.map(updateFrame)
     let acked = false
     writer.provider.messageHandlers[MessageType.saved] = (_encoder, decoder: decoding.Decoder) => {
       if (decoding.readVarUint(decoder) === 1) acked = true
     }
+    const ws = writer.provider.ws as unknown as (WebSocket & { _socket?: Socket }) | null
+    if (!ws) throw new Error('the writer is not connected')
 
     // Corked, a chunk's frames leave in one write instead of one system call each: that cost is
     // the harness's, not the server's, which still gets one frame (one update) per edit.
-    const socket = corked ? (writer.provider.ws as unknown as { _socket?: Socket } | null)?._socket : undefined
+    const socket = corked ? ws._socket : undefined
+    started?.()
+    const cpu = process.cpuUsage()
     const start = performance.now()
-    for (let index = 0; index < trace.txns.length; index += CHUNK) {
-      const end = Math.min(trace.txns.length, index + CHUNK)
+    for (let index = 0; index < frames.length; index += CHUNK) {
+      const end = Math.min(frames.length, index + CHUNK)
       socket?.cork()
-      for (let i = index; i < end; i++) writer.doc.transact(() => applyTxn(text, trace.txns[i]?.patches ?? []))
+      for (let i = index; i < end; i++) ws.send(frames[i] as Uint8Array)
       socket?.uncork()
-      while ((writer.provider.ws?.bufferedAmount ?? 0) > MAX_BUFFERED) await tick()
+      while (ws.bufferedAmount > MAX_BUFFERED) await tick()
       await tick()
     }
     await until(
@@ -162,15 +225,15 @@ export async function replayThrough(urls: string[], token: string, trace: Sequen
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.saved)
     encoding.writeVarUint(encoder, 1)
-    writer.provider.ws?.send(encoding.toUint8Array(encoder))
+    ws.send(encoding.toUint8Array(encoder))
     await until(() => acked, 60_000, 'storage acknowledgement')
     const totalMs = performance.now() - start
+    const used = process.cpuUsage(cpu)
 
     for (const reader of others) {
-      const content = (getBody(reader.doc).get(0) as Y.XmlElement).get(0) as Y.XmlText
-      if (content.toString() !== trace.endContent) throw new Error('a reader diverged from endContent')
+      if (readerText(reader.doc)?.toString() !== trace.endContent) throw new Error('a reader diverged from endContent')
     }
-    return { totalMs, edits: trace.txns.length, readers }
+    return { totalMs, edits: trace.txns.length, readers, benchCpuMs: (used.user + used.system) / 1000 }
   } finally {
     close()
   }

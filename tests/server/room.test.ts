@@ -2,7 +2,7 @@ import { LocalBus } from '../../server/bus'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { WebSocket } from 'ws'
 import * as Y from 'yjs'
-import { FULL_STATE_KEEP_MS, Room, type Participant } from '../../server/room'
+import { FULL_STATE_KEEP_MS, MAX_BATCH_UPDATES, Room, type Participant } from '../../server/room'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
@@ -91,6 +91,33 @@ describe('room', () => {
     expect(reader.sent).toHaveLength(2)
     expect(writer.sent).toHaveLength(1)
     expect(bodyBlocks((await storage.loadDoc(id))!.doc)).toEqual(['start one two'])
+  })
+
+  it('takes a flood in turns of MAX_BATCH_UPDATES, each stored and relayed, and says saved only once all are stored', async () => {
+    const { storage, room, id } = await setup()
+    const writer = socket()
+    const reader = socket()
+    room.join(writer, CHIEF)
+    room.join(reader, CHIEF)
+    const tail = await storage.tailLength(id)
+    const local = new Y.Doc()
+    Y.applyUpdate(local, Y.encodeStateAsUpdate(room.doc))
+    const updates: Uint8Array[] = []
+    local.on('update', (update: Uint8Array) => updates.push(update))
+    const keystrokes = 2 * MAX_BATCH_UPDATES + 10
+    for (let index = 0; index < keystrokes; index++) append('x')(local)
+    // All in one turn, then the question "is all that saved?".
+    for (const update of updates) room.enqueue(update, writer)
+    room.requestSaved(writer, 7)
+    const saved = encoding.encode((encoder) => {
+      encoding.writeVarUint(encoder, MessageType.saved)
+      encoding.writeVarUint(encoder, 7)
+    })
+    await vi.waitFor(() => expect(writer.sent.at(-1)).toEqual(saved))
+    // Three turns: three stored rows, three frames to the reader, and the answer after the last.
+    expect(await storage.tailLength(id)).toBe(tail + 3)
+    expect(reader.sent).toHaveLength(1 + 3)
+    expect(bodyBlocks((await storage.loadDoc(id))!.doc)).toEqual([`start${'x'.repeat(keystrokes)}`])
   })
 
   it("holds a connection's update that misses its base, asks it for the base, and applies both once it comes", async () => {
