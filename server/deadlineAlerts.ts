@@ -10,6 +10,7 @@ import type { Status } from '../src/shared/newsroom.js'
 import type { Logger } from './logger.js'
 import type { NotificationInput, Notifications } from './notifications.js'
 import type { Storage } from './storage.js'
+import { PeriodicTask } from './periodicTask.js'
 
 /** How long before a deadline its people are told. */
 export const DEADLINE_NOTICE_MS = 60 * 60 * 1000
@@ -27,38 +28,28 @@ export function deadlineKey(storyId: string, deadline: number): string {
 
 /** The periodic deadline sweep of one node. */
 export class DeadlineAlerts {
-  private timer: NodeJS.Timeout | null = null
-  private running: Promise<unknown> | null = null
+  private readonly task: PeriodicTask
 
   constructor(
     private readonly deps: { storage: Storage; notifications: Notifications; log: Logger },
-    private readonly everyMs = DEADLINE_SWEEP_MS,
-  ) {}
+    everyMs = DEADLINE_SWEEP_MS,
+  ) {
+    this.task = new PeriodicTask(() => this.sweep(), everyMs, (error) => deps.log.warn({ err: error }, 'could not check deadlines'))
+  }
 
   /** Look now and then every `everyMs`, one sweep at a time. */
   start(): void {
-    if (this.timer) return
-    this.timer = setInterval(() => this.kick(), this.everyMs)
-    this.timer.unref()
-    this.kick()
+    this.task.start()
   }
 
   /** Look soon (a deadline was just set), unless a sweep is already running. */
   kick(): void {
-    // Not before start() nor after stop(): a request finishing during shutdown starts no sweep.
-    if (this.running || !this.timer) return
-    this.running = this.sweep()
-      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'could not check deadlines'))
-      .finally(() => {
-        this.running = null
-      })
+    this.task.kick()
   }
 
   /** Stop looking; resolves once a sweep under way is done. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer)
-    this.timer = null
-    await this.running
+  stop(): Promise<void> {
+    return this.task.stop()
   }
 
   /** One look at `now`: tells whoever is due and not yet told; resolves to how many people were told. */

@@ -16,6 +16,7 @@ import type { Kysely } from 'kysely'
 import type { DeliveryView, PublicationKind, PublicationView } from '../src/shared/api.js'
 import type { Logger } from './logger.js'
 import type { StoreSchema } from './store/schema.js'
+import { PeriodicTask } from './periodicTask.js'
 
 export type { DeliveryView, PublicationKind, PublicationView }
 
@@ -45,8 +46,7 @@ export function signBody(body: string, secret: string): string {
 }
 
 export class Publishing {
-  private timer: NodeJS.Timeout | null = null
-  private running: Promise<void> | null = null
+  private readonly task: PeriodicTask
   private readonly retryDelays: readonly number[]
   private readonly now: () => number
 
@@ -57,6 +57,7 @@ export class Publishing {
   ) {
     this.retryDelays = options.retryDelaysMs ?? DELIVERY_RETRY_DELAYS_MS
     this.now = options.now ?? Date.now
+    this.task = new PeriodicTask(() => this.deliverDue(), POLL_MS, (error) => this.log.warn({ err: error }, 'delivery round failed'))
   }
 
   /** The story's last publication (not a takedown) with its correction note, or null if it never went out. */
@@ -198,26 +199,16 @@ export class Publishing {
 
   /** Start the worker (at start-up: deliveries left from before a restart go out too). */
   start(): void {
-    if (this.timer) return
-    this.timer = setInterval(() => this.kick(), POLL_MS)
-    this.timer.unref()
-    this.kick()
+    this.task.start()
   }
 
   /** Look for due deliveries now (after a publication). */
   kick(): void {
-    if (this.running || !this.timer) return
-    this.running = this.deliverDue()
-      .catch((error: unknown) => this.log.warn({ err: error }, 'delivery round failed'))
-      .finally(() => {
-        this.running = null
-      })
+    this.task.kick()
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer)
-    this.timer = null
-    await this.running
+  stop(): Promise<void> {
+    return this.task.stop()
   }
 
   /** Send every due delivery this node can claim. */
@@ -234,7 +225,7 @@ export class Publishing {
       .limit(20)
       .execute()
     for (const delivery of due) {
-      if (!this.timer) return
+      if (!this.task.active) return
       const claimed = await this.db
         .updateTable('deliveries')
         .set({ claimed_until: now + CLAIM_MS })
