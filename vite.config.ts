@@ -3,6 +3,7 @@ import { defineConfig } from 'vite'
 import react from '@vitejs/plugin-react'
 import { VitePWA } from 'vite-plugin-pwa'
 import { compression } from 'vite-plugin-compression2'
+import { stripTiptapMarkdown } from './scripts/stripTiptapMarkdown.ts'
 
 const serverPort = Number(process.env.PORT ?? 4173)
 
@@ -22,6 +23,8 @@ export const DEDUPE = [
 export default defineConfig({
   plugins: [
     react(),
+    // TipTap's Markdown fields, which nothing here reads, out of the client's script (issue 12).
+    stripTiptapMarkdown(),
     // Every asset also as .br and .gz beside it: the server sends the one the browser takes
     // (sirv's brotli/gzip options in server/http.ts), compressed once at build, never per request.
     compression({ algorithms: ['brotliCompress', 'gzip'], exclude: [/\.map$/], threshold: 1024 }),
@@ -56,7 +59,12 @@ export default defineConfig({
     dedupe: DEDUPE,
     // The copy desk's worker bundles Hunspell's US English files as text (issue 13); the package's
     // `exports` list only its Node entry, which reads them with node:fs.
-    alias: [{ find: /^dictionary-en\/(index\.(?:aff|dic))\?raw$/, replacement: `${fileURLToPath(new URL('./node_modules/dictionary-en/', import.meta.url))}$1?raw` }],
+    alias: [
+      { find: /^dictionary-en\/(index\.(?:aff|dic))\?raw$/, replacement: `${fileURLToPath(new URL('./node_modules/dictionary-en/', import.meta.url))}$1?raw` },
+      // @tiptap/react's only use of fast-equals is useEditorState's default comparison: a small
+      // one of plain values instead saves the story page 2 kB gzip (src/ui/deepEqual.ts, issue 12).
+      { find: /^fast-equals$/, replacement: fileURLToPath(new URL('./src/ui/deepEqual.ts', import.meta.url)) },
+    ],
   },
   // The manifest maps each entry and route to its chunks (tests/shared/bundle.test.ts reads it);
   // source maps are written for tests and benchmarks, never referenced by the scripts nor served.

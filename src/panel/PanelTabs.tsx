@@ -8,8 +8,19 @@
  * subscriptions, live lists fed by the server and half-written comments, none of which may be
  * lost or re-fetched because someone looked at another tab.
  */
-import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
+import { createContext, useContext, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react'
 import { nextIndex } from '../ui/rovingFocus'
+
+const TabShown = createContext(true)
+
+/**
+ * Whether the tab this is rendered in has been shown yet (and true outside any tab): for a part of
+ * a panel that renders, and loads its code, only from the tab's first showing on while the rest of
+ * the panel is there from the start (the Review tab's suggestion list beside its comments).
+ */
+export function useTabShown(): boolean {
+  return useContext(TabShown)
+}
 
 /** One tab and its panel. */
 export interface PanelTabSpec<Id extends string> {
@@ -98,7 +109,7 @@ export function PanelTabs<Id extends string>({ label, tabs, selected, onSelect }
       {tabs.map((tab) => (
         // Focusable, as the pattern asks, so the keyboard reaches a panel that starts with plain text.
         <div key={tab.id} role="tabpanel" id={panelId(tab.id)} className="panel__tabpanel" aria-labelledby={tabId(tab.id)} tabIndex={0} hidden={tab.id !== current}>
-          {!tab.mountWhenShown || shown.has(tab.id) ? tab.content : null}
+          <TabShown.Provider value={shown.has(tab.id)}>{!tab.mountWhenShown || shown.has(tab.id) ? tab.content : null}</TabShown.Provider>
         </div>
       ))}
     </>

@@ -1,7 +1,8 @@
 /**
- * The History tab: publications, saved versions and the workflow history. Its own chunk, loaded
- * the first time someone opens the tab (PanelTabs' `mountWhenShown`): most visits to a story
- * never look back, and the story page loads that much less (issue 12).
+ * The History tab: publications, saved versions and the workflow history. Loaded the first
+ * time someone opens the tab (PanelTabs' `mountWhenShown`), with the story page's other on-demand
+ * code (onDemand.ts): most visits to a story never look back, and the story page loads that much
+ * less (issue 12).
  */
 import type { StorySession } from '../collab/storySession'
 import { HistoryList } from '../panel/HistoryList'

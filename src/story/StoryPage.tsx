@@ -13,6 +13,7 @@ import { useYMapValue } from '../collab/useYMapValue'
 import { useYText } from '../collab/useYText'
 import { StoryEditor } from '../editor/StoryEditor'
 import { MetaPanel } from '../panel/MetaPanel'
+import { useTabShown } from '../panel/PanelTabs'
 import { formatByline } from '../panel/BylineEditor'
 import { formatDateline } from '../shared/dateline'
 import { Close, UNSAVED_MESSAGES } from '../shared/protocol'
@@ -25,8 +26,6 @@ import { DeskFields } from '../panel/DeskFields'
 import { ExportMenu } from './ExportMenu'
 import { PartsPanel } from '../panel/PartsPanel'
 import { CommentsPanel } from '../review/comments/CommentsPanel'
-import { SuggestionsPanel } from '../review/suggest/SuggestionsPanel'
-import { CopyDeskPanel } from '../review/copydesk/CopyDeskPanel'
 import { useCopyDeskIssueCount } from '../review/copydesk/useCopyDeskIssueCount'
 import { useSuggestions } from '../review/suggest/useSuggestions'
 import { useReview } from '../review/comments/reviewStore'
@@ -46,8 +45,10 @@ import { LockBanner } from './LockBanner'
 import { ReopenDialog } from './ReopenDialog'
 import { DetailsButton, DetailsSheet } from './DetailsSheet'
 
-/** The History tab's code, loaded when the tab is first opened. */
-const HistoryTab = lazy(() => import('./HistoryTab').then((module) => ({ default: module.HistoryTab })))
+/** The History tab's code, loaded when the tab is first opened (with the rest of ./onDemand). */
+const HistoryTab = lazy(() => import('./onDemand').then((module) => ({ default: module.HistoryTab })))
+/** The Review tab's suggestion list and copy desk panel, loaded when the tab is first opened. */
+const ReviewTools = lazy(() => import('./onDemand').then((module) => ({ default: module.ReviewTools })))
 
 const CONNECTION_LABEL: Record<ConnectionStatus['kind'], string> = {
   connected: 'Connected',
@@ -173,6 +174,20 @@ function Closed({ status, session }: { status: Extract<ConnectionStatus, { kind:
         <Link href="/">Back to the stories</Link>
       </p>
     </main>
+  )
+}
+
+/**
+ * The Review tab's suggestion list and copy desk panel, from the tab's first showing on: their code
+ * loads then (the tab's badge counts come from the editor meanwhile).
+ */
+function ReviewToolsWhenShown({ editor }: { editor: Editor | null }) {
+  const shown = useTabShown()
+  if (!shown || !editor) return null
+  return (
+    <Suspense fallback={<Loading>Loading the review tools…</Loading>}>
+      <ReviewTools editor={editor} />
+    </Suspense>
   )
 }
 
@@ -371,8 +386,8 @@ function OpenStory({ session }: { session: StorySession }) {
             desk={deskControls}
             review={
               <>
-                {editor && <SuggestionsPanel editor={editor} />}
-                {editor && <CopyDeskPanel editor={editor} />}
+                <ReviewToolsWhenShown editor={editor} />
+                {/* From the start: it highlights the threads in the text and owns Ctrl+Alt+M. */}
                 <CommentsPanel session={session} canComment />
               </>
             }

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/react'
 import { useEffect, useState } from 'react'
 import { describe, expect, it } from 'vitest'
-import { PanelTabs, type PanelTabSpec } from '../../src/panel/PanelTabs'
+import { PanelTabs, useTabShown, type PanelTabSpec } from '../../src/panel/PanelTabs'
 
 type Id = 'details' | 'review' | 'history'
 
@@ -102,6 +102,33 @@ describe('side panel tabs', () => {
     expect(draft.value).toBe('Half a thought')
     // Switching never remounted anything.
     expect(Object.fromEntries(mounts)).toEqual({ Details: 1, Review: 1, History: 1 })
+  })
+
+  it('tells a panel’s content whether its tab has been shown yet, and keeps it mounted from the start', () => {
+    const mounts = new Map<string, number>()
+    /** Content that renders its later part only once its tab has been shown (the Review tab's suggestion list). */
+    function Later() {
+      return <p>{useTabShown() ? 'Later part' : 'Not yet'}</p>
+    }
+    function Tabs() {
+      const [selected, setSelected] = useState<Id>('details')
+      const tabs: Array<PanelTabSpec<Id>> = [
+        { id: 'details', label: 'Details', content: <Later /> },
+        { id: 'review', label: 'Review', content: <><Later /><Probe name="Review" mounts={mounts} /></> },
+      ]
+      return <PanelTabs<Id> label="Side panel" tabs={tabs} selected={selected} onSelect={setSelected} />
+    }
+    render(<Tabs />)
+    expect(screen.getByRole('tabpanel', { name: 'Details' }).textContent).toBe('Later part')
+    const review = document.getElementById(screen.getByRole('tab', { name: 'Review' }).getAttribute('aria-controls') ?? '')
+    expect(review?.textContent).toBe('Not yet')
+    expect(mounts.get('Review')).toBe(1)
+    fireEvent.click(screen.getByRole('tab', { name: 'Review' }))
+    expect(review?.textContent).toBe('Later part')
+    fireEvent.click(screen.getByRole('tab', { name: 'Details' }))
+    // Shown once is shown: the later part stays, nothing remounted.
+    expect(review?.textContent).toBe('Later part')
+    expect(mounts.get('Review')).toBe(1)
   })
 
   it('shows the first tab when the selection names none of its tabs', () => {

@@ -38,14 +38,38 @@ describe('the built app', () => {
     expect(modules.filter((source) => /node_modules\/(yjs|y-websocket|y-protocols|@tiptap|prosemirror-|zod)\//.test(source))).toEqual([])
   })
 
-  it('loads the editor on demand, and with it no other page nor the History tab', () => {
+  it('loads the editor on demand, and with it no other page nor what the story page loads later', () => {
     expect(manifest['index.html']!.dynamicImports).toContain('src/story/StoryPage.tsx')
     const storyModules = staticGraph('src/story/StoryPage.tsx').flatMap(sourcesOf)
     expect(storyModules.some((source) => source.includes('node_modules/@tiptap/core/'))).toBe(true)
     expect(storyModules.some((source) => source.includes('node_modules/yjs/'))).toBe(true)
     const elsewhere = /src\/(app\/(StoryListPage|BudgetPage|AdminPage|SetupPage)|review\/versions\/VersionsPanel|panel\/PublicationsPanel)\.tsx$/
     expect(storyModules.filter((source) => elsewhere.test(source))).toEqual([])
-    expect(manifest['src/story/StoryPage.tsx']!.dynamicImports).toContain('src/story/HistoryTab.tsx')
+    // Not before the story shows: the History tab, the Review tab's suggestion list and copy desk
+    // panel (the tab's comments load with the page), the menu of a word the copy desk marked.
+    const later = /src\/(story\/(HistoryTab|ReviewTools)|review\/suggest\/SuggestionsPanel|review\/copydesk\/(CopyDeskPanel|IssueMenu))\.tsx$/
+    expect(storyModules.filter((source) => later.test(source))).toEqual([])
+    expect(storyModules.some((source) => source.endsWith('src/review/comments/CommentsPanel.tsx'))).toBe(true)
+    const onDemand = staticGraph('src/story/onDemand.ts').flatMap(sourcesOf)
+    for (const name of ['story/HistoryTab', 'story/ReviewTools', 'review/suggest/SuggestionsPanel', 'review/copydesk/CopyDeskPanel', 'review/copydesk/IssueMenu']) {
+      expect(onDemand.some((source) => source.endsWith(`src/${name}.tsx`))).toBe(true)
+    }
+  })
+
+  it('keeps the story page in one chunk: one on-demand import under it, its libraries in its own file', () => {
+    // Two or more dynamic imports under a lazily loaded page make Rolldown move what they share
+    // with the page into a common chunk (rolldown/rolldown#10731): the page then loads its
+    // libraries from a second file, which compresses worse (src/story/onDemand.ts).
+    expect(manifest['src/story/StoryPage.tsx']!.dynamicImports).toEqual(['src/story/onDemand.ts'])
+    const ownSources = sourcesOf(manifest['src/story/StoryPage.tsx']!.file)
+    for (const library of ['yjs', 'prosemirror-view', '@tiptap/core', '@tiptap/react']) {
+      expect(ownSources.some((source) => source.includes(`node_modules/${library}/`))).toBe(true)
+    }
+  })
+
+  it('leaves TipTap’s Markdown support, which nothing here reads, out of the story page (scripts/stripTiptapMarkdown.ts)', () => {
+    const story = staticGraph('src/story/StoryPage.tsx').filter((file) => file.endsWith('.js'))
+    expect(story.filter((file) => /\b(parseMarkdown|renderMarkdown|markdownTokenizer)\b/.test(fs.readFileSync(path.join(DIST, file), 'utf8')))).toEqual([])
   })
 
   it.each(Object.entries(PAGES_WITHOUT_STORY))('keeps the script of %s within 120 KB gzip', (_page, keys) => {

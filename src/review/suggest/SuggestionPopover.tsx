@@ -9,6 +9,8 @@ import { useEditorState, type Editor } from '@tiptap/react'
 import { useUserName } from '../../store/session'
 import { settleSuggestions } from './settleSuggestions'
 import { suggestionAtSelection } from './suggestionAtSelection'
+// The suggestion marks in the story and this popover: with the editor, not with the Review tab's list.
+import './suggestions.css'
 
 interface Props {
   editor: Editor

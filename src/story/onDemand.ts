@@ -1,0 +1,14 @@
+/**
+ * What the story page loads on demand, in one chunk: the History tab, the Review tab's suggestion
+ * list and copy desk panel, the copy desk's menu of a marked word (issue 12). None of it is needed
+ * to show the story and type in it, and the first of them to be wanted loads them all (6 kB gzip
+ * together). The reopen dialog stays with the page: split off, it saved nothing measurable.
+ *
+ * One module on purpose: Rolldown (Vite's bundler) moves the modules a lazily loaded page shares
+ * with two or more of its own dynamic imports into a separate common chunk instead of the page's
+ * chunk (rolldown/rolldown#10731), and the story page would then load its libraries in two files,
+ * which compress worse than one. Every dynamic import under the story page imports this module.
+ */
+export { HistoryTab } from './HistoryTab'
+export { ReviewTools } from './ReviewTools'
+export { IssueMenu } from '../review/copydesk/IssueMenu'
