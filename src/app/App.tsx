@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
+import { lazy, useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter'
 import { useSession } from '../store/session'
 import { pendingEverywhere } from '../offline/localCopies'
@@ -10,6 +10,7 @@ import { useStickyHeight } from '../ui/useStickyHeight'
 import { LoginPage } from './LoginPage'
 import { Notifications } from './Notifications'
 import { SkipLink } from './SkipLink'
+import { OnDemand } from '../ui/OnDemand'
 
 /**
  * The story page (the editor, TipTap, Yjs, the review tools) is its own chunk, loaded only when a
@@ -158,7 +159,7 @@ function useTopBarMenu(bar: RefObject<HTMLElement | null>, button: RefObject<HTM
 
 function SignedIn({ user }: { user: PublicUser }) {
   return (
-    <Suspense fallback={<PageLoading />}>
+    <OnDemand fallback={<PageLoading />} what="this page">
       <Switch>
         <Route path="/login">
           <Redirect to="/" />
@@ -179,7 +180,7 @@ function SignedIn({ user }: { user: PublicUser }) {
           </main>
         </Route>
       </Switch>
-    </Suspense>
+    </OnDemand>
   )
 }
 
@@ -225,9 +226,9 @@ export function App() {
         </main>
       )}
       {session.kind === 'setup' && (
-        <Suspense fallback={<PageLoading />}>
+        <OnDemand fallback={<PageLoading />} what="this page">
           <SetupPage />
-        </Suspense>
+        </OnDemand>
       )}
       {session.kind === 'signed-out' && <LoginPage />}
       {session.kind === 'signed-in' && <SignedIn user={session.user} />}

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
+import { lazy, useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import type { Editor } from '@tiptap/react'
 import { Link } from 'wouter'
 import { useConnectionStatus, type ConnectionStatus } from '../collab/useConnectionStatus'
@@ -40,6 +40,7 @@ import { ApiFailure, moveStory, storyHistory, updateDesk } from '../api'
 import type { HistoryEntry } from '../shared/api'
 import { textColorOn } from '../ui/textColorOn'
 import { Loading } from '../ui/Loading'
+import { OnDemand } from '../ui/OnDemand'
 import { useStickyHeight } from '../ui/useStickyHeight'
 import { LockBanner } from './LockBanner'
 import { ReopenDialog } from './ReopenDialog'
@@ -185,9 +186,9 @@ function ReviewToolsWhenShown({ editor }: { editor: Editor | null }) {
   const shown = useTabShown()
   if (!shown || !editor) return null
   return (
-    <Suspense fallback={<Loading>Loading the review tools…</Loading>}>
+    <OnDemand fallback={<Loading>Loading the review tools…</Loading>} what="the review tools">
       <ReviewTools editor={editor} />
-    </Suspense>
+    </OnDemand>
   )
 }
 
@@ -396,9 +397,9 @@ function OpenStory({ session }: { session: StorySession }) {
             copyDeskIssues={copyDeskIssues}
             history={
               <>
-                <Suspense fallback={<Loading>Loading the history…</Loading>}>
+                <OnDemand fallback={<Loading>Loading the history…</Loading>} what="the history">
                   <HistoryTab session={session} status={status} canRetry={canSetDesk(me)} history={history} nameOf={nameOf} />
-                </Suspense>
+                </OnDemand>
               </>
             }
           >
