@@ -6,10 +6,11 @@
  * so the story and the checker's worker come from the server as on a first visit.
  *
  * A script put in the page before the app's looks at every frame from navigation start: the
- * first frame holding every paragraph of the body (shown), and the first whose copy desk status
- * (the Review tab's role=status, mounted while the Details tab shows) counts every paragraph
- * checked with its result drawn (checked); each time taken after that frame's paint (a message
- * posted from its requestAnimationFrame). At that frame it also counts the planted misspellings
+ * first frame holding every paragraph of the body (shown), and the first whose copy desk progress
+ * counts every paragraph checked with its result drawn (checked): what the Review tab's status
+ * shows, read from the editor (`storage.copyDesk.progress`, through the body element's `editor`),
+ * as the status is not mounted until that tab is first shown. Each time is taken after that
+ * frame's paint (a message posted from its requestAnimationFrame). At that frame it also counts the planted misspellings
  * marked: all of them, or the run fails. The reference: the same story opened with "Check
  * spelling and style as I type" turned off (the Review tab's switch, kept by the browser).
  */
@@ -120,9 +121,10 @@ function probeScript(blocks: number, checks: boolean): string {
       afterPaint((at) => (probe.shownAt = at))
     }
     if (!checked && body) {
-      const status = document.querySelector('[aria-label="Copy desk checks"] [role="status"]')
-      const total = Number(status?.getAttribute('data-paragraphs') ?? 0)
-      if (total >= ${blocks} && Number(status.getAttribute('data-checked')) === total) {
+      // What the Review tab's status shows (its data-checked and data-paragraphs), read from the editor.
+      const progress = body.editor?.storage?.copyDesk?.progress?.get()
+      const total = progress?.total ?? 0
+      if (total >= ${blocks} && progress.checked === total) {
         checked = true
         probe.plantedMarked = [...body.querySelectorAll('[aria-invalid="spelling"]')].filter((mark) => typos.has(mark.textContent)).length
         afterPaint((at) => (probe.checkedAt = at))

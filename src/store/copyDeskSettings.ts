@@ -2,13 +2,14 @@
  * The copy desk's setting in this browser (issue 13): whether spelling and house style are checked
  * as one types. A person's choice for their own screen, so it is kept in this browser
  * (localStorage), not on the server, and on by default. Other tabs of the same browser follow a
- * change at once (the `storage` event).
+ * change at once (the `storage` event). Loaded with the Review tab's code: the story editor reads
+ * the setting through checkAsYouType.ts, which this store tells of every change.
  */
 import { create } from 'zustand'
 import { createJSONStorage, persist } from 'zustand/middleware'
+import { COPY_DESK_SETTINGS_KEY, settingsChanged, settingsLoaded } from './checkAsYouType'
 
-/** Where this browser keeps the setting (zustand's persist format: `{ state, version }`). */
-export const COPY_DESK_SETTINGS_KEY = 'deskline.copyDesk'
+export { COPY_DESK_SETTINGS_KEY }
 
 interface CopyDeskSettings {
   /** Check spelling and style as I type: off, no marks and no checker at all. */
@@ -62,6 +63,12 @@ export const useCopyDeskSettings = create<CopyDeskSettings>()(
     },
   ),
 )
+
+// The story editor's switch reads the store from now on, and hears of its changes.
+settingsLoaded(useCopyDeskSettings)
+useCopyDeskSettings.subscribe((state, previous) => {
+  if (state.checkAsYouType !== previous.checkAsYouType) settingsChanged()
+})
 
 // Another tab of this browser changed it: follow.
 if (typeof window !== 'undefined') {

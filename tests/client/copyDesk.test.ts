@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import dictionary from 'dictionary-en'
 import * as Y from 'yjs'
 import { Collaboration } from '@tiptap/extension-collaboration'
-import { CopyDesk, copyDeskIssues, type CopyDeskSource, type CopyDeskSwitch, type StoryWordsSource } from '../../src/review/copydesk/CopyDesk'
+import { CopyDesk, copyDeskIssues, copyDeskState, type CopyDeskEngine, type CopyDeskSource, type CopyDeskSwitch, type StoryWordsSource } from '../../src/review/copydesk/CopyDesk'
 import { localChecker, type Checker } from '../../src/review/copydesk/checkerClient'
+import { copyDeskEngine } from '../../src/review/copydesk/copyDeskEngine'
 import { checkParagraph } from '../../src/review/copydesk/checkParagraph'
 import { IncrementalChecker } from '../../src/review/copydesk/incrementalChecker'
 import { createSpeller, type Speller } from '../../src/review/copydesk/speller'
@@ -78,10 +79,12 @@ interface DeskOptions {
   enabled?: CopyDeskSwitch | null
   /** Counts the checkers made (each is a worker in the app). */
   made?: { checkers: number }
+  /** Gives the checking; at once without it (the app loads it on demand). */
+  engine?: () => CopyDeskEngine | Promise<CopyDeskEngine>
 }
 
 const peers = peerHarness<DeskOptions>({
-  extensions: ({ doc }, { checker, source, storyWords = null, suggesting = false, enabled = null, made }) => [
+  extensions: ({ doc }, { checker, source, storyWords = null, suggesting = false, enabled = null, made, engine = () => copyDeskEngine }) => [
     ...storyExtensions(),
     Collaboration.configure({ document: doc, field: BODY }),
     SuggestChanges.configure({ author: { id: 1, name: 'Ann', color: '#123456' }, suggesting }),
@@ -94,6 +97,7 @@ const peers = peerHarness<DeskOptions>({
       source,
       storyWords,
       delayMs: 0,
+      engine,
     }),
   ],
   twin: { checker: localChecker({ correct: () => true, suggest: () => [] }), source: null },
@@ -400,5 +404,62 @@ describe('the editor', () => {
     expect(progress.get()).toEqual({ checked: 0, total: 0, whole: false })
     enabled.set(true)
     await vi.waitFor(() => expect(progress.get()).toEqual({ checked: 3, total: 3, whole: true }))
+  })
+
+  it('loads the checking only once checks start, and marks the story when it is here', async () => {
+    const enabled = memorySwitch(false)
+    const made = { checkers: 0 }
+    let loads = 0
+    let arrive = () => undefined as void
+    // As the app loads it: a moment later (src/story/onDemand.ts).
+    const engine = () => {
+      loads++
+      return new Promise<CopyDeskEngine>((resolve) => (arrive = () => resolve(copyDeskEngine)))
+    }
+    // Not stopped when checks go off (in the app a fresh worker starts): the same one answers again.
+    const checker = { ...countingChecker(), dispose: () => undefined }
+    const peer = peers.open(1, { checker, source: memorySource(), enabled, made, engine })
+    peer.editor.commands.setContent('<p>The goverment said.</p>')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Off: nothing loaded, no checker.
+    expect(loads).toBe(0)
+    enabled.set(true)
+    expect(loads).toBe(1)
+    // While it loads the story is edited as ever, with nothing marked and no menu to open.
+    peer.editor.commands.insertContentAt(peer.editor.state.doc.content.size - 1, ' It was okay.')
+    expect(peer.editor.getText()).toBe('The goverment said. It was okay.')
+    expect(peer.editor.commands.openCopyDeskMenu()).toBe(false)
+    expect(made.checkers).toBe(0)
+    arrive()
+    await settled(peer, ['spelling:goverment', 'grammar:okay'])
+    expect(made.checkers).toBe(1)
+    // Off and on again: not loaded again.
+    enabled.set(false)
+    enabled.set(true)
+    await settled(peer, ['spelling:goverment', 'grammar:okay'])
+    expect(loads).toBe(1)
+  })
+
+  it('keeps the editor working without checks when the checking cannot be loaded, and says why', async () => {
+    const enabled = memorySwitch(true)
+    let offline = true
+    const engine = () => (offline ? Promise.reject(new Error('Failed to fetch dynamically imported module')) : copyDeskEngine)
+    const peer = peers.open(1, { checker: countingChecker(), source: memorySource(), enabled, engine })
+    peer.editor.commands.setContent('<p>The goverment said.</p>')
+    const { storage } = peer.editor
+    // The Review tab reads the error again when the copy desk redraws (its generation).
+    await vi.waitFor(() => expect(storage.copyDesk.error).toMatch(/could not be loaded/))
+    expect(copyDeskState(peer.editor.state).generation).toBeGreaterThan(0)
+    peer.editor.commands.insertContentAt(peer.editor.state.doc.content.size - 1, ' Teh end.')
+    expect(peer.editor.getText()).toBe('The goverment said. Teh end.')
+    expect(marked(peer)).toEqual([])
+    expect(peer.editor.commands.openCopyDeskMenu()).toBe(false)
+    // Off: nothing to say; on again (back online), it loads and checks.
+    enabled.set(false)
+    expect(storage.copyDesk.error).toBeNull()
+    offline = false
+    enabled.set(true)
+    await settled(peer, ['spelling:goverment', 'spelling:Teh'])
+    expect(storage.copyDesk.error).toBeNull()
   })
 })

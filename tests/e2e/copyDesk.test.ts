@@ -12,7 +12,7 @@ import type { Locator, Page } from 'playwright-core'
 import type { RunningServer } from '../../server/app'
 import { bodyBlocks, getBody } from '../../src/shared/storyDoc'
 import { browserFixtures } from '../helpers/browserTest'
-import { showPanelTab, textOf } from '../helpers/e2e'
+import { showPanelTab, signInOn, textOf } from '../helpers/e2e'
 import { addUser, getJson, importStoryVia, sendJson } from '../helpers/server'
 
 const it = test.extend(browserFixtures)
@@ -244,5 +244,39 @@ describe('copy desk checks in Chromium', () => {
     expect(await marks(reopened, 'spelling', 'Teh').count()).toBe(1)
     await expect.poll(() => page.getByRole('region', { name: 'Copy desk checks' }).getByRole('status').textContent()).toBe('Story checked.')
     expect(workers.filter((url) => /checkWorker/.test(url))).toHaveLength(1)
+  })
+
+  it('edits the story without checks when their code cannot be loaded (offline before it was kept)', async ({ server, browser }) => {
+    const reporter = await addUser(server, 'oona', 'reporter')
+    const id = await importStoryVia(server.url, reporter.token, 'Offline\n\nThe goverment met.')
+    // No service worker to serve it from its copy; the story page's on-demand code cannot be fetched.
+    const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, serviceWorkers: 'block' })
+    try {
+      const page = await context.newPage()
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      const workers: string[] = []
+      page.on('worker', (worker) => workers.push(worker.url()))
+      await page.route(/\/assets\/onDemand-[\w-]+\.js$/, (route) => route.abort('internetdisconnected'))
+      await signInOn(page, server.url, 'oona', reporter.password)
+      await page.goto(`${server.url}/stories/${id}`)
+      const body = await storyBody(page)
+      await body.locator('p').last().click()
+      await page.keyboard.press('End')
+      await page.keyboard.type(' Teh end.')
+      await expect.poll(() => textOf(body)).toContain('The goverment met. Teh end.')
+      expect(await body.locator('[aria-invalid]').count()).toBe(0)
+      expect(workers.filter((url) => /checkWorker/.test(url))).toEqual([])
+      // What the Review tab's copy desk panel says once it can be loaded (TipTap keeps the editor on its element).
+      const error = () => body.evaluate((element) => (element as unknown as { editor: { storage: { copyDesk: { error: string | null } } } }).editor.storage.copyDesk.error)
+      await expect.poll(error).toMatch(/could not be loaded \(offline\?\)/)
+      // The Review tab's tools share that code: the tab says it could not be loaded.
+      await showPanelTab(page, 'Review')
+      await expect.poll(() => page.getByRole('alert').filter({ hasText: 'could not load the review tools' }).count()).toBe(1)
+      // No uncaught error, no unhandled rejection.
+      expect(errors).toEqual([])
+    } finally {
+      await context.close()
+    }
   })
 })

@@ -56,6 +56,24 @@ describe('the built app', () => {
     }
   })
 
+  it('loads the copy desk’s checking on demand: the story page starts with its plugin, keys and readers only', () => {
+    const storyModules = staticGraph('src/story/StoryPage.tsx').flatMap(sourcesOf)
+    // There from the start: the plugin (its key, empty state, commands, Ctrl/⌘+.), the menu's
+    // mount, the Review tab badge's count, and the switch that decides whether to load the rest.
+    for (const name of ['review/copydesk/CopyDesk.ts', 'review/copydesk/CopyDeskMenu.tsx', 'review/copydesk/useCopyDeskIssueCount.ts', 'store/checkAsYouType.ts']) {
+      expect(storyModules.some((source) => source.endsWith(`src/${name}`))).toBe(true)
+    }
+    // Loaded when checks first start: the checking, the worker's client, the newsroom dictionary,
+    // the settings' store (and zustand's persistence with it).
+    const engine =
+      /src\/(review\/copydesk\/(copyDeskEngine|storyCopyDeskEngine|incrementalChecker|issueDecorations|storyParagraphs|typingHold|knownWords|checkerClient|newsroomDictionary|storyWords)|store\/copyDeskSettings)\.ts$|node_modules\/zustand\/esm\/middleware/
+    expect(storyModules.filter((source) => engine.test(source))).toEqual([])
+    const onDemand = staticGraph('src/story/onDemand.ts').flatMap(sourcesOf)
+    for (const name of ['copyDeskEngine', 'storyCopyDeskEngine', 'incrementalChecker', 'issueDecorations', 'checkerClient', 'newsroomDictionary']) {
+      expect(onDemand.some((source) => source.endsWith(`src/review/copydesk/${name}.ts`))).toBe(true)
+    }
+  })
+
   it('keeps the story page in one chunk: one on-demand import under it, its libraries in its own file', () => {
     // Two or more dynamic imports under a lazily loaded page make Rolldown move what they share
     // with the page into a common chunk (rolldown/rolldown#10731): the page then loads its

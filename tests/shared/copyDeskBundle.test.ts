@@ -33,7 +33,9 @@ describe('the copy desk in the build', () => {
   })
 
   it('builds the checker as a worker file of its own, which the story page names but does not import', () => {
-    const workers = manifest[storyPageKey()]!.assets?.filter((asset) => /checkWorker-[\w-]+\.js$/.test(asset)) ?? []
+    // Named by the checking, which the story page loads on demand (src/story/onDemand.ts).
+    const onDemandKey = Object.keys(manifest).find((key) => key.endsWith('/onDemand.ts'))!
+    const workers = manifest[onDemandKey]!.assets?.filter((asset) => /checkWorker-[\w-]+\.js$/.test(asset)) ?? []
     expect(workers).toHaveLength(1)
     const worker = workers[0]!
     const text = fs.readFileSync(path.join(DIST, worker), 'utf8')

@@ -5,24 +5,25 @@
  * and remote edits alike, at most every `delayMs` while people type. Issues are decorations
  * (issueDecorations.ts): nothing reaches the Yjs document, a version or an export.
  *
+ * This module is what the story page loads with the editor: the plugin's key and state (empty
+ * until results come), its commands and keys, and the readers of its issues. The checking itself
+ * (copyDeskEngine.ts) is loaded when checks first start, as the story page's other on-demand code
+ * (issue 12): the worker must start and answer before any mark is drawn anyway. With checks off it
+ * is not loaded at all; if it cannot be (offline before it was cached), the story is edited
+ * without checks and the Review tab says why.
+ *
  * Clicking a marked word, or Ctrl/⌘+. with the caret in it, opens its menu (CopyDeskMenu.tsx):
  * replacements, Ignore, Add to dictionary. A replacement is an ordinary edit, so in suggest mode
  * it becomes a suggestion (src/review/suggest/SuggestChanges.ts transforms it like typing).
  */
-import { Extension, type Editor } from '@tiptap/core'
-import type { Node as PMNode } from '@tiptap/pm/model'
-import { Plugin, PluginKey, TextSelection, type EditorState, type Selection, type Transaction } from '@tiptap/pm/state'
-import { Mapping, StepMap } from '@tiptap/pm/transform'
-import { DecorationSet, type Decoration, type EditorView } from '@tiptap/pm/view'
-import { ySyncPluginKey } from '@tiptap/y-tiptap'
+import { Extension, type CommandProps, type Commands, type Editor } from '@tiptap/core'
+import { Plugin, PluginKey, type EditorState, type PluginView, type Transaction } from '@tiptap/pm/state'
+import { DecorationSet, type EditorView } from '@tiptap/pm/view'
 import type { Checker } from './checkerClient'
-import { checkProgressStore, NOT_CHECKED, type CheckProgressStore } from './checkProgress'
-import type { ParagraphInput } from './checkParagraph'
-import { IncrementalChecker, keyOf } from './incrementalChecker'
-import { ignoredIssueKey, issueDecorations, issuesIn, paragraphDecorations, sameDecorations, type CopyDeskIssue, type DecorationInputs, type IssueSpec } from './issueDecorations'
-import { NO_KNOWN_WORDS } from './knownWords'
-import { storyParagraphs, type StoryParagraph } from './storyParagraphs'
-import { followEdits, heldUntil, type RecentEdit } from './typingHold'
+import { checkProgressStore, type CheckProgressStore } from './checkProgress'
+import type { IncrementalChecker } from './incrementalChecker'
+import type { CopyDeskIssue, IssueSpec } from './issueDecorations'
+import type { RecentEdit } from './typingHold'
 
 /** Where the newsroom's dictionary and its rules turned off come from (newsroomDictionary.ts). */
 export interface CopyDeskSource {
@@ -60,6 +61,37 @@ export interface CopyDeskOptions {
   delayMs: number
   /** How long an issue stays unmarked while a word in it is being typed (ms; typingHold.ts). */
   holdMs: number
+  /**
+   * Gives the checking itself (copyDeskEngine.ts), loaded on demand in the app; called when checks
+   * first start. Null: no checks.
+   */
+  engine: (() => CopyDeskEngine | Promise<CopyDeskEngine>) | null
+}
+
+/** One editor's copy desk as the plugin sees it: its options, its storage, its editor. */
+export interface CopyDeskExtension {
+  options: CopyDeskOptions
+  storage: CopyDeskStorage
+  editor: Editor
+}
+
+/** The copy desk's commands, by name. */
+export type CopyDeskCommand = keyof Commands<boolean>['copyDesk']
+
+/** The checking, loaded (copyDeskEngine.ts): what the plugin, its commands and keys ask of it. */
+export interface CopyDeskEngine {
+  /** The plugin's view in `view`: has the story checked and draws the results. */
+  start(view: EditorView, extension: CopyDeskExtension): Required<Pick<PluginView, 'update' | 'destroy'>>
+  /** The plugin state after `tr`: the decorations, an open menu and recent edits mapped through it. */
+  apply(tr: Transaction, value: CopyDeskState, before: EditorState, extension: CopyDeskExtension): CopyDeskState
+  /** Run one of the copy desk's commands. */
+  command(extension: CopyDeskExtension, name: CopyDeskCommand, args: unknown[], props: CommandProps): boolean
+  /** A click at `pos`: opens the menu of the issue there, or closes the open one. */
+  click(view: EditorView, pos: number): void
+  /** Ctrl/⌘+.: the menu of the issue at the caret (as the page shows it). */
+  openByKeyboard(extension: CopyDeskExtension): boolean
+  /** Options over the extension's (the app's checker, dictionary, story's words). */
+  options?: Partial<CopyDeskOptions>
 }
 
 export interface CopyDeskStorage {
@@ -85,7 +117,7 @@ export interface CopyDeskState {
   edits: readonly RecentEdit[]
 }
 
-type CopyDeskMeta = { decorations: DecorationSet } | { menu: CopyDeskState['menu'] } | { decorations: DecorationSet; menu: null }
+export type CopyDeskMeta = { decorations: DecorationSet } | { menu: CopyDeskState['menu'] } | { decorations: DecorationSet; menu: null }
 
 export const copyDeskKey = new PluginKey<CopyDeskState>('copyDesk')
 
@@ -108,6 +140,17 @@ declare module '@tiptap/core' {
   }
 }
 
+/** The issues of a decoration set, in document order (from `from` to `to` when given). */
+export function issuesIn(decorations: DecorationSet, from?: number, to?: number): CopyDeskIssue[] {
+  return decorations
+    .find(from, to, (spec) => (spec as Partial<IssueSpec>).copyDesk === true)
+    .sort((a, b) => a.from - b.from)
+    .map((decoration) => {
+      const spec = decoration.spec as IssueSpec
+      return { kind: spec.kind, text: spec.text, message: spec.message, ruleId: spec.ruleId, replacement: spec.replacement, from: decoration.from, to: decoration.to }
+    })
+}
+
 /** The copy desk's state in `state` (empty when the extension is not there). */
 export function copyDeskState(state: EditorState): CopyDeskState {
   return copyDeskKey.getState(state) ?? EMPTY_STATE
@@ -118,353 +161,83 @@ export function copyDeskIssues(state: EditorState): CopyDeskIssue[] {
   return issuesIn(copyDeskState(state).decorations)
 }
 
-/** The issue covering `pos` (or ending at it: the caret just after a word), if any. */
-export function issueAt(state: EditorState, pos: number): CopyDeskIssue | null {
-  return issuesIn(copyDeskState(state).decorations, pos, pos).find((issue) => issue.from <= pos && pos <= issue.to) ?? null
-}
+/** The checking of each editor, once loaded (with the options it brought). */
+const engines = new WeakMap<Editor, { engine: CopyDeskEngine; extension: CopyDeskExtension }>()
 
-/** The issue whose menu is open, as it is now; null when none is (or it went). */
-export function openIssue(state: EditorState): CopyDeskIssue | null {
-  const menu = copyDeskState(state).menu
-  if (!menu) return null
-  return issuesIn(copyDeskState(state).decorations, menu.from, menu.to).find((issue) => issue.from === menu.from && issue.to === menu.to) ?? null
-}
-
-/** Checks the story after edits settle and keeps the decorations in step. */
-class CopyDeskView {
-  private timer: ReturnType<typeof setTimeout> | null = null
-  /** The paragraph keys of the last check (null before the first). */
-  private checkedKeys: Set<string> | null = null
-  /** Whether checks run (the person's setting); `releases` undo what `start` did. */
-  private active = false
-  private releases: Array<() => void> = []
+/**
+ * The plugin view: loads the checking when checks first start (the person's switch on), then
+ * hands over to it. Nothing is loaded, and no worker started, while checks are off.
+ */
+class CopyDeskLoader implements PluginView {
+  private running: Required<Pick<PluginView, 'update' | 'destroy'>> | null = null
+  private loading = false
   private readonly unsubscribeSwitch: () => void
-  /** Paragraphs (keys) with issues held back while typed, drawn again by `settleTimer`. */
-  private heldKeys = new Set<string>()
-  private settleTimer: ReturnType<typeof setTimeout> | null = null
-  private settleAt = 0
 
   constructor(
     private readonly view: EditorView,
-    private readonly extension: { options: CopyDeskOptions; storage: CopyDeskStorage },
+    private readonly extension: CopyDeskExtension,
   ) {
-    const { enabled } = extension.options
-    this.unsubscribeSwitch = enabled?.subscribe(() => this.follow()) ?? (() => undefined)
+    this.unsubscribeSwitch = extension.options.enabled?.subscribe(() => this.follow()) ?? (() => undefined)
     this.follow()
   }
 
-  /** Start or stop with the person's setting. */
+  /** Load and start the checking when checks are on; once it runs, it follows the switch itself. */
   private follow(): void {
-    const on = this.extension.options.enabled?.on() ?? true
-    if (on && !this.active && !this.view.isDestroyed) this.start()
-    else if (!on && this.active) this.stop()
-  }
-
-  /** Start checking: the checker (its worker), the dictionary and story words, a whole check at once. */
-  private start(): void {
-    const { source, storyWords, createChecker } = this.extension.options
-    const { storage } = this.extension
-    this.active = true
-    // One checker (one worker) per view: started with the editor, or when checks are turned on.
-    if (createChecker) {
-      const checker = createChecker()
-      this.releases.push(() => checker.dispose())
-      storage.suggest = (word) => checker.suggest(word)
-      // Answers of a checker stopped since (checks turned off) are dropped, its failure too.
-      const incremental: IncrementalChecker = new IncrementalChecker(
-        checker,
-        (keys) => {
-          if (storage.checker !== incremental) return
-          storage.error = null
-          this.redrawParagraphs(keys)
-          this.report()
-        },
-        (error) => {
-          if (storage.checker === incremental) storage.error = error.message
-        },
-      )
-      storage.checker = incremental
+    const { editor, storage, options } = this.extension
+    if (this.running || this.loading || !options.engine || this.view.isDestroyed) return
+    // Loaded already (the plugin's views are made again when plugins are added), or on: start.
+    if (!engines.has(editor) && !(options.enabled?.on() ?? true)) {
+      // Turned off after the checking failed to load: it is not said to have stopped any more.
+      if (storage.error) this.tell(null)
+      return
     }
-    // Dictionary and story words change what is shown, not what the checker found: redraw only.
-    if (source) this.releases.push(source.subscribe(() => this.redraw()))
-    if (source?.open) this.releases.push(source.open())
-    if (storyWords) this.releases.push(storyWords.subscribe(() => this.redraw()))
-    this.checkedKeys = null
-    storage.progress.set(NOT_CHECKED)
-    this.schedule(0)
+    this.loading = true
+    const started = (engine: CopyDeskEngine) => {
+      this.loading = false
+      if (this.view.isDestroyed) return
+      if (storage.error) this.tell(null)
+      if (!engines.has(editor)) engines.set(editor, { engine, extension: { editor, storage, options: { ...options, ...engine.options } } })
+      const loaded = engines.get(editor)!
+      this.running = loaded.engine.start(this.view, loaded.extension)
+    }
+    // Offline before the service worker kept it, say: the story is edited without checks, and the
+    // Review tab says why. Tried again when checks are turned off and on.
+    const failed = () => {
+      this.loading = false
+      this.tell('it could not be loaded (offline?). The story can still be edited; reload the page to have it checked.')
+    }
+    try {
+      const loaded = engines.get(editor)?.engine ?? options.engine()
+      if (loaded instanceof Promise) loaded.then(started, failed)
+      else started(loaded)
+    } catch {
+      failed()
+    }
   }
 
-  /** Stop checking: the worker ends, the marks and an open menu go. */
-  private stop(): void {
-    this.release()
-    const { storage } = this.extension
-    storage.checker = null
-    storage.suggest = async () => []
-    storage.error = null
-    this.checkedKeys = null
-    storage.progress.set(NOT_CHECKED)
+  /** Say why there are no checks (null: nothing to say), and have the Review tab read it again. */
+  private tell(error: string | null): void {
+    this.extension.storage.error = error
     if (this.view.isDestroyed) return
-    const { decorations, menu } = copyDeskState(this.view.state)
-    if (decorations === DecorationSet.empty && menu === null) return
-    const meta: CopyDeskMeta = { decorations: DecorationSet.empty, menu: null }
+    const meta: CopyDeskMeta = { decorations: DecorationSet.empty }
     this.view.dispatch(this.view.state.tr.setMeta(copyDeskKey, meta).setMeta('addToHistory', false))
   }
 
   update(view: EditorView, previous: EditorState): void {
-    if (view.state.doc !== previous.doc && this.active) this.schedule(this.extension.options.delayMs)
+    this.running?.update(view, previous)
   }
 
   destroy(): void {
     this.unsubscribeSwitch()
-    this.release()
-    this.extension.storage.checker = null
+    this.running?.destroy()
   }
-
-  /** End the checker, the subscriptions and a check waiting to run. */
-  private release(): void {
-    this.active = false
-    if (this.timer) clearTimeout(this.timer)
-    this.timer = null
-    if (this.settleTimer) clearTimeout(this.settleTimer)
-    this.settleTimer = null
-    this.heldKeys.clear()
-    for (const release of this.releases) release()
-    this.releases = []
-  }
-
-  /** Check within `delay` ms; edits meanwhile do not push it back (remote typing never stops it). */
-  private schedule(delay: number): void {
-    if (this.timer) return
-    this.timer = setTimeout(() => {
-      this.timer = null
-      this.check()
-    }, delay)
-  }
-
-  private check(): void {
-    const checker = this.extension.storage.checker
-    if (!checker || this.view.isDestroyed) return
-    const paragraphs = storyParagraphs(this.view.state.doc)
-    const inputs = paragraphs.map((paragraph) => paragraph.input)
-    checker.request(inputs)
-    const keys = new Set(inputs.map(keyOf))
-    if (this.checkedKeys === null) {
-      this.redraw(paragraphs)
-    } else {
-      // Unchanged and moved paragraphs kept their decorations (mapped through each edit). A
-      // paragraph whose new text was checked before (undo) is drawn now; the rest when checked.
-      const known = new Set([...keys].filter((key) => !this.checkedKeys?.has(key) && checker.resultFor(inputOfKey(paragraphs, key)) !== undefined))
-      if (known.size > 0) this.redrawParagraphs(known, paragraphs)
-    }
-    this.checkedKeys = keys
-    this.report(paragraphs)
-  }
-
-  /**
-   * Count the story's paragraphs whose results are drawn: after each check is sent and each answer
-   * drawn (the paragraphs are read again only where they changed, so a count costs little).
-   */
-  private report(paragraphs?: StoryParagraph[]): void {
-    const checker = this.extension.storage.checker
-    if (!checker || this.view.isDestroyed) return
-    let checked = 0
-    const all = paragraphs ?? storyParagraphs(this.view.state.doc)
-    for (const paragraph of all) if (checker.resultFor(paragraph.input)) checked++
-    const { progress } = this.extension.storage
-    progress.set({ checked, total: all.length, whole: progress.get().whole || checked === all.length })
-  }
-
-  /**
-   * What is known now: the newsroom's dictionary, the story's own words, the words ignored here;
-   * and which issues are being typed in (held back: their paragraphs are drawn again later).
-   */
-  private knownNow(state: EditorState): Pick<DecorationInputs, 'known' | 'disabledRules' | 'ignoredIssues' | 'held'> {
-    const { source, storyWords, holdMs } = this.extension.options
-    const { edits } = copyDeskState(state)
-    const clock = Date.now()
-    const held = (paragraph: StoryParagraph, from: number, to: number) => {
-      const until = edits.length === 0 ? 0 : heldUntil(edits, from, to, clock, holdMs)
-      if (until > 0) this.holdBack(keyOf(paragraph.input), until)
-      return until > 0
-    }
-    return {
-      held,
-      known: {
-        newsroom: source?.words() ?? NO_KNOWN_WORDS.newsroom,
-        story: storyWords?.words() ?? NO_KNOWN_WORDS.story,
-        ignored: this.extension.storage.ignoredWords,
-      },
-      disabledRules: source?.disabledRules() ?? new Set(),
-      ignoredIssues: this.extension.storage.ignoredIssues,
-    }
-  }
-
-  /**
-   * Draw again only the paragraphs with these keys (their results just arrived): their old
-   * decorations out, the new in, the rest of the story's decorations untouched. Building the
-   * whole set again on every result cost a long story tens of milliseconds per keystroke of
-   * anyone typing in it (issue 12's paint bench found it).
-   */
-  private redrawParagraphs(keys: ReadonlySet<string>, all?: StoryParagraph[]): void {
-    const checker = this.extension.storage.checker
-    if (!checker || this.view.isDestroyed) return
-    const { state } = this.view
-    const current = copyDeskState(state).decorations
-    const now = this.knownNow(state)
-    const old: Decoration[] = []
-    const fresh: Decoration[] = []
-    for (const paragraph of all ?? storyParagraphs(state.doc)) {
-      if (!keys.has(keyOf(paragraph.input))) continue
-      const result = checker.resultFor(paragraph.input)
-      if (!result) continue
-      old.push(...current.find(paragraph.start, paragraph.start + paragraph.input.text.length, (spec) => (spec as Partial<IssueSpec>).copyDesk === true))
-      fresh.push(...paragraphDecorations(paragraph, result, now))
-    }
-    // The same marks as drawn (a paragraph checked again with its issues unchanged): no transaction,
-    // so the page is not redrawn (in a long story that costs as much as a key press).
-    if (sameDecorations(old, fresh)) return
-    this.dispatchDecorations(state, current.remove(old).add(state.doc, fresh))
-  }
-
-  /** Draw the paragraph with `key` again at `until`, when its held issue may show. */
-  private holdBack(key: string, until: number): void {
-    this.heldKeys.add(key)
-    if (this.settleTimer && this.settleAt <= until) return
-    if (this.settleTimer) clearTimeout(this.settleTimer)
-    this.settleAt = until
-    this.settleTimer = setTimeout(
-      () => {
-        this.settleTimer = null
-        const keys = this.heldKeys
-        this.heldKeys = new Set()
-        this.redrawParagraphs(keys)
-      },
-      Math.max(0, until - Date.now()),
-    )
-  }
-
-  /** Build the decorations again from the checker's results and what is known now. */
-  redraw(paragraphs?: StoryParagraph[]): void {
-    const checker = this.extension.storage.checker
-    if (!checker || this.view.isDestroyed) return
-    const { state } = this.view
-    const decorations = issueDecorations(state.doc, {
-      ...this.knownNow(state),
-      paragraphs: paragraphs ?? storyParagraphs(state.doc),
-      resultFor: (input) => checker.resultFor(input),
-      previous: copyDeskState(state).decorations,
-    })
-    // Nothing changed: no transaction at all.
-    if (sameIssues(decorations, copyDeskState(state).decorations)) return
-    this.dispatchDecorations(state, decorations)
-  }
-
-  private dispatchDecorations(state: EditorState, decorations: DecorationSet): void {
-    const meta: CopyDeskMeta = { decorations }
-    const tr = state.tr.setMeta(copyDeskKey, meta).setMeta('addToHistory', false)
-    // A redraw writes the selection back to the page. Arriving between a key that moved the caret
-    // (End, an arrow) and the browser's report of it, it would put the caret back where it was, and
-    // the next key (Enter) would act there: take the page's selection first.
-    const selection = domSelection(this.view)
-    if (selection && !selection.eq(state.selection)) tr.setSelection(selection)
-    this.view.dispatch(tr)
-  }
-}
-
-/** The input of the first paragraph with this key. */
-function inputOfKey(paragraphs: readonly StoryParagraph[], key: string): ParagraphInput {
-  return (paragraphs.find((paragraph) => keyOf(paragraph.input) === key) as StoryParagraph).input
-}
-
-/** Whether two decoration sets mark the same issues in the same places. */
-function sameIssues(a: DecorationSet, b: DecorationSet): boolean {
-  const left = issuesIn(a)
-  const right = issuesIn(b)
-  return (
-    left.length === right.length &&
-    left.every((issue, index) => {
-      const other = right[index]!
-      return issue.from === other.from && issue.to === other.to && issue.kind === other.kind && issue.message === other.message && issue.replacement === other.replacement
-    })
-  )
-}
-
-/**
- * The selection the page shows, when the editor has the focus: it runs ahead of the editor's state
- * until the browser reports it (a "selectionchange" comes a task after the key that moved it).
- */
-function domSelection(view: EditorView): Selection | null {
-  if (!view.hasFocus()) return null
-  const dom = (view.root as Document).getSelection?.()
-  if (!dom?.anchorNode || !dom.focusNode || !view.dom.contains(dom.anchorNode) || !view.dom.contains(dom.focusNode)) return null
-  try {
-    const { doc } = view.state
-    return TextSelection.between(doc.resolve(view.posAtDOM(dom.anchorNode, dom.anchorOffset)), doc.resolve(view.posAtDOM(dom.focusNode, dom.focusOffset)))
-  } catch {
-    // Inside a widget (a collaborator's caret): the editor's own selection stands.
-    return null
-  }
-}
-
-/**
- * How positions moved in a transaction. Remote changes arrive from `@tiptap/y-tiptap` as one step
- * replacing the whole document (with the untouched blocks' nodes reused), which would drop every
- * decoration; mapped instead through the span where the two documents differ, only the changed
- * text loses its marks until it is checked again, and the rest of the story never flickers.
- */
-function mappingOf(tr: Transaction, before: PMNode): Mapping {
-  const meta = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined
-  if (!meta?.isChangeOrigin) return tr.mapping
-  const start = before.content.findDiffStart(tr.doc.content)
-  if (start === null) return new Mapping([])
-  const end = before.content.findDiffEnd(tr.doc.content) ?? { a: before.content.size, b: tr.doc.content.size }
-  let { a: endBefore, b: endAfter } = end
-  // Repeated text makes the two ends cross: widen both by the overlap, as ProseMirror's view does.
-  const overlap = start - Math.min(endBefore, endAfter)
-  if (overlap > 0) {
-    endBefore += overlap
-    endAfter += overlap
-  }
-  return new Mapping([new StepMap([start, endBefore - start, endAfter - start])])
-}
-
-/** Where `mapping` changed the document, as ranges of the document after it. */
-function changedRanges(mapping: Mapping): Array<{ from: number; to: number }> {
-  const ranges: Array<{ from: number; to: number }> = []
-  mapping.maps.forEach((map, index) => {
-    map.forEach((_oldStart, _oldEnd, newStart, newEnd) => {
-      const later = mapping.slice(index + 1)
-      ranges.push({ from: later.map(newStart, -1), to: later.map(newEnd, 1) })
-    })
-  })
-  return ranges
-}
-
-/**
- * Decorations mapped through an edit, less those the edit touched: a word being typed (or that a
- * collaborator is typing in) loses its mark until it is checked again, rather than keep a mark
- * that no longer fits it ("sai" marked while "said" is being typed).
- */
-function mapDecorations(decorations: DecorationSet, mapping: Mapping, changed: ReadonlyArray<{ from: number; to: number }>, doc: PMNode): DecorationSet {
-  if (decorations === DecorationSet.empty) return decorations
-  const mapped = decorations.map(mapping, doc)
-  const touched = changed.flatMap((range) => mapped.find(range.from, range.to))
-  return touched.length === 0 ? mapped : mapped.remove(touched)
-}
-
-/** The view of each editor, so commands can ask it to redraw. */
-const views = new WeakMap<Editor, CopyDeskView>()
-
-function setMenu(tr: Transaction, menu: CopyDeskState['menu']): Transaction {
-  const meta: CopyDeskMeta = { menu }
-  return tr.setMeta(copyDeskKey, meta)
 }
 
 export const CopyDesk = Extension.create<CopyDeskOptions, CopyDeskStorage>({
   name: 'copyDesk',
 
   addOptions() {
-    return { createChecker: null, enabled: null, source: null, storyWords: null, delayMs: 250, holdMs: 700 }
+    return { createChecker: null, enabled: null, source: null, storyWords: null, delayMs: 250, holdMs: 700, engine: null }
   },
 
   addStorage() {
@@ -472,47 +245,24 @@ export const CopyDesk = Extension.create<CopyDeskOptions, CopyDeskStorage>({
   },
 
   addProseMirrorPlugins() {
-    const extension = { options: this.options, storage: this.storage, editor: this.editor }
+    const extension: CopyDeskExtension = { options: this.options, storage: this.storage, editor: this.editor }
     return [
       new Plugin<CopyDeskState>({
         key: copyDeskKey,
         state: {
           init: () => EMPTY_STATE,
           apply(tr, value, before) {
-            const meta = tr.getMeta(copyDeskKey) as CopyDeskMeta | undefined
-            let { decorations, menu, generation, edits } = value
-            // With checks off there is nothing to follow (no marks, no checker).
-            if (tr.docChanged && (extension.storage.checker || decorations !== DecorationSet.empty || menu)) {
-              const mapping = mappingOf(tr, before.doc)
-              const changed = changedRanges(mapping)
-              decorations = mapDecorations(decorations, mapping, changed, tr.doc)
-              edits = followEdits(edits, mapping, changed, Date.now(), extension.options.holdMs)
-              if (menu) {
-                const from = mapping.mapResult(menu.from, 1)
-                const to = mapping.mapResult(menu.to, -1)
-                menu = from.deleted || to.deleted || to.pos <= from.pos ? null : { ...menu, from: from.pos, to: to.pos }
-              }
-            }
-            if (meta && 'decorations' in meta) {
-              decorations = meta.decorations
-              generation++
-            }
-            if (meta && 'menu' in meta) menu = meta.menu
-            return decorations === value.decorations && menu === value.menu && edits === value.edits ? value : { decorations, menu, generation, edits }
+            const loaded = engines.get(extension.editor)
+            if (loaded) return loaded.engine.apply(tr, value, before, loaded.extension)
+            // Before the checking runs there is nothing to map: only its failure is told (a redraw).
+            return tr.getMeta(copyDeskKey) ? { ...value, generation: value.generation + 1 } : value
           },
         },
-        view: (view) => {
-          const copyDeskView = new CopyDeskView(view, extension)
-          views.set(extension.editor, copyDeskView)
-          return copyDeskView
-        },
+        view: (view) => new CopyDeskLoader(view, extension),
         props: {
           decorations: (state) => copyDeskState(state).decorations,
           handleClick(view, pos) {
-            const issue = issueAt(view.state, pos)
-            const menu = copyDeskState(view.state).menu
-            if (issue) view.dispatch(setMenu(view.state.tr, { from: issue.from, to: issue.to, byKeyboard: false }))
-            else if (menu) view.dispatch(setMenu(view.state.tr, null))
+            engines.get(extension.editor)?.engine.click(view, pos)
             // The click still places the caret.
             return false
           },
@@ -522,58 +272,27 @@ export const CopyDesk = Extension.create<CopyDeskOptions, CopyDeskStorage>({
   },
 
   addCommands() {
+    // Without the checking there is no issue to act on, nor a menu open.
+    const command =
+      (name: CopyDeskCommand) =>
+      (...args: unknown[]) =>
+      (props: CommandProps) => {
+        const loaded = engines.get(this.editor)
+        return loaded ? loaded.engine.command(loaded.extension, name, args, props) : false
+      }
     return {
-      openCopyDeskMenu:
-        () =>
-        ({ state, tr, dispatch }) => {
-          const issue = issueAt(state, state.selection.from)
-          if (!issue) return false
-          if (dispatch) setMenu(tr, { from: issue.from, to: issue.to, byKeyboard: true })
-          return true
-        },
-      closeCopyDeskMenu:
-        () =>
-        ({ state, tr, dispatch }) => {
-          if (!copyDeskState(state).menu) return false
-          if (dispatch) setMenu(tr, null)
-          return true
-        },
-      replaceCopyDeskIssue:
-        (issue, replacement) =>
-        ({ state, tr, dispatch }) => {
-          // Only while the text is still what was flagged (someone may have changed it meanwhile).
-          const flagged = (text: string) => text.replace(/’/g, "'")
-          if (flagged(state.doc.textBetween(issue.from, issue.to, '\n')) !== flagged(issue.text)) return false
-          if (dispatch) {
-            if (replacement) tr.insertText(replacement, issue.from, issue.to)
-            else tr.delete(issue.from, issue.to)
-            setMenu(tr, null)
-          }
-          return true
-        },
-      ignoreCopyDeskIssue:
-        (issue) =>
-        ({ tr, dispatch }) => {
-          if (dispatch) {
-            if (issue.kind === 'spelling') this.storage.ignoredWords.add(issue.text)
-            else this.storage.ignoredIssues.add(ignoredIssueKey(issue.ruleId, issue.text))
-            setMenu(tr, null)
-            // After this command's transaction: the redraw reads the state it leaves.
-            queueMicrotask(() => views.get(this.editor)?.redraw())
-          }
-          return true
-        },
+      openCopyDeskMenu: command('openCopyDeskMenu'),
+      closeCopyDeskMenu: command('closeCopyDeskMenu'),
+      replaceCopyDeskIssue: command('replaceCopyDeskIssue'),
+      ignoreCopyDeskIssue: command('ignoreCopyDeskIssue'),
     }
   },
 
   addKeyboardShortcuts() {
     return {
       'Mod-.': () => {
-        // The caret as the page shows it: an arrow key just before may not have reached the state yet.
-        const { view } = this.editor
-        const selection = domSelection(view)
-        if (selection && !selection.eq(view.state.selection)) view.dispatch(view.state.tr.setSelection(selection))
-        return this.editor.commands.openCopyDeskMenu()
+        const loaded = engines.get(this.editor)
+        return loaded ? loaded.engine.openByKeyboard(loaded.extension) : false
       },
       Escape: () => this.editor.commands.closeCopyDeskMenu(),
     }

@@ -8,7 +8,8 @@
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
-import { copyDeskState, openIssue } from './CopyDesk'
+import { copyDeskState } from './CopyDesk'
+import { openIssue } from './copyDeskEngine'
 import type { CopyDeskIssue } from './issueDecorations'
 import { newsroomDictionary } from './newsroomDictionary'
 

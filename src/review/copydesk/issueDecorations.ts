@@ -31,9 +31,6 @@ export interface CopyDeskIssue extends Omit<IssueSpec, 'copyDesk'> {
   to: number
 }
 
-/** The key an ignored style issue is kept under: its rule and its text. */
-export const ignoredIssueKey = (ruleId: string, text: string) => `${ruleId}\u0000${text}`
-
 export interface DecorationInputs {
   paragraphs: readonly StoryParagraph[]
   resultFor: (input: ParagraphInput) => ParagraphResult | undefined
@@ -46,6 +43,9 @@ export interface DecorationInputs {
   /** Issues not to draw yet (a word being typed: typingHold.ts); none when absent. */
   held?: (paragraph: StoryParagraph, from: number, to: number) => boolean
 }
+
+/** The key an ignored style issue is kept under: its rule and its text. */
+export const ignoredIssueKey = (ruleId: string, text: string) => `${ruleId}\u0000${text}`
 
 function issueDecoration(from: number, to: number, spec: IssueSpec): Decoration {
   return Decoration.inline(
@@ -135,15 +135,4 @@ export function issueDecorations(doc: PMNode, inputs: DecorationInputs): Decorat
     else decorations.push(...inputs.previous.find(paragraph.start, paragraph.start + paragraph.input.text.length, (spec) => stillShown(spec as IssueSpec, inputs)))
   }
   return DecorationSet.create(doc, decorations)
-}
-
-/** The issues of a decoration set, in document order (from `from` to `to` when given). */
-export function issuesIn(decorations: DecorationSet, from?: number, to?: number): CopyDeskIssue[] {
-  return decorations
-    .find(from, to, (spec) => (spec as Partial<IssueSpec>).copyDesk === true)
-    .sort((a, b) => a.from - b.from)
-    .map((decoration) => {
-      const spec = decoration.spec as IssueSpec
-      return { kind: spec.kind, text: spec.text, message: spec.message, ruleId: spec.ruleId, replacement: spec.replacement, from: decoration.from, to: decoration.to }
-    })
 }
