@@ -13,6 +13,7 @@ import { COLLAB_PATH } from '../shared/protocol'
 import { getMetaText } from '../shared/storyDoc'
 import { localCopyName, localStory, updateLocalStory } from '../offline/localCopies'
 import { createSavedTracker, reopenSocket, type SavedTracker } from './savedTracker'
+import { sendPresenceSparingly } from './presenceSending'
 
 /** How long the socket waits for the local copy to load before connecting anyway. */
 const LOCAL_LOAD_TIMEOUT_MS = 3_000
@@ -48,6 +49,7 @@ export function openStorySession(id: string, user: { id: number; name: string; c
   const kept = localStory(user.id, id)
   const persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(localCopyName(user.id, id), doc)
   const provider = new WebsocketProvider(url, id, doc, { maxBackoffTime: 2500, connect: false })
+  sendPresenceSparingly(provider)
   provider.awareness.setLocalStateField('user', { name: user.name, color: user.color })
   const saved = createSavedTracker(doc, provider, {
     localOrigin: persistence ?? undefined,

@@ -18,6 +18,8 @@ import { installIncrementalSync } from './incrementalSync'
 import { LinkShortcut } from './linkShortcut'
 import { StoryParts } from './storyParts'
 import { PartLock } from './partLock'
+import { ReactSelectionGuard } from './reactSelectionGuard'
+import { ScrollInFrame } from './scrollInFrame'
 import { CommentHighlights } from '../review/comments/commentMarks'
 import { MarginThreads } from '../review/comments/MarginThreads'
 import { SuggestChanges } from '../review/suggest/SuggestChanges'
@@ -72,6 +74,10 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
         CollaborationCaret.configure({ provider: session.provider, user, render: renderCaret }),
         LinkShortcut,
         PasteCleanup,
+        // Off the key press's path (issue 12): React's commits would walk the whole story to save
+        // the caret, and each transaction's scroll to the caret would lay the page out again.
+        ReactSelectionGuard,
+        ScrollInFrame,
         StoryParts.configure({ doc: session.doc }),
         // A reporter given only parts of the story edits only those (issue 15).
         PartLock.configure({ doc: session.doc }),

@@ -7,11 +7,26 @@
  */
 import { Fragment, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react'
 import { useEditorState, type Editor } from '@tiptap/react'
+import type { EditorState } from '@tiptap/pm/state'
+import { yUndoPluginKey } from '@tiptap/y-tiptap'
 import { useEditorUi } from '../store/ui'
 import { isSuggesting } from '../review/suggest/SuggestChanges'
 import { ModeSwitch, type EditMode } from './ModeSwitch'
 import { useReview } from '../review/comments/reviewStore'
 import { nextIndex } from '../ui/rovingFocus'
+
+/**
+ * Whether Undo and Redo can run: what `editor.can().undo()` / `.redo()` answer (the Collaboration
+ * extension's commands look at the Yjs undo manager's stacks), read straight from the stacks. The
+ * toolbar asks on every transaction, a keystroke's and every remote one's, and a dry run through
+ * `can()` builds every command of the editor each time (issue 12). Without the undo plugin, the
+ * commands are asked.
+ */
+function undoRedo(editor: Editor, state: EditorState): { canUndo: boolean; canRedo: boolean } {
+  const undoManager = (yUndoPluginKey.getState(state) as { undoManager?: { undoStack: unknown[]; redoStack: unknown[] } } | undefined)?.undoManager
+  if (!undoManager) return { canUndo: editor.can().undo(), canRedo: editor.can().redo() }
+  return { canUndo: undoManager.undoStack.length > 0, canRedo: undoManager.redoStack.length > 0 }
+}
 
 /** The mode switch's place among the toolbar's Tab stops. */
 const MODE = 'Mode'
@@ -87,8 +102,7 @@ export function Toolbar({ editor, canEdit, viewing, onMode }: ToolbarProps) {
       quote: e.isActive('blockquote'),
       note: e.isActive('note'),
       suggesting: isSuggesting(e.state),
-      canUndo: e.can().undo(),
-      canRedo: e.can().redo(),
+      ...undoRedo(e, e.state),
     }),
   })
   const linkDraft = useEditorUi((ui) => ui.linkDraft)

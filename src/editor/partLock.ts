@@ -167,8 +167,10 @@ export const PartLock = Extension.create<{ doc: Y.Doc | null }>({
           const showHint = (editorView: EditorView) => {
             // A story read-only to everyone (locked, or not theirs at all) needs no word about parts.
             const labels = editorView.editable ? (lockKey.getState(editorView.state)?.labels ?? null) : null
-            hint.hidden = labels === null
-            hint.textContent = labels ? partLockHint(labels) : ''
+            // Written only when it changes: this runs on every transaction, each key press's too (issue 12).
+            const text = labels ? partLockHint(labels) : ''
+            if (hint.hidden !== (labels === null)) hint.hidden = labels === null
+            if (hint.textContent !== text) hint.textContent = text
             // Beside the story body, outside its editable content (TipTap mounts the body late).
             const parent = editorView.dom.parentElement
             if (parent && hint.parentElement !== parent) parent.insertBefore(hint, editorView.dom)

@@ -230,6 +230,19 @@ export function bodyWordCount(doc: Y.Doc): number {
 }
 
 /**
+ * Words in one element of the body and everything under it, counted as `bodyWordCount` counts
+ * them: the body's words are the sum of its elements' when the body holds only elements (no loose
+ * text, no hard break at the top).
+ */
+export function elementWordCount(element: Y.XmlElement): number {
+  const out: string[] = []
+  collectBlocks(element, out)
+  let words = 0
+  for (const block of out) words += countWords(block)
+  return words
+}
+
+/**
  * `desk`: the desk's assignment of the story, written by the server only (through the API, after
  * checking the desk chief's right); clients read it live like the rest of the document.
  *
