@@ -5,44 +5,30 @@
  * A desk chief reopens a published story only with a correction note, which the next publication
  * carries; a spiked story is restored to Draft.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import type { RunningServer } from '../../server/app'
 import type { PublicationView } from '../../server/publishing'
 import type { ApiError } from '../../src/shared/api'
 import { UnsavedReason } from '../../src/shared/protocol'
 import { CORRECTION_NOTE_MAX_CHARS } from '../../src/shared/limits'
 import { bodyBlocks, CORRECTION_KEY, getBody, getDesk, getMetaText, readMeta } from '../../src/shared/storyDoc'
 import { connectClient, saveAnswers, synced, type TestClient } from '../helpers/clients'
-import { addUser, createStoryVia, getJson, sendJson, startTestServer } from '../helpers/server'
+import { createStoryVia, getJson, sendJson } from '../helpers/server'
+import { newsroomForFile } from '../helpers/newsroom'
 
-type Person = Awaited<ReturnType<typeof addUser>>
 type Who = 'chief' | 'editor' | 'reporter' | 'watcher'
-let srv: RunningServer
-const people = {} as Record<Who, Person>
-const clients: TestClient[] = []
-
-beforeAll(async () => {
-  srv = await startTestServer()
-  people.chief = await addUser(srv, 'chief', 'chief')
-  people.editor = await addUser(srv, 'editor', 'editor')
-  people.reporter = await addUser(srv, 'reporter', 'reporter')
-  people.watcher = await addUser(srv, 'watcher', 'reporter')
-})
-afterAll(async () => {
-  for (const client of clients) client.destroy()
-  await srv.close()
-})
+const newsroom = newsroomForFile<Who>({ chief: 'chief', editor: 'editor', reporter: 'reporter', watcher: 'reporter' })
+const { people, clients } = newsroom
 
 let id = ''
 beforeEach(async () => {
-  id = await createStoryVia(srv.url, people.chief.token, { headline: 'Bridge reopens', section: 'News' })
-  const assigned = await sendJson(`${srv.url}/api/stories/${id}/desk`, { lead: people.reporter.id }, people.chief.token, 'PATCH')
+  id = await createStoryVia(newsroom.srv.url, people.chief.token, { headline: 'Bridge reopens', section: 'News' })
+  const assigned = await sendJson(`${newsroom.srv.url}/api/stories/${id}/desk`, { lead: people.reporter.id }, people.chief.token, 'PATCH')
   if (assigned.status !== 200) throw new Error(`setup: assigning the reporter answered ${assigned.status}`)
 })
 
 function move(who: Who, to: string, extra: Record<string, unknown> = {}) {
-  return sendJson(`${srv.url}/api/stories/${id}/status`, { to, ...extra }, people[who].token)
+  return sendJson(`${newsroom.srv.url}/api/stories/${id}/status`, { to, ...extra }, people[who].token)
 }
 
 /** Move the story along `steps` as the desk chief. */
@@ -55,7 +41,7 @@ async function walk(...steps: Array<string | [string, Record<string, unknown>]>)
 }
 
 async function open(who: Who, clientID: number): Promise<TestClient> {
-  const client = connectClient(srv.url, id, { clientID, token: people[who].token })
+  const client = connectClient(newsroom.srv.url, id, { clientID, token: people[who].token })
   clients.push(client)
   await synced(client)
   return client
@@ -72,7 +58,7 @@ function type(client: TestClient, text: string): void {
   node.insert(node.length, text)
 }
 
-const storedDoc = async () => (await srv.storage.loadDoc(id))!.doc
+const storedDoc = async () => (await newsroom.srv.storage.loadDoc(id))!.doc
 const storedText = async () => bodyBlocks(await storedDoc()).join('\n')
 
 describe('a published story is locked', () => {
@@ -85,8 +71,8 @@ describe('a published story is locked', () => {
     await walk('in_edit', 'copy_edit', 'ready', 'published')
     // Every open connection hears of the lock from the document itself.
     for (const client of [...Object.values(writers), watcher]) await vi.waitFor(() => expect(readMeta(client.doc).status).toBe('published'))
-    const refusedBefore = srv.rooms.get(id)!.refused
-    const tailBefore = await srv.storage.tailLength(id)
+    const refusedBefore = newsroom.srv.rooms.get(id)!.refused
+    const tailBefore = await newsroom.srv.storage.tailLength(id)
     const answers = Object.fromEntries(Object.entries(writers).map(([who, client]) => [who, saveAnswers(client)]))
     for (const [who, client] of Object.entries(writers)) {
       type(client, ` By ${who}.`)
@@ -98,10 +84,10 @@ describe('a published story is locked', () => {
       await vi.waitFor(() => expect(answers[who]!.notSaved).toEqual([{ request: 1, reason: UnsavedReason.locked }]))
       expect(answers[who]!.saved).toEqual([])
     }
-    expect(srv.rooms.get(id)!.refused).toBeGreaterThanOrEqual(refusedBefore + 3)
+    expect(newsroom.srv.rooms.get(id)!.refused).toBeGreaterThanOrEqual(refusedBefore + 3)
     for (const client of Object.values(writers)) expect(client.provider.wsconnected).toBe(true)
     // Nothing stored, nothing relayed.
-    expect(await srv.storage.tailLength(id)).toBe(tailBefore)
+    expect(await newsroom.srv.storage.tailLength(id)).toBe(tailBefore)
     expect(await storedText()).toBe('Draft.')
     expect(readMeta(await storedDoc()).headline).toBe('Bridge reopens')
     expect(bodyBlocks(watcher.doc)).toEqual(['Draft.'])
@@ -111,7 +97,7 @@ describe('a published story is locked', () => {
     const note = 'Corrects the date the bridge reopens.'
     expect((await move('chief', 'in_edit', { correction: `  ${note}  ` })).status).toBe(200)
     await vi.waitFor(() => expect(getDesk(watcher.doc).get(CORRECTION_KEY)).toBe(note))
-    const history = (await getJson(`${srv.url}/api/stories/${id}/history`, people.reporter.token)).body.history as Array<Record<string, unknown>>
+    const history = (await getJson(`${newsroom.srv.url}/api/stories/${id}/history`, people.reporter.token)).body.history as Array<Record<string, unknown>>
     expect(history.at(-1)).toMatchObject({ from: 'published', to: 'in_edit', reason: note, userId: people.chief.id })
 
     // What each kept while it was locked is asked for and stored now, and new edits are taken.
@@ -154,12 +140,12 @@ describe('a published story is locked', () => {
 
   it('the republication carries the correction note without being asked for it again, then forgets it', async () => {
     await walk('in_edit', 'copy_edit', 'ready', 'published', ['in_edit', { correction: 'Corrects the name of the engineer.' }], 'copy_edit', 'ready', 'published')
-    const publications = (await getJson(`${srv.url}/api/stories/${id}/publications`, people.chief.token)).body.publications as PublicationView[]
+    const publications = (await getJson(`${newsroom.srv.url}/api/stories/${id}/publications`, people.chief.token)).body.publications as PublicationView[]
     expect(publications.map(({ kind, version, edNote }) => ({ kind, version, edNote }))).toEqual([
       { kind: 'publish', version: 2, edNote: 'Corrects the name of the engineer.' },
       { kind: 'publish', version: 1, edNote: '' },
     ])
-    const ninjs = await (await fetch(`${srv.url}/api/stories/${id}/export?format=ninjs`, { headers: { authorization: `Bearer ${people.chief.token}` } })).json()
+    const ninjs = await (await fetch(`${newsroom.srv.url}/api/stories/${id}/export?format=ninjs`, { headers: { authorization: `Bearer ${people.chief.token}` } })).json()
     expect(ninjs).toMatchObject({ version: '2', edNote: 'Corrects the name of the engineer.' })
     // Locked again, and the note is spent: a later takedown and return needs a note of its own.
     expect(getDesk(await storedDoc()).has(CORRECTION_KEY)).toBe(false)
@@ -168,21 +154,21 @@ describe('a published story is locked', () => {
     expect(bare.status).toBe(422)
     expect((bare.body as unknown as ApiError).error).toMatchObject({ id: 'correction_required', message: expect.stringMatching(/correction note/) })
     await walk(['published', { correction: 'Restored after legal review.' }])
-    const latest = (await getJson(`${srv.url}/api/stories/${id}/publications`, people.chief.token)).body.publications as PublicationView[]
+    const latest = (await getJson(`${newsroom.srv.url}/api/stories/${id}/publications`, people.chief.token)).body.publications as PublicationView[]
     expect(latest[0]).toMatchObject({ kind: 'publish', version: 3, edNote: 'Restored after legal review.' })
   })
 
   it('API routes that change the copy refuse it (409); desk fields stay the desk’s', async () => {
     // A story nobody has signed yet, so that naming a lead would sign it.
-    id = await createStoryVia(srv.url, people.chief.token, { headline: 'Unsigned' })
+    id = await createStoryVia(newsroom.srv.url, people.chief.token, { headline: 'Unsigned' })
     await walk('in_edit', 'copy_edit', 'ready', 'published')
-    const versions = (await getJson(`${srv.url}/api/stories/${id}/versions`, people.chief.token)).body.versions as Array<{ id: number }>
-    const restore = await sendJson(`${srv.url}/api/stories/${id}/versions/${versions.at(-1)!.id}/restore`, {}, people.chief.token)
+    const versions = (await getJson(`${newsroom.srv.url}/api/stories/${id}/versions`, people.chief.token)).body.versions as Array<{ id: number }>
+    const restore = await sendJson(`${newsroom.srv.url}/api/stories/${id}/versions/${versions.at(-1)!.id}/restore`, {}, people.chief.token)
     expect(restore.status).toBe(409)
     expect((restore.body as unknown as ApiError).error.message).toMatch(/published and locked/)
     // The desk still plans around it: deadline and assignment change; the byline (copy) does not.
     const deadline = Date.now() + 3_600_000
-    expect((await sendJson(`${srv.url}/api/stories/${id}/desk`, { deadline, lead: people.watcher.id }, people.chief.token, 'PATCH')).status).toBe(200)
+    expect((await sendJson(`${newsroom.srv.url}/api/stories/${id}/desk`, { deadline, lead: people.watcher.id }, people.chief.token, 'PATCH')).status).toBe(200)
     const doc = await storedDoc()
     expect(getDesk(doc).get('deadline')).toBe(deadline)
     expect(readMeta(doc).bylines).toEqual([])
@@ -214,8 +200,8 @@ describe('spiking a draft', () => {
     expect(readMeta(await storedDoc()).status).toBe('spiked')
 
     // A draft with words in it: refused to its reporter, saying why; the desk spikes it.
-    id = await createStoryVia(srv.url, people.chief.token, { headline: 'Tip about the bridge' })
-    expect((await sendJson(`${srv.url}/api/stories/${id}/desk`, { lead: people.reporter.id }, people.chief.token, 'PATCH')).status).toBe(200)
+    id = await createStoryVia(newsroom.srv.url, people.chief.token, { headline: 'Tip about the bridge' })
+    expect((await sendJson(`${newsroom.srv.url}/api/stories/${id}/desk`, { lead: people.reporter.id }, people.chief.token, 'PATCH')).status).toBe(200)
     const writer = await open('reporter', 4100)
     type(writer, 'The bridge may close for a month.')
     await vi.waitFor(async () => expect(bodyBlocks(await storedDoc())[0]).toBe('The bridge may close for a month.'))

@@ -4,51 +4,37 @@
  * and the metadata, is refused like any forbidden update (not stored, not relayed, 4403); the
  * story's lead still writes anywhere.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import type { RunningServer } from '../../server/app'
 import { Close } from '../../src/shared/protocol'
 import { bodyBlocks, encodeAnchor, getBody, getMetaText, readDesk, readMeta, resolvePart } from '../../src/shared/storyDoc'
 import { closeCode, connectClient, synced, type TestClient } from '../helpers/clients'
-import { addUser, importStoryVia, sendJson, startTestServer } from '../helpers/server'
+import { importStoryVia, sendJson } from '../helpers/server'
+import { newsroomForFile } from '../helpers/newsroom'
 
-type Person = Awaited<ReturnType<typeof addUser>>
-let srv: RunningServer
-const people = {} as Record<'chief' | 'lead' | 'partOnly' | 'watcher', Person>
-const clients: TestClient[] = []
+const newsroom = newsroomForFile({ chief: 'chief', lead: 'reporter', partOnly: ['robin', 'reporter'], watcher: 'editor' })
+const { people, clients } = newsroom
 const BLOCKS = ['Zero paragraph.', 'One paragraph.', 'Two paragraph.', 'Three paragraph.']
-
-beforeAll(async () => {
-  srv = await startTestServer()
-  people.chief = await addUser(srv, 'chief', 'chief')
-  people.lead = await addUser(srv, 'lead', 'reporter')
-  people.partOnly = await addUser(srv, 'robin', 'reporter')
-  people.watcher = await addUser(srv, 'watcher', 'editor')
-})
-afterAll(async () => {
-  for (const client of clients) client.destroy()
-  await srv.close()
-})
 
 let id = ''
 let nextClientId = 1000
 beforeEach(async () => {
-  id = await importStoryVia(srv.url, people.chief.token, `Floods\n\n${BLOCKS.join('\n\n')}\n`)
-  const led = await sendJson(`${srv.url}/api/stories/${id}/desk`, { lead: people.lead.id }, people.chief.token, 'PATCH')
+  id = await importStoryVia(newsroom.srv.url, people.chief.token, `Floods\n\n${BLOCKS.join('\n\n')}\n`)
+  const led = await sendJson(`${newsroom.srv.url}/api/stories/${id}/desk`, { lead: people.lead.id }, people.chief.token, 'PATCH')
   if (led.status !== 200) throw new Error(`setup: assigning the lead answered ${led.status}`)
   // The desk gives blocks 1 and 2 to Robin, anchored as the parts panel anchors them.
   const chief = await open('chief')
   const body = getBody(chief.doc)
   const start = encodeAnchor(Y.createRelativePositionFromTypeIndex(body, 1, 0))
   const end = encodeAnchor(Y.createRelativePositionFromTypeIndex(body, 3, -1))
-  const part = await sendJson(`${srv.url}/api/stories/${id}/parts`, { start, end, assignee: people.partOnly.id, label: 'Reaction' }, people.chief.token)
+  const part = await sendJson(`${newsroom.srv.url}/api/stories/${id}/parts`, { start, end, assignee: people.partOnly.id, label: 'Reaction' }, people.chief.token)
   if (part.status !== 201) throw new Error(`setup: adding the part answered ${part.status}`)
   chief.destroy()
 })
 
 async function open(who: keyof typeof people): Promise<TestClient> {
-  const client = connectClient(srv.url, id, { clientID: nextClientId++, token: people[who].token })
+  const client = connectClient(newsroom.srv.url, id, { clientID: nextClientId++, token: people[who].token })
   clients.push(client)
   await synced(client)
   return client
@@ -65,7 +51,7 @@ function textOf(client: TestClient, block: number): Y.XmlText {
   return (getBody(client.doc).get(block) as Y.XmlElement).get(0) as Y.XmlText
 }
 
-const stored = async () => bodyBlocks((await srv.storage.loadDoc(id))!.doc)
+const stored = async () => bodyBlocks((await newsroom.srv.storage.loadDoc(id))!.doc)
 
 /** What came of Robin's attempt: the close code, the refusals counted, and what others hold afterwards. */
 interface Outcome {
@@ -90,7 +76,7 @@ async function attempt(change: (client: TestClient) => void): Promise<Outcome> {
   const watcher = await open('watcher')
   const robin = await openPartOnly()
   const code = closeCode(robin)
-  const refusedBefore = srv.rooms.get(id)!.refused
+  const refusedBefore = newsroom.srv.rooms.get(id)!.refused
   change(robin)
   await vi.waitFor(() => expect(code()).not.toBeNull())
   robin.destroy()
@@ -98,7 +84,7 @@ async function attempt(change: (client: TestClient) => void): Promise<Outcome> {
   textOf(lead, 0).insert(0, '>')
   await vi.waitFor(() => expect(bodyBlocks(watcher.doc)[0]).toBe(`>${BLOCKS[0]}`))
   await vi.waitFor(async () => expect((await stored())[0]).toBe(`>${BLOCKS[0]}`))
-  return { code: code(), refused: srv.rooms.get(id)!.refused - refusedBefore, watcher: bodyBlocks(watcher.doc), headline: readMeta(watcher.doc).headline, stored: await stored() }
+  return { code: code(), refused: newsroom.srv.rooms.get(id)!.refused - refusedBefore, watcher: bodyBlocks(watcher.doc), headline: readMeta(watcher.doc).headline, stored: await stored() }
 }
 
 describe('a reporter assigned only a part', () => {
@@ -128,7 +114,7 @@ describe('a reporter assigned only a part', () => {
     await vi.waitFor(async () => expect((await stored())[3]).toBe('Then A third voice.'))
     expect(code()).toBeNull()
     // The desk change that grew the part is recorded as Robin's.
-    expect([...(await srv.storage.authorsOf(id)).entries()].filter(([, user]) => user === people.partOnly.id)).toHaveLength(2)
+    expect([...(await newsroom.srv.storage.authorsOf(id)).entries()].filter(([, user]) => user === people.partOnly.id)).toHaveLength(2)
   })
 
   it('is refused typing in another block', async () => {

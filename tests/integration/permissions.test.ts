@@ -2,45 +2,30 @@
  * The permission table (src/shared/permissions.ts), every cell, against the real server: REST
  * and WebSocket, allowed and refused, forged desk-field updates and read-only connections.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import type { RunningServer } from '../../server/app'
 import { Close, UnsavedReason } from '../../src/shared/protocol'
 import { bodyBlocks, getBody, getMeta, getMetaText, readMeta } from '../../src/shared/storyDoc'
 import { connectClient, saveAnswers, synced, type TestClient } from '../helpers/clients'
-import { addUser, createStoryVia, getJson, sendJson, startTestServer } from '../helpers/server'
+import { createStoryVia, getJson, sendJson } from '../helpers/server'
+import { newsroomForFile } from '../helpers/newsroom'
 
-type Person = Awaited<ReturnType<typeof addUser>>
-let srv: RunningServer
-const people = {} as Record<'admin' | 'chief' | 'editor' | 'reporter' | 'outsider', Person>
-const clients: TestClient[] = []
-
-beforeAll(async () => {
-  srv = await startTestServer()
-  people.admin = await addUser(srv, 'admin', 'admin')
-  people.chief = await addUser(srv, 'chief', 'chief')
-  people.editor = await addUser(srv, 'editor', 'editor')
-  people.reporter = await addUser(srv, 'reporter', 'reporter')
-  people.outsider = await addUser(srv, 'outsider', 'reporter')
-})
-afterAll(async () => {
-  for (const client of clients) client.destroy()
-  await srv.close()
-})
+const newsroom = newsroomForFile({ admin: 'admin', chief: 'chief', editor: 'editor', reporter: 'reporter', outsider: 'reporter' })
+const { people, clients } = newsroom
 
 let id = ''
 beforeEach(async () => {
-  id = await createStoryVia(srv.url, people.chief.token, { headline: 'Permissions', section: 'News' })
+  id = await createStoryVia(newsroom.srv.url, people.chief.token, { headline: 'Permissions', section: 'News' })
   const assigned = await patchDesk('chief', { lead: people.reporter.id })
   if (assigned.status !== 200) throw new Error(`setup: assigning the reporter answered ${assigned.status}`)
 })
 
 function patchDesk(who: keyof typeof people, body: Record<string, unknown>) {
-  return sendJson(`${srv.url}/api/stories/${id}/desk`, body, people[who].token, 'PATCH')
+  return sendJson(`${newsroom.srv.url}/api/stories/${id}/desk`, body, people[who].token, 'PATCH')
 }
 
 function move(who: keyof typeof people, to: string) {
-  return sendJson(`${srv.url}/api/stories/${id}/status`, { to }, people[who].token)
+  return sendJson(`${newsroom.srv.url}/api/stories/${id}/status`, { to }, people[who].token)
 }
 
 /** Put the story in `status` as the administrator, through allowed moves. */
@@ -55,7 +40,7 @@ async function reach(status: string): Promise<void> {
 }
 
 async function open(who: keyof typeof people, clientID: number): Promise<TestClient> {
-  const client = connectClient(srv.url, id, { clientID, token: people[who].token })
+  const client = connectClient(newsroom.srv.url, id, { clientID, token: people[who].token })
   clients.push(client)
   await synced(client)
   return client
@@ -71,14 +56,14 @@ function type(client: TestClient, text: string): void {
   node.insert(node.length, text)
 }
 
-const stored = async () => bodyBlocks((await srv.storage.loadDoc(id))!.doc)
+const stored = async () => bodyBlocks((await newsroom.srv.storage.loadDoc(id))!.doc)
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150))
 
 describe('read every story, see the budget: everyone', () => {
   it.each(['admin', 'chief', 'editor', 'reporter', 'outsider'] as const)('%s reads the list, the story and its document', async (who) => {
-    expect((await getJson(`${srv.url}/api/stories`, people[who].token)).status).toBe(200)
-    expect((await getJson(`${srv.url}/api/stories/${id}`, people[who].token)).status).toBe(200)
-    expect((await getJson(`${srv.url}/api/stories/${id}/history`, people[who].token)).status).toBe(200)
+    expect((await getJson(`${newsroom.srv.url}/api/stories`, people[who].token)).status).toBe(200)
+    expect((await getJson(`${newsroom.srv.url}/api/stories/${id}`, people[who].token)).status).toBe(200)
+    expect((await getJson(`${newsroom.srv.url}/api/stories/${id}/history`, people[who].token)).status).toBe(200)
     const client = await open(who, 900)
     expect(readMeta(client.doc).headline).toBe('Permissions')
     client.destroy()
@@ -95,7 +80,7 @@ describe('edit body and headline/slug/byline/dateline', () => {
     await vi.waitFor(async () => expect(await stored()).toEqual([`by ${who}`]))
     expect(readMeta(watcher.doc).headline).toBe('New: Permissions')
     // The server remembers whose Yjs client wrote it (authorship for versions).
-    expect((await srv.storage.authorsOf(id)).get(101)).toBe(people[who].id)
+    expect((await newsroom.srv.storage.authorsOf(id)).get(101)).toBe(people[who].id)
   })
 
   it('an unassigned reporter is read-only: nothing stored, nothing relayed, still receives and is present', async () => {
@@ -104,10 +89,10 @@ describe('edit body and headline/slug/byline/dateline', () => {
     await vi.waitFor(() => expect(reporter.provider.awareness.getStates().size).toBeGreaterThanOrEqual(1))
     outsider.provider.awareness.setLocalStateField('user', { name: 'Outsider' })
     await vi.waitFor(() => expect([...reporter.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Outsider')).toBe(true))
-    const refusedBefore = srv.rooms.get(id)!.refused
+    const refusedBefore = newsroom.srv.rooms.get(id)!.refused
     type(outsider, 'forged words')
     getMetaText(outsider.doc, 'headline')?.insert(0, 'Hacked ')
-    await vi.waitFor(() => expect(srv.rooms.get(id)!.refused).toBeGreaterThan(refusedBefore))
+    await vi.waitFor(() => expect(newsroom.srv.rooms.get(id)!.refused).toBeGreaterThan(refusedBefore))
     await settle()
     expect(await stored()).toEqual([''])
     expect(bodyBlocks(reporter.doc)).toEqual([''])
@@ -158,7 +143,7 @@ describe('edit body and headline/slug/byline/dateline', () => {
     const body = getBody(chief.doc)
     const encode = (position: Y.RelativePosition) => Buffer.from(Y.encodeRelativePosition(position)).toString('base64')
     const part = await sendJson(
-      `${srv.url}/api/stories/${id}/parts`,
+      `${newsroom.srv.url}/api/stories/${id}/parts`,
       { start: encode(Y.createRelativePositionFromTypeIndex(body, 0, 0)), end: encode(Y.createRelativePositionFromTypeIndex(body, 1, -1)), assignee: people.outsider.id, label: 'Reaction' },
       people.chief.token,
     )
@@ -171,16 +156,16 @@ describe('edit body and headline/slug/byline/dateline', () => {
 
 describe('first byline', () => {
   it('a reporter who starts a story signs it; a desk chief does not; the lead of an unsigned story signs it', async () => {
-    const bylinesOf = async (storyId: string) => ((await getJson(`${srv.url}/api/stories/${storyId}`, people.admin.token)).body.story as { bylines: string[] }).bylines
-    const own = await createStoryVia(srv.url, people.outsider.token, { headline: 'Own idea' })
+    const bylinesOf = async (storyId: string) => ((await getJson(`${newsroom.srv.url}/api/stories/${storyId}`, people.admin.token)).body.story as { bylines: string[] }).bylines
+    const own = await createStoryVia(newsroom.srv.url, people.outsider.token, { headline: 'Own idea' })
     expect(await bylinesOf(own)).toEqual(['Outsider'])
-    const desks = await createStoryVia(srv.url, people.chief.token, { headline: 'Desk idea' })
+    const desks = await createStoryVia(newsroom.srv.url, people.chief.token, { headline: 'Desk idea' })
     expect(await bylinesOf(desks)).toEqual([])
-    const led = await sendJson(`${srv.url}/api/stories/${desks}/desk`, { lead: people.reporter.id }, people.chief.token, 'PATCH')
+    const led = await sendJson(`${newsroom.srv.url}/api/stories/${desks}/desk`, { lead: people.reporter.id }, people.chief.token, 'PATCH')
     expect(led.status).toBe(200)
     expect(await bylinesOf(desks)).toEqual(['Reporter'])
     // A story already signed keeps its byline when the lead changes.
-    expect((await sendJson(`${srv.url}/api/stories/${desks}/desk`, { lead: people.outsider.id }, people.chief.token, 'PATCH')).status).toBe(200)
+    expect((await sendJson(`${newsroom.srv.url}/api/stories/${desks}/desk`, { lead: people.outsider.id }, people.chief.token, 'PATCH')).status).toBe(200)
     expect(await bylinesOf(desks)).toEqual(['Reporter'])
   })
 })
@@ -190,7 +175,7 @@ describe('desk fields: section, assignees, deadline, planned length', () => {
     for (const body of [{ section: 'World' }, { lead: people[who].id }, { deadline: Date.now() }, { plannedWords: 900 }, { contributors: [people[who].id] }]) {
       expect((await patchDesk(who, body)).status).toBe(403)
     }
-    const story = (await getJson(`${srv.url}/api/stories/${id}`, people.admin.token)).body.story as { section: string; desk: { lead: number } }
+    const story = (await getJson(`${newsroom.srv.url}/api/stories/${id}`, people.admin.token)).body.story as { section: string; desk: { lead: number } }
     expect(story.section).toBe('News')
     expect(story.desk.lead).toBe(people.reporter.id)
   })
@@ -201,7 +186,7 @@ describe('desk fields: section, assignees, deadline, planned length', () => {
     const res = await patchDesk(who, { section: 'World', plannedWords: 800, editor: people.editor.id, contributors: [people.outsider.id], deadline })
     expect(res.status).toBe(200)
     await vi.waitFor(() => expect(readMeta(watcher.doc)).toMatchObject({ section: 'World', plannedWords: 800 }))
-    const story = (await getJson(`${srv.url}/api/stories/${id}`, people.reporter.token)).body.story as { desk: Record<string, unknown> }
+    const story = (await getJson(`${newsroom.srv.url}/api/stories/${id}`, people.reporter.token)).body.story as { desk: Record<string, unknown> }
     expect(story.desk).toMatchObject({ editor: people.editor.id, contributors: [people.outsider.id], deadline, plannedWords: 800 })
   })
 
@@ -214,13 +199,13 @@ describe('desk fields: section, assignees, deadline, planned length', () => {
     const forger = await open(who, 601)
     const watcher = await open('outsider', 602)
     const closing = new Promise<number>((resolve) => forger.provider.on('connection-close', (event) => event && resolve(event.code)))
-    const before = (await srv.storage.tailLength(id))
+    const before = (await newsroom.srv.storage.tailLength(id))
     getMeta(forger.doc).set(key, value)
     expect(await closing).toBe(Close.forbidden.code)
     await settle()
-    expect((await srv.storage.tailLength(id))).toBe(before)
+    expect((await newsroom.srv.storage.tailLength(id))).toBe(before)
     expect(readMeta(watcher.doc)).toMatchObject({ section: 'News', status: 'draft', plannedWords: null })
-    expect(readMeta((await srv.storage.loadDoc(id))!.doc)).toMatchObject({ section: 'News', status: 'draft', plannedWords: null })
+    expect(readMeta((await newsroom.srv.storage.loadDoc(id))!.doc)).toMatchObject({ section: 'News', status: 'draft', plannedWords: null })
   })
 
   it('a forged write to the desk map, an unknown root or a replaced shared field is refused the same way', async () => {
@@ -236,7 +221,7 @@ describe('desk fields: section, assignees, deadline, planned length', () => {
       expect(await closing).toBe(Close.forbidden.code)
       forger.destroy()
     }
-    const doc = (await srv.storage.loadDoc(id))!.doc
+    const doc = (await newsroom.srv.storage.loadDoc(id))!.doc
     expect(doc.getMap('desk').get('lead')).toBe(people.reporter.id)
     expect(doc.share.has('evil')).toBe(false)
     expect(readMeta(doc).headline).toBe('Permissions')
@@ -261,10 +246,10 @@ describe('workflow', () => {
         await reach(from)
         const res = await move(who, to)
         expect(res.status).toBe(expected[who])
-        const story = (await srv.storage.loadDoc(id))!.doc
+        const story = (await newsroom.srv.storage.loadDoc(id))!.doc
         expect(readMeta(story).status).toBe(expected[who] === 200 ? to : from)
         // Allowed moves are recorded with who, from and to; refused ones leave no trace.
-        const history = (await getJson(`${srv.url}/api/stories/${id}/history`, people.reporter.token)).body.history as Array<Record<string, unknown>>
+        const history = (await getJson(`${newsroom.srv.url}/api/stories/${id}/history`, people.reporter.token)).body.history as Array<Record<string, unknown>>
         const recorded = history.some((entry) => entry.userId === people[who].id && entry.from === from && entry.to === to)
         expect(recorded).toBe(expected[who] === 200)
       })
@@ -275,21 +260,21 @@ describe('workflow', () => {
 describe('manage users and sections: administrators only', () => {
   it.each(['reporter', 'editor', 'chief'] as const)('%s is refused (403)', async (who) => {
     const token = people[who].token
-    expect((await sendJson(`${srv.url}/api/users`, { username: `x${who}`, password: 'long enough', displayName: 'X', role: 'reporter' }, token)).status).toBe(403)
-    expect((await sendJson(`${srv.url}/api/users/${people.outsider.id}`, { role: 'chief' }, token, 'PATCH')).status).toBe(403)
-    expect((await sendJson(`${srv.url}/api/sections`, { name: 'Science' }, token)).status).toBe(403)
-    expect((await sendJson(`${srv.url}/api/sections/News`, {}, token, 'DELETE')).status).toBe(403)
-    expect((await srv.services.sections.list())).not.toContain('Science')
+    expect((await sendJson(`${newsroom.srv.url}/api/users`, { username: `x${who}`, password: 'long enough', displayName: 'X', role: 'reporter' }, token)).status).toBe(403)
+    expect((await sendJson(`${newsroom.srv.url}/api/users/${people.outsider.id}`, { role: 'chief' }, token, 'PATCH')).status).toBe(403)
+    expect((await sendJson(`${newsroom.srv.url}/api/sections`, { name: 'Science' }, token)).status).toBe(403)
+    expect((await sendJson(`${newsroom.srv.url}/api/sections/News`, {}, token, 'DELETE')).status).toBe(403)
+    expect((await newsroom.srv.services.sections.list())).not.toContain('Science')
   })
 
   it('the administrator adds and changes users and sections', async () => {
     const token = people.admin.token
-    const created = await sendJson(`${srv.url}/api/users`, { username: 'newbie', password: 'long enough', displayName: 'New Bie', role: 'reporter' }, token)
+    const created = await sendJson(`${newsroom.srv.url}/api/users`, { username: 'newbie', password: 'long enough', displayName: 'New Bie', role: 'reporter' }, token)
     expect(created.status).toBe(201)
     const newId = (created.body.user as { id: number }).id
-    expect((await sendJson(`${srv.url}/api/users/${newId}`, { role: 'editor' }, token, 'PATCH')).status).toBe(200)
-    expect((await srv.services.users.get(newId))?.role).toBe('editor')
-    expect((await sendJson(`${srv.url}/api/sections`, { name: 'Science' }, token)).status).toBe(201)
-    expect((await sendJson(`${srv.url}/api/sections/Science`, {}, token, 'DELETE')).status).toBe(200)
+    expect((await sendJson(`${newsroom.srv.url}/api/users/${newId}`, { role: 'editor' }, token, 'PATCH')).status).toBe(200)
+    expect((await newsroom.srv.services.users.get(newId))?.role).toBe('editor')
+    expect((await sendJson(`${newsroom.srv.url}/api/sections`, { name: 'Science' }, token)).status).toBe(201)
+    expect((await sendJson(`${newsroom.srv.url}/api/sections/Science`, {}, token, 'DELETE')).status).toBe(200)
   })
 })
