@@ -5,10 +5,11 @@
  * mounted, as the menu always was. The menu's state lives in the copy desk's plugin, so a menu
  * opened while its code loads shows as soon as it is here.
  */
-import { lazy, Suspense, useState } from 'react'
+import { lazy, useState } from 'react'
 import { useEditorState } from '@tiptap/react'
 import { copyDeskState } from './CopyDesk'
 import type { IssueMenuProps } from './IssueMenu'
+import { OnDemand } from '../../ui/OnDemand'
 // The marks in the story as well as the menu: loaded with the editor.
 import './copydesk.css'
 
@@ -20,8 +21,8 @@ export function CopyDeskMenu({ editor, container }: IssueMenuProps) {
   if (open && !wanted) setWanted(true)
   if (!wanted) return null
   return (
-    <Suspense fallback={null}>
+    <OnDemand fallback={null} what="the word's menu">
       <IssueMenu editor={editor} container={container} />
-    </Suspense>
+    </OnDemand>
   )
 }
