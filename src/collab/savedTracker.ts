@@ -56,6 +56,11 @@ export interface SavedTrackerOptions {
   pending?: number
   /** Told whenever the count of unconfirmed edits changes, to keep it beside the local copy. */
   onPending?: (pending: number) => void
+  /**
+   * Called just before asking the server whether all is stored: edits still waiting to be sent
+   * (`editsAfterPaint.ts`) must go first, since the question counts on following them.
+   */
+  beforeAsking?: () => void
 }
 
 export interface SavedTracker {
@@ -66,7 +71,7 @@ export interface SavedTracker {
 
 /** Track whether this client's edits of `doc` are stored on the server behind `provider`. */
 export function createSavedTracker(doc: Y.Doc, provider: WebsocketProvider, options: SavedTrackerOptions = {}): SavedTracker {
-  const { localOrigin, onPending } = options
+  const { localOrigin, onPending, beforeAsking } = options
   let pending = options.pending ?? 0
   let status: SaveStatus = { state: pending > 0 ? 'unsaved' : 'saved', reason: null, pending }
   let latest = 0
@@ -93,6 +98,7 @@ export function createSavedTracker(doc: Y.Doc, provider: WebsocketProvider, opti
       if (status.state === 'saving') set('unsaved')
       return
     }
+    beforeAsking?.()
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.saved)
     encoding.writeVarUint(encoder, latest)

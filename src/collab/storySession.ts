@@ -5,15 +5,21 @@
  *
  * The local copy loads first and the socket connects after it: whatever edits the copy holds that
  * the server lacks then go out in the first sync, before the page asks whether all is saved.
+ *
+ * Off the key press's path (issue 12): edits are sent and kept after the frame that shows them
+ * (`editsAfterPaint.ts`), the others' presence is taken in turns (`presenceReceiving.ts`), and the
+ * count of unconfirmed edits is written down sparingly (`notePending`).
  */
 import * as Y from 'yjs'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import { COLLAB_PATH } from '../shared/protocol'
 import { getMetaText } from '../shared/storyDoc'
-import { localCopyName, localStory, updateLocalStory } from '../offline/localCopies'
+import { localCopyName, localStory, notePending, updateLocalStory, writeWaitingCounts } from '../offline/localCopies'
 import { createSavedTracker, reopenSocket, type SavedTracker } from './savedTracker'
 import { sendPresenceSparingly } from './presenceSending'
+import { sendAndStoreAfterPaint } from './editsAfterPaint'
+import { receivePresenceInTurns } from './presenceReceiving'
 
 /** How long the socket waits for the local copy to load before connecting anyway. */
 const LOCAL_LOAD_TIMEOUT_MS = 3_000
@@ -50,11 +56,14 @@ export function openStorySession(id: string, user: { id: number; name: string; c
   const persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(localCopyName(user.id, id), doc)
   const provider = new WebsocketProvider(url, id, doc, { maxBackoffTime: 2500, connect: false })
   sendPresenceSparingly(provider)
+  const stopPresence = receivePresenceInTurns(provider)
+  const edits = sendAndStoreAfterPaint(doc, provider, persistence)
   provider.awareness.setLocalStateField('user', { name: user.name, color: user.color })
   const saved = createSavedTracker(doc, provider, {
     localOrigin: persistence ?? undefined,
     pending: kept?.pending ?? 0,
-    onPending: (pending) => updateLocalStory(user.id, id, { pending }),
+    onPending: (pending) => notePending(user.id, id, pending),
+    beforeAsking: edits.flush,
   })
 
   let destroyed = false
@@ -85,6 +94,9 @@ export function openStorySession(id: string, user: { id: number; name: string; c
       destroyed = true
       window.removeEventListener('offline', onOffline)
       provider.off('sync', onSync)
+      edits.destroy()
+      stopPresence()
+      writeWaitingCounts()
       saved.destroy()
       provider.awareness.setLocalState(null)
       provider.destroy()

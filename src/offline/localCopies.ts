@@ -63,6 +63,8 @@ function isRegister(value: unknown): value is Register {
 }
 
 function readRegister(userId: number): Register {
+  // Counts waiting to be written first, so that every reader sees the latest.
+  writeWaitingCounts()
   const value = readJson(REGISTER_KEY)
   return isRegister(value) && value.userId === userId ? value : { userId, stories: {} }
 }
@@ -90,6 +92,48 @@ export function updateLocalStory(userId: number, storyId: string, change: Partia
   const current = register.stories[storyId] ?? { headline: '', syncedAt: 0, pending: 0 }
   register.stories[storyId] = { ...current, ...change }
   writeJson(REGISTER_KEY, register)
+}
+
+/** How long a changed count of unconfirmed edits may wait before it is written down. */
+export const PENDING_WRITE_MS = 1_000
+/** Counts not written yet, by `userId:storyId`. */
+const waitingCounts = new Map<string, { userId: number; storyId: string; pending: number }>()
+/** The counts last written, by `userId:storyId`. */
+const writtenCounts = new Map<string, number>()
+let countsTimer: ReturnType<typeof setTimeout> | null = null
+let listening = false
+
+/**
+ * Keep the count of a story's edits the server has not confirmed. It changes with every key press,
+ * and localStorage is written synchronously, on the page's main thread (issue 12): a count that
+ * leaves or reaches zero is written at once, other changes at most once a `PENDING_WRITE_MS`, and
+ * whatever waits when the page is hidden or any reader of this register asks.
+ */
+export function notePending(userId: number, storyId: string, pending: number): void {
+  const key = `${userId}:${storyId}`
+  waitingCounts.set(key, { userId, storyId, pending })
+  if (!listening && typeof window !== 'undefined') {
+    listening = true
+    window.addEventListener('pagehide', writeWaitingCounts)
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') writeWaitingCounts()
+    })
+  }
+  if (pending === 0 || (writtenCounts.get(key) ?? 0) === 0) writeWaitingCounts()
+  else countsTimer ??= setTimeout(writeWaitingCounts, PENDING_WRITE_MS)
+}
+
+/** Write the counts `notePending` holds back, now. */
+export function writeWaitingCounts(): void {
+  if (countsTimer !== null) clearTimeout(countsTimer)
+  countsTimer = null
+  if (waitingCounts.size === 0) return
+  const waiting = [...waitingCounts]
+  waitingCounts.clear()
+  for (const [key, { userId, storyId, pending }] of waiting) {
+    updateLocalStory(userId, storyId, { pending })
+    writtenCounts.set(key, pending)
+  }
 }
 
 /** Forget one story's copy (it was deleted, or this person lost it). */
@@ -135,6 +179,8 @@ function deleteDatabase(name: string): Promise<void> {
  * lost register no longer lists go too), the register and the kept person.
  */
 export async function deleteLocalCopies(): Promise<void> {
+  waitingCounts.clear()
+  writtenCounts.clear()
   const names = new Set<string>()
   const register = readJson(REGISTER_KEY)
   if (isRegister(register)) for (const id of Object.keys(register.stories)) names.add(localCopyName(register.userId, id))

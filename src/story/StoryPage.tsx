@@ -86,7 +86,8 @@ interface PendingMove {
 
 function StatusBar({ session }: { session: StorySession }) {
   const connection = useConnectionStatus(session.provider)
-  const save = useSaveState(session.saved)
+  const saveState = useSaveState(session.saved, (status) => status.state)
+  const savedText = useSaveState(session.saved, saveText)
   const people = usePresence(session.provider.awareness)
   // Sticky under the top bar: who is here, the connection and the save state stay in view while
   // scrolling a long story (issue 15); the toolbar and the side panel stick below it.
@@ -111,8 +112,8 @@ function StatusBar({ session }: { session: StorySession }) {
         <span className="dot" aria-hidden="true" />
         {CONNECTION_LABEL[connection.kind]}
       </span>
-      <span className={`saved saved--${save.state}`} role="status" aria-label="Save state">
-        {saveText(save)}
+      <span className={`saved saved--${saveState}`} role="status" aria-label="Save state">
+        {savedText}
       </span>
       <ExportMenu storyId={session.id} />
       {/* Phones only: the side panel is a sheet there, opened from here (issue 15). */}

@@ -8,7 +8,7 @@ import { useCallback, useSyncExternalStore } from 'react'
 export function useMediaQuery(query: string): boolean {
   const subscribe = useCallback(
     (changed: () => void) => {
-      const media = window.matchMedia(query)
+      const media = mediaList(query)
       media.addEventListener('change', changed)
       return () => media.removeEventListener('change', changed)
     },
@@ -16,7 +16,19 @@ export function useMediaQuery(query: string): boolean {
   )
   return useSyncExternalStore(
     subscribe,
-    () => window.matchMedia(query).matches,
+    () => mediaList(query).matches,
     () => false,
   )
+}
+
+/** One live `MediaQueryList` per query: `matchMedia` makes a new one on every call, on every render. */
+const lists = new Map<string, MediaQueryList>()
+
+function mediaList(query: string): MediaQueryList {
+  let list = lists.get(query)
+  if (!list) {
+    list = window.matchMedia(query)
+    lists.set(query, list)
+  }
+  return list
 }

@@ -78,8 +78,12 @@ export function MarginThreads({ editor, container }: Props) {
   const frame = useRef<number | null>(null)
   const cards = useMemo(() => highlights.filter((thread) => !thread.detached), [highlights])
 
+  /** Cards shown: with none, a transaction measures nothing (the passages are many, the cards few). */
+  const shown = useRef(0)
+
   const schedule = useMemo(
     () => (): void => {
+      if (shown.current === 0) return
       frame.current ??= requestAnimationFrame(() => {
         frame.current = null
         if (container.current && margin.current) layOut(editor, container.current, margin.current)
@@ -107,7 +111,10 @@ export function MarginThreads({ editor, container }: Props) {
   }, [editor, schedule])
 
   // This renders only when the cards change (new ones, or new sizes): place them again.
-  useLayoutEffect(() => schedule())
+  useLayoutEffect(() => {
+    shown.current = cards.length
+    schedule()
+  })
 
   const open = (id: string) => {
     // Render the side panel's Review tab now: a thread in a hidden tab can be neither scrolled to nor focused.
