@@ -20,6 +20,7 @@ import { StoryParts } from './storyParts'
 import { PartLock } from './partLock'
 import { ReactSelectionGuard } from './reactSelectionGuard'
 import { ScrollInFrame } from './scrollInFrame'
+import { StoryEnds } from './storyEnds'
 import { CommentHighlights } from '../review/comments/commentMarks'
 import { MarginThreads } from '../review/comments/MarginThreads'
 import { SuggestChanges } from '../review/suggest/SuggestChanges'
@@ -78,6 +79,8 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
         // the caret, and each transaction's scroll to the caret would lay the page out again.
         ReactSelectionGuard,
         ScrollInFrame,
+        // Paragraphs out of view are not laid out (app.css): the editor moves to the story's ends.
+        StoryEnds,
         StoryParts.configure({ doc: session.doc }),
         // A reporter given only parts of the story edits only those (issue 15).
         PartLock.configure({ doc: session.doc }),

@@ -396,4 +396,32 @@ describe('editor in Chromium', () => {
     const toolbar = (await page.getByRole('toolbar').first().boundingBox())!
     expect(toolbar.y).toBeGreaterThanOrEqual(bar.y + bar.height - 1)
   })
+
+  it('Ctrl+End and Ctrl+Home reach the very ends of a long story, whose paragraphs out of view are not laid out', async ({ server, person }) => {
+    const paragraphs = Array.from({ length: 150 }, (_, index) => `Paragraph ${index + 1} of the long inquiry story, with words enough to fill a line or two of the page.`)
+    const id = await importStoryVia(server.url, await apiToken(server), `The inquiry, line by line\n\n${paragraphs.join('\n\n')}`)
+    const page = await person('una', 'editor')
+    await page.goto(`${server.url}/stories/${id}`)
+    const body = page.getByRole('textbox', { name: 'Story body' })
+    await body.getByText('Paragraph 2 of').click()
+    // The paragraphs far below are not laid out until they come near the view (app.css).
+    expect(await body.getByText('Paragraph 150 of').evaluate((element) => getComputedStyle(element).contentVisibility)).toBe('auto')
+
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type(' The end.')
+    const last = body.getByText('Paragraph 150 of')
+    await expect.poll(() => last.textContent()).toMatch(/page\. The end\.$/)
+    // The caret is in view, on the line it typed.
+    const caret = await page.evaluate(() => {
+      const rect = getSelection()!.getRangeAt(0).getBoundingClientRect()
+      return { top: rect.top, bottom: rect.bottom, height: rect.height }
+    })
+    expect(caret.height).toBeGreaterThan(0)
+    expect(caret.top).toBeGreaterThanOrEqual(0)
+    expect(caret.bottom).toBeLessThanOrEqual(page.viewportSize()!.height)
+
+    await page.keyboard.press('Control+Home')
+    await page.keyboard.type('Start. ')
+    await expect.poll(() => body.locator('p').first().textContent()).toBe('Start. Paragraph 1 of the long inquiry story, with words enough to fill a line or two of the page.')
+  })
 })
