@@ -33,3 +33,45 @@ export function receivePresenceInTurns(provider: WebsocketProvider, turnMs = PRE
     waiting = []
   }
 }
+
+interface PresenceChanges {
+  added: number[]
+  updated: number[]
+  removed: number[]
+}
+
+type PresenceListener = (changes: PresenceChanges, origin: unknown) => void
+
+/**
+ * `awareness` as the editor's caret plugin (y-tiptap) should see it: the same object, but its
+ * `change` listeners hear only changes to others' presence. The plugin redraws every remote caret
+ * in a transaction of its own on each change, this tab's too, which it never draws: each key press
+ * moves this tab's caret, so each cost a second editor transaction before the frame.
+ */
+export function othersPresence<T extends { clientID: number; on(name: string, listener: PresenceListener): void; off(name: string, listener: PresenceListener): void }>(awareness: T): T {
+  const filtered = new Map<PresenceListener, PresenceListener>()
+  const othersOnly = (listener: PresenceListener): PresenceListener => {
+    let wrapper = filtered.get(listener)
+    if (!wrapper) {
+      wrapper = (changes, origin) => {
+        const own = awareness.clientID
+        if ([changes.added, changes.updated, changes.removed].some((ids) => ids.some((id) => id !== own))) listener(changes, origin)
+      }
+      filtered.set(listener, wrapper)
+    }
+    return wrapper
+  }
+  return new Proxy(awareness, {
+    get(target, property) {
+      if (property === 'on') return (name: string, listener: PresenceListener) => target.on(name, name === 'change' ? othersOnly(listener) : listener)
+      if (property === 'off') {
+        return (name: string, listener: PresenceListener) => {
+          target.off(name, name === 'change' ? othersOnly(listener) : listener)
+          if (name === 'change') filtered.delete(listener)
+        }
+      }
+      const value: unknown = Reflect.get(target, property, target)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+    },
+  })
+}

@@ -8,6 +8,7 @@ import { EditorContent, useEditor, type Editor } from '@tiptap/react'
 import { Collaboration } from '@tiptap/extension-collaboration'
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
 import type { StorySession } from '../collab/storySession'
+import { othersPresence } from '../collab/presenceReceiving'
 import { BODY } from '../shared/storyDoc'
 import { storyExtensions } from '../shared/schema'
 import { setSuggestionAuthorNames } from '../shared/schema/suggestionLabels'
@@ -72,7 +73,8 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
       extensions: [
         ...storyExtensions(),
         Collaboration.configure({ document: session.doc, field: BODY }),
-        CollaborationCaret.configure({ provider: session.provider, user, render: renderCaret }),
+        // Carets are redrawn when others' presence changes, not this tab's own (issue 12).
+        CollaborationCaret.configure({ provider: { awareness: othersPresence(session.provider.awareness) }, user, render: renderCaret }),
         LinkShortcut,
         PasteCleanup,
         // Off the key press's path (issue 12): React's commits would walk the whole story to save

@@ -13,6 +13,7 @@
  * every edit when it arrives, as it does live.
  */
 import type { PublicUser } from '../shared/api'
+import { afterPaint } from '../collab/afterPaint'
 
 const REGISTER_KEY = 'deskline:offline'
 const PERSON_KEY = 'deskline:me'
@@ -101,13 +102,16 @@ const waitingCounts = new Map<string, { userId: number; storyId: string; pending
 /** The counts last written, by `userId:storyId`. */
 const writtenCounts = new Map<string, number>()
 let countsTimer: ReturnType<typeof setTimeout> | null = null
+/** A count leaving or reaching zero is written right after the next paint. */
+const soon = afterPaint(() => writeWaitingCounts())
 let listening = false
 
 /**
  * Keep the count of a story's edits the server has not confirmed. It changes with every key press,
  * and localStorage is written synchronously, on the page's main thread (issue 12): a count that
- * leaves or reaches zero is written at once, other changes at most once a `PENDING_WRITE_MS`, and
- * whatever waits when the page is hidden or any reader of this register asks.
+ * leaves or reaches zero is written right after the frame that shows the key press, other changes
+ * at most once a `PENDING_WRITE_MS`, and whatever waits when the page is hidden or any reader of
+ * this register asks.
  */
 export function notePending(userId: number, storyId: string, pending: number): void {
   const key = `${userId}:${storyId}`
@@ -119,7 +123,7 @@ export function notePending(userId: number, storyId: string, pending: number): v
       if (document.visibilityState === 'hidden') writeWaitingCounts()
     })
   }
-  if (pending === 0 || (writtenCounts.get(key) ?? 0) === 0) writeWaitingCounts()
+  if (pending === 0 || (writtenCounts.get(key) ?? 0) === 0) soon.schedule()
   else countsTimer ??= setTimeout(writeWaitingCounts, PENDING_WRITE_MS)
 }
 
@@ -127,6 +131,7 @@ export function notePending(userId: number, storyId: string, pending: number): v
 export function writeWaitingCounts(): void {
   if (countsTimer !== null) clearTimeout(countsTimer)
   countsTimer = null
+  soon.cancel()
   if (waitingCounts.size === 0) return
   const waiting = [...waitingCounts]
   waitingCounts.clear()
@@ -181,6 +186,7 @@ function deleteDatabase(name: string): Promise<void> {
 export async function deleteLocalCopies(): Promise<void> {
   waitingCounts.clear()
   writtenCounts.clear()
+  soon.cancel()
   const names = new Set<string>()
   const register = readJson(REGISTER_KEY)
   if (isRegister(register)) for (const id of Object.keys(register.stories)) names.add(localCopyName(register.userId, id))

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AFTER_PAINT_FALLBACK_MS } from '../../src/collab/afterPaint'
 import { deleteLocalCopies, localStory, notePending, PENDING_WRITE_MS, pendingEverywhere } from '../../src/offline/localCopies'
 
 /** The count as written in localStorage now (what another tab, or the next visit, would read). */
@@ -16,8 +17,11 @@ afterEach(async () => {
 })
 
 describe('the count of unconfirmed edits kept beside the local copy', () => {
-  it('is written at once when it leaves or reaches zero, otherwise at most once a second', () => {
+  it('is written right after the next paint when it leaves or reaches zero, otherwise at most once a second', () => {
     notePending(7, 'story', 1)
+    expect(written('story')).toBeUndefined()
+    // No frame in jsdom: the after-paint fallback.
+    vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS)
     expect(written('story')).toBe(1)
     notePending(7, 'story', 2)
     notePending(7, 'story', 3)
@@ -26,11 +30,13 @@ describe('the count of unconfirmed edits kept beside the local copy', () => {
     expect(written('story')).toBe(3)
     notePending(7, 'story', 4)
     notePending(7, 'story', 0)
+    vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS)
     expect(written('story')).toBe(0)
   })
 
   it('is written before anyone reads the register, and when the page is hidden', () => {
     notePending(7, 'story', 1)
+    vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS)
     notePending(7, 'story', 5)
     expect(written('story')).toBe(1)
     // The sign-out warning asks how many edits would be lost.

@@ -4,7 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { messageAwareness, WebsocketProvider } from 'y-websocket'
-import { PRESENCE_TURN_MS, receivePresenceInTurns } from '../../src/collab/presenceReceiving'
+import { othersPresence, PRESENCE_TURN_MS, receivePresenceInTurns } from '../../src/collab/presenceReceiving'
 
 const cleanups: Array<() => void> = []
 beforeEach(() => {
@@ -68,5 +68,32 @@ describe('receiving presence in turns', () => {
     stop()
     vi.advanceTimersByTime(PRESENCE_TURN_MS * 2)
     expect(provider.awareness.getStates().has(ann.id)).toBe(false)
+  })
+
+  it('the caret plugin’s view of presence hears others’ changes, not this tab’s own', () => {
+    const awareness = new awarenessProtocol.Awareness(new Y.Doc())
+    cleanups.push(() => awareness.destroy())
+    const seen = othersPresence(awareness)
+    const heard: number[][] = []
+    const listener = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => heard.push([...added, ...updated, ...removed])
+    seen.on('change', listener)
+
+    // This tab's caret moves on every key press: nothing to redraw.
+    awareness.setLocalStateField('cursor', { at: 1 })
+    awareness.setLocalStateField('cursor', { at: 2 })
+    expect(heard).toEqual([])
+    // Everything else reads through to the same presence.
+    expect(seen.getLocalState()).toEqual({ cursor: { at: 2 } })
+
+    const other = new awarenessProtocol.Awareness(new Y.Doc())
+    cleanups.push(() => other.destroy())
+    other.setLocalState({ cursor: { at: 5 } })
+    awarenessProtocol.applyAwarenessUpdate(awareness, awarenessProtocol.encodeAwarenessUpdate(other, [other.clientID]), 'remote')
+    expect(heard).toEqual([[other.clientID]])
+
+    seen.off('change', listener)
+    other.setLocalState({ cursor: { at: 6 } })
+    awarenessProtocol.applyAwarenessUpdate(awareness, awarenessProtocol.encodeAwarenessUpdate(other, [other.clientID]), 'remote')
+    expect(heard).toHaveLength(1)
   })
 })
