@@ -121,6 +121,8 @@ export async function benchStoryMemory(words = 50_000): Promise<StoryMemory[]> {
     typeStraight(typist.doc, words)
     await untilStored(server, typed, token, typist.doc)
     typist.provider.destroy()
+    // The document's presence keeps an interval running until the document goes: the run would never end.
+    typist.doc.destroy()
     stories.push({ story: 'typed keystroke by keystroke', id: typed })
 
     const edited = await importStory(server, token, words)
@@ -129,6 +131,7 @@ export async function benchStoryMemory(words = 50_000): Promise<StoryMemory[]> {
     editHeavily(editor.doc, 20_000)
     await untilStored(server, edited, token, editor.doc)
     editor.provider.destroy()
+    editor.doc.destroy()
     stories.push({ story: 'heavily edited (20,000 word edits)', id: edited })
   } finally {
     server.process.kill('SIGTERM')
@@ -145,6 +148,7 @@ export async function benchStoryMemory(words = 50_000): Promise<StoryMemory[]> {
       const warm = connect(server, other, token)
       await warm.synced
       warm.provider.destroy()
+      warm.doc.destroy()
       await new Promise((resolve) => setTimeout(resolve, 500))
       const before = await probe(server.process)
       const reader = connect(server, id, token)

@@ -17,14 +17,15 @@
 import * as Y from 'yjs'
 import type { IndexeddbPersistence } from 'y-indexeddb'
 import type { WebsocketProvider } from 'y-websocket'
-import { afterPaint } from './afterPaint'
+import { afterPaint } from '../ui/afterPaint'
 
 type UpdateHandler = (update: Uint8Array, origin: unknown) => void
 
+/** The story's edits, sent and stored after the next paint. */
 export interface EditsAfterPaint {
   /** Send and store whatever waits, now. */
   flush(): void
-  /** Flush, and stop listening to the page. */
+  /** Flush, and stop listening to the document and the page. */
   destroy(): void
 }
 
@@ -92,6 +93,9 @@ export function sendAndStoreAfterPaint(doc: Y.Doc, provider: WebsocketProvider, 
     flush: batch.flush,
     destroy() {
       batch.flush()
+      // Nothing after this: the local copy's database closes with the document.
+      doc.off('update', send)
+      doc.off('update', store)
       document.removeEventListener('visibilitychange', onHidden)
       window.removeEventListener('pagehide', onPageHide)
     },

@@ -4,7 +4,8 @@
  * transaction of its own, on the main thread, between this person's key presses: with five others
  * typing, 25 redraws a second. Presence messages are now kept for `PRESENCE_TURN_MS` and applied
  * together, in order, so carets and the "In this story now" list move up to ten times a second. The
- * others' edits themselves are not held: they apply as they arrive.
+ * others' edits themselves are not held: they apply as they arrive. (The caret plugin's own view of
+ * presence: src/editor/othersPresence.ts.)
  */
 import { applyAwarenessUpdate } from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
@@ -23,55 +24,20 @@ export function receivePresenceInTurns(provider: WebsocketProvider, turnMs = PRE
     waiting = []
     for (const update of updates) applyAwarenessUpdate(provider.awareness, update, provider)
   }
-  provider.messageHandlers[messageAwareness] = (_encoder, decoder) => {
-    waiting.push(decoding.readVarUint8Array(decoder))
-    timer ??= setTimeout(apply, turnMs)
-  }
-  return () => {
+  const drop = () => {
     if (timer !== null) clearTimeout(timer)
     timer = null
     waiting = []
   }
-}
-
-interface PresenceChanges {
-  added: number[]
-  updated: number[]
-  removed: number[]
-}
-
-type PresenceListener = (changes: PresenceChanges, origin: unknown) => void
-
-/**
- * `awareness` as the editor's caret plugin (y-tiptap) should see it: the same object, but its
- * `change` listeners hear only changes to others' presence. The plugin redraws every remote caret
- * in a transaction of its own on each change, this tab's too, which it never draws: each key press
- * moves this tab's caret, so each cost a second editor transaction before the frame.
- */
-export function othersPresence<T extends { clientID: number; on(name: string, listener: PresenceListener): void; off(name: string, listener: PresenceListener): void }>(awareness: T): T {
-  const filtered = new Map<PresenceListener, PresenceListener>()
-  const othersOnly = (listener: PresenceListener): PresenceListener => {
-    let wrapper = filtered.get(listener)
-    if (!wrapper) {
-      wrapper = (changes, origin) => {
-        const own = awareness.clientID
-        if ([changes.added, changes.updated, changes.removed].some((ids) => ids.some((id) => id !== own))) listener(changes, origin)
-      }
-      filtered.set(listener, wrapper)
-    }
-    return wrapper
+  provider.messageHandlers[messageAwareness] = (_encoder, decoder) => {
+    waiting.push(decoding.readVarUint8Array(decoder))
+    timer ??= setTimeout(apply, turnMs)
   }
-  return new Proxy(awareness, {
-    get(target, property) {
-      if (property === 'on') return (name: string, listener: PresenceListener) => target.on(name, name === 'change' ? othersOnly(listener) : listener)
-      if (property === 'off') {
-        return (name: string, listener: PresenceListener) => {
-          target.off(name, name === 'change' ? othersOnly(listener) : listener)
-          if (name === 'change') filtered.delete(listener)
-        }
-      }
-      const value: unknown = Reflect.get(target, property, target)
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
-    },
-  })
+  // The socket closed: the provider now takes everyone else's presence away. What waited came
+  // from that socket, and would bring them back, present though unreachable, until they time out.
+  provider.on('connection-close', drop)
+  return () => {
+    provider.off('connection-close', drop)
+    drop()
+  }
 }

@@ -8,7 +8,6 @@ import { EditorContent, useEditor, type Editor } from '@tiptap/react'
 import { Collaboration } from '@tiptap/extension-collaboration'
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
 import type { StorySession } from '../collab/storySession'
-import { othersPresence } from '../collab/presenceReceiving'
 import { BODY } from '../shared/storyDoc'
 import { storyExtensions } from '../shared/schema'
 import { setSuggestionAuthorNames } from '../shared/schema/suggestionLabels'
@@ -22,6 +21,7 @@ import { PartLock } from './partLock'
 import { ReactSelectionGuard } from './reactSelectionGuard'
 import { ScrollInFrame } from './scrollInFrame'
 import { StoryEnds } from './storyEnds'
+import { caretsDrawn, othersPresence } from './othersPresence'
 import { CommentHighlights } from '../review/comments/commentMarks'
 import { MarginThreads } from '../review/comments/MarginThreads'
 import { SuggestChanges } from '../review/suggest/SuggestChanges'
@@ -68,13 +68,15 @@ interface Props {
 
 export const StoryEditor = memo(function StoryEditor({ session, user, editable, suggestByDefault = false, userId = null, onEditor }: Props) {
   const contentBox = useRef<HTMLDivElement>(null)
+  /** The editor, for the caret plugin's presence (created with the editor, before it exists). */
+  const current = useRef<Editor | null>(null)
   const editor = useEditor(
     {
       extensions: [
         ...storyExtensions(),
         Collaboration.configure({ document: session.doc, field: BODY }),
         // Carets are redrawn when others' presence changes, not this tab's own (issue 12).
-        CollaborationCaret.configure({ provider: { awareness: othersPresence(session.provider.awareness) }, user, render: renderCaret }),
+        CollaborationCaret.configure({ provider: { awareness: othersPresence(session.provider.awareness, () => caretsDrawn(current.current)) }, user, render: renderCaret }),
         LinkShortcut,
         PasteCleanup,
         // Off the key press's path (issue 12): React's commits would walk the whole story to save
@@ -135,6 +137,7 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
   }, [editable, chooseMode])
 
   useEffect(() => {
+    current.current = editor
     onEditor?.(editor)
     return () => onEditor?.(null)
   }, [editor, onEditor])

@@ -13,7 +13,7 @@
  * every edit when it arrives, as it does live.
  */
 import type { PublicUser } from '../shared/api'
-import { afterPaint } from '../collab/afterPaint'
+import { afterPaint } from '../ui/afterPaint'
 
 const REGISTER_KEY = 'deskline:offline'
 const PERSON_KEY = 'deskline:me'

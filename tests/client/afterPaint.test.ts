@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { AFTER_PAINT_FALLBACK_MS, afterPaint } from '../../src/collab/afterPaint'
+import { AFTER_PAINT_FALLBACK_MS, afterPaint } from '../../src/ui/afterPaint'
 
 /** The page's frames, run by hand: `paint()` runs the callbacks of one frame. */
 let frames: Map<number, FrameRequestCallback>

@@ -6,6 +6,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { sendAndStoreAfterPaint, type EditsAfterPaint } from '../../src/collab/editsAfterPaint'
 import { createSavedTracker } from '../../src/collab/savedTracker'
 import { MessageType } from '../../src/shared/protocol'
+import { connectToFakeSocket } from '../helpers/fakeSocket'
 
 /** The page's frames, run by hand. */
 let frames: FrameRequestCallback[]
@@ -42,19 +43,13 @@ function story(): { doc: Y.Doc; provider: WebsocketProvider; persistence: Indexe
   const doc = new Y.Doc()
   const provider = new WebsocketProvider('ws://localhost:1', 'story', doc, { connect: false, disableBc: true })
   const sent: Sent = { updates: [], kinds: [] }
-  const ws = {
-    OPEN: 1,
-    readyState: 1,
-    send(data: Uint8Array) {
-      const decoder = decoding.createDecoder(data)
-      const kind = decoding.readVarUint(decoder)
-      sent.kinds.push(kind)
-      // A sync message carrying an update (type 0, step 2): the update itself.
-      if (kind === MessageType.sync && decoding.readVarUint(decoder) === 2) sent.updates.push(decoding.readVarUint8Array(decoder))
-    },
-    close() {},
-  }
-  Object.assign(provider, { ws, wsconnected: true })
+  connectToFakeSocket(provider, (data) => {
+    const decoder = decoding.createDecoder(data)
+    const kind = decoding.readVarUint(decoder)
+    sent.kinds.push(kind)
+    // A sync message carrying an update (type 0, step 2): the update itself.
+    if (kind === MessageType.sync && decoding.readVarUint(decoder) === 2) sent.updates.push(decoding.readVarUint8Array(decoder))
+  })
   const stored: Uint8Array[] = []
   const persistence = {
     _storeUpdate: (update: Uint8Array, origin: unknown) => {
@@ -146,9 +141,19 @@ describe('edits leave after the frame that shows them', () => {
     expect(asked).toEqual([1])
     expect(sent.kinds).toEqual([MessageType.sync, MessageType.saved])
     expect(textOf(sent.updates)).toBe('x')
-    doc.getText('t').insert(1, 'y')
-    vi.advanceTimersByTime(200)
-    expect(sent.kinds.slice(0, 4)).toEqual([MessageType.sync, MessageType.saved, MessageType.sync, MessageType.saved])
-    expect(textOf(sent.updates)).toBe('xy')
+  })
+
+  it('once destroyed, sends and stores what waited and then nothing more', () => {
+    const { doc, sent, stored, edits } = story()
+    doc.getText('t').insert(0, 'kept')
+    edits.destroy()
+    expect(textOf(sent.updates)).toBe('kept')
+    expect(textOf(stored)).toBe('kept')
+    doc.getText('t').insert(4, '!')
+    window.dispatchEvent(new Event('pagehide'))
+    paint()
+    vi.advanceTimersByTime(1_000)
+    expect(sent.updates).toHaveLength(1)
+    expect(stored).toHaveLength(1)
   })
 })

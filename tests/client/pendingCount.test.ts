@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { AFTER_PAINT_FALLBACK_MS } from '../../src/collab/afterPaint'
+import { AFTER_PAINT_FALLBACK_MS } from '../../src/ui/afterPaint'
 import { deleteLocalCopies, localStory, notePending, PENDING_WRITE_MS, pendingEverywhere } from '../../src/offline/localCopies'
 
 /** The count as written in localStorage now (what another tab, or the next visit, would read). */

@@ -4,6 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
 import { WebsocketProvider } from 'y-websocket'
 import { RESEND_SAME_MS, sendPresenceSparingly } from '../../src/collab/presenceSending'
+import { connectToFakeSocket } from '../helpers/fakeSocket'
 
 const providers: WebsocketProvider[] = []
 afterEach(() => {
@@ -17,25 +18,19 @@ function connected(sparing: boolean, clock: { now: number }) {
   providers.push(provider)
   if (sparing) sendPresenceSparingly(provider, () => clock.now)
   const frames: number[][] = []
-  const ws = {
-    OPEN: 1,
-    readyState: 1,
-    send(data: Uint8Array) {
-      const decoder = decoding.createDecoder(data)
-      // Presence frames (type 1): the client ids the update names.
-      if (decoding.readVarUint(decoder) !== 1) return
-      const update = decoding.createDecoder(decoding.readVarUint8Array(decoder))
-      const ids: number[] = []
-      for (let count = decoding.readVarUint(update); count > 0; count--) {
-        ids.push(decoding.readVarUint(update))
-        decoding.readVarUint(update)
-        decoding.readVarString(update)
-      }
-      frames.push(ids)
-    },
-    close() {},
-  }
-  Object.assign(provider, { ws, wsconnected: true })
+  connectToFakeSocket(provider, (data) => {
+    const decoder = decoding.createDecoder(data)
+    // Presence frames (type 1): the client ids the update names.
+    if (decoding.readVarUint(decoder) !== 1) return
+    const update = decoding.createDecoder(decoding.readVarUint8Array(decoder))
+    const ids: number[] = []
+    for (let count = decoding.readVarUint(update); count > 0; count--) {
+      ids.push(decoding.readVarUint(update))
+      decoding.readVarUint(update)
+      decoding.readVarString(update)
+    }
+    frames.push(ids)
+  })
   return { provider, frames }
 }
 

@@ -12,6 +12,7 @@
 /** At the latest this long after the first edit of a batch, frame or no frame. */
 export const AFTER_PAINT_FALLBACK_MS = 50
 
+/** A run of work waiting for the next paint. */
 export interface AfterPaint {
   /** Ask for one run after the next paint (a run already asked for covers it). */
   schedule(): void
