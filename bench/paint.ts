@@ -9,7 +9,8 @@
  * (the default) and off, turned off the way a person does it (the switch in the Review tab, which
  * this browser then remembers), so what checking while typing costs is a figure (issue 13).
  */
-import type { Browser, Page } from 'playwright-core'
+import { writeFileSync } from 'node:fs'
+import type { Browser, CDPSession, Page } from 'playwright-core'
 import type { RunningServer } from '../server/app'
 import { launchBrowser } from '../tests/helpers/browser'
 import { seededRandom } from '../tests/helpers/random'
@@ -229,7 +230,7 @@ async function measure(
       await sleep(300)
       const state = await stopProbe(page)
       const reopened = sockets.opened - socketsBefore
-      const summary = cdp ? { summary: summariseProfile((await cdp.send('Profiler.stop')).profile, setup.maps), trace: summariseTrace(await setup.browser.stopTracing()) } : null
+      const summary = cdp ? await stopProfiling(cdp, setup) : null
       typed = typists?.stop() ?? []
       // Every character the others typed reaches this page (a check, not a timing).
       const deadline = Date.now() + 10_000
@@ -252,6 +253,22 @@ async function measure(
   } finally {
     await close()
   }
+}
+
+/**
+ * Stop the CPU profile and the trace of a profiled run and summarise them. With `PAINT_PROFILE_OUT`
+ * set (a path prefix), the raw profile and trace are also written, for DevTools or a script:
+ * `<prefix>.cpuprofile` and `<prefix>.trace.json`.
+ */
+async function stopProfiling(cdp: CDPSession, setup: Setup): Promise<Pick<Profiled, 'summary' | 'trace'>> {
+  const { profile } = await cdp.send('Profiler.stop')
+  const trace = await setup.browser.stopTracing()
+  const prefix = process.env.PAINT_PROFILE_OUT
+  if (prefix) {
+    writeFileSync(`${prefix}.cpuprofile`, JSON.stringify(profile))
+    writeFileSync(`${prefix}.trace.json`, trace)
+  }
+  return { summary: summariseProfile(profile, setup.maps), trace: summariseTrace(trace) }
 }
 
 /** Start recording key presses in the page. */

@@ -2,7 +2,9 @@
  * `npm run bench`: every benchmark, printed as tables. Medians and 95th percentiles, each next
  * to its reference measured in the same run. A benchmark, not a test: nothing here fails on a
  * slow machine. Pass section names to run only some: `npm run bench -- keystroke trace fanout load copydesk copydesk-open cluster paint bundle soak`;
- * `-- paint-profile` (never in the default run) profiles typing into the 50,000-word story.
+ * `-- paint-profile` (never in the default run) profiles typing into the 50,000-word story
+ * (`PAINT_WORDS=10000` for the smaller one; `PAINT_PROFILE_OUT=<prefix>` also writes the raw
+ * CPU profile and trace).
  */
 import os from 'node:os'
 import { benchRemoteKeystrokeChromium } from './browserKeystroke'
@@ -221,15 +223,18 @@ if (run('cluster')) {
 // switch); `PAINT_OTHERS=0` profiles typing alone.
 const paintChecks = process.env.PAINT_CHECKS === 'on' ? [true] : process.env.PAINT_CHECKS === 'off' ? [false] : [true, false]
 
+// `PAINT_WORDS=10000` measures (or profiles) one story size.
+const paintWords = process.env.PAINT_WORDS ? [Number(process.env.PAINT_WORDS)] : null
+
 if (run('paint')) {
   const presses = 200
   const others = 5
-  printPaintTables(await benchPaint([10_000, 50_000], { presses, others, checks: paintChecks }), presses, others)
+  printPaintTables(await benchPaint(paintWords ?? [10_000, 50_000], { presses, others, checks: paintChecks }), presses, others)
 }
 
 // Only when asked for by name (not in the default run): the profiler and the trace slow the page.
 if (wanted.has('paint-profile')) {
-  printPaintProfile(await profilePaint(50_000, { presses: 60, others: Number(process.env.PAINT_OTHERS ?? 5), checks: paintChecks }))
+  printPaintProfile(await profilePaint(paintWords?.[0] ?? 50_000, { presses: 60, others: Number(process.env.PAINT_OTHERS ?? 5), checks: paintChecks }))
 }
 
 if (run('bundle')) {
