@@ -4,8 +4,7 @@
  * transaction of its own, on the main thread, between this person's key presses: with five others
  * typing, 25 redraws a second. Presence messages are now kept for `PRESENCE_TURN_MS` and applied
  * together, in order, so carets and the "In this story now" list move up to ten times a second. The
- * others' edits themselves are not held: they apply as they arrive. (The caret plugin's own view of
- * presence: src/editor/othersPresence.ts.)
+ * others' edits themselves are not held: they apply as they arrive.
  */
 import { applyAwarenessUpdate } from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'

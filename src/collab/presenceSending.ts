@@ -20,19 +20,17 @@ import type { WebsocketProvider } from 'y-websocket'
 /** An unchanged presence is sent again after this long (others drop one unheard of for 30 s). */
 export const RESEND_SAME_MS = 10_000
 
-/** What an Awareness `update` or `change` event names: the client ids added, updated and removed. */
-export interface AwarenessChanges {
+interface AwarenessChanges {
   added: number[]
   updated: number[]
   removed: number[]
 }
 
-/** An Awareness `update` or `change` listener. */
-export type AwarenessListener = (changes: AwarenessChanges, origin: unknown) => void
+type Handler = (changes: AwarenessChanges, origin: unknown) => void
 
 /** Replace `provider`'s presence sending with the sparing one (before it connects). */
 export function sendPresenceSparingly(provider: WebsocketProvider, now: () => number = Date.now): void {
-  const internals = provider as unknown as { _awarenessUpdateHandler: AwarenessListener }
+  const internals = provider as unknown as { _awarenessUpdateHandler: Handler }
   const stock = internals._awarenessUpdateHandler
   const awareness = provider.awareness
   /** This tab's state as last sent, and when. */

@@ -20,8 +20,7 @@ import { StoryParts } from './storyParts'
 import { PartLock } from './partLock'
 import { ReactSelectionGuard } from './reactSelectionGuard'
 import { ScrollInFrame } from './scrollInFrame'
-import { StoryEnds } from './storyEnds'
-import { caretsDrawn, othersPresence } from './othersPresence'
+import { LongStory } from './longStory'
 import { CommentHighlights } from '../review/comments/commentMarks'
 import { MarginThreads } from '../review/comments/MarginThreads'
 import { SuggestChanges } from '../review/suggest/SuggestChanges'
@@ -68,23 +67,21 @@ interface Props {
 
 export const StoryEditor = memo(function StoryEditor({ session, user, editable, suggestByDefault = false, userId = null, onEditor }: Props) {
   const contentBox = useRef<HTMLDivElement>(null)
-  /** The editor, for the caret plugin's presence (created with the editor, before it exists). */
-  const current = useRef<Editor | null>(null)
   const editor = useEditor(
     {
       extensions: [
         ...storyExtensions(),
         Collaboration.configure({ document: session.doc, field: BODY }),
-        // Carets are redrawn when others' presence changes, not this tab's own (issue 12).
-        CollaborationCaret.configure({ provider: { awareness: othersPresence(session.provider.awareness, () => caretsDrawn(current.current)) }, user, render: renderCaret }),
+        CollaborationCaret.configure({ provider: session.provider, user, render: renderCaret }),
         LinkShortcut,
         PasteCleanup,
         // Off the key press's path (issue 12): React's commits would walk the whole story to save
         // the caret, and each transaction's scroll to the caret would lay the page out again.
         ReactSelectionGuard,
         ScrollInFrame,
-        // Paragraphs out of view are not laid out (app.css): the editor moves to the story's ends.
-        StoryEnds,
+        // Paragraphs out of view are not laid out (app.css): the caret's paragraph always is, and
+        // the editor moves to the story's ends.
+        LongStory,
         StoryParts.configure({ doc: session.doc }),
         // A reporter given only parts of the story edits only those (issue 15).
         PartLock.configure({ doc: session.doc }),
@@ -137,7 +134,6 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
   }, [editable, chooseMode])
 
   useEffect(() => {
-    current.current = editor
     onEditor?.(editor)
     return () => onEditor?.(null)
   }, [editor, onEditor])

@@ -397,7 +397,7 @@ describe('editor in Chromium', () => {
     expect(toolbar.y).toBeGreaterThanOrEqual(bar.y + bar.height - 1)
   })
 
-  it('Ctrl+End and Ctrl+Home reach the very ends of a long story, whose paragraphs out of view are not laid out', async ({ server, person }) => {
+  it('in a long story whose paragraphs out of view are not laid out, a new paragraph takes typing at once, and Ctrl+End and Ctrl+Home reach the very ends', async ({ server, person }) => {
     const paragraphs = Array.from({ length: 150 }, (_, index) => `Paragraph ${index + 1} of the long inquiry story, with words enough to fill a line or two of the page.`)
     const id = await importStoryVia(server.url, await apiToken(server), `The inquiry, line by line\n\n${paragraphs.join('\n\n')}`)
     const page = await person('una', 'editor')
@@ -419,6 +419,14 @@ describe('editor in Chromium', () => {
     expect(caret.height).toBeGreaterThan(0)
     expect(caret.top).toBeGreaterThanOrEqual(0)
     expect(caret.bottom).toBeLessThanOrEqual(page.viewportSize()!.height)
+
+    // A paragraph just made is typed into at once: every letter lands in order.
+    for (const word of ['Ryabkov agreed.', 'Tkachenko did not.', 'Ilyushin left.']) {
+      await page.keyboard.press('Enter')
+      await page.keyboard.type(word)
+    }
+    await expect.poll(() => body.locator('p').last().textContent()).toBe('Ilyushin left.')
+    await expect.poll(() => body.locator('p').nth(-3).textContent()).toBe('Ryabkov agreed.')
 
     await page.keyboard.press('Control+Home')
     await page.keyboard.type('Start. ')
