@@ -14,6 +14,7 @@ import { isSuggesting } from '../review/suggest/SuggestChanges'
 import { ModeSwitch, type EditMode } from './ModeSwitch'
 import { useReview } from '../review/comments/reviewStore'
 import { nextIndex } from '../ui/rovingFocus'
+import { IS_MAC } from '../ui/platform'
 
 /**
  * Whether Undo and Redo can run: what `editor.can().undo()` / `.redo()` answer (the Collaboration
@@ -31,7 +32,6 @@ function undoRedo(editor: Editor, state: EditorState): { canUndo: boolean; canRe
 /** The mode switch's place among the toolbar's Tab stops. */
 const MODE = 'Mode'
 
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 
 /** One toolbar button. */
 interface Tool {
@@ -63,8 +63,8 @@ function ToolButton({ tool, tabStop, onFocus }: { tool: Tool; tabStop: boolean; 
       className="tool"
       aria-label={label}
       aria-pressed={active}
-      aria-keyshortcuts={shortcut && `${isMac ? 'Meta' : 'Control'}+${shortcut}`}
-      title={shortcut ? `${label} (${isMac ? '⌘' : 'Ctrl+'}${shortcut})` : label}
+      aria-keyshortcuts={shortcut && `${IS_MAC ? 'Meta' : 'Control'}+${shortcut}`}
+      title={shortcut ? `${label} (${IS_MAC ? '⌘' : 'Ctrl+'}${shortcut})` : label}
       disabled={disabled}
       tabIndex={tabStop ? 0 : -1}
       // Keep the editor's selection: a mousedown on the button would blur it.

@@ -13,8 +13,7 @@
 import { Extension } from '@tiptap/core'
 import { Plugin, PluginKey, Selection, TextSelection, type EditorState } from '@tiptap/pm/state'
 import { Decoration, DecorationSet } from '@tiptap/pm/view'
-
-const MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
+import { IS_MAC } from '../ui/platform'
 
 /** The class of a top-level block holding an end of the selection (app.css keeps it laid out). */
 export const CARET_BLOCK = 'story-body__caret-block'
@@ -48,7 +47,7 @@ export const LongStory = Extension.create({
       'Shift-Mod-Home': moveTo(false, true),
       'Shift-Mod-End': moveTo(true, true),
     }
-    if (MAC) {
+    if (IS_MAC) {
       keys['Mod-ArrowUp'] = moveTo(false, false)
       keys['Mod-ArrowDown'] = moveTo(true, false)
       keys['Shift-Mod-ArrowUp'] = moveTo(false, true)
