@@ -108,6 +108,7 @@ export class SuggestionAuthorConflict extends Error {
 /** The story store over a SQLite or PostgreSQL database. */
 export class Storage {
   private readonly db: Kysely<StoreSchema>
+  private appendStatement: Database.Statement<[string, Uint8Array]> | null = null
 
   constructor(private readonly backend: Backend) {
     this.db = backend.db
@@ -196,6 +197,16 @@ export class Storage {
   }
 
   private async insertUpdate(db: Kysely<StoreSchema>, id: string, update: Uint8Array): Promise<number> {
+    const sqlite = this.backend.sqlite
+    // SQLite's plain append goes straight to its prepared statement (issue 12: through Kysely it
+    // was compiled and prepared again for every edit), unless a transaction is open on the one
+    // connection: the row would then be part of it, kept or rolled back with it.
+    if (db === this.db && sqlite !== null && !sqlite.inTransaction) {
+      // Run to its end, not read for a RETURNING row: `get` would hand back the row of an insert
+      // whose commit then failed (a full disk), and say nothing of the failure.
+      this.appendStatement ??= sqlite.prepare<[string, Uint8Array]>('INSERT INTO story_updates (story_id, data) VALUES (?, ?)')
+      return Number(this.appendStatement.run(id, update).lastInsertRowid)
+    }
     const row = await db.insertInto('story_updates').values({ story_id: id, data: update }).returning('seq').executeTakeFirstOrThrow()
     return row.seq
   }

@@ -160,6 +160,23 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
     expect(await storage.suggestionAuthorsOf('bbbbbbbbbbbbbbbb')).toEqual(new Map())
   })
 
+  it('a plain append made while another transaction is open is kept when that transaction rolls back', async () => {
+    const { state, doc } = storyState('world')
+    await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY)
+    let append: Promise<number> | null = null
+    const rolledBack = backend.db.transaction().execute(async (trx) => {
+      await trx.insertInto('story_updates').values({ story_id: 'aaaaaaaaaaaaaaaa', data: typeInto(storyState('other').doc, 'lost ') }).execute()
+      // SQLite has one connection: an append that joined this transaction would go with it.
+      append = storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'hello '))
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      throw new Error('rolled back on purpose')
+    })
+    await expect(rolledBack).rejects.toThrow('rolled back on purpose')
+    expect(await append).toBeGreaterThan(0)
+    expect(bodyBlocks((await storage.loadDoc('aaaaaaaaaaaaaaaa'))!.doc)).toEqual(['hello world'])
+    expect(await storage.tailLength('aaaaaaaaaaaaaaaa')).toBe(1)
+  })
+
   it('compaction folds the log into the snapshot; the story loads the same and later rows stay', async () => {
     const { state, doc } = storyState('end')
     await storage.createStory('aaaaaaaaaaaaaaaa', state, FIELDS, EMPTY_DESK_SUMMARY)
