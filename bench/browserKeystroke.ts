@@ -38,7 +38,7 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url))
 
 
 /** Builds the browser entry (production mode, as users get it) into `outDir`. */
-async function buildEntry(outDir: string): Promise<void> {
+export async function buildEntry(outDir: string): Promise<void> {
   await build({
     root: path.join(BENCH_DIR, 'browser'),
     configFile: false,
@@ -50,7 +50,7 @@ async function buildEntry(outDir: string): Promise<void> {
 }
 
 /** Serves `dir` on 127.0.0.1 at a free port. */
-async function serve(dir: string, isolated: boolean): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serve(dir: string, isolated: boolean): Promise<{ url: string; close: () => Promise<void> }> {
   const handler = sirv(dir, {
     dev: true,
     setHeaders: (res) => {

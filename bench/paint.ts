@@ -9,13 +9,16 @@
  * (the default) and off, turned off the way a person does it (the switch in the Review tab, which
  * this browser then remembers), so what checking while typing costs is a figure (issue 13).
  */
-import { writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type { Browser, CDPSession, Page } from 'playwright-core'
 import type { RunningServer } from '../server/app'
 import { launchBrowser } from '../tests/helpers/browser'
 import { seededRandom } from '../tests/helpers/random'
 import { addUser, importStoryVia, startTestServer } from '../tests/helpers/server'
 import { builtApp } from './appBuild'
+import { buildEntry, serve } from './browserKeystroke'
 import { signIn, VIEWPORT, type SignedIn } from './appBrowser'
 import { ScriptMaps, summariseFrames, summariseProfile, summariseTrace, type FrameSummary, type ProfileSummary, type TraceSlice } from './pageProfile'
 import { PAINT_PROBE, type ProbeState } from './paintProbe'
@@ -24,8 +27,12 @@ import { startTypists, type TypistSpec } from './typists'
 
 /** One story size, one condition (alone or with others typing), or the bare page. */
 export interface PaintRun {
-  /** 'app': the story page; 'bare': a plain contenteditable page in the same browser (the floor). */
-  page: 'app' | 'bare'
+  /**
+   * 'app': the story page; 'bare': a plain contenteditable page in the same browser (the floor);
+   * 'editor': TipTap and y-tiptap alone on the same words, others' edits applied in the page
+   * (the stack's floor, `bench/browser/main.ts`).
+   */
+  page: 'app' | 'bare' | 'editor'
   /** The copy desk's checks as one types: on (the default) or off (false for the bare page). */
   checks: boolean
   words: number
@@ -311,6 +318,56 @@ async function measureBare(setup: Setup, words: number, presses: number): Promis
   }
 }
 
+/** The stack's floor page (`bench/browser`), built and served once for a run; `close` removes it. */
+async function editorFloorPage(): Promise<{ url: string; close: () => Promise<void> }> {
+  const outDir = mkdtempSync(path.join(os.tmpdir(), 'deskline-bench-floor-'))
+  try {
+    await buildEntry(outDir)
+    const server = await serve(outDir, false)
+    return {
+      url: server.url,
+      close: async () => {
+        await server.close()
+        rmSync(outDir, { recursive: true, force: true })
+      },
+    }
+  } catch (error) {
+    rmSync(outDir, { recursive: true, force: true })
+    throw error
+  }
+}
+
+/**
+ * The stack's floor: the same key presses into TipTap and y-tiptap alone, holding the same words,
+ * with `others` typing as in the app's runs (their edits made and applied in the page).
+ */
+async function measureEditorFloor(setup: Setup, url: string, words: number, others: number, everyMs: number, presses: number): Promise<PaintRun> {
+  const context = await setup.browser.newContext({ viewport: VIEWPORT })
+  try {
+    await context.addInitScript({ content: PAINT_PROBE })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(url)
+    await page.waitForFunction(() => typeof window.deskEditorFloor === 'function')
+    await page.evaluate(([paragraphs, count, ms]) => window.deskEditorFloor(paragraphs, { count, everyMs: ms }), [makeParagraphs(words), others, everyMs] as const)
+    const body = page.getByRole('textbox', { name: 'Story body' })
+    await body.locator(':scope > p').nth(2).click()
+    await page.keyboard.press('End')
+    const random = seededRandom(words + others)
+    await typeLikeAPerson(page, WARM_UP_PRESSES, random)
+    await startProbe(page)
+    await typeLikeAPerson(page, presses, random, WARM_UP_PRESSES)
+    await sleep(300)
+    const state = await stopProbe(page)
+    if (!(await body.innerText()).includes(TEXT.slice(WARM_UP_PRESSES, WARM_UP_PRESSES + 40))) throw new Error('the key presses did not type into the editor floor')
+    if (errors.length > 0) throw new Error(`page errors (editor floor): ${errors.join('; ')}`)
+    return toRun(state, 'editor', false, words, others, [], setup.maps)
+  } finally {
+    await context.close()
+  }
+}
+
 /** What the probe recorded → a run's figures. */
 function toRun(state: ProbeState, kind: PaintRun['page'], checks: boolean, words: number, others: number, typed: string[], maps: ScriptMaps): PaintRun {
   const inWindow = (time: number) => time >= state.since && time <= state.until
@@ -395,8 +452,16 @@ export function benchPaint(words: readonly number[], options: PaintOptions = {})
   return withStories(words, others, checks.includes(false), async (setup, stories) => {
     const floors: PaintRun[] = []
     const runs: PaintRun[] = []
+    const floorPage = await editorFloorPage()
+    try {
+      for (const story of stories) {
+        floors.push(await measureBare(setup, story.words, Math.min(presses, 100)))
+        floors.push(await measureEditorFloor(setup, floorPage.url, story.words, others, everyMs, presses))
+      }
+    } finally {
+      await floorPage.close()
+    }
     for (const story of stories) {
-      floors.push(await measureBare(setup, story.words, Math.min(presses, 100)))
       for (const on of checks) {
         runs.push((await measure(setup, story, others, presses, everyMs, false, on)).run)
         runs.push((await measure(setup, story, 0, presses, everyMs, false, on)).run)

@@ -13,7 +13,9 @@ function goalCell(run: PaintRun): string {
 }
 
 function label(run: PaintRun): string {
-  return run.page === 'bare' ? 'plain contenteditable (floor)' : `the app, checks ${run.checks ? 'on' : 'off'}`
+  if (run.page === 'bare') return 'plain contenteditable (floor)'
+  if (run.page === 'editor') return "TipTap + y-tiptap alone (the stack's floor)"
+  return `the app, checks ${run.checks ? 'on' : 'off'}`
 }
 
 /** Event Timing: how many presses reached 16 ms, and its p95 ('< 16 ms' when under the threshold). */
@@ -55,7 +57,7 @@ export function printPaintTables(result: PaintResult, presses: number, others: n
     return [
       label(run),
       count(run.words),
-      run.page === 'bare' ? '–' : run.others === 0 ? 'nobody (reference)' : `${run.others} others`,
+      run.page === 'bare' ? '–' : run.others === 0 ? 'nobody (reference)' : `${run.others} others${run.page === 'editor' ? ' (in the page)' : ''}`,
       String(run.latencies.length) + (run.noInput > 0 ? ` (${run.noInput} untyped)` : ''),
       ms(quantile(run.latencies, 0.5)),
       ms(p95),
@@ -66,7 +68,7 @@ export function printPaintTables(result: PaintResult, presses: number, others: n
       ms(quantile(run.inputDelays, 0.95)),
       eventTimingCell(run),
       run.longTasks.count === 0 ? '0' : `${run.longTasks.count} (max ${ms(run.longTasks.maxMs)})`,
-      run.others > 0 ? count(run.othersTyped) : '',
+      run.page === 'app' && run.others > 0 ? count(run.othersTyped) : '',
       run.page === 'app' ? reopenedCell(run) : '',
     ]
   })
@@ -75,7 +77,8 @@ export function printPaintTables(result: PaintResult, presses: number, others: n
       `${others} others (y-websocket clients in Node, signed in) each typing a character every ~200 ms (one 3 paragraphs below, the rest spread through the story). ` +
       'Per key press: keydown timestamp → first task after the frame that followed its input event (rAF + MessageChannel). ' +
       'References: the same story with nobody else in it, the same with the copy desk\'s "Check spelling and style as I type" turned off (the Review tab\'s switch; no checker worker, no marks), ' +
-      'and a plain contenteditable page holding the same words (no app) in the same browser. ' +
+      'a plain contenteditable page holding the same words (no app) in the same browser, ' +
+      "and the stack's floor: TipTap with the story's schema and y-tiptap's Collaboration alone on the same words, the same others' edits made and applied in the page (no network, no carets, nothing else of the app). " +
       'Goals: 10,000 words p95 ≤ 16 ms, p99 ≤ 33 ms; 50,000 words p95 ≤ 33 ms.',
     ['page', 'words', 'others typing', 'presses', 'p50', 'p95', 'p99', 'goal', 'p95 vs nobody', 'p50 / p95 vs checks off', 'input delay p95', 'Event Timing ≥ 16 ms', 'long tasks', 'remote chars seen', 'socket reopened'],
     rows,

@@ -4,6 +4,13 @@
  * story in an editor attached to the page and times each remote keystroke's `Y.applyUpdate`.
  * Run one variant per page, so each gets a fresh heap.
  */
+import { Editor, getSchema } from '@tiptap/core'
+import { Collaboration } from '@tiptap/extension-collaboration'
+import { prosemirrorJSONToYXmlFragment } from '@tiptap/y-tiptap'
+import * as Y from 'yjs'
+import { installIncrementalSync } from '../../src/editor/incrementalSync'
+import { storyExtensions } from '../../src/shared/schema'
+import { BODY } from '../../src/shared/storyDoc'
 import {
   buildKeystrokeWorkload,
   measureKeystrokes,
@@ -29,6 +36,7 @@ export interface BrowserKeystrokeOptions extends RemoteKeystrokeOptions {
 declare global {
   interface Window {
     deskBench: (words: number, variant: SyncVariant, opts?: BrowserKeystrokeOptions) => Promise<BrowserKeystrokeResult>
+    deskEditorFloor: (paragraphs: string[], others: EditorFloorOthers) => void
   }
 }
 
@@ -68,4 +76,52 @@ window.deskBench = async (words, variant, opts = {}) => {
   } finally {
     element.remove()
   }
+}
+
+/** Others typing into the editor floor page: how many, each one character every `everyMs` (± a quarter). */
+export interface EditorFloorOthers {
+  count: number
+  everyMs: number
+}
+
+/**
+ * The paint benchmark's second floor (`bench/paint.ts`): TipTap with the story's schema and
+ * y-tiptap's Collaboration (with our incremental sync, as in the app) over a Y.Doc holding
+ * `paragraphs`, and nothing else of the app. Others type as in the app's runs (one 3 paragraphs
+ * below the caret, the rest spread through the story), on a second Y.Doc in this page whose
+ * updates are applied to the editor's: the stack's own cost of remote edits, without a network.
+ */
+window.deskEditorFloor = (paragraphs, others) => {
+  const host = document.getElementById('story')
+  if (host === null) throw new Error('page has no #story')
+  const doc = new Y.Doc()
+  const content = paragraphs.map((text) => ({ type: 'paragraph', content: [{ type: 'text', text }] }))
+  prosemirrorJSONToYXmlFragment(getSchema(storyExtensions()), { type: 'doc', content }, doc.getXmlFragment(BODY))
+  installIncrementalSync()
+  const editor = new Editor({
+    element: host,
+    extensions: [...storyExtensions(), Collaboration.configure({ document: doc, field: BODY })],
+    editorProps: { attributes: { 'aria-label': 'Story body' } },
+  })
+  const remote = new Y.Doc()
+  Y.applyUpdate(remote, Y.encodeStateAsUpdate(doc))
+  remote.on('update', (update: Uint8Array) => Y.applyUpdate(doc, update, 'others'))
+  const body = remote.getXmlFragment(BODY)
+  let seed = 1
+  const random = () => {
+    seed = (seed * 16807) % 2147483647
+    return seed / 2147483647
+  }
+  for (let index = 0; index < others.count; index++) {
+    const block = body.get(index === 0 ? 5 : Math.floor((paragraphs.length * index) / others.count))
+    const text = block instanceof Y.XmlElement ? block.get(0) : null
+    if (!(text instanceof Y.XmlText)) throw new Error('a typist’s paragraph holds no text')
+    let typed = 0
+    const tick = () => {
+      text.insert(typed++, 'abcdefghij'[typed % 10] ?? 'x')
+      setTimeout(tick, others.everyMs * (0.75 + random() / 2))
+    }
+    setTimeout(tick, others.everyMs * random())
+  }
+  Object.assign(window, { deskFloorEditor: editor })
 }
