@@ -51,7 +51,7 @@ export function printPaintTables(result: PaintResult, presses: number, others: n
     ...result.runs.filter((run) => run.words === words).sort((a, b) => a.others - b.others || Number(b.checks) - Number(a.checks)),
   ])
   const rows = ordered.map((run) => {
-    const reference = run.others > 0 ? alone(run) : undefined
+    const reference = run.page === 'app' && run.others > 0 ? alone(run) : undefined
     const off = run.page === 'app' && run.checks ? checksOff(run) : undefined
     const p95 = quantile(run.latencies, 0.95)
     return [

@@ -77,6 +77,20 @@ function saveText(save: SaveStatus): string {
   return SAVE_LABEL[save.state]
 }
 
+/**
+ * The save state, a component of its own: it changes with nearly every key press (saving, then
+ * saved), and only this label should render again then, not the whole status bar (issue 12).
+ */
+function SaveStateLabel({ session }: { session: StorySession }) {
+  const saveState = useSaveState(session.saved, (status) => status.state)
+  const savedText = useSaveState(session.saved, saveText)
+  return (
+    <span className={`saved saved--${saveState}`} role="status" aria-label="Save state">
+      {savedText}
+    </span>
+  )
+}
+
 /** A status move that waits for a note (see OpenStory's `pending`). */
 interface PendingMove {
   kind: 'override' | 'correction'
@@ -86,8 +100,6 @@ interface PendingMove {
 
 function StatusBar({ session }: { session: StorySession }) {
   const connection = useConnectionStatus(session.provider)
-  const saveState = useSaveState(session.saved, (status) => status.state)
-  const savedText = useSaveState(session.saved, saveText)
   const people = usePresence(session.provider.awareness)
   // Sticky under the top bar: who is here, the connection and the save state stay in view while
   // scrolling a long story (issue 15); the toolbar and the side panel stick below it.
@@ -112,9 +124,7 @@ function StatusBar({ session }: { session: StorySession }) {
         <span className="dot" aria-hidden="true" />
         {CONNECTION_LABEL[connection.kind]}
       </span>
-      <span className={`saved saved--${saveState}`} role="status" aria-label="Save state">
-        {savedText}
-      </span>
+      <SaveStateLabel session={session} />
       <ExportMenu storyId={session.id} />
       {/* Phones only: the side panel is a sheet there, opened from here (issue 15). */}
       <DetailsButton />
