@@ -3,7 +3,8 @@
  * index row (what the story list shows) and the ledgers the room keeps (who is behind each Yjs
  * client id, who each suggestion id belongs to). Asynchronous, over Kysely, so one implementation
  * runs on SQLite (the default, WAL: when `appendUpdate` resolves the update is in the WAL and
- * survives `kill -9`) and on PostgreSQL (server/store/backends.ts).
+ * survives `kill -9`) and on PostgreSQL (server/store/backends.ts). One exception: SQLite's plain
+ * append, the write behind every edit, runs its own prepared statement (`insertUpdate`).
  *
  * Loading is the snapshot plus every row still in the log; `compact` folds the rows it reads into
  * the snapshot and deletes exactly those rows, so a row another writer commits meanwhile is never

@@ -168,6 +168,8 @@ describe.each(backends)('story store contract: $name', ({ open }) => {
       await trx.insertInto('story_updates').values({ story_id: 'aaaaaaaaaaaaaaaa', data: typeInto(storyState('other').doc, 'lost ') }).execute()
       // SQLite has one connection: an append that joined this transaction would go with it.
       append = storage.appendUpdate('aaaaaaaaaaaaaaaa', typeInto(doc, 'hello '))
+      // Awaited below; a rejection meanwhile is not left unhandled.
+      append.catch(() => undefined)
       await new Promise((resolve) => setTimeout(resolve, 20))
       throw new Error('rolled back on purpose')
     })
