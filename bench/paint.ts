@@ -361,6 +361,8 @@ async function measureEditorFloor(setup: Setup, url: string, words: number, othe
     await sleep(300)
     const state = await stopProbe(page)
     if (!(await body.innerText()).includes(TEXT.slice(WARM_UP_PRESSES, WARM_UP_PRESSES + 40))) throw new Error('the key presses did not type into the editor floor')
+    // The others' edits reached the editor: the first of them types at the start of paragraph 6.
+    if (others > 0 && !(await body.locator(':scope > p').nth(5).innerText()).startsWith('abcdefghij')) throw new Error('the others’ edits did not reach the editor floor')
     if (errors.length > 0) throw new Error(`page errors (editor floor): ${errors.join('; ')}`)
     return toRun(state, 'editor', false, words, others, [], setup.maps)
   } finally {
@@ -457,15 +459,13 @@ export function benchPaint(words: readonly number[], options: PaintOptions = {})
       for (const story of stories) {
         floors.push(await measureBare(setup, story.words, Math.min(presses, 100)))
         floors.push(await measureEditorFloor(setup, floorPage.url, story.words, others, everyMs, presses))
+        for (const on of checks) {
+          runs.push((await measure(setup, story, others, presses, everyMs, false, on)).run)
+          runs.push((await measure(setup, story, 0, presses, everyMs, false, on)).run)
+        }
       }
     } finally {
       await floorPage.close()
-    }
-    for (const story of stories) {
-      for (const on of checks) {
-        runs.push((await measure(setup, story, others, presses, everyMs, false, on)).run)
-        runs.push((await measure(setup, story, 0, presses, everyMs, false, on)).run)
-      }
     }
     return { floors, runs }
   })

@@ -11,6 +11,7 @@ import * as Y from 'yjs'
 import { installIncrementalSync } from '../../src/editor/incrementalSync'
 import { storyExtensions } from '../../src/shared/schema'
 import { BODY } from '../../src/shared/storyDoc'
+import type { FloorOthersStart } from './floorOthers'
 import {
   buildKeystrokeWorkload,
   measureKeystrokes,
@@ -84,16 +85,23 @@ export interface EditorFloorOthers {
   everyMs: number
 }
 
+/** The app's rule for a story's paragraphs (`src/app/app.css`): those out of view are neither laid out nor painted. */
+const SKIPPED_PARAGRAPHS = '.story-body > p { content-visibility: auto; contain-intrinsic-block-size: auto 5em; overflow-clip-margin: 12em; }'
+
 /**
  * The paint benchmark's second floor (`bench/paint.ts`): TipTap with the story's schema and
  * y-tiptap's Collaboration (with our incremental sync, as in the app) over a Y.Doc holding
- * `paragraphs`, and nothing else of the app. Others type as in the app's runs (one 3 paragraphs
- * below the caret, the rest spread through the story), on a second Y.Doc in this page whose
- * updates are applied to the editor's: the stack's own cost of remote edits, without a network.
+ * `paragraphs`, its paragraphs out of view skipped as in the app, and nothing else of the app.
+ * Others type as in the app's runs (one 3 paragraphs below the caret, the rest spread through the
+ * story), in a worker (`floorOthers.ts`) whose updates the page applies to the editor's document:
+ * the stack's own cost of remote edits, without a network.
  */
 window.deskEditorFloor = (paragraphs, others) => {
   const host = document.getElementById('story')
   if (host === null) throw new Error('page has no #story')
+  const style = document.createElement('style')
+  style.textContent = SKIPPED_PARAGRAPHS
+  document.head.append(style)
   const doc = new Y.Doc()
   const content = paragraphs.map((text) => ({ type: 'paragraph', content: [{ type: 'text', text }] }))
   prosemirrorJSONToYXmlFragment(getSchema(storyExtensions()), { type: 'doc', content }, doc.getXmlFragment(BODY))
@@ -101,27 +109,15 @@ window.deskEditorFloor = (paragraphs, others) => {
   const editor = new Editor({
     element: host,
     extensions: [...storyExtensions(), Collaboration.configure({ document: doc, field: BODY })],
-    editorProps: { attributes: { 'aria-label': 'Story body' } },
+    editorProps: { attributes: { 'aria-label': 'Story body', class: 'story-body' } },
   })
-  const remote = new Y.Doc()
-  Y.applyUpdate(remote, Y.encodeStateAsUpdate(doc))
-  remote.on('update', (update: Uint8Array) => Y.applyUpdate(doc, update, 'others'))
-  const body = remote.getXmlFragment(BODY)
-  let seed = 1
-  const random = () => {
-    seed = (seed * 16807) % 2147483647
-    return seed / 2147483647
+  const worker = new Worker(new URL('./floorOthers.ts', import.meta.url), { type: 'module' })
+  worker.onmessage = (event: MessageEvent<Uint8Array>) => Y.applyUpdate(doc, event.data, 'others')
+  const start: FloorOthersStart = {
+    state: Y.encodeStateAsUpdate(doc),
+    paragraphs: Array.from({ length: others.count }, (_, index) => (index === 0 ? 5 : Math.floor((paragraphs.length * index) / others.count))),
+    everyMs: others.everyMs,
   }
-  for (let index = 0; index < others.count; index++) {
-    const block = body.get(index === 0 ? 5 : Math.floor((paragraphs.length * index) / others.count))
-    const text = block instanceof Y.XmlElement ? block.get(0) : null
-    if (!(text instanceof Y.XmlText)) throw new Error('a typist’s paragraph holds no text')
-    let typed = 0
-    const tick = () => {
-      text.insert(typed++, 'abcdefghij'[typed % 10] ?? 'x')
-      setTimeout(tick, others.everyMs * (0.75 + random() / 2))
-    }
-    setTimeout(tick, others.everyMs * random())
-  }
+  worker.postMessage(start)
   Object.assign(window, { deskFloorEditor: editor })
 }
