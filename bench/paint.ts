@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, CDPSession, Page } from 'playwright-core'
+import type { Browser, CDPSession, Locator, Page } from 'playwright-core'
 import type { RunningServer } from '../server/app'
 import { launchBrowser } from '../tests/helpers/browser'
 import { seededRandom } from '../tests/helpers/random'
@@ -29,8 +29,8 @@ import { startTypists, type TypistSpec } from './typists'
 export interface PaintRun {
   /**
    * 'app': the story page; 'bare': a plain contenteditable page in the same browser (the floor);
-   * 'editor': TipTap and y-tiptap alone on the same words, others' edits applied in the page
-   * (the stack's floor, `bench/browser/main.ts`).
+   * 'editor': TipTap and y-tiptap alone on the same words, others typing in a worker (the stack's
+   * floor, `bench/browser/main.ts`).
    */
   page: 'app' | 'bare' | 'editor'
   /** The copy desk's checks as one types: on (the default) or off (false for the bare page). */
@@ -297,6 +297,17 @@ function stopProbe(page: Page): Promise<ProbeState> {
   })
 }
 
+/** Caret at the end of `paragraph`, warm up, then record `presses` key presses: what the probe holds (for the floors' pages). */
+async function recordPresses(page: Page, paragraph: Locator, presses: number, random: () => number): Promise<ProbeState> {
+  await paragraph.click()
+  await page.keyboard.press('End')
+  await typeLikeAPerson(page, WARM_UP_PRESSES, random)
+  await startProbe(page)
+  await typeLikeAPerson(page, presses, random, WARM_UP_PRESSES)
+  await sleep(300)
+  return stopProbe(page)
+}
+
 /** The floor: the same key presses into a plain contenteditable page of `words` words (no app, no network), same browser. */
 async function measureBare(setup: Setup, words: number, presses: number): Promise<PaintRun> {
   const context = await setup.browser.newContext({ viewport: VIEWPORT })
@@ -305,14 +316,8 @@ async function measureBare(setup: Setup, words: number, presses: number): Promis
     const page = await context.newPage()
     const paragraphs = makeParagraphs(words).map((text) => `<p>${text}</p>`)
     await page.goto(`data:text/html,${encodeURIComponent(`<!doctype html><body style="font:18px/1.5 Georgia,serif"><div contenteditable="true" style="max-width:720px;margin:40px auto">${paragraphs.join('')}</div>`)}`)
-    await page.locator('p').nth(2).click()
-    await page.keyboard.press('End')
-    const random = seededRandom(1)
-    await typeLikeAPerson(page, WARM_UP_PRESSES, random)
-    await startProbe(page)
-    await typeLikeAPerson(page, presses, random, WARM_UP_PRESSES)
-    await sleep(300)
-    return toRun(await stopProbe(page), 'bare', false, words, 0, [], setup.maps)
+    const state = await recordPresses(page, page.locator('p').nth(2), presses, seededRandom(1))
+    return toRun(state, 'bare', false, words, 0, [], setup.maps)
   } finally {
     await context.close()
   }
@@ -339,7 +344,7 @@ async function editorFloorPage(): Promise<{ url: string; close: () => Promise<vo
 
 /**
  * The stack's floor: the same key presses into TipTap and y-tiptap alone, holding the same words,
- * with `others` typing as in the app's runs (their edits made and applied in the page).
+ * with `others` typing as in the app's runs (in a worker, their edits applied in the page).
  */
 async function measureEditorFloor(setup: Setup, url: string, words: number, others: number, everyMs: number, presses: number): Promise<PaintRun> {
   const context = await setup.browser.newContext({ viewport: VIEWPORT })
@@ -352,14 +357,7 @@ async function measureEditorFloor(setup: Setup, url: string, words: number, othe
     await page.waitForFunction(() => typeof window.deskEditorFloor === 'function')
     await page.evaluate(([paragraphs, count, ms]) => window.deskEditorFloor(paragraphs, { count, everyMs: ms }), [makeParagraphs(words), others, everyMs] as const)
     const body = page.getByRole('textbox', { name: 'Story body' })
-    await body.locator(':scope > p').nth(2).click()
-    await page.keyboard.press('End')
-    const random = seededRandom(words + others)
-    await typeLikeAPerson(page, WARM_UP_PRESSES, random)
-    await startProbe(page)
-    await typeLikeAPerson(page, presses, random, WARM_UP_PRESSES)
-    await sleep(300)
-    const state = await stopProbe(page)
+    const state = await recordPresses(page, body.locator(':scope > p').nth(2), presses, seededRandom(words + others))
     if (!(await body.innerText()).includes(TEXT.slice(WARM_UP_PRESSES, WARM_UP_PRESSES + 40))) throw new Error('the key presses did not type into the editor floor')
     // The others' edits reached the editor: the first of them types at the start of paragraph 6.
     if (others > 0 && !(await body.locator(':scope > p').nth(5).innerText()).startsWith('abcdefghij')) throw new Error('the others’ edits did not reach the editor floor')

@@ -6,6 +6,7 @@
  */
 import * as Y from 'yjs'
 import { BODY } from '../../src/shared/storyDoc'
+import { seededRandom } from '../../tests/helpers/random'
 
 /** What the page sends once: the story's state, the typists' paragraphs, their pace. */
 export interface FloorOthersStart {
@@ -24,11 +25,7 @@ scope.onmessage = ({ data }) => {
   Y.applyUpdate(doc, data.state)
   doc.on('update', (update: Uint8Array) => scope.postMessage(update, [update.buffer]))
   const body = doc.getXmlFragment(BODY)
-  let seed = 1
-  const random = () => {
-    seed = (seed * 16807) % 2147483647
-    return seed / 2147483647
-  }
+  const random = seededRandom(1)
   for (const paragraph of data.paragraphs) {
     const block = body.get(paragraph)
     const text = block instanceof Y.XmlElement ? block.get(0) : null
