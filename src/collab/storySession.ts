@@ -55,9 +55,9 @@ export function openStorySession(id: string, user: { id: number; name: string; c
   const kept = localStory(user.id, id)
   const persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(localCopyName(user.id, id), doc)
   const provider = new WebsocketProvider(url, id, doc, { maxBackoffTime: 2500, connect: false })
-  sendPresenceSparingly(provider)
-  const stopPresence = receivePresenceInTurns(provider)
   const edits = sendAndStoreAfterPaint(doc, provider, persistence)
+  sendPresenceSparingly(provider, { beforeOwn: edits.flush })
+  const stopPresence = receivePresenceInTurns(provider)
   provider.awareness.setLocalStateField('user', { name: user.name, color: user.color })
   const saved = createSavedTracker(doc, provider, {
     localOrigin: persistence ?? undefined,

@@ -3,7 +3,7 @@
  * path: the editor never re-renders its component on transactions, and the toolbar reads only
  * the few booleans it shows through `useEditorState` selectors.
  */
-import { memo, useCallback, useEffect, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { EditorContent, useEditor, type Editor } from '@tiptap/react'
 import { Collaboration } from '@tiptap/extension-collaboration'
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
@@ -19,7 +19,9 @@ import { LinkShortcut } from './linkShortcut'
 import { StoryParts } from './storyParts'
 import { PartLock } from './partLock'
 import { ReactSelectionGuard } from './reactSelectionGuard'
+import { withoutOwnChanges } from './othersCarets'
 import { ScrollInFrame } from './scrollInFrame'
+import { CaretInView, installCaretInView } from './caretInView'
 import { LongStory } from './longStory'
 import { CommentHighlights } from '../review/comments/commentMarks'
 import { MarginThreads } from '../review/comments/MarginThreads'
@@ -33,6 +35,8 @@ import { modeForShortcut, type EditMode } from './ModeSwitch'
 
 // Before any editor exists: bindings bind their observer at construction.
 installIncrementalSync()
+// y-tiptap reads whether the caret is in view from the last frame, not by laying the page out again.
+installCaretInView()
 // Suggestions show their author's account name, looked up by the id the server checked (issue 11).
 setSuggestionAuthorNames((id) => useSession.getState().users.find((user) => user.id === id)?.displayName ?? null)
 
@@ -67,18 +71,21 @@ interface Props {
 
 export const StoryEditor = memo(function StoryEditor({ session, user, editable, suggestByDefault = false, userId = null, onEditor }: Props) {
   const contentBox = useRef<HTMLDivElement>(null)
+  // The others' carets are redrawn when the others move, not when this tab's caret does.
+  const carets = useMemo(() => ({ awareness: withoutOwnChanges(session.provider.awareness) }), [session])
   const editor = useEditor(
     {
       extensions: [
         ...storyExtensions(),
         Collaboration.configure({ document: session.doc, field: BODY }),
-        CollaborationCaret.configure({ provider: session.provider, user, render: renderCaret }),
+        CollaborationCaret.configure({ provider: carets, user, render: renderCaret }),
         LinkShortcut,
         PasteCleanup,
         // Off the key press's path (issue 12): React's commits would walk the whole story to save
         // the caret, and each transaction's scroll to the caret would lay the page out again.
         ReactSelectionGuard,
         ScrollInFrame,
+        CaretInView,
         // Paragraphs out of view are not laid out (app.css): the caret's paragraph always is, and
         // the editor moves to the story's ends.
         LongStory,

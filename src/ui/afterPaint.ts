@@ -5,8 +5,8 @@
  * page could paint the typed character; a task queued from the next frame's `requestAnimationFrame`
  * runs right after that frame is painted.
  *
- * A hidden tab paints no frames, so the work also runs after `fallbackMs` at the latest. Edits
- * made within one frame share one run.
+ * A hidden tab paints no frames, so the work also runs after `AFTER_PAINT_FALLBACK_MS` at the
+ * latest. Edits made within one frame share one run.
  */
 
 /** At the latest this long after the first edit of a batch, frame or no frame. */
@@ -22,38 +22,62 @@ export interface AfterPaint {
   cancel(): void
 }
 
-/** Run `work` after the next paint whenever `schedule` is called. */
-export function afterPaint(work: () => void, fallbackMs = AFTER_PAINT_FALLBACK_MS): AfterPaint {
-  let waiting = false
-  let frame: number | null = null
-  let timer: ReturnType<typeof setTimeout> | null = null
-  let task: ReturnType<typeof setTimeout> | null = null
+// Every run waiting on the page shares one frame request and one fallback timer: a key press that
+// wakes several of them (its edit to send, the local copy's counts, this tab's caret) registers
+// them once. Registering a timer is not free on the key press's path: in the paint profiles, the
+// timers and frame requests that each run registered for itself cost as much as some plugins.
+/** The waiting runs, in the order they were asked for. */
+const waiting = new Set<() => void>()
+let frame: number | null = null
+let timer: ReturnType<typeof setTimeout> | null = null
+let task: ReturnType<typeof setTimeout> | null = null
 
-  const cancel = () => {
-    waiting = false
-    if (frame !== null) cancelAnimationFrame(frame)
-    if (timer !== null) clearTimeout(timer)
-    if (task !== null) clearTimeout(task)
-    frame = timer = task = null
+function disarm(): void {
+  if (frame !== null) cancelAnimationFrame(frame)
+  if (timer !== null) clearTimeout(timer)
+  if (task !== null) clearTimeout(task)
+  frame = timer = task = null
+}
+
+function arm(): void {
+  if (timer !== null) return
+  timer = setTimeout(runAll, AFTER_PAINT_FALLBACK_MS)
+  if (typeof requestAnimationFrame === 'function') {
+    frame = requestAnimationFrame(() => {
+      frame = null
+      // A task queued from the frame's callbacks runs once that frame is rendered.
+      task = setTimeout(runAll, 0)
+    })
   }
-  const run = () => {
-    if (!waiting) return
+}
+
+function runAll(): void {
+  disarm()
+  try {
+    // Runs asked for while these run wait for the next frame.
+    for (const run of [...waiting]) run()
+  } finally {
+    // One that threw leaves the rest waiting: they still run, after the next paint.
+    if (waiting.size > 0) arm()
+  }
+}
+
+/** Run `work` after the next paint whenever `schedule` is called. */
+export function afterPaint(work: () => void): AfterPaint {
+  const cancel = () => {
+    if (!waiting.delete(run)) return
+    if (waiting.size === 0) disarm()
+  }
+  function run() {
+    if (!waiting.has(run)) return
     cancel()
     work()
   }
-
   return {
     schedule() {
-      if (waiting) return
-      waiting = true
-      timer = setTimeout(run, fallbackMs)
-      if (typeof requestAnimationFrame === 'function') {
-        frame = requestAnimationFrame(() => {
-          frame = null
-          // A task queued from the frame's callbacks runs once that frame is rendered.
-          task = setTimeout(run, 0)
-        })
-      }
+      if (waiting.has(run)) return
+      waiting.add(run)
+      arm()
     },
     flush: run,
     cancel,

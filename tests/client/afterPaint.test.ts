@@ -74,4 +74,45 @@ describe('after paint', () => {
     vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS)
     expect(work).toHaveBeenCalledTimes(1)
   })
+
+  it('runs of several kinds share one frame request and one fallback timer, and run in the order asked', () => {
+    const order: string[] = []
+    const first = afterPaint(() => order.push('edits'))
+    const second = afterPaint(() => order.push('counts'))
+    first.schedule()
+    second.schedule()
+    expect(frames.size).toBe(1)
+    expect(vi.getTimerCount()).toBe(1)
+
+    paint()
+    vi.advanceTimersByTime(0)
+    expect(order).toEqual(['edits', 'counts'])
+    expect(vi.getTimerCount()).toBe(0)
+
+    // One forgotten, the other still runs; both forgotten, nothing stays armed.
+    first.schedule()
+    second.schedule()
+    first.cancel()
+    paint()
+    vi.advanceTimersByTime(0)
+    expect(order).toEqual(['edits', 'counts', 'counts'])
+    first.schedule()
+    first.cancel()
+    expect(frames.size).toBe(0)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('a run that throws leaves the others waiting for the next paint, not lost', () => {
+    const work = vi.fn<() => void>()
+    afterPaint(() => {
+      throw new Error('broken run')
+    }).schedule()
+    afterPaint(work).schedule()
+    paint()
+    expect(() => vi.advanceTimersByTime(0)).toThrow('broken run')
+    expect(work).not.toHaveBeenCalled()
+    paint()
+    vi.advanceTimersByTime(0)
+    expect(work).toHaveBeenCalledTimes(1)
+  })
 })

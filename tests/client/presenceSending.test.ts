@@ -1,22 +1,30 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
 import { WebsocketProvider } from 'y-websocket'
 import { RESEND_SAME_MS, sendPresenceSparingly } from '../../src/collab/presenceSending'
+import { AFTER_PAINT_FALLBACK_MS } from '../../src/ui/afterPaint'
 import { connectToFakeSocket } from '../helpers/fakeSocket'
 
 const providers: WebsocketProvider[] = []
+beforeEach(() => {
+  vi.useFakeTimers()
+})
 afterEach(() => {
   for (const provider of providers.splice(0)) provider.destroy()
+  vi.useRealTimers()
 })
 
+/** The next frame painted (or, at the latest, its fallback): what waits for it has gone. */
+const painted = () => vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS)
+
 /** A provider that is "connected" to a fake socket: what it sends, the client ids each presence frame names. */
-function connected(sparing: boolean, clock: { now: number }) {
+function connected(sparing: boolean, clock: { now: number }, beforeOwn?: () => void) {
   const doc = new Y.Doc()
   const provider = new WebsocketProvider('ws://localhost:1', 'story', doc, { connect: false })
   providers.push(provider)
-  if (sparing) sendPresenceSparingly(provider, () => clock.now)
+  if (sparing) sendPresenceSparingly(provider, { now: () => clock.now, beforeOwn })
   const frames: number[][] = []
   connectToFakeSocket(provider, (data) => {
     const decoder = decoding.createDecoder(data)
@@ -56,6 +64,7 @@ describe('presence sending', () => {
     const { provider, frames } = connected(true, clock)
     const own = provider.awareness.clientID
     provider.awareness.setLocalStateField('cursor', { at: 1 })
+    painted()
     expect(frames).toEqual([[own]])
 
     // Others' presence is not sent back.
@@ -64,25 +73,62 @@ describe('presence sending', () => {
 
     // The same caret again (y-tiptap after a remote edit): not sent, until RESEND_SAME_MS later.
     provider.awareness.setLocalStateField('cursor', { at: 1 })
+    painted()
     clock.now += RESEND_SAME_MS - 1
     provider.awareness.setLocalStateField('cursor', { at: 1 })
+    painted()
     expect(frames).toEqual([[own]])
     clock.now += 1
     provider.awareness.setLocalStateField('cursor', { at: 1 })
+    painted()
     expect(frames).toEqual([[own], [own]])
 
-    // A moved caret goes at once; so does leaving.
-    provider.awareness.setLocalStateField('cursor', { at: 2 })
+    // Leaving goes at once.
     provider.awareness.setLocalState(null)
-    expect(frames).toEqual([[own], [own], [own], [own]])
+    expect(frames).toEqual([[own], [own], [own]])
+  })
+
+  it('sends this tab’s moved caret after the next paint, after the edit that moved it, once for the frame', () => {
+    const order: string[] = []
+    const { provider, frames } = connected(true, { now: 1_000 }, () => order.push('edit'))
+    const own = provider.awareness.clientID
+    provider.awareness.setLocalStateField('cursor', { at: 1 })
+    provider.awareness.setLocalStateField('cursor', { at: 2 })
+    provider.awareness.setLocalStateField('cursor', { at: 3 })
+    expect(frames).toEqual([])
+    painted()
+    expect(frames).toEqual([[own]])
+    expect(order).toEqual(['edit'])
+    // The state as it was at the paint.
+    expect(JSON.stringify(provider.awareness.getLocalState())).toContain('"at":3')
+  })
+
+  it('a caret waiting for the paint goes before another change, and not at all when the tab leaves', () => {
+    const { provider, frames } = connected(true, { now: 1_000 })
+    const own = provider.awareness.clientID
+    provider.awareness.setLocalStateField('cursor', { at: 1 })
+    // Another client times out here: this tab's caret first, then the removal.
+    provider.awareness.setLocalStateField('cursor', { at: 2 })
+    arrives(provider, { user: { name: 'Ann' } })
+    const ann = [...provider.awareness.getStates().keys()].find((id) => id !== own)
+    if (ann === undefined) throw new Error('Ann’s presence did not arrive')
+    awarenessProtocol.removeAwarenessStates(provider.awareness, [ann], 'timeout')
+    expect(frames).toEqual([[own], [ann]])
+
+    provider.awareness.setLocalStateField('cursor', { at: 3 })
+    provider.awareness.setLocalState(null)
+    painted()
+    expect(frames).toEqual([[own], [ann], [own]])
   })
 
   it('sends the state again in full after a reconnect', () => {
     const clock = { now: 1_000 }
     const { provider, frames } = connected(true, clock)
     provider.awareness.setLocalStateField('cursor', { at: 1 })
+    painted()
     provider.emit('status', [{ status: 'connected' }])
     provider.awareness.setLocalStateField('cursor', { at: 1 })
+    painted()
     expect(frames).toHaveLength(2)
   })
 })

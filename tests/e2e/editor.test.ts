@@ -432,4 +432,48 @@ describe('editor in Chromium', () => {
     await page.keyboard.type('Start. ')
     await expect.poll(() => body.locator('p').first().textContent()).toBe('Start. Paragraph 1 of the long inquiry story, with words enough to fill a line or two of the page.')
   })
+
+  it('another person’s paragraphs above keep the caret in view while it is in view, and leave the page where it is once scrolled away', async ({ server, person }) => {
+    const paragraphs = Array.from({ length: 120 }, (_, index) => `Paragraph ${index + 1} of the harbour story, with words enough to fill a line or two of the page.`)
+    const token = await apiToken(server)
+    const id = await importStoryVia(server.url, token, `The harbour, line by line\n\n${paragraphs.join('\n\n')}`)
+    const page = await person('hal', 'editor')
+    await page.goto(`${server.url}/stories/${id}`)
+    await expect.poll(() => page.getByRole('status', { name: 'Connection' }).textContent()).toBe('Connected')
+    const body = page.getByRole('textbox', { name: 'Story body' })
+    await body.getByText('Paragraph 60 of').click()
+    await page.keyboard.press('End')
+    await page.keyboard.type(' Hal.')
+    const caretTop = () => page.evaluate(() => getSelection()!.getRangeAt(0).getBoundingClientRect().top)
+    const height = page.viewportSize()!.height
+
+    // The caret near the bottom of the window; someone else writes paragraphs just above it, one at
+    // a time: the page follows the caret (the browser's own scroll anchoring would not: the
+    // paragraphs go in below the top of the window).
+    await page.evaluate((bottom) => window.scrollBy(0, getSelection()!.getRangeAt(0).getBoundingClientRect().top - bottom), height - 90)
+    const other = connectClient(server.url, id, { token })
+    await synced(other)
+    const add = async (count: number, label: string, before: string) => {
+      for (let index = 0; index < count; index++) {
+        const blocks = getBody(other.doc).toArray()
+        const at = blocks.findIndex((block) => block.toString().includes(before))
+        const paragraph = new Y.XmlElement('paragraph')
+        paragraph.insert(0, [new Y.XmlText(`${label} ${index + 1}, a new paragraph long enough to wrap onto a second line of the page for sure.`)])
+        getBody(other.doc).insert(at, [paragraph])
+        await new Promise((resolve) => setTimeout(resolve, 60))
+      }
+      await expect.poll(() => body.getByText(`${label} ${count},`).count()).toBe(1)
+    }
+    await add(12, 'Above', 'Paragraph 60 of')
+    await expect.poll(caretTop).toBeLessThan(height)
+    expect(await caretTop()).toBeGreaterThanOrEqual(0)
+
+    // Scrolled to the top to read: more paragraphs there do not pull the page back to the caret.
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0)
+    await add(12, 'Later', 'Paragraph 2 of')
+    expect(await page.evaluate(() => window.scrollY)).toBeLessThan(200)
+    expect(await caretTop()).toBeGreaterThan(height)
+    other.destroy()
+  })
 })

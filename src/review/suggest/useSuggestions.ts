@@ -1,7 +1,7 @@
 /**
  * The open suggestions of an editor's document, for the review list and the Review tab's count.
- * Whole-document work, so it is recomputed at most every DEBOUNCE_MS after changes (local or
- * remote), never per keystroke, once for all its readers, and the list only changes identity when
+ * Whole-document work, so it is recomputed at most once every DEBOUNCE_MS while changes (local or
+ * remote) come in, never per keystroke, once for all its readers, and the list only changes identity when
  * its content does.
  */
 import { useMemo, useSyncExternalStore } from 'react'
@@ -34,9 +34,13 @@ function suggestionStore(editor: Editor): SuggestionStore {
     key = nextKey
     for (const listener of listeners) listener()
   }
+  // One timer for a run of changes, not one set and cleared per key press (each a cost on the key
+  // press's path, issue 12), and others typing without a pause cannot hold the list back.
   const schedule = () => {
-    clearTimeout(timer)
-    timer = setTimeout(refresh, DEBOUNCE_MS)
+    timer ??= setTimeout(() => {
+      timer = undefined
+      refresh()
+    }, DEBOUNCE_MS)
   }
   const store: SuggestionStore = {
     subscribe(onChange) {
@@ -48,6 +52,7 @@ function suggestionStore(editor: Editor): SuggestionStore {
         listeners.delete(onChange)
         if (listeners.size > 0) return
         clearTimeout(timer)
+        timer = undefined
         editor.off('update', schedule)
       }
     },
@@ -60,7 +65,7 @@ function suggestionStore(editor: Editor): SuggestionStore {
 const NONE: readonly SuggestionSummary[] = []
 const noEditor: SuggestionStore = { subscribe: () => () => undefined, getSnapshot: () => NONE }
 
-/** The editor's open suggestions in reading order, debounced (none before the editor exists). */
+/** The editor's open suggestions in reading order, at most DEBOUNCE_MS old (none before the editor exists). */
 export function useSuggestions(editor: Editor | null): readonly SuggestionSummary[] {
   const store = useMemo(() => (editor ? suggestionStore(editor) : noEditor), [editor])
   return useSyncExternalStore(store.subscribe, store.getSnapshot)
