@@ -476,4 +476,29 @@ describe('editor in Chromium', () => {
     expect(await caretTop()).toBeGreaterThan(height)
     other.destroy()
   })
+
+  it('another person’s caret follows them when they only move it, without typing', async ({ server, person }) => {
+    const token = await apiToken(server)
+    const id = await importStoryVia(server.url, token, 'Quay story\n\nThe first paragraph of the quay story.\n\nThe second paragraph, further down.')
+    const page = await person('ivy', 'editor')
+    await page.goto(`${server.url}/stories/${id}`)
+    await expect.poll(() => page.getByRole('status', { name: 'Connection' }).textContent()).toBe('Connected')
+    await page.getByRole('textbox', { name: 'Story body' }).getByText('The first paragraph').click()
+
+    // Cy, an editor, connected without an editor of their own: their presence is all they send.
+    const other = connectClient(server.url, id, { token: await signInAs(server, 'cy', 'editor') })
+    await synced(other)
+    const caretAt = (block: number, index: number) => {
+      const text = (getBody(other.doc).get(block) as Y.XmlElement).get(0) as Y.XmlText
+      const at = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, index))
+      other.provider.awareness.setLocalState({ user: { name: 'Cy', color: '#2c7a3f' }, cursor: { anchor: at, head: at } })
+    }
+    const label = page.locator('.collab-caret__label', { hasText: 'Cy' })
+    caretAt(0, 4)
+    await expect.poll(() => label.count()).toBe(1)
+    const first = (await label.boundingBox())!
+    caretAt(1, 10)
+    await expect.poll(async () => (await label.boundingBox())?.y).toBeGreaterThan(first.y + 10)
+    other.destroy()
+  })
 })
