@@ -1,27 +1,82 @@
-import { useCallback, useSyncExternalStore } from 'react'
+import { useSyncExternalStore } from 'react'
 import { afterPaint } from '../ui/afterPaint'
 import type { SavedTracker, SaveStatus } from './savedTracker'
 
 /**
- * What `select` reads of whether this client's edits are stored on the server. The status changes
- * with every key press (its count of unconfirmed edits); a component re-renders only when what it
- * selects changes, so select a string or a number, not an object.
+ * While someone types, "Saving…" stays up until the server has held everything for this long: the
+ * label does not flip to "All changes saved" between two key presses and back at the next.
+ */
+export const SAVED_SETTLE_MS = 500
+
+/**
+ * What `select` reads of whether this client's edits are stored on the server, as the page shows
+ * it. The status changes with every key press (its count of unconfirmed edits); a component
+ * re-renders only when what it selects changes, so select a string or a number, not an object.
  *
- * The component hears of a change after the next paint (issue 12): the key press that turns
- * "Saved" into "Saving…" showed its character one render of React later when the label was
- * rendered inside it. The label is a frame behind at most; any render reads the status as it is.
+ * Shown calmly (issue 12), and never saved before it is:
+ * - A change is shown after the next paint: the key press that turned "All changes saved" into
+ *   "Saving…" showed its character one React render later when the label changed inside it.
+ * - "Saved" is shown once the server has held everything for `SAVED_SETTLE_MS`. Typing at a
+ *   steady pace, the label flipped to saved and back about every other key press, each flip a
+ *   layout of the page and a frame of its own; now it says "Saving…" until the typing pauses.
  */
 export function useSaveState<T extends string | number | null>(tracker: SavedTracker, select: (status: SaveStatus) => T): T {
-  const subscribe = useCallback(
-    (notify: () => void) => {
-      const later = afterPaint(notify)
-      const stop = tracker.subscribe(later.schedule)
+  const store = shownStore(tracker)
+  return useSyncExternalStore(store.subscribe, () => select(store.get()))
+}
+
+interface ShownStore {
+  subscribe(notify: () => void): () => void
+  get(): SaveStatus
+}
+
+/** One shown status per tracker, however many components read it: they change together. */
+const stores = new WeakMap<SavedTracker, ShownStore>()
+
+function shownStore(tracker: SavedTracker): ShownStore {
+  const existing = stores.get(tracker)
+  if (existing) return existing
+  let shown = tracker.getStatus()
+  const listeners = new Set<() => void>()
+  let settling: ReturnType<typeof setTimeout> | null = null
+  let stop: (() => void) | null = null
+  const show = (status: SaveStatus) => {
+    shown = status
+    for (const listener of [...listeners]) listener()
+  }
+  const later = afterPaint(() => {
+    const status = tracker.getStatus()
+    if (status.state !== 'saved' || shown.state === 'saved') {
+      if (settling !== null) clearTimeout(settling)
+      settling = null
+      show(status)
+      return
+    }
+    settling ??= setTimeout(() => {
+      settling = null
+      if (tracker.getStatus().state === 'saved') show(tracker.getStatus())
+    }, SAVED_SETTLE_MS)
+  })
+  const store: ShownStore = {
+    subscribe(notify) {
+      listeners.add(notify)
+      if (stop === null) {
+        stop = tracker.subscribe(later.schedule)
+        // Whatever changed while nobody listened.
+        later.schedule()
+      }
       return () => {
+        listeners.delete(notify)
+        if (listeners.size > 0 || stop === null) return
         stop()
+        stop = null
         later.cancel()
+        if (settling !== null) clearTimeout(settling)
+        settling = null
       }
     },
-    [tracker],
-  )
-  return useSyncExternalStore(subscribe, () => select(tracker.getStatus()))
+    get: () => shown,
+  }
+  stores.set(tracker, store)
+  return store
 }

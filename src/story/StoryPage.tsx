@@ -78,8 +78,8 @@ function saveText(save: SaveStatus): string {
 }
 
 /**
- * The save state, a component of its own: it changes with nearly every key press (saving, then
- * saved), and only this label should render again then, not the whole status bar (issue 12).
+ * The save state, a component of its own: when it changes (saving as typing starts, saved once it
+ * pauses: `useSaveState`), only this label renders again, not the whole status bar (issue 12).
  */
 function SaveStateLabel({ session }: { session: StorySession }) {
   const saveState = useSaveState(session.saved, (status) => status.state)

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { act, renderHook } from '@testing-library/react'
 import type { SavedTracker, SaveStatus } from '../../src/collab/savedTracker'
-import { useSaveState } from '../../src/collab/useSaveState'
+import { SAVED_SETTLE_MS, useSaveState } from '../../src/collab/useSaveState'
 import { AFTER_PAINT_FALLBACK_MS } from '../../src/ui/afterPaint'
 
 afterEach(() => {
@@ -26,33 +26,79 @@ function trackerAt(state: SaveStatus['state']) {
   return { tracker, set, listeners }
 }
 
-describe('the save state a component shows', () => {
-  it('changes after the next paint, not inside the key press that changed it', () => {
+/** The hook, and every state it rendered. */
+function rendered(tracker: SavedTracker) {
+  const renders: string[] = []
+  const hook = renderHook(() => {
+    const state = useSaveState(tracker, (status) => status.state)
+    renders.push(state)
+    return state
+  })
+  return { ...hook, renders }
+}
+
+const painted = () => act(() => vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS))
+
+describe('the save state the page shows', () => {
+  it('shows a change after the next paint, not inside the key press that made it', () => {
     vi.useFakeTimers()
-    const { tracker, set, listeners } = trackerAt('saved')
-    const renders = vi.fn<(state: string) => void>()
-    const { result, unmount } = renderHook(() => {
-      const state = useSaveState(tracker, (status) => status.state)
-      renders(state)
-      return state
-    })
+    const { tracker, set } = trackerAt('saved')
+    const { result, renders } = rendered(tracker)
     expect(result.current).toBe('saved')
-    renders.mockClear()
 
     act(() => set('saving'))
-    expect(renders).not.toHaveBeenCalled()
-    act(() => vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS))
+    expect(renders).toEqual(['saved'])
+    painted()
     expect(result.current).toBe('saving')
+    act(() => set('unsaved'))
+    painted()
+    expect(result.current).toBe('unsaved')
+  })
 
-    // Saving then saved within one frame: one render, of where it ended.
-    renders.mockClear()
-    act(() => {
-      set('unsaved')
-      set('saved')
+  it('says saved once the server has held everything for a moment, not between two key presses', () => {
+    vi.useFakeTimers()
+    const { tracker, set, listeners } = trackerAt('saved')
+    const { result, renders, unmount } = rendered(tracker)
+    act(() => set('saving'))
+    painted()
+
+    // Typing at a steady pace: each edit confirmed before the next key press.
+    for (let press = 0; press < 10; press++) {
+      act(() => set('saved'))
+      painted()
+      act(() => vi.advanceTimersByTime(100))
+      act(() => set('saving'))
+      painted()
+    }
+    expect(renders).toEqual(['saved', 'saving'])
+
+    // The typing stops: saved, once it has held.
+    act(() => set('saved'))
+    painted()
+    act(() => vi.advanceTimersByTime(SAVED_SETTLE_MS - AFTER_PAINT_FALLBACK_MS - 1))
+    expect(result.current).toBe('saving')
+    act(() => vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS + 1))
+    expect(result.current).toBe('saved')
+    expect(renders).toEqual(['saved', 'saving', 'saved'])
+
+    unmount()
+    expect(listeners.size).toBe(0)
+  })
+
+  it('every reader of one tracker shares one subscription and one moment of change', () => {
+    vi.useFakeTimers()
+    const { tracker, set, listeners } = trackerAt('saving')
+    const seen: string[] = []
+    const { unmount } = renderHook(() => {
+      const state = useSaveState(tracker, (status) => status.state)
+      const text = useSaveState(tracker, (status) => (status.state === 'saved' ? 'All changes saved' : 'Saving…'))
+      seen.push(`${state}: ${text}`)
     })
-    act(() => vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS))
-    expect(renders.mock.calls).toEqual([['saved']])
-
+    expect(listeners.size).toBe(1)
+    act(() => set('saved'))
+    painted()
+    act(() => vi.advanceTimersByTime(SAVED_SETTLE_MS))
+    expect(seen).toEqual(['saving: Saving…', 'saved: All changes saved'])
     unmount()
     expect(listeners.size).toBe(0)
   })

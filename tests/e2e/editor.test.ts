@@ -64,7 +64,7 @@ describe('editor in Chromium', () => {
     await expect.poll(() => ben.getByRole('heading', { level: 1 }).textContent()).toBe('Council approves budget')
 
     // Saved state reaches "saved" after the server stored the edits.
-    await expect.poll(() => ann.getByRole('status', { name: 'Save state' }).textContent()).toBe('All changes saved')
+    await expect.poll(() => ann.getByRole('status', { name: 'Save state' }).textContent(), { timeout: 5_000 }).toBe('All changes saved')
   })
 
   it('formats with the toolbar and shortcuts, and undoes only your own changes', async ({ server, person }) => {
@@ -122,7 +122,7 @@ describe('editor in Chromium', () => {
     await expect.poll(() => connection.textContent()).toBe('Connected')
     await body.click()
     await page.keyboard.type('Before the outage.')
-    await expect.poll(() => saved.textContent()).toBe('All changes saved')
+    await expect.poll(() => saved.textContent(), { timeout: 5_000 }).toBe('All changes saved')
 
     await local.close()
     await expect.poll(() => connection.textContent()).toBe('Offline · reconnecting…')
@@ -132,7 +132,7 @@ describe('editor in Chromium', () => {
     local = await startTestServer({ staticDir: builtApp(), dataDir, port })
     try {
       await expect.poll(() => connection.textContent(), { timeout: 15_000 }).toBe('Connected')
-      await expect.poll(() => saved.textContent()).toBe('All changes saved')
+      await expect.poll(() => saved.textContent(), { timeout: 5_000 }).toBe('All changes saved')
       const row = await local.storage.loadDoc(id)
       expect(row && bodyBlocks(row.doc)).toEqual(['Before the outage. Written offline.'])
     } finally {
@@ -151,7 +151,7 @@ describe('editor in Chromium', () => {
       const saved = page.getByRole('status', { name: 'Save state' })
       await body.click()
       await page.keyboard.type('Stored first.')
-      await expect.poll(() => saved.textContent()).toBe('All changes saved')
+      await expect.poll(() => saved.textContent(), { timeout: 5_000 }).toBe('All changes saved')
 
       // Another process holds the database: the edit is not stored, and the page says why.
       const lock = await lockDatabase(dataDir)
@@ -381,7 +381,7 @@ describe('editor in Chromium', () => {
     const page = await person('sal', 'editor')
     await page.goto(`${server.url}/stories/${id}`)
     const saved = page.getByRole('status', { name: 'Save state' })
-    await expect.poll(() => saved.textContent()).toBe('All changes saved')
+    await expect.poll(() => saved.textContent(), { timeout: 5_000 }).toBe('All changes saved')
     await page.getByText('Paragraph 100 of').scrollIntoViewIfNeeded()
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(2000)
     const viewport = page.viewportSize()!

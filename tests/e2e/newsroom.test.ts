@@ -81,7 +81,7 @@ describe('the newsroom in Chromium', () => {
     await other.keyboard.type(' Not his.')
     // Refused in his editor, so nothing goes out; the story is as it was.
     await expect.poll(() => textOf(robinBody)).not.toContain('Not his.')
-    await expect.poll(() => other.getByRole('status', { name: 'Save state' }).textContent()).toBe('All changes saved')
+    await expect.poll(() => other.getByRole('status', { name: 'Save state' }).textContent(), { timeout: 5_000 }).toBe('All changes saved')
     expect(await other.getByRole('status', { name: 'Connection' }).textContent()).toBe('Connected')
     expect(bodyBlocks((await server.storage.loadDoc(id))!.doc)).toEqual(before)
   })

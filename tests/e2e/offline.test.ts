@@ -109,7 +109,7 @@ describe('offline drafting in Chromium', () => {
     await expect.poll(() => connection().textContent()).toBe('Connected')
     await body().click()
     await page.keyboard.type('Filed from the office.')
-    await expect.poll(() => saved().textContent()).toBe('All changes saved')
+    await expect.poll(() => saved().textContent(), { timeout: 5_000 }).toBe('All changes saved')
     // The app shell is in the service worker's cache before the network goes.
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
 
@@ -180,7 +180,7 @@ describe('offline drafting in Chromium', () => {
     const body = page.getByRole('textbox', { name: 'Story body' })
     await body.click()
     await page.keyboard.type('Mine first.')
-    await expect.poll(() => page.getByRole('status', { name: 'Save state' }).textContent()).toBe('All changes saved')
+    await expect.poll(() => page.getByRole('status', { name: 'Save state' }).textContent(), { timeout: 5_000 }).toBe('All changes saved')
     await page.getByRole('link', { name: 'Stories', exact: true }).click()
 
     // Someone else writes while the story is closed here.
@@ -195,7 +195,7 @@ describe('offline drafting in Chromium', () => {
 
     await page.goto(`${live.url}/stories/${id}`)
     await expect.poll(() => textOf(body)).toBe('Mine first. Theirs after.')
-    await expect.poll(() => page.getByRole('status', { name: 'Save state' }).textContent()).toBe('All changes saved')
+    await expect.poll(() => page.getByRole('status', { name: 'Save state' }).textContent(), { timeout: 5_000 }).toBe('All changes saved')
   })
 
   it('says within two seconds that a network gone silent is offline, and saves once it is back', async () => {
@@ -213,7 +213,7 @@ describe('offline drafting in Chromium', () => {
       await expect.poll(() => connection.textContent()).toBe('Connected')
       await page.getByRole('textbox', { name: 'Story body' }).click()
       await page.keyboard.type('Wind first.')
-      await expect.poll(() => saved.textContent()).toBe('All changes saved')
+      await expect.poll(() => saved.textContent(), { timeout: 5_000 }).toBe('All changes saved')
 
       // The network drops without closing anything: the socket still looks open.
       proxy.stall()

@@ -151,7 +151,7 @@ describe('on a phone (390x844)', () => {
     await expect.poll(() => sheet.isVisible()).toBe(false)
     await expect.poll(() => isFocused(details)).toBe(true)
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Council delays bridge vote again')
-    await expect.poll(() => page.getByRole('status', { name: 'Save state' }).textContent()).toBe('All changes saved')
+    await expect.poll(() => page.getByRole('status', { name: 'Save state' }).textContent(), { timeout: 5_000 }).toBe('All changes saved')
 
     // Saved on the server: the story list there says so.
     const list = await fetch(`${server.url}/api/stories`, { headers: { authorization: `Bearer ${rita.token}` } }).then((res) => res.json() as Promise<{ stories: Array<{ id: string; headline: string; status: string }> }>)
