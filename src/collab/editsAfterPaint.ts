@@ -10,7 +10,8 @@
  * the storing, unchanged; they only run later, with the merged update.
  *
  * Nothing waits long: at most one frame, or `AFTER_PAINT_FALLBACK_MS` in a tab that paints
- * nothing. `flush` runs what waits at once: before the saved tracker asks the server whether all
+ * nothing; others' edits, which only need keeping on this device (the server has them), go with
+ * the next frame this tab draws for its own or at that fallback, and ask for no frame. `flush` runs what waits at once: before the saved tracker asks the server whether all
  * is stored (the question must follow the edits on the socket), when the page is hidden or goes
  * away, and before the story closes.
  */
@@ -69,7 +70,8 @@ export function sendAndStoreAfterPaint(doc: Y.Doc, provider: WebsocketProvider, 
   const store: UpdateHandler = (update, origin) => {
     if (origin === persistence) return
     toStore.push(update)
-    batch.schedule()
+    // Another person's edit (from the server, which has stored it) asks for no frame of its own.
+    batch.schedule(origin !== provider)
   }
   // Both libraries unsubscribe whatever these properties hold when they are destroyed.
   doc.off('update', stockSend)

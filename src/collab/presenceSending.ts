@@ -45,17 +45,21 @@ export function sendPresenceSparingly(provider: WebsocketProvider, options: { no
   let lastSent: string | null = null
   let lastSentAt = 0
   awareness.off('update', stock)
+  /** This tab's state is the one last sent, and recently enough: no need to send it again. */
+  const sentAlready = (state: string) => state === lastSent && now() - lastSentAt < RESEND_SAME_MS
   const sendOwn = (changes: AwarenessChanges, origin: unknown) => {
     const state = JSON.stringify(awareness.getLocalState())
     const onlyOwnUpdated = changes.added.length === 0 && changes.removed.length === 0 && changes.updated.length === 1
-    if (onlyOwnUpdated && state === lastSent && now() - lastSentAt < RESEND_SAME_MS) return
+    if (onlyOwnUpdated && sentAlready(state)) return
     lastSent = state
     lastSentAt = now()
     stock(changes, origin)
   }
   // This tab's own state as it is once the frame is painted (the stock handler encodes the state
   // then, not as it was at the change).
+  let ownWaiting = false
   const ownLater = afterPaint(() => {
+    ownWaiting = false
     // The edit that moved the caret goes first, if it still waits.
     beforeOwn?.()
     sendOwn({ added: [], updated: [awareness.clientID], removed: [] }, 'local')
@@ -66,13 +70,19 @@ export function sendPresenceSparingly(provider: WebsocketProvider, options: { no
     const own = awareness.clientID
     const onlyOwnUpdated = changes.added.length === 0 && changes.removed.length === 0 && changes.updated.length === 1 && changes.updated[0] === own
     if (onlyOwnUpdated && origin === 'local') {
+      // Unchanged (y-tiptap publishes the caret again after each remote edit): nothing to send,
+      // and no frame to ask for.
+      if (!ownWaiting && sentAlready(JSON.stringify(awareness.getLocalState()))) return
+      ownWaiting = true
       ownLater.schedule()
       return
     }
     // Whatever of this tab's waits goes first: the others learn its changes in order (a tab that
     // is leaving has nothing left to say but that).
-    if (awareness.getLocalState() === null) ownLater.cancel()
-    else ownLater.flush()
+    if (awareness.getLocalState() === null) {
+      ownLater.cancel()
+      ownWaiting = false
+    } else ownLater.flush()
     const mentionsOwn = changes.added.includes(own) || changes.updated.includes(own) || changes.removed.includes(own)
     if (mentionsOwn) sendOwn(changes, origin)
     else stock(changes, origin)

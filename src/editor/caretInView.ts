@@ -6,9 +6,10 @@
  * previous edits of the frame have changed the page by then, so the browser lays the page out
  * again to answer, once per remote edit, and then again to draw the frame.
  *
- * Here the answer is measured once after each painted frame that followed a change (the layout is
- * the one just drawn, so measuring costs nothing more), and kept until the page scrolls or is
- * resized: then it is unknown until measured again, and y-tiptap measures for itself as before.
+ * Here the answer is measured once after each painted frame that followed a change that can move
+ * the caret (the layout is the one just drawn, so measuring costs nothing more), and kept until the
+ * page scrolls or is resized: then it is unknown until measured again, and y-tiptap measures for
+ * itself as before.
  * What the page showed at its last frame is what the person saw, which is what the question is
  * about; the caret this tab moves itself is scrolled to by the editor anyway.
  */
@@ -17,6 +18,7 @@ import { Plugin, PluginKey } from '@tiptap/pm/state'
 import type { EditorView } from '@tiptap/pm/view'
 import { ProsemirrorBinding } from '@tiptap/y-tiptap'
 import { afterPaint } from '../ui/afterPaint'
+import { changedOnlyAfterSelection } from './scrollInFrame'
 
 interface Binding {
   prosemirrorView: EditorView
@@ -68,7 +70,11 @@ export const CaretInView = Extension.create({
           window.addEventListener('resize', moved, { passive: true })
           moved()
           return {
-            update: () => measure.schedule(),
+            // Another person's edit after the caret cannot move it: nothing to measure, and no
+            // frame to ask for (most such edits are in paragraphs far out of view).
+            update: (_view, before) => {
+              if (!changedOnlyAfterSelection(before, view.state)) measure.schedule()
+            },
             destroy() {
               measure.cancel()
               measured.delete(view)

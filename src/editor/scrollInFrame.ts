@@ -14,15 +14,39 @@
  * the change, several requests in one frame scroll once, to the selection as it is then, and the
  * layout it needs is the one the frame needed anyway. Without `requestAnimationFrame` (tests in
  * Node), ProseMirror scrolls at once as before.
+ *
+ * Another person's edit that changed the story only after the caret cannot move the caret: its
+ * scroll is skipped. Asking for it made the page draw a frame (and measure the caret) for each such
+ * edit, most of them in paragraphs far out of view.
  */
 import { Extension } from '@tiptap/core'
-import { Plugin, PluginKey } from '@tiptap/pm/state'
+import { Plugin, PluginKey, type EditorState, type Transaction } from '@tiptap/pm/state'
 import type { EditorView } from '@tiptap/pm/view'
+import { ySyncPluginKey } from '@tiptap/y-tiptap'
 
 /** ProseMirror's own scroll to the selection (internal, stable since 1.0; it consults `handleScrollToSelection`). */
 interface Scrollable {
   scrollToSelection(): void
 }
+
+/**
+ * Whether going from `before` to `after` changed the story only after the selection (which stayed
+ * where it was): nothing that moves the caret on the page. Cheap for y-tiptap's transactions,
+ * which replace the whole document: the blocks they did not change are the same objects.
+ */
+export function changedOnlyAfterSelection(before: EditorState, after: Pick<EditorState, 'doc' | 'selection'>): boolean {
+  if (!before.selection.eq(after.selection)) return false
+  const start = before.doc.content.findDiffStart(after.doc.content)
+  return start === null || start > before.selection.to
+}
+
+/** Whether `tr` is another person's edit from y-tiptap that changed the story only after the selection. */
+function remoteAfterSelection(tr: Transaction, before: EditorState): boolean {
+  const meta = tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined
+  return meta?.isChangeOrigin === true && changedOnlyAfterSelection(before, tr)
+}
+
+const scrollKey = new PluginKey<boolean>('scrollInFrame')
 
 export const ScrollInFrame = Extension.create({
   name: 'scrollInFrame',
@@ -44,7 +68,12 @@ export const ScrollInFrame = Extension.create({
     }
     return [
       new Plugin({
-        key: new PluginKey('scrollInFrame'),
+        key: scrollKey,
+        // True after a remote edit whose scroll to the caret is not needed.
+        state: {
+          init: () => false,
+          apply: (tr, _value, before) => tr.scrolledIntoView && remoteAfterSelection(tr, before),
+        },
         view(view) {
           current = view
           return {
@@ -56,8 +85,10 @@ export const ScrollInFrame = Extension.create({
           }
         },
         props: {
-          handleScrollToSelection: () => {
-            if (scrolling || typeof requestAnimationFrame !== 'function') return false
+          handleScrollToSelection: (view) => {
+            if (scrolling) return false
+            if (scrollKey.getState(view.state)) return true
+            if (typeof requestAnimationFrame !== 'function') return false
             frame ??= requestAnimationFrame(scrollNow)
             return true
           },

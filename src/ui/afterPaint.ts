@@ -14,8 +14,13 @@ export const AFTER_PAINT_FALLBACK_MS = 50
 
 /** A run of work waiting for the next paint. */
 export interface AfterPaint {
-  /** Ask for one run after the next paint (a run already asked for covers it). */
-  schedule(): void
+  /**
+   * Ask for one run after the next paint (a run already asked for covers it). With `frame` false
+   * no frame is asked for: the run goes with the next frame another run asks for, or at the
+   * fallback. Work that shows nothing new (storing another person's edit) must not make the page
+   * draw a frame of its own: that was a frame's work on the main thread for each edit arriving.
+   */
+  schedule(frame?: boolean): void
   /** Run now if a run is waiting (before something that must follow it, or the page going away). */
   flush(): void
   /** Forget a waiting run. */
@@ -39,10 +44,9 @@ function disarm(): void {
   frame = timer = task = null
 }
 
-function arm(): void {
-  if (timer !== null) return
-  timer = setTimeout(runAll, AFTER_PAINT_FALLBACK_MS)
-  if (typeof requestAnimationFrame === 'function') {
+function arm(withFrame: boolean): void {
+  timer ??= setTimeout(runAll, AFTER_PAINT_FALLBACK_MS)
+  if (withFrame && frame === null && task === null && typeof requestAnimationFrame === 'function') {
     frame = requestAnimationFrame(() => {
       frame = null
       // A task queued from the frame's callbacks runs once that frame is rendered.
@@ -58,7 +62,7 @@ function runAll(): void {
     for (const run of [...waiting]) run()
   } finally {
     // One that threw leaves the rest waiting: they still run, after the next paint.
-    if (waiting.size > 0) arm()
+    if (waiting.size > 0) arm(true)
   }
 }
 
@@ -74,10 +78,9 @@ export function afterPaint(work: () => void): AfterPaint {
     work()
   }
   return {
-    schedule() {
-      if (waiting.has(run)) return
+    schedule(frame = true) {
       waiting.add(run)
-      arm()
+      arm(frame)
     },
     flush: run,
     cancel,

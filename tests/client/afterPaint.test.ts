@@ -115,4 +115,27 @@ describe('after paint', () => {
     vi.advanceTimersByTime(0)
     expect(work).toHaveBeenCalledTimes(1)
   })
+
+  it('a run that asks for no frame goes with the next frame another asks for, or at the fallback', () => {
+    const stored = vi.fn<() => void>()
+    const sent = vi.fn<() => void>()
+    const store = afterPaint(stored)
+    store.schedule(false)
+    expect(frames.size).toBe(0)
+    vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS)
+    expect(stored).toHaveBeenCalledTimes(1)
+
+    store.schedule(false)
+    afterPaint(sent).schedule()
+    expect(frames.size).toBe(1)
+    paint()
+    vi.advanceTimersByTime(0)
+    expect(stored).toHaveBeenCalledTimes(2)
+    expect(sent).toHaveBeenCalledTimes(1)
+
+    // Waiting without a frame, then asked again with one: it gets its frame.
+    store.schedule(false)
+    store.schedule()
+    expect(frames.size).toBe(1)
+  })
 })

@@ -5,6 +5,7 @@ import type { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import { sendAndStoreAfterPaint, type EditsAfterPaint } from '../../src/collab/editsAfterPaint'
 import { createSavedTracker } from '../../src/collab/savedTracker'
+import { AFTER_PAINT_FALLBACK_MS } from '../../src/ui/afterPaint'
 import { MessageType } from '../../src/shared/protocol'
 import { connectToFakeSocket } from '../helpers/fakeSocket'
 
@@ -104,6 +105,24 @@ describe('edits leave after the frame that shows them', () => {
     paint()
     expect(textOf(sent.updates)).toBe('kept here ')
     expect(textOf(stored)).toBe('from the server')
+  })
+
+  it('stores another person’s edit without asking the page for a frame: with the next one, or at the fallback', () => {
+    const { doc, provider, stored } = story()
+    const other = new Y.Doc()
+    other.getText('t').insert(0, 'from the server')
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other), provider)
+    expect(frames).toHaveLength(0)
+    vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS)
+    expect(textOf(stored)).toBe('from the server')
+
+    // One of this tab's own asks for a frame: the other's waiting edit goes after it too.
+    other.getText('t').insert(0, 'more ')
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(other), provider)
+    doc.getText('t').insert(0, 'mine ')
+    expect(frames).toHaveLength(1)
+    paint()
+    expect(textOf(stored)).toBe('mine more from the server')
   })
 
   it('goes at once when the page is hidden or asked to flush, with no frame', () => {

@@ -71,8 +71,11 @@ describe('presence sending', () => {
     arrives(provider, { user: { name: 'Ann' }, cursor: { at: 5 } })
     expect(frames).toEqual([[own]])
 
-    // The same caret again (y-tiptap after a remote edit): not sent, until RESEND_SAME_MS later.
+    // The same caret again (y-tiptap after a remote edit): not sent, nothing even waits for a
+    // paint, until RESEND_SAME_MS later.
+    const timers = vi.getTimerCount()
     provider.awareness.setLocalStateField('cursor', { at: 1 })
+    expect(vi.getTimerCount()).toBe(timers)
     painted()
     clock.now += RESEND_SAME_MS - 1
     provider.awareness.setLocalStateField('cursor', { at: 1 })
