@@ -4,17 +4,22 @@
  * order follows the text and a thread whose passage was deleted stays, marked Detached. The
  * list refetches whenever the server announces a change to this story's comments.
  */
-import { useEffect, useMemo, useState } from 'react'
+import { lazy, useEffect, useMemo, useState } from 'react'
 import type { StorySession } from '../../collab/storySession'
 import { useMe, useSession } from '../../store/session'
+import { Loading } from '../../ui/Loading'
+import { OnDemand } from '../../ui/OnDemand'
 import { useNow } from '../../ui/useNow'
 import { inDocumentOrder } from './anchors'
-import { CommentComposer } from './CommentComposer'
-import { CommentThread } from './CommentThread'
 import { useReview } from './reviewStore'
 import './comments.css'
 import { useDocSnapshot } from './useDocSnapshot'
 import { useThreads } from './useThreads'
+
+// The threads and the composer load with the story page's other tools on demand (issue 12): the
+// page shows the story and takes typing without them, and the panel that holds them starts hidden.
+const CommentThread = lazy(() => import('../../story/onDemand').then((module) => ({ default: module.CommentThread })))
+const CommentComposer = lazy(() => import('../../story/onDemand').then((module) => ({ default: module.CommentComposer })))
 
 interface Props {
   session: StorySession
@@ -100,52 +105,54 @@ export function CommentsPanel({ session, canComment = true }: Props) {
           {problem ?? loadError}
         </p>
       )}
-      {composer && canComment && (
-        <CommentComposer
-          key={`${composer.start}:${composer.end}`}
-          passage={composer}
-          storyId={session.id}
-          users={users}
-          run={run}
-          onPosted={(id) => {
-            useReview.getState().closeComposer()
-            useReview.getState().setActiveThread(id)
-          }}
-        />
-      )}
-      {threads === null ? (
-        <p className="muted">Loading comments…</p>
-      ) : open.length === 0 && !composer ? (
-        <p className="muted">No open comments.</p>
-      ) : (
-        <ol className="review__threads" aria-label="Open comments">
-          {open.map(({ thread, placement }) => (
-            <CommentThread key={thread.id} thread={thread} placement={placement} me={me} users={users} now={now} active={thread.id === activeThreadId} run={run} />
-          ))}
-        </ol>
-      )}
-      {resolved.length > 0 && (
-        <>
-          <button
-            type="button"
-            className="link-button"
-            aria-expanded={shown.length > 0}
-            onClick={() => {
-              setShowResolved(shown.length === 0)
-              if (activeResolved) useReview.getState().setActiveThread(null)
+      <OnDemand fallback={<Loading>Loading the comments…</Loading>} what="the comments">
+        {composer && canComment && (
+          <CommentComposer
+            key={`${composer.start}:${composer.end}`}
+            passage={composer}
+            storyId={session.id}
+            users={users}
+            run={run}
+            onPosted={(id) => {
+              useReview.getState().closeComposer()
+              useReview.getState().setActiveThread(id)
             }}
-          >
-            {shown.length > 0 ? 'Hide' : 'Show'} resolved ({resolved.length})
-          </button>
-          {shown.length > 0 && (
-            <ol className="review__threads" aria-label="Resolved comments">
-              {shown.map(({ thread, placement }) => (
-                <CommentThread key={thread.id} thread={thread} placement={placement} me={me} users={users} now={now} active={thread.id === activeThreadId} run={run} />
-              ))}
-            </ol>
-          )}
-        </>
-      )}
+          />
+        )}
+        {threads === null ? (
+          <p className="muted">Loading comments…</p>
+        ) : open.length === 0 && !composer ? (
+          <p className="muted">No open comments.</p>
+        ) : (
+          <ol className="review__threads" aria-label="Open comments">
+            {open.map(({ thread, placement }) => (
+              <CommentThread key={thread.id} thread={thread} placement={placement} me={me} users={users} now={now} active={thread.id === activeThreadId} run={run} />
+            ))}
+          </ol>
+        )}
+        {resolved.length > 0 && (
+          <>
+            <button
+              type="button"
+              className="link-button"
+              aria-expanded={shown.length > 0}
+              onClick={() => {
+                setShowResolved(shown.length === 0)
+                if (activeResolved) useReview.getState().setActiveThread(null)
+              }}
+            >
+              {shown.length > 0 ? 'Hide' : 'Show'} resolved ({resolved.length})
+            </button>
+            {shown.length > 0 && (
+              <ol className="review__threads" aria-label="Resolved comments">
+                {shown.map(({ thread, placement }) => (
+                  <CommentThread key={thread.id} thread={thread} placement={placement} me={me} users={users} now={now} active={thread.id === activeThreadId} run={run} />
+                ))}
+              </ol>
+            )}
+          </>
+        )}
+      </OnDemand>
     </section>
   )
 }
