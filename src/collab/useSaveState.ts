@@ -14,11 +14,12 @@ export const SAVED_SETTLE_MS = 500
  * re-renders only when what it selects changes, so select a string or a number, not an object.
  *
  * Shown calmly (issue 12), and never saved before it is:
- * - A change is shown after the next paint: the key press that turned "All changes saved" into
- *   "Saving…" showed its character one React render later when the label changed inside it.
  * - "Saved" is shown once the server has held everything for `SAVED_SETTLE_MS`. Typing at a
  *   steady pace, the label flipped to saved and back about every other key press, each flip a
- *   layout of the page and a frame of its own; now it says "Saving…" until the typing pauses.
+ *   layout of the page and a frame of its own; now it says "Saving…" until the typing pauses, so
+ *   only the first key press after a pause changes it.
+ * - That change, away from saved, is shown at once (in the frame of the key press that made it).
+ *   Other changes (saving to unsaved, a count of changes kept) are shown after the next paint.
  */
 export function useSaveState<T extends string | number | null>(tracker: SavedTracker, select: (status: SaveStatus) => T): T {
   const store = shownStore(tracker)
@@ -61,7 +62,10 @@ function shownStore(tracker: SavedTracker): ShownStore {
     subscribe(notify) {
       listeners.add(notify)
       if (stop === null) {
-        stop = tracker.subscribe(later.schedule)
+        stop = tracker.subscribe(() => {
+          if (shown.state === 'saved' && tracker.getStatus().state !== 'saved') show(tracker.getStatus())
+          else later.schedule()
+        })
         // Whatever changed while nobody listened.
         later.schedule()
       }
@@ -75,7 +79,8 @@ function shownStore(tracker: SavedTracker): ShownStore {
         settling = null
       }
     },
-    get: () => shown,
+    // Read afresh while nobody listens: a label mounted again starts from the tracker as it is.
+    get: () => (stop === null ? (shown = tracker.getStatus()) : shown),
   }
   stores.set(tracker, store)
   return store

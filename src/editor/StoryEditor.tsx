@@ -19,7 +19,7 @@ import { LinkShortcut } from './linkShortcut'
 import { StoryParts } from './storyParts'
 import { PartLock } from './partLock'
 import { ReactSelectionGuard } from './reactSelectionGuard'
-import { withoutOwnChanges } from './othersCarets'
+import { OthersCaretsBack, withoutOwnChanges } from './othersCarets'
 import { ScrollInFrame } from './scrollInFrame'
 import { CaretInView, installCaretInView } from './caretInView'
 import { LongStory } from './longStory'
@@ -79,6 +79,7 @@ export const StoryEditor = memo(function StoryEditor({ session, user, editable, 
         ...storyExtensions(),
         Collaboration.configure({ document: session.doc, field: BODY }),
         CollaborationCaret.configure({ provider: carets, user, render: renderCaret }),
+        OthersCaretsBack,
         LinkShortcut,
         PasteCleanup,
         // Off the key press's path (issue 12): React's commits would walk the whole story to save

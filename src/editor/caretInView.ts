@@ -8,8 +8,9 @@
  *
  * Here the answer is measured once after each painted frame that followed a change that can move
  * the caret (the layout is the one just drawn, so measuring costs nothing more), and kept until the
- * page scrolls or is resized: then it is unknown until measured again, and y-tiptap measures for
- * itself as before.
+ * page scrolls, or the window or the story body changes size: then it is unknown until measured
+ * again, and y-tiptap measures for itself as before. The caret's head is measured (y-tiptap's own
+ * question covers the whole selection; the head is what this tab's editor scrolls to).
  * What the page showed at its last frame is what the person saw, which is what the question is
  * about; the caret this tab moves itself is scrolled to by the editor anyway.
  */
@@ -60,14 +61,24 @@ export const CaretInView = Extension.create({
         view(view) {
           if (typeof window === 'undefined') return {}
           const measure = afterPaint(() => {
-            if (!view.isDestroyed) measured.set(view, headInWindow(view))
+            if (view.isDestroyed) return
+            try {
+              measured.set(view, headInWindow(view))
+            } catch {
+              // Not measurable now (a selection in a node being replaced): y-tiptap measures itself.
+              measured.set(view, null)
+            }
           })
           const moved = () => {
             measured.set(view, null)
-            measure.schedule()
+            // No frame of its own: a scroll draws frames anyway, and a resize is noticed in one.
+            measure.schedule(false)
           }
           window.addEventListener('scroll', moved, { capture: true, passive: true })
           window.addEventListener('resize', moved, { passive: true })
+          // The story's column changing size (the side panel, fonts arriving) moves the caret too.
+          const resized = typeof ResizeObserver === 'function' ? new ResizeObserver(moved) : null
+          resized?.observe(view.dom)
           moved()
           return {
             // Another person's edit after the caret cannot move it: nothing to measure, and no
@@ -80,6 +91,7 @@ export const CaretInView = Extension.create({
               measured.delete(view)
               window.removeEventListener('scroll', moved, { capture: true })
               window.removeEventListener('resize', moved)
+              resized?.disconnect()
             },
           }
         },

@@ -7,7 +7,16 @@
  * each) and compared the decorations, in the task after the frame, where the next key press or
  * remote edit waits behind it. Here its `change` listeners hear only changes that name someone
  * else; everything else of the awareness is the real one.
+ *
+ * One of this tab's own changes did matter: after a local edit that changes the story's structure
+ * (Enter, joining paragraphs, a pasted list), the plugin hides every caret until the collaborators
+ * publish again, and it was this tab's own caret move in the same edit that brought them back.
+ * `OthersCaretsBack` asks for that redraw itself when such an edit has emptied the carets.
  */
+import { Extension } from '@tiptap/core'
+import { Plugin, PluginKey } from '@tiptap/pm/state'
+import { DecorationSet } from '@tiptap/pm/view'
+import { setMeta, yCursorPluginKey } from '@tiptap/y-tiptap'
 import type { Awareness } from 'y-protocols/awareness'
 
 interface Changes {
@@ -46,3 +55,25 @@ export function withoutOwnChanges(awareness: Awareness): Awareness {
     },
   })
 }
+
+/** Draws the others' carets again once a structural edit of this tab has hidden them (see above). */
+export const OthersCaretsBack = Extension.create({
+  name: 'othersCaretsBack',
+  addProseMirrorPlugins() {
+    return [
+      new Plugin({
+        key: new PluginKey('othersCaretsBack'),
+        view: () => ({
+          update(view, before) {
+            const shown = yCursorPluginKey.getState(before) as DecorationSet | undefined
+            const now = yCursorPluginKey.getState(view.state) as DecorationSet | undefined
+            // As y-tiptap redraws for a presence change: in a task of its own, once this edit is in Yjs.
+            if (shown && shown !== DecorationSet.empty && now === DecorationSet.empty && !view.state.doc.eq(before.doc)) {
+              setMeta(view, yCursorPluginKey, { awarenessUpdated: true })
+            }
+          },
+        }),
+      }),
+    ]
+  },
+})

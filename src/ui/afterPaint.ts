@@ -33,6 +33,8 @@ export interface AfterPaint {
 // timers and frame requests that each run registered for itself cost as much as some plugins.
 /** The waiting runs, in the order they were asked for. */
 const waiting = new Set<() => void>()
+/** Those of them that asked for a frame. */
+const wantFrame = new Set<() => void>()
 let frame: number | null = null
 let timer: ReturnType<typeof setTimeout> | null = null
 let task: ReturnType<typeof setTimeout> | null = null
@@ -44,25 +46,27 @@ function disarm(): void {
   frame = timer = task = null
 }
 
-function arm(withFrame: boolean): void {
-  timer ??= setTimeout(runAll, AFTER_PAINT_FALLBACK_MS)
-  if (withFrame && frame === null && task === null && typeof requestAnimationFrame === 'function') {
+function arm(): void {
+  if (waiting.size === 0) return
+  timer ??= setTimeout(() => runAll([...waiting]), AFTER_PAINT_FALLBACK_MS)
+  if (wantFrame.size > 0 && frame === null && task === null && typeof requestAnimationFrame === 'function') {
     frame = requestAnimationFrame(() => {
       frame = null
+      // Those waiting now were painted in this frame; any asked for after it wait for the next.
+      const due = [...waiting]
       // A task queued from the frame's callbacks runs once that frame is rendered.
-      task = setTimeout(runAll, 0)
+      task = setTimeout(() => runAll(due), 0)
     })
   }
 }
 
-function runAll(): void {
+function runAll(due: ReadonlyArray<() => void>): void {
   disarm()
   try {
-    // Runs asked for while these run wait for the next frame.
-    for (const run of [...waiting]) run()
+    for (const run of due) run()
   } finally {
-    // One that threw leaves the rest waiting: they still run, after the next paint.
-    if (waiting.size > 0) arm(true)
+    // What was asked for meanwhile, or left waiting by a run that threw, waits for the next frame.
+    arm()
   }
 }
 
@@ -70,6 +74,7 @@ function runAll(): void {
 export function afterPaint(work: () => void): AfterPaint {
   const cancel = () => {
     if (!waiting.delete(run)) return
+    wantFrame.delete(run)
     if (waiting.size === 0) disarm()
   }
   function run() {
@@ -80,7 +85,8 @@ export function afterPaint(work: () => void): AfterPaint {
   return {
     schedule(frame = true) {
       waiting.add(run)
-      arm(frame)
+      if (frame) wantFrame.add(run)
+      arm()
     },
     flush: run,
     cancel,

@@ -137,5 +137,21 @@ describe('after paint', () => {
     store.schedule(false)
     store.schedule()
     expect(frames.size).toBe(1)
+    store.cancel()
+  })
+
+  it('a run asked for after a frame but before the task that follows it waits for the next frame', () => {
+    const first = vi.fn<() => void>()
+    const late = vi.fn<() => void>()
+    afterPaint(first).schedule()
+    paint()
+    // The key press handled between the frame and its task: its character is not painted yet.
+    afterPaint(late).schedule()
+    vi.advanceTimersByTime(0)
+    expect(first).toHaveBeenCalledTimes(1)
+    expect(late).not.toHaveBeenCalled()
+    paint()
+    vi.advanceTimersByTime(0)
+    expect(late).toHaveBeenCalledTimes(1)
   })
 })

@@ -1,7 +1,18 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { withoutOwnChanges } from '../../src/editor/othersCarets'
+import { Editor } from '@tiptap/core'
+import { Collaboration } from '@tiptap/extension-collaboration'
+import { CollaborationCaret } from '@tiptap/extension-collaboration-caret'
+import { yCursorPluginKey } from '@tiptap/y-tiptap'
+import type { DecorationSet } from '@tiptap/pm/view'
+import { OthersCaretsBack, withoutOwnChanges } from '../../src/editor/othersCarets'
+import { storyExtensions } from '../../src/shared/schema'
+import { BODY } from '../../src/shared/storyDoc'
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 /** Another client's presence arriving. */
 function arrives(awareness: awarenessProtocol.Awareness, state: Record<string, unknown>): number {
@@ -36,6 +47,44 @@ describe('the presence the caret plugin watches', () => {
     watched.off('change', change)
     arrives(awareness, { user: { name: 'Bo' } })
     expect(change).toHaveBeenCalledTimes(1)
+    awareness.destroy()
+  })
+
+  it('the others’ carets come back after this tab presses Enter (y-tiptap hides them after a structural edit)', () => {
+    vi.useFakeTimers()
+    const doc = new Y.Doc()
+    const awareness = new awarenessProtocol.Awareness(doc)
+    const element = document.body.appendChild(document.createElement('div'))
+    const editor = new Editor({
+      element,
+      extensions: [
+        ...storyExtensions(),
+        Collaboration.configure({ document: doc, field: BODY }),
+        CollaborationCaret.configure({ provider: { awareness: withoutOwnChanges(awareness) }, user: { name: 'Me', color: '#1f4e79' } }),
+        OthersCaretsBack,
+      ],
+    })
+    editor.commands.setContent('<p>The first paragraph.</p><p>The second paragraph.</p>')
+    vi.advanceTimersByTime(10)
+    editor.commands.focus('end', { scrollIntoView: false })
+    editor.view.coordsAtPos = () => ({ left: 0, right: 0, top: 0, bottom: 0 })
+    const carets = () => (yCursorPluginKey.getState(editor.state) as DecorationSet).find().filter((decoration) => decoration.spec.key !== undefined).length
+
+    // Ann, reading the first paragraph.
+    const text = (doc.getXmlFragment(BODY).get(0) as Y.XmlElement).get(0) as Y.XmlText
+    const at = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, 4))
+    arrives(awareness, { user: { name: 'Ann', color: '#2c7a3f' }, cursor: { anchor: at, head: at } })
+    vi.advanceTimersByTime(10)
+    expect(carets()).toBe(1)
+
+    editor.commands.splitBlock()
+    vi.advanceTimersByTime(10)
+    expect(carets()).toBe(1)
+    editor.commands.insertContent('More.')
+    vi.advanceTimersByTime(10)
+    expect(carets()).toBe(1)
+    editor.destroy()
+    element.remove()
     awareness.destroy()
   })
 })

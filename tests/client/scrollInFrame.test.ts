@@ -56,8 +56,9 @@ describe('scrolling to the caret once a frame', () => {
     expect(frames).toHaveLength(1)
     // An edit after the caret arriving before that frame does not cancel the typing's scroll.
     remoteEdit(editor, 2, 'Third paragraph, longer still.')
-    expect(frames).toHaveLength(1)
+    const measured = vi.spyOn(editor.view, 'coordsAtPos')
     frames.splice(0).forEach((callback) => callback(0))
+    expect(measured).toHaveBeenCalledWith(editor.state.selection.head, 1)
     editor.destroy()
     element.remove()
   })

@@ -40,19 +40,28 @@ function rendered(tracker: SavedTracker) {
 const painted = () => act(() => vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS))
 
 describe('the save state the page shows', () => {
-  it('shows a change after the next paint, not inside the key press that made it', () => {
+  it('shows a change away from saved at once, and other changes after the next paint', () => {
     vi.useFakeTimers()
     const { tracker, set } = trackerAt('saved')
     const { result, renders } = rendered(tracker)
     expect(result.current).toBe('saved')
 
+    // Never saved for a moment longer than it is.
     act(() => set('saving'))
-    expect(renders).toEqual(['saved'])
-    painted()
     expect(result.current).toBe('saving')
     act(() => set('unsaved'))
+    expect(result.current).toBe('saving')
     painted()
     expect(result.current).toBe('unsaved')
+    expect(renders).toEqual(['saved', 'saving', 'unsaved'])
+  })
+
+  it('a label mounted again starts from the tracker as it is now', () => {
+    vi.useFakeTimers()
+    const { tracker, set } = trackerAt('saved')
+    rendered(tracker).unmount()
+    set('unsaved')
+    expect(rendered(tracker).result.current).toBe('unsaved')
   })
 
   it('says saved once the server has held everything for a moment, not between two key presses', () => {

@@ -105,8 +105,8 @@ export function CommentsPanel({ session, canComment = true }: Props) {
           {problem ?? loadError}
         </p>
       )}
-      <OnDemand fallback={<Loading>Loading the comments…</Loading>} what="the comments">
-        {composer && canComment && (
+      {composer && canComment && (
+        <OnDemand fallback={<Loading>Loading the comment box…</Loading>} what="the comment box">
           <CommentComposer
             key={`${composer.start}:${composer.end}`}
             passage={composer}
@@ -118,7 +118,9 @@ export function CommentsPanel({ session, canComment = true }: Props) {
               useReview.getState().setActiveThread(id)
             }}
           />
-        )}
+        </OnDemand>
+      )}
+      <OnDemand fallback={<Loading>Loading the comments…</Loading>} what="the comments">
         {threads === null ? (
           <p className="muted">Loading comments…</p>
         ) : open.length === 0 && !composer ? (
