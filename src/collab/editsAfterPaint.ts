@@ -11,9 +11,10 @@
  *
  * Nothing waits long: at most one frame, or `AFTER_PAINT_FALLBACK_MS` in a tab that paints
  * nothing; others' edits, which only need keeping on this device (the server has them), go with
- * the next frame this tab draws for its own or at that fallback, and ask for no frame. `flush` runs what waits at once: before the saved tracker asks the server whether all
- * is stored (the question must follow the edits on the socket), when the page is hidden or goes
- * away, and before the story closes.
+ * the next frame this tab draws for its own or at that fallback, and ask for no frame. `flush`
+ * runs what waits at once: before the saved tracker asks the server whether all is stored (the
+ * question must follow the edits on the socket), when the page is hidden or goes away, and before
+ * the story closes.
  */
 import * as Y from 'yjs'
 import type { IndexeddbPersistence } from 'y-indexeddb'

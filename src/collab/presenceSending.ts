@@ -57,9 +57,7 @@ export function sendPresenceSparingly(provider: WebsocketProvider, options: { no
   }
   // This tab's own state as it is once the frame is painted (the stock handler encodes the state
   // then, not as it was at the change).
-  let ownWaiting = false
   const ownLater = afterPaint(() => {
-    ownWaiting = false
     // The edit that moved the caret goes first, if it still waits.
     beforeOwn?.()
     sendOwn({ added: [], updated: [awareness.clientID], removed: [] }, 'local')
@@ -72,17 +70,14 @@ export function sendPresenceSparingly(provider: WebsocketProvider, options: { no
     if (onlyOwnUpdated && origin === 'local') {
       // Unchanged (y-tiptap publishes the caret again after each remote edit): nothing to send,
       // and no frame to ask for.
-      if (!ownWaiting && sentAlready(JSON.stringify(awareness.getLocalState()))) return
-      ownWaiting = true
+      if (!ownLater.waiting() && sentAlready(JSON.stringify(awareness.getLocalState()))) return
       ownLater.schedule()
       return
     }
     // Whatever of this tab's waits goes first: the others learn its changes in order (a tab that
     // is leaving has nothing left to say but that).
-    if (awareness.getLocalState() === null) {
-      ownLater.cancel()
-      ownWaiting = false
-    } else ownLater.flush()
+    if (awareness.getLocalState() === null) ownLater.cancel()
+    else ownLater.flush()
     const mentionsOwn = changes.added.includes(own) || changes.updated.includes(own) || changes.removed.includes(own)
     if (mentionsOwn) sendOwn(changes, origin)
     else stock(changes, origin)

@@ -27,7 +27,7 @@ interface Changes {
 type Listener = (changes: Changes, origin: unknown) => void
 
 /** Whether `changes` name a client other than `own`. */
-export function namesOthers(changes: Changes, own: number): boolean {
+function namesOthers(changes: Changes, own: number): boolean {
   return [changes.added, changes.updated, changes.removed].some((ids) => ids.some((id) => id !== own))
 }
 

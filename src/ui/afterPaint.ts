@@ -25,12 +25,13 @@ export interface AfterPaint {
   flush(): void
   /** Forget a waiting run. */
   cancel(): void
+  /** Whether a run waits. */
+  waiting(): boolean
 }
 
 // Every run waiting on the page shares one frame request and one fallback timer: a key press that
 // wakes several of them (its edit to send, the local copy's counts, this tab's caret) registers
-// them once. Registering a timer is not free on the key press's path: in the paint profiles, the
-// timers and frame requests that each run registered for itself cost as much as some plugins.
+// them once, and a run that asks for no frame can go with the frame another one asked for.
 /** The waiting runs, in the order they were asked for. */
 const waiting = new Set<() => void>()
 /** Those of them that asked for a frame. */
@@ -90,5 +91,6 @@ export function afterPaint(work: () => void): AfterPaint {
     },
     flush: run,
     cancel,
+    waiting: () => waiting.has(run),
   }
 }

@@ -1,14 +1,14 @@
 /**
  * The open suggestions of an editor's document, for the review list and the Review tab's count.
- * Whole-document work, so it is recomputed at most once every DEBOUNCE_MS while changes (local or
- * remote) come in, never per keystroke, once for all its readers, and the list only changes identity when
- * its content does.
+ * Whole-document work, so it is recomputed at most once every REFRESH_MS while changes (local or
+ * remote) come in, never per keystroke, once for all its readers, and the list only changes
+ * identity when its content does.
  */
 import { useMemo, useSyncExternalStore } from 'react'
 import type { Editor } from '@tiptap/core'
 import { listSuggestions, type SuggestionSummary } from './listSuggestions'
 
-const DEBOUNCE_MS = 150
+const REFRESH_MS = 150
 
 interface SuggestionStore {
   subscribe(onChange: () => void): () => void
@@ -34,13 +34,13 @@ function suggestionStore(editor: Editor): SuggestionStore {
     key = nextKey
     for (const listener of listeners) listener()
   }
-  // One timer for a run of changes, not one set and cleared per key press (each a cost on the key
-  // press's path, issue 12), and others typing without a pause cannot hold the list back.
+  // At most one refresh per REFRESH_MS, not one after the changes pause: others typing without a
+  // pause held the list back, and the timer is no longer set and cleared on every key press.
   const schedule = () => {
     timer ??= setTimeout(() => {
       timer = undefined
       refresh()
-    }, DEBOUNCE_MS)
+    }, REFRESH_MS)
   }
   const store: SuggestionStore = {
     subscribe(onChange) {
@@ -65,7 +65,7 @@ function suggestionStore(editor: Editor): SuggestionStore {
 const NONE: readonly SuggestionSummary[] = []
 const noEditor: SuggestionStore = { subscribe: () => () => undefined, getSnapshot: () => NONE }
 
-/** The editor's open suggestions in reading order, at most DEBOUNCE_MS old (none before the editor exists). */
+/** The editor's open suggestions in reading order, at most REFRESH_MS old (none before the editor exists). */
 export function useSuggestions(editor: Editor | null): readonly SuggestionSummary[] {
   const store = useMemo(() => (editor ? suggestionStore(editor) : noEditor), [editor])
   return useSyncExternalStore(store.subscribe, store.getSnapshot)
