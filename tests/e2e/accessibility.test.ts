@@ -182,6 +182,10 @@ describe('the story page by keyboard', () => {
     await skipToStory(page, body)
     // 2 px of the accent (#1f4e79, 8.7:1 on white): WCAG 2.4.7, and 1.4.11's 3:1 for indicators.
     expect(await ring()).toBe('rgb(31, 78, 121) 0px 0px 0px 2px inset')
+
+    // Forced colours (Windows High Contrast) drop shadows: the ring is an outline there.
+    await page.emulateMedia({ forcedColors: 'active' })
+    expect(await body.evaluate((element) => [getComputedStyle(element).outlineStyle, getComputedStyle(element).outlineWidth])).toEqual(['solid', '2px'])
   })
 
   it('the toolbar is one Tab stop; arrow keys, Home and End move along its buttons', async ({ server, signIn }) => {
