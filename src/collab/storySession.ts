@@ -7,7 +7,7 @@
  * the server lacks then go out in the first sync, before the page asks whether all is saved.
  *
  * Off the key press's path (issue 12): edits are sent and kept after the frame that shows them
- * (`editsAfterPaint.ts`), the others' presence is taken in turns (`presenceReceiving.ts`), and the
+ * (`editsAfterPaint.ts`), the others' edits and presence are taken in turns (`othersInTurns.ts`), and the
  * count of unconfirmed edits is written down sparingly (`notePending`).
  */
 import * as Y from 'yjs'
@@ -19,7 +19,7 @@ import { localCopyName, localStory, notePending, updateLocalStory, writeWaitingC
 import { createSavedTracker, reopenSocket, type SavedTracker } from './savedTracker'
 import { sendPresenceSparingly } from './presenceSending'
 import { sendAndStoreAfterPaint } from './editsAfterPaint'
-import { receivePresenceInTurns } from './presenceReceiving'
+import { receiveOthersInTurns } from './othersInTurns'
 
 /** How long the socket waits for the local copy to load before connecting anyway. */
 const LOCAL_LOAD_TIMEOUT_MS = 3_000
@@ -57,7 +57,7 @@ export function openStorySession(id: string, user: { id: number; name: string; c
   const provider = new WebsocketProvider(url, id, doc, { maxBackoffTime: 2500, connect: false })
   const edits = sendAndStoreAfterPaint(doc, provider, persistence)
   sendPresenceSparingly(provider, { beforeOwn: edits.flush })
-  const stopPresence = receivePresenceInTurns(provider)
+  const stopOthers = receiveOthersInTurns(provider)
   provider.awareness.setLocalStateField('user', { name: user.name, color: user.color })
   const saved = createSavedTracker(doc, provider, {
     localOrigin: persistence ?? undefined,
@@ -94,8 +94,9 @@ export function openStorySession(id: string, user: { id: number; name: string; c
       destroyed = true
       window.removeEventListener('offline', onOffline)
       provider.off('sync', onSync)
+      // The others' edits that waited go in first, so the local copy keeps them too.
+      stopOthers()
       edits.destroy()
-      stopPresence()
       writeWaitingCounts()
       saved.destroy()
       provider.awareness.setLocalState(null)

@@ -1,0 +1,208 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as syncProtocol from 'y-protocols/sync'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { messageAwareness, messageSync, WebsocketProvider } from 'y-websocket'
+import { OTHERS_TURN_MS, receiveOthersInTurns } from '../../src/collab/othersInTurns'
+
+const cleanups: Array<() => void> = []
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup()
+  vi.useRealTimers()
+})
+
+/** Hand `message` to `provider` as its socket would; what it answers (empty when nothing). */
+function deliver(provider: WebsocketProvider, type: number, message: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  provider.messageHandlers[type]?.(encoder, decoding.createDecoder(message), provider, true, type)
+  return encoding.toUint8Array(encoder)
+}
+
+/** Another client: one Awareness moving its caret, one document typing, both delivered to `provider`. */
+function anotherClient(provider: WebsocketProvider) {
+  const doc = new Y.Doc()
+  const other = new awarenessProtocol.Awareness(doc)
+  cleanups.push(() => {
+    other.destroy()
+    doc.destroy()
+  })
+  let lastUpdate: Uint8Array = new Uint8Array()
+  doc.on('update', (update: Uint8Array) => {
+    lastUpdate = update
+  })
+  const syncMessage = (write: (encoder: encoding.Encoder) => void) => {
+    const message = encoding.createEncoder()
+    write(message)
+    return encoding.toUint8Array(message)
+  }
+  return {
+    id: other.clientID,
+    doc,
+    moveTo(at: number) {
+      other.setLocalState({ user: { name: 'Ann' }, cursor: { at } })
+      const message = encoding.createEncoder()
+      encoding.writeVarUint8Array(message, awarenessProtocol.encodeAwarenessUpdate(other, [other.clientID]))
+      deliver(provider, messageAwareness, encoding.toUint8Array(message))
+    },
+    /** Type `text` at the end, each character its own update, relayed as the server does. */
+    type(text: string) {
+      for (const char of text) {
+        const typed = doc.getText('body')
+        typed.insert(typed.length, char)
+        deliver(provider, messageSync, syncMessage((message) => syncProtocol.writeUpdate(message, lastUpdate)))
+      }
+    },
+    /** Send the whole document as a sync step 2 (the answer to a client's step 1). */
+    sendStep2() {
+      deliver(provider, messageSync, syncMessage((message) => syncProtocol.writeSyncStep2(message, doc)))
+    },
+  }
+}
+
+/** A provider (not connected, `synced` as given) receiving the others in turns until the test ends. */
+function receiving(synced = true): WebsocketProvider {
+  const provider = new WebsocketProvider('ws://localhost:1', 'story', new Y.Doc(), { connect: false })
+  provider.synced = synced
+  const stop = receiveOthersInTurns(provider)
+  cleanups.push(() => {
+    stop()
+    provider.destroy()
+  })
+  return provider
+}
+
+const text = (provider: WebsocketProvider) => provider.doc.getText('body').toString()
+
+describe('receiving presence in turns', () => {
+  it('applies the presence that arrives within a turn together, in order, once the turn ends', () => {
+    const provider = receiving()
+    const ann = anotherClient(provider)
+    ann.moveTo(1)
+    ann.moveTo(2)
+    ann.moveTo(3)
+    expect(provider.awareness.getStates().has(ann.id)).toBe(false)
+
+    vi.advanceTimersByTime(OTHERS_TURN_MS)
+    expect(provider.awareness.getStates().get(ann.id)).toEqual({ user: { name: 'Ann' }, cursor: { at: 3 } })
+
+    // The next turn starts with the next message.
+    ann.moveTo(4)
+    vi.advanceTimersByTime(OTHERS_TURN_MS - 1)
+    expect(provider.awareness.getStates().get(ann.id)).toEqual({ user: { name: 'Ann' }, cursor: { at: 3 } })
+    vi.advanceTimersByTime(1)
+    expect(provider.awareness.getStates().get(ann.id)).toEqual({ user: { name: 'Ann' }, cursor: { at: 4 } })
+  })
+
+  it('drops the presence that waits when stopped (the story closed)', () => {
+    const provider = new WebsocketProvider('ws://localhost:1', 'story', new Y.Doc(), { connect: false })
+    cleanups.push(() => provider.destroy())
+    const stop = receiveOthersInTurns(provider)
+    const ann = anotherClient(provider)
+    ann.moveTo(1)
+    stop()
+    vi.advanceTimersByTime(OTHERS_TURN_MS * 2)
+    expect(provider.awareness.getStates().has(ann.id)).toBe(false)
+  })
+
+  it('drops the presence that waits when the socket closes: those who were here are not brought back', () => {
+    const provider = receiving()
+    const ann = anotherClient(provider)
+    ann.moveTo(1)
+    vi.advanceTimersByTime(OTHERS_TURN_MS)
+    ann.moveTo(2)
+    // What y-websocket does when its socket closes: tell, then take everyone else's presence away.
+    provider.emit('connection-close', [null, provider])
+    awarenessProtocol.removeAwarenessStates(provider.awareness, [ann.id], provider)
+    vi.advanceTimersByTime(OTHERS_TURN_MS * 2)
+    expect(provider.awareness.getStates().has(ann.id)).toBe(false)
+  })
+})
+
+describe('receiving the others’ edits in turns', () => {
+  it('applies the edits of one turn in one transaction, from the provider, with the turn’s presence after them', () => {
+    const provider = receiving()
+    const ann = anotherClient(provider)
+    const seen: Array<{ text: string; origin: unknown; annHere: boolean }> = []
+    provider.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      seen.push({ text: text(provider), origin: transaction.origin, annHere: provider.awareness.getStates().has(ann.id) })
+    })
+
+    ann.type('vote')
+    ann.moveTo(4)
+    vi.advanceTimersByTime(OTHERS_TURN_MS - 1)
+    expect(text(provider)).toBe('')
+
+    vi.advanceTimersByTime(1)
+    expect(seen).toEqual([{ text: 'vote', origin: provider, annHere: false }])
+    expect(provider.awareness.getStates().get(ann.id)).toEqual({ user: { name: 'Ann' }, cursor: { at: 4 } })
+  })
+
+  it('applies edits at once before the story is in sync', () => {
+    const provider = receiving(false)
+    anotherClient(provider).type('go')
+    expect(text(provider)).toBe('go')
+  })
+
+  it('keeps the order of the socket: edits that wait go in before a sync step that follows them', () => {
+    const provider = receiving()
+    const ann = anotherClient(provider)
+    const seen: string[] = []
+    provider.doc.on('afterTransaction', () => seen.push(text(provider)))
+    ann.type('ab')
+    ann.sendStep2()
+    // The waiting edits first, in a transaction of their own, then the step (nothing new in it).
+    expect(seen).toEqual(['ab', 'ab'])
+    vi.advanceTimersByTime(OTHERS_TURN_MS)
+    expect(seen).toEqual(['ab', 'ab'])
+  })
+
+  it('answers a sync step 1 at once', () => {
+    const provider = receiving()
+    provider.doc.getText('body').insert(0, 'mine')
+    const message = encoding.createEncoder()
+    syncProtocol.writeSyncStep1(message, new Y.Doc())
+    const answer = decoding.createDecoder(deliver(provider, messageSync, encoding.toUint8Array(message)))
+    expect(decoding.readVarUint(answer)).toBe(messageSync)
+    expect(decoding.readVarUint(answer)).toBe(syncProtocol.messageYjsSyncStep2)
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, decoding.readVarUint8Array(answer))
+    expect(copy.getText('body').toString()).toBe('mine')
+  })
+
+  it('puts in the edits that wait when the socket closes and when stopped', () => {
+    const provider = receiving()
+    const ann = anotherClient(provider)
+    ann.type('a')
+    provider.emit('connection-close', [null, provider])
+    expect(text(provider)).toBe('a')
+
+    const other = new WebsocketProvider('ws://localhost:1', 'story', new Y.Doc(), { connect: false })
+    cleanups.push(() => other.destroy())
+    other.synced = true
+    const stop = receiveOthersInTurns(other)
+    anotherClient(other).type('b')
+    expect(other.doc.getText('body').toString()).toBe('')
+    stop()
+    expect(other.doc.getText('body').toString()).toBe('b')
+  })
+
+  it('reports a bad update and still applies the rest of the turn', () => {
+    const provider = receiving()
+    const ann = anotherClient(provider)
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    cleanups.push(() => errors.mockRestore())
+    ann.type('a')
+    const bad = encoding.createEncoder()
+    syncProtocol.writeUpdate(bad, new Uint8Array([255, 255, 255, 255, 255]))
+    deliver(provider, messageSync, encoding.toUint8Array(bad))
+    ann.type('b')
+    vi.advanceTimersByTime(OTHERS_TURN_MS)
+    expect(text(provider)).toBe('ab')
+    expect(errors).toHaveBeenCalledWith('Caught error while handling a Yjs update', expect.any(Error))
+  })
+})
