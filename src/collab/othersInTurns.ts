@@ -7,8 +7,10 @@
  *
  * Both are now kept for `OTHERS_TURN_MS` and applied together in one turn: the turn's edits in one
  * Yjs transaction (one pass through the editor), then its presence, in order. The others' text and
- * their carets move together, up to ten times a second. Nothing waits that matters for saving: the
- * server stored those edits before it relayed them, and this tab's own edits never wait here.
+ * their carets move together, up to ten times a second. While this person types, a turn goes right
+ * after the frame of their next key press, so that its own frame is drawn before the key press
+ * after that. Nothing waits that matters for saving: the server stored those edits before it
+ * relayed them, and this tab's own edits never wait here.
  *
  * Only edits that arrive once the story is in sync wait; the first sync, a catch-up after a
  * reconnect and anything else on the socket are handled at once, after any edits that waited
@@ -19,9 +21,14 @@ import { applyAwarenessUpdate } from 'y-protocols/awareness'
 import { messageYjsUpdate } from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import { messageAwareness, messageSync, type WebsocketProvider } from 'y-websocket'
+import { afterPaint } from '../ui/afterPaint'
 
 /** The others' edits and presence received within this long are applied together. */
 export const OTHERS_TURN_MS = 100
+/** While this person types, a turn then waits at most this long for the frame of their next key press. */
+export const OTHERS_WAIT_MS = 150
+/** This person is typing until this long after their last edit. */
+const TYPING_MS = 300
 
 /** Report what went wrong in the console, as the stock provider does for the updates it applies. */
 function report(error: unknown): void {
@@ -59,14 +66,38 @@ export function receiveOthersInTurns(provider: WebsocketProvider, turnMs = OTHER
     }
   }
   const turn = () => {
-    timer = null
     applyEdits()
     const updates = presence
     presence = []
     for (const update of updates) applyAwarenessUpdate(provider.awareness, update, provider)
   }
+  // While this person types, a turn that is due waits for the frame of their next key press (at
+  // most `OTHERS_WAIT_MS`): a frame of the others' drawn at any moment between two key presses
+  // made the next one wait for the display's next frame; drawn just after a key press's frame, it
+  // is done before the next key press comes.
+  let ownEditAt = -Infinity
+  const onUpdate = (_update: Uint8Array, origin: unknown) => {
+    if (origin !== provider) ownEditAt = Date.now()
+  }
+  provider.doc.on('update', onUpdate)
+  let late: ReturnType<typeof setTimeout> | null = null
+  const turnAfterPaint = afterPaint(() => {
+    if (late !== null) clearTimeout(late)
+    late = null
+    turn()
+  })
+  const due = () => {
+    timer = null
+    if (Date.now() - ownEditAt > TYPING_MS) {
+      turn()
+      return
+    }
+    turnAfterPaint.schedule(false, false)
+    late = setTimeout(turnAfterPaint.flush, OTHERS_WAIT_MS)
+  }
   const wait = () => {
-    timer ??= setTimeout(turn, turnMs)
+    if (timer !== null || turnAfterPaint.waiting()) return
+    timer = setTimeout(due, turnMs)
   }
 
   provider.messageHandlers[messageSync] = (encoder, decoder, ...rest) => {
@@ -94,8 +125,11 @@ export function receiveOthersInTurns(provider: WebsocketProvider, turnMs = OTHER
   provider.on('connection-close', onClose)
   return () => {
     provider.off('connection-close', onClose)
+    provider.doc.off('update', onUpdate)
     if (timer !== null) clearTimeout(timer)
-    timer = null
+    if (late !== null) clearTimeout(late)
+    timer = late = null
+    turnAfterPaint.cancel()
     onClose()
     provider.messageHandlers[messageSync] = stockSync
   }

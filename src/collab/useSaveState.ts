@@ -64,7 +64,10 @@ function shownStore(tracker: SavedTracker): ShownStore {
       if (stop === null) {
         stop = tracker.subscribe(() => {
           if (shown.state === 'saved' && tracker.getStatus().state !== 'saved') show(tracker.getStatus())
-          else later.schedule()
+          // No frame of its own: the server's answer changes nothing on screen until saved has
+          // settled, and a frame drawn between two key presses makes the next one wait for the
+          // display's next frame. A key press's change goes with that key press's frame.
+          else later.schedule(false)
         })
         // Whatever changed while nobody listened.
         later.schedule()

@@ -1,9 +1,10 @@
 import { useCallback, useSyncExternalStore } from 'react'
 import * as Y from 'yjs'
 import { bodyWordCount, elementWordCount, getBody } from '../shared/storyDoc'
+import { refreshAfterPaint } from '../ui/afterPaint'
 
 /** Recount at most this often: even an incremental count looks at every block of the body. */
-const RECOUNT_DELAY_MS = 300
+const RECOUNT_MS = 300
 
 const counts = new WeakMap<Y.Doc, number>()
 
@@ -44,31 +45,31 @@ function blockCounter(doc: Y.Doc, body: Y.XmlFragment) {
   }
 }
 
-/** Words in the story body, recounted shortly after edits stop (off the keystroke path). */
+/**
+ * Words in the story body, recounted off the keystroke path, at most every `RECOUNT_MS`
+ * (`refreshAfterPaint`: right after the frame that shows an edit, so its own frame is drawn before
+ * the next key press).
+ */
 export function useWordCount(doc: Y.Doc): number {
   // One subscription per document, not per render: each new one would start counting afresh.
   const subscribe = useCallback(
     (notify: () => void) => {
-      let timer: ReturnType<typeof setTimeout> | null = null
       const body = getBody(doc)
       const counter = blockCounter(doc, body)
-      const schedule = () => {
-        timer ??= setTimeout(() => {
-          timer = null
-          counts.set(doc, counter.count())
-          notify()
-        }, RECOUNT_DELAY_MS)
-      }
+      const recount = refreshAfterPaint(() => {
+        counts.set(doc, counter.count())
+        notify()
+      }, RECOUNT_MS)
       const onChange = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
         counter.observe(events)
-        schedule()
+        recount.changed()
       }
       body.observeDeep(onChange)
       // The body may have changed between the first render and this subscription.
-      schedule()
+      recount.changed()
       return () => {
         body.unobserveDeep(onChange)
-        if (timer !== null) clearTimeout(timer)
+        recount.cancel()
       }
     },
     [doc],

@@ -102,7 +102,7 @@ const waitingCounts = new Map<string, { userId: number; storyId: string; pending
 /** The counts last written, by `userId:storyId`. */
 const writtenCounts = new Map<string, number>()
 let countsTimer: ReturnType<typeof setTimeout> | null = null
-/** A count leaving or reaching zero is written right after the next paint. */
+/** A count leaving or reaching zero is written right after the next paint (or the fallback). */
 const soon = afterPaint(() => writeWaitingCounts())
 let listening = false
 
@@ -123,7 +123,9 @@ export function notePending(userId: number, storyId: string, pending: number): v
       if (document.visibilityState === 'hidden') writeWaitingCounts()
     })
   }
-  if (pending === 0 || (writtenCounts.get(key) ?? 0) === 0) soon.schedule()
+  // Writing shows nothing: no frame of its own (the server's "saved" comes between key presses,
+  // and a frame drawn then makes the next key press wait for the display's next frame).
+  if (pending === 0 || (writtenCounts.get(key) ?? 0) === 0) soon.schedule(false)
   else countsTimer ??= setTimeout(writeWaitingCounts, PENDING_WRITE_MS)
 }
 

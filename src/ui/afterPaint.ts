@@ -19,8 +19,10 @@ export interface AfterPaint {
    * no frame is asked for: the run goes with the next frame another run asks for, or at the
    * fallback. Work that shows nothing new (storing another person's edit) must not make the page
    * draw a frame of its own: that was a frame's work on the main thread for each edit arriving.
+   * With `fallback` false too, the run waits for such a frame however long it takes (the caller
+   * keeps a deadline of its own and calls `flush`).
    */
-  schedule(frame?: boolean): void
+  schedule(frame?: boolean, fallback?: boolean): void
   /** Run now if a run is waiting (before something that must follow it, or the page going away). */
   flush(): void
   /** Forget a waiting run. */
@@ -36,6 +38,8 @@ export interface AfterPaint {
 const waiting = new Set<() => void>()
 /** Those of them that asked for a frame. */
 const wantFrame = new Set<() => void>()
+/** Those of them that wait for a frame without the fallback. */
+const noFallback = new Set<() => void>()
 let frame: number | null = null
 let timer: ReturnType<typeof setTimeout> | null = null
 let task: ReturnType<typeof setTimeout> | null = null
@@ -49,7 +53,7 @@ function disarm(): void {
 
 function arm(): void {
   if (waiting.size === 0) return
-  timer ??= setTimeout(() => runAll([...waiting]), AFTER_PAINT_FALLBACK_MS)
+  if (noFallback.size < waiting.size) timer ??= setTimeout(() => runAll([...waiting].filter((run) => !noFallback.has(run))), AFTER_PAINT_FALLBACK_MS)
   if (wantFrame.size > 0 && frame === null && task === null && typeof requestAnimationFrame === 'function') {
     frame = requestAnimationFrame(() => {
       frame = null
@@ -76,6 +80,7 @@ export function afterPaint(work: () => void): AfterPaint {
   const cancel = () => {
     if (!waiting.delete(run)) return
     wantFrame.delete(run)
+    noFallback.delete(run)
     if (waiting.size === 0) disarm()
   }
   function run() {
@@ -84,13 +89,64 @@ export function afterPaint(work: () => void): AfterPaint {
     work()
   }
   return {
-    schedule(frame = true) {
+    schedule(askFrame = true, fallback = true) {
+      const fresh = !waiting.has(run)
       waiting.add(run)
-      if (frame) wantFrame.add(run)
+      if (askFrame) wantFrame.add(run)
+      // Without the fallback only while every ask for this run said so.
+      if (fallback) noFallback.delete(run)
+      else if (fresh) noFallback.add(run)
       arm()
     },
     flush: run,
     cancel,
     waiting: () => waiting.has(run),
+  }
+}
+
+/** Work done again after changes, on the calm schedule of `refreshAfterPaint`. */
+export interface Refresh {
+  /** Something changed: do the work again soon. */
+  changed(): void
+  /** Forget the work that waits. */
+  cancel(): void
+}
+
+/**
+ * Work done again after changes (a count, a list, places in the text), at most every `everyMs`,
+ * right after the frame that shows a change, and `everyMs` after the last change once they stop.
+ * A timer of its own showed its result at any moment between two key presses, and the frame it
+ * drew made the next key press wait for the display's next frame; shown right after a key
+ * press's frame, its own frame is drawn before the next key press comes.
+ */
+export function refreshAfterPaint(work: () => void, everyMs: number): Refresh {
+  let doneAt = -Infinity
+  let changedAt = -Infinity
+  let trailing: ReturnType<typeof setTimeout> | null = null
+  const run = () => {
+    doneAt = Date.now()
+    work()
+  }
+  const afterFrame = afterPaint(() => {
+    if (Date.now() - doneAt >= everyMs) run()
+  })
+  // Once the changes stop; not set and cleared again on every change.
+  const settle = () => {
+    trailing = null
+    const wait = changedAt + everyMs - Date.now()
+    if (wait > 0) trailing = setTimeout(settle, wait)
+    else if (doneAt < changedAt) run()
+  }
+  return {
+    changed() {
+      changedAt = Date.now()
+      afterFrame.schedule()
+      trailing ??= setTimeout(settle, everyMs)
+    },
+    cancel() {
+      afterFrame.cancel()
+      if (trailing !== null) clearTimeout(trailing)
+      trailing = null
+    },
   }
 }

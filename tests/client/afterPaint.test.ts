@@ -154,4 +154,28 @@ describe('after paint', () => {
     vi.advanceTimersByTime(0)
     expect(late).toHaveBeenCalledTimes(1)
   })
+
+  it('a run asked for without a frame and without the fallback waits for a frame another run asks for, however long', () => {
+    const turn = vi.fn<() => void>()
+    const others = afterPaint(turn)
+    others.schedule(false, false)
+    // A run with the fallback goes at the fallback, without it.
+    const stored = vi.fn<() => void>()
+    afterPaint(stored).schedule(false)
+    vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS * 10)
+    expect(stored).toHaveBeenCalledTimes(1)
+    expect(turn).not.toHaveBeenCalled()
+    expect(frames.size).toBe(0)
+
+    afterPaint(() => {}).schedule()
+    paint()
+    vi.advanceTimersByTime(0)
+    expect(turn).toHaveBeenCalledTimes(1)
+
+    // Asked for again with the fallback, it keeps it.
+    others.schedule(false, false)
+    others.schedule(false)
+    vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS)
+    expect(turn).toHaveBeenCalledTimes(2)
+  })
 })

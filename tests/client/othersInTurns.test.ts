@@ -5,7 +5,8 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { messageAwareness, messageSync, WebsocketProvider } from 'y-websocket'
-import { OTHERS_TURN_MS, receiveOthersInTurns } from '../../src/collab/othersInTurns'
+import { OTHERS_TURN_MS, OTHERS_WAIT_MS, receiveOthersInTurns } from '../../src/collab/othersInTurns'
+import { afterPaint } from '../../src/ui/afterPaint'
 
 const cleanups: Array<() => void> = []
 beforeEach(() => {
@@ -140,6 +141,38 @@ describe('receiving the others’ edits in turns', () => {
     vi.advanceTimersByTime(1)
     expect(seen).toEqual([{ text: 'vote', origin: provider, annHere: false }])
     expect(provider.awareness.getStates().get(ann.id)).toEqual({ user: { name: 'Ann' }, cursor: { at: 4 } })
+  })
+
+  it('while this person types, ends a due turn right after the frame of their next key press, or at most OTHERS_WAIT_MS later', () => {
+    const frames: FrameRequestCallback[] = []
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback))
+    cleanups.push(() => vi.unstubAllGlobals())
+    const provider = receiving()
+    const ann = anotherClient(provider)
+    const ownText = provider.doc.getText('own')
+    ownText.insert(0, 'x')
+    ann.type('go')
+    vi.advanceTimersByTime(OTHERS_TURN_MS)
+    // The turn is due but asks for no frame of its own.
+    expect(frames).toHaveLength(0)
+    expect(text(provider)).toBe('')
+
+    // The next key press asks for one; the others' edits go in once it is drawn.
+    ownText.insert(1, 'y')
+    afterPaint(() => {}).schedule()
+    expect(frames).toHaveLength(1)
+    for (const callback of frames.splice(0)) callback(performance.now())
+    vi.advanceTimersByTime(0)
+    expect(text(provider)).toBe('go')
+
+    // No key press comes: the turn goes in OTHERS_WAIT_MS after it was due.
+    ownText.insert(2, 'z')
+    ann.type('!')
+    vi.advanceTimersByTime(OTHERS_TURN_MS + OTHERS_WAIT_MS - 1)
+    expect(text(provider)).toBe('go')
+    vi.advanceTimersByTime(1)
+    expect(text(provider)).toBe('go!')
+    expect(frames).toHaveLength(0)
   })
 
   it('applies edits at once before the story is in sync', () => {

@@ -6,6 +6,7 @@
  */
 import { useMemo, useSyncExternalStore } from 'react'
 import type { Editor } from '@tiptap/core'
+import { refreshAfterPaint } from '../../ui/afterPaint'
 import { listSuggestions, type SuggestionSummary } from './listSuggestions'
 
 const REFRESH_MS = 150
@@ -24,7 +25,6 @@ function suggestionStore(editor: Editor): SuggestionStore {
   let snapshot: readonly SuggestionSummary[] = listSuggestions(editor.state.doc)
   let key = JSON.stringify(snapshot)
   const listeners = new Set<() => void>()
-  let timer: ReturnType<typeof setTimeout> | undefined
   const refresh = () => {
     if (editor.isDestroyed) return
     const next = listSuggestions(editor.state.doc)
@@ -34,14 +34,10 @@ function suggestionStore(editor: Editor): SuggestionStore {
     key = nextKey
     for (const listener of listeners) listener()
   }
-  // At most one refresh per REFRESH_MS, not one after the changes pause: others typing without a
-  // pause held the list back, and the timer is no longer set and cleared on every key press.
-  const schedule = () => {
-    timer ??= setTimeout(() => {
-      timer = undefined
-      refresh()
-    }, REFRESH_MS)
-  }
+  // At most one refresh per REFRESH_MS, not one after the changes pause (others typing without a
+  // pause held the list back), right after the frame that shows a change (`refreshAfterPaint`).
+  const later = refreshAfterPaint(refresh, REFRESH_MS)
+  const schedule = () => later.changed()
   const store: SuggestionStore = {
     subscribe(onChange) {
       listeners.add(onChange)
@@ -51,8 +47,7 @@ function suggestionStore(editor: Editor): SuggestionStore {
       return () => {
         listeners.delete(onChange)
         if (listeners.size > 0) return
-        clearTimeout(timer)
-        timer = undefined
+        later.cancel()
         editor.off('update', schedule)
       }
     },
