@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { AFTER_PAINT_FALLBACK_MS, afterPaint } from '../../src/ui/afterPaint'
+import { AFTER_PAINT_FALLBACK_MS, afterPaint, refreshAfterPaint } from '../../src/ui/afterPaint'
 
 /** The page's frames, run by hand: `paint()` runs the callbacks of one frame. */
 let frames: Map<number, FrameRequestCallback>
@@ -179,3 +179,69 @@ describe('after paint', () => {
     expect(turn).toHaveBeenCalledTimes(2)
   })
 })
+
+describe('refresh after paint', () => {
+  const EVERY = 300
+
+  it('works right after the frame that shows a change, then at most every `everyMs` while changes go on', () => {
+    const work = vi.fn<() => void>()
+    const refresh = refreshAfterPaint(work, EVERY)
+    refresh.changed()
+    expect(frames.size).toBe(1)
+    paint()
+    vi.advanceTimersByTime(0)
+    expect(work).toHaveBeenCalledTimes(1)
+
+    // Key presses 100 ms apart, each with its frame: the work goes with the frame of the first
+    // change at least EVERY after the last run, never from a timer between two key presses.
+    const ranAt: number[] = []
+    work.mockImplementation(() => ranAt.push(Date.now()))
+    const start = Date.now()
+    for (let press = 1; press <= 9; press++) {
+      vi.advanceTimersByTime(100 - 16)
+      refresh.changed()
+      vi.advanceTimersByTime(16)
+      paint()
+      vi.advanceTimersByTime(0)
+    }
+    expect(ranAt.map((at) => at - start)).toEqual([300, 600, 900])
+  })
+
+  it('works `everyMs` after the last change once the changes stop, if it has not since', () => {
+    const work = vi.fn<() => void>()
+    const refresh = refreshAfterPaint(work, EVERY)
+    refresh.changed()
+    paint()
+    vi.advanceTimersByTime(0)
+    expect(work).toHaveBeenCalledTimes(1)
+
+    // Too soon after that run for the next frame; then nothing more changes.
+    vi.advanceTimersByTime(50)
+    refresh.changed()
+    paint()
+    vi.advanceTimersByTime(0)
+    expect(work).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(EVERY - 1)
+    expect(work).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(1)
+    expect(work).toHaveBeenCalledTimes(2)
+
+    // Done already after the last change: no run at the end.
+    vi.advanceTimersByTime(EVERY)
+    refresh.changed()
+    paint()
+    vi.advanceTimersByTime(EVERY * 3)
+    expect(work).toHaveBeenCalledTimes(3)
+  })
+
+  it('does nothing once cancelled', () => {
+    const work = vi.fn<() => void>()
+    const refresh = refreshAfterPaint(work, EVERY)
+    refresh.changed()
+    refresh.cancel()
+    paint()
+    vi.advanceTimersByTime(EVERY * 3)
+    expect(work).not.toHaveBeenCalled()
+  })
+})
+

@@ -34,6 +34,20 @@ describe('the count of unconfirmed edits kept beside the local copy', () => {
     expect(written('story')).toBe(0)
   })
 
+  it('asks for no frame of its own: writing shows nothing', () => {
+    const frame = vi.fn<(callback: FrameRequestCallback) => number>(() => 1)
+    vi.stubGlobal('requestAnimationFrame', frame)
+    try {
+      notePending(7, 'story', 1)
+      notePending(7, 'story', 0)
+      expect(frame).not.toHaveBeenCalled()
+      vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS)
+      expect(written('story')).toBe(0)
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('is written before anyone reads the register, and when the page is hidden', () => {
     notePending(7, 'story', 1)
     vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS)

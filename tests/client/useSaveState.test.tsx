@@ -56,6 +56,27 @@ describe('the save state the page shows', () => {
     expect(renders).toEqual(['saved', 'saving', 'unsaved'])
   })
 
+  it('asks for no frame when the server answers: nothing shows until saved has settled', () => {
+    vi.useFakeTimers()
+    const frame = vi.fn<(callback: FrameRequestCallback) => number>(() => 1)
+    vi.stubGlobal('requestAnimationFrame', frame)
+    try {
+      const { tracker, set } = trackerAt('saved')
+      const { result } = rendered(tracker)
+      act(() => set('saving'))
+      painted()
+      frame.mockClear()
+      act(() => set('saved'))
+      expect(frame).not.toHaveBeenCalled()
+      painted()
+      expect(result.current).toBe('saving')
+      act(() => vi.advanceTimersByTime(SAVED_SETTLE_MS))
+      expect(result.current).toBe('saved')
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
   it('a label mounted again starts from the tracker as it is now', () => {
     vi.useFakeTimers()
     const { tracker, set } = trackerAt('saved')
