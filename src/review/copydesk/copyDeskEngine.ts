@@ -18,6 +18,7 @@ import { ignoredIssueKey, issueDecorations, paragraphDecorations, sameDecoration
 import { NO_KNOWN_WORDS } from './knownWords'
 import { storyParagraphs, type StoryParagraph } from './storyParagraphs'
 import { followEdits, heldUntil } from './typingHold'
+import { refreshAfterPaint, type Refresh } from '../../ui/afterPaint'
 
 /** The issue covering `pos` (or ending at it: the caret just after a word), if any. */
 export function issueAt(state: EditorState, pos: number): CopyDeskIssue | null {
@@ -42,6 +43,12 @@ function setMenu(tr: Transaction, menu: CopyDeskState['menu']): Transaction {
 /** Checks the story after edits settle and keeps the decorations in step. */
 class CopyDeskView {
   private timer: ReturnType<typeof setTimeout> | null = null
+  /**
+   * Checks after edits: right after the frame that shows an edit, at most every `delayMs`
+   * (`refreshAfterPaint`). A check's count and marks drawn from a timer of its own, between two
+   * key presses, made the next key press wait for the display's next frame.
+   */
+  private readonly checks: Refresh
   /** The paragraph keys of the last check (null before the first). */
   private checkedKeys: Set<string> | null = null
   /** Whether checks run (the person's setting); `releases` undo what `start` did. */
@@ -57,7 +64,8 @@ class CopyDeskView {
     private readonly view: EditorView,
     private readonly extension: CopyDeskExtension,
   ) {
-    const { enabled } = extension.options
+    const { enabled, delayMs } = extension.options
+    this.checks = refreshAfterPaint(() => this.check(), delayMs)
     this.unsubscribeSwitch = enabled?.subscribe(() => this.follow()) ?? (() => undefined)
     this.follow()
   }
@@ -120,7 +128,7 @@ class CopyDeskView {
   }
 
   update(view: EditorView, previous: EditorState): void {
-    if (view.state.doc !== previous.doc && this.active) this.schedule(this.extension.options.delayMs)
+    if (view.state.doc !== previous.doc && this.active) this.checks.changed()
   }
 
   destroy(): void {
@@ -135,6 +143,7 @@ class CopyDeskView {
     this.active = false
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
+    this.checks.cancel()
     if (this.settleTimer) clearTimeout(this.settleTimer)
     this.settleTimer = null
     this.heldKeys.clear()
@@ -142,7 +151,7 @@ class CopyDeskView {
     this.releases = []
   }
 
-  /** Check within `delay` ms; edits meanwhile do not push it back (remote typing never stops it). */
+  /** Check within `delay` ms (a whole check when checks start). */
   private schedule(delay: number): void {
     if (this.timer) return
     this.timer = setTimeout(() => {
