@@ -42,7 +42,8 @@ export function receiveOthersInTurns(provider: WebsocketProvider, turnMs = OTHER
   let presence: Uint8Array[] = []
   let timer: ReturnType<typeof setTimeout> | null = null
   const stockSync = provider.messageHandlers[messageSync]
-  if (!stockSync) throw new Error('the provider has no sync message handler')
+  const stockAwareness = provider.messageHandlers[messageAwareness]
+  if (!stockSync || !stockAwareness) throw new Error('the provider has no sync or presence message handler')
 
   const applyEdits = () => {
     if (edits.length === 0) return
@@ -69,7 +70,14 @@ export function receiveOthersInTurns(provider: WebsocketProvider, turnMs = OTHER
     applyEdits()
     const updates = presence
     presence = []
-    for (const update of updates) applyAwarenessUpdate(provider.awareness, update, provider)
+    // One bad presence message costs only itself, as with the stock provider.
+    for (const update of updates) {
+      try {
+        applyAwarenessUpdate(provider.awareness, update, provider)
+      } catch (error) {
+        report(error)
+      }
+    }
   }
   // While this person types, a turn that is due waits for the frame of their next key press (at
   // most `OTHERS_WAIT_MS`): a frame of the others' drawn at any moment between two key presses
@@ -132,5 +140,6 @@ export function receiveOthersInTurns(provider: WebsocketProvider, turnMs = OTHER
     turnAfterPaint.cancel()
     onClose()
     provider.messageHandlers[messageSync] = stockSync
+    provider.messageHandlers[messageAwareness] = stockAwareness
   }
 }

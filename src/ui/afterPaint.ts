@@ -53,7 +53,7 @@ function disarm(): void {
 
 function arm(): void {
   if (waiting.size === 0) return
-  if (noFallback.size < waiting.size) timer ??= setTimeout(() => runAll([...waiting].filter((run) => !noFallback.has(run))), AFTER_PAINT_FALLBACK_MS)
+  if (noFallback.size < waiting.size) timer ??= setTimeout(runAtFallback, AFTER_PAINT_FALLBACK_MS)
   if (wantFrame.size > 0 && frame === null && task === null && typeof requestAnimationFrame === 'function') {
     frame = requestAnimationFrame(() => {
       frame = null
@@ -63,6 +63,14 @@ function arm(): void {
       task = setTimeout(() => runAll(due), 0)
     })
   }
+}
+
+/** The fallback: run those that have it, unless a frame's task is about to run them all. */
+function runAtFallback(): void {
+  timer = null
+  // Cancelling that task would leave the runs without a fallback waiting for yet another frame.
+  if (task !== null) return
+  runAll([...waiting].filter((run) => !noFallback.has(run)))
 }
 
 function runAll(due: ReadonlyArray<() => void>): void {
@@ -122,23 +130,29 @@ export interface Refresh {
 export function refreshAfterPaint(work: () => void, everyMs: number): Refresh {
   let doneAt = -Infinity
   let changedAt = -Infinity
+  // Changes are counted, not timed, to know whether the last one was worked on: two can fall in
+  // the same millisecond as a run, one before it and one after.
+  let changes = 0
+  let doneFor = 0
   let trailing: ReturnType<typeof setTimeout> | null = null
   const run = () => {
     doneAt = Date.now()
+    doneFor = changes
     work()
   }
   const afterFrame = afterPaint(() => {
-    if (Date.now() - doneAt >= everyMs) run()
+    if (doneFor < changes && Date.now() - doneAt >= everyMs) run()
   })
   // Once the changes stop; not set and cleared again on every change.
   const settle = () => {
     trailing = null
     const wait = changedAt + everyMs - Date.now()
     if (wait > 0) trailing = setTimeout(settle, wait)
-    else if (doneAt < changedAt) run()
+    else if (doneFor < changes) run()
   }
   return {
     changed() {
+      changes++
       changedAt = Date.now()
       afterFrame.schedule()
       trailing ??= setTimeout(settle, everyMs)

@@ -180,6 +180,23 @@ describe('after paint', () => {
   })
 })
 
+describe('after paint, the fallback and a frame together', () => {
+  it('the fallback leaves alone the task a frame has queued: a run without the fallback goes in it', () => {
+    const turn = vi.fn<() => void>()
+    const own = vi.fn<() => void>()
+    // The frame comes just as the fallback is due, before its task has run.
+    setTimeout(paint, AFTER_PAINT_FALLBACK_MS)
+    const turns = afterPaint(turn)
+    turns.schedule(false, false)
+    afterPaint(own).schedule()
+    // The frame's task is queued from inside a timer here: it runs a millisecond later.
+    vi.advanceTimersByTime(AFTER_PAINT_FALLBACK_MS + 1)
+    turns.cancel()
+    expect(own).toHaveBeenCalledTimes(1)
+    expect(turn).toHaveBeenCalledTimes(1)
+  })
+})
+
 describe('refresh after paint', () => {
   const EVERY = 300
 
@@ -192,19 +209,20 @@ describe('refresh after paint', () => {
     vi.advanceTimersByTime(0)
     expect(work).toHaveBeenCalledTimes(1)
 
-    // Key presses 100 ms apart, each with its frame: the work goes with the frame of the first
-    // change at least EVERY after the last run, never from a timer between two key presses.
+    // Key presses 70 ms apart, each with its frame 16 ms later: the work goes with the frame of the
+    // first change at least EVERY after the last run (at 350 and 700 ms), never from a timer
+    // between two key presses (which would have run at 300 and 600 ms).
     const ranAt: number[] = []
     work.mockImplementation(() => ranAt.push(Date.now()))
     const start = Date.now()
-    for (let press = 1; press <= 9; press++) {
-      vi.advanceTimersByTime(100 - 16)
+    for (let press = 1; press <= 12; press++) {
+      vi.advanceTimersByTime(70 - 16)
       refresh.changed()
       vi.advanceTimersByTime(16)
       paint()
       vi.advanceTimersByTime(0)
     }
-    expect(ranAt.map((at) => at - start)).toEqual([300, 600, 900])
+    expect(ranAt.map((at) => at - start)).toEqual([350, 700])
   })
 
   it('works `everyMs` after the last change once the changes stop, if it has not since', () => {
@@ -232,6 +250,32 @@ describe('refresh after paint', () => {
     paint()
     vi.advanceTimersByTime(EVERY * 3)
     expect(work).toHaveBeenCalledTimes(3)
+  })
+
+  it('works once more for a change made in the same millisecond as a run, after it', () => {
+    const work = vi.fn<() => void>()
+    const refresh = refreshAfterPaint(work, EVERY)
+    refresh.changed()
+    paint()
+    // The run, then a change at once (fake time stands still in between).
+    vi.advanceTimersByTime(0)
+    refresh.changed()
+    expect(work).toHaveBeenCalledTimes(1)
+    vi.advanceTimersByTime(EVERY)
+    expect(work).toHaveBeenCalledTimes(2)
+  })
+
+  it('works once per change, not again after a frame when the change is done already', () => {
+    const work = vi.fn<() => void>()
+    const refresh = refreshAfterPaint(work, 0)
+    refresh.changed()
+    // With no wait, the timer after the last change runs it first...
+    vi.advanceTimersByTime(0)
+    expect(work).toHaveBeenCalledTimes(1)
+    // ...and the frame the change asked for has nothing left to do.
+    paint()
+    vi.advanceTimersByTime(0)
+    expect(work).toHaveBeenCalledTimes(1)
   })
 
   it('does nothing once cancelled', () => {

@@ -99,15 +99,40 @@ describe('receiving presence in turns', () => {
     expect(provider.awareness.getStates().get(ann.id)).toEqual({ user: { name: 'Ann' }, cursor: { at: 4 } })
   })
 
-  it('drops the presence that waits when stopped (the story closed)', () => {
+  it('drops the presence that waits when stopped (the story closed), and gives the provider back its own handlers', () => {
     const provider = new WebsocketProvider('ws://localhost:1', 'story', new Y.Doc(), { connect: false })
+    provider.synced = true
     cleanups.push(() => provider.destroy())
+    const stockSync = provider.messageHandlers[messageSync]
+    const stockAwareness = provider.messageHandlers[messageAwareness]
     const stop = receiveOthersInTurns(provider)
     const ann = anotherClient(provider)
+    const seen: unknown[] = []
+    provider.awareness.on('change', () => seen.push(provider.awareness.getStates().get(ann.id)))
     ann.moveTo(1)
     stop()
+    expect(provider.messageHandlers[messageSync]).toBe(stockSync)
+    expect(provider.messageHandlers[messageAwareness]).toBe(stockAwareness)
+    // From now on as the stock provider: at once.
+    ann.moveTo(2)
+    ann.type('a')
+    expect(text(provider)).toBe('a')
     vi.advanceTimersByTime(OTHERS_TURN_MS * 2)
-    expect(provider.awareness.getStates().has(ann.id)).toBe(false)
+    expect(seen).toEqual([{ user: { name: 'Ann' }, cursor: { at: 2 } }])
+  })
+
+  it('a bad presence message costs only itself', () => {
+    const provider = receiving()
+    const ann = anotherClient(provider)
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    cleanups.push(() => errors.mockRestore())
+    const bad = encoding.createEncoder()
+    encoding.writeVarUint8Array(bad, new Uint8Array([1, 7, 1, 3, 123, 125, 125]))
+    deliver(provider, messageAwareness, encoding.toUint8Array(bad))
+    ann.moveTo(5)
+    vi.advanceTimersByTime(OTHERS_TURN_MS)
+    expect(provider.awareness.getStates().get(ann.id)).toEqual({ user: { name: 'Ann' }, cursor: { at: 5 } })
+    expect(errors).toHaveBeenCalledWith('Caught error while handling a Yjs update', expect.any(Error))
   })
 
   it('drops the presence that waits when the socket closes: those who were here are not brought back', () => {

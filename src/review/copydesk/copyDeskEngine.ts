@@ -40,7 +40,7 @@ function setMenu(tr: Transaction, menu: CopyDeskState['menu']): Transaction {
   return tr.setMeta(copyDeskKey, meta)
 }
 
-/** Checks the story after edits settle and keeps the decorations in step. */
+/** Checks the story after edits (at most every `delayMs`) and keeps the decorations in step. */
 class CopyDeskView {
   private timer: ReturnType<typeof setTimeout> | null = null
   /**
