@@ -137,10 +137,6 @@ function serve(room: Room, conn: WebSocket, who: Participant, services: Services
     room.leave(conn)
     rooms.releaseIfIdle(room)
   })
-  conn.on('error', (error) => {
-    log.debug({ story: room.id, err: error }, 'socket error')
-  })
-
   // Opens the sync with our state vector; then everyone's presence.
   room.join(conn, who)
   const present = [...room.awareness.getStates().keys()]
@@ -187,6 +183,12 @@ export function createCollab(services: Services) {
       const allowed = services.config.allowedOrigins
       const foreign = isForeignOrigin(request, allowed) || (usesSessionCookie(request) && !comesFromOwnPage(request, allowed))
       wss.handleUpgrade(request, socket, head, async (conn) => {
+        // From the first byte: `ws` reports a bad frame (one over maxPayload, a bad opcode) as an
+        // 'error' before it closes, and one sent before the session is checked and the story
+        // loaded had no listener: an uncaught exception in the server.
+        conn.on('error', (error) => {
+          log.debug({ story: storyId, err: error }, 'socket error')
+        })
         if (foreign) {
           close(conn, Close.forbidden)
           return

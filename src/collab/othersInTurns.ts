@@ -5,12 +5,14 @@
  * thread between this person's key presses: with five others typing, 25 edits and 25 caret
  * redraws a second, any of them in the way of the next key press.
  *
- * Both are now kept for `OTHERS_TURN_MS` and applied together in one turn: the turn's edits in one
- * Yjs transaction (one pass through the editor), then its presence, in order. The others' text and
- * their carets move together, up to ten times a second. While this person types, a turn goes right
- * after the frame of their next key press, so that its own frame is drawn before the key press
- * after that. Nothing waits that matters for saving: the server stored those edits before it
- * relayed them, and this tab's own edits never wait here.
+ * Presence is kept for `OTHERS_TURN_MS` and applied in turns, in order: carets and the "In this
+ * story now" list move up to ten times a second. While this person types (an edit of theirs in the
+ * last `TYPING_MS`), the others' edits wait too, with their presence, for the frame of this
+ * person's next key press (at most `OTHERS_WAIT_MS`), and go in right after it: the edits in one
+ * Yjs transaction (one pass through the editor, not one per character), then the presence. Their
+ * own frame is then drawn before the key press after that. When this person is not typing, the
+ * others' edits go in as they arrive. Nothing waits that matters for saving: the server stored
+ * those edits before it relayed them, and this tab's own edits never wait here.
  *
  * Only edits that arrive once the story is in sync wait; the first sync, a catch-up after a
  * reconnect and anything else on the socket are handled at once, after any edits that waited
@@ -23,12 +25,12 @@ import * as decoding from 'lib0/decoding'
 import { messageAwareness, messageSync, type WebsocketProvider } from 'y-websocket'
 import { afterPaint } from '../ui/afterPaint'
 
-/** The others' edits and presence received within this long are applied together. */
+/** The others' presence received within this long is applied together. */
 export const OTHERS_TURN_MS = 100
-/** While this person types, a turn then waits at most this long for the frame of their next key press. */
+/** While this person types, the others' edits and presence wait at most this long for the frame of their next key press. */
 export const OTHERS_WAIT_MS = 150
 /** This person is typing until this long after their last edit. */
-const TYPING_MS = 300
+export const TYPING_MS = 300
 
 /** Report what went wrong in the console, as the stock provider does for the updates it applies. */
 function report(error: unknown): void {
@@ -79,40 +81,42 @@ export function receiveOthersInTurns(provider: WebsocketProvider, turnMs = OTHER
       }
     }
   }
-  // While this person types, a turn that is due waits for the frame of their next key press (at
-  // most `OTHERS_WAIT_MS`): a frame of the others' drawn at any moment between two key presses
-  // made the next one wait for the display's next frame; drawn just after a key press's frame, it
-  // is done before the next key press comes.
+  // While this person types, what arrives waits for the frame of their next key press (at most
+  // `OTHERS_WAIT_MS`): a frame of the others' drawn at any moment between two key presses made
+  // the next one wait for the display's next frame; drawn just after a key press's frame, it is
+  // done before the next key press comes. The wait gathers what arrives meanwhile into one turn.
   let ownEditAt = -Infinity
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
     if (origin !== provider) ownEditAt = Date.now()
   }
   provider.doc.on('update', onUpdate)
+  const typing = () => Date.now() - ownEditAt <= TYPING_MS
   let late: ReturnType<typeof setTimeout> | null = null
   const turnAfterPaint = afterPaint(() => {
     if (late !== null) clearTimeout(late)
-    late = null
+    if (timer !== null) clearTimeout(timer)
+    late = timer = null
     turn()
   })
-  const due = () => {
-    timer = null
-    if (Date.now() - ownEditAt > TYPING_MS) {
-      turn()
-      return
-    }
+  const untilNextKeyPress = () => {
+    if (turnAfterPaint.waiting()) return
     turnAfterPaint.schedule(false, false)
     late = setTimeout(turnAfterPaint.flush, OTHERS_WAIT_MS)
   }
-  const wait = () => {
-    if (timer !== null || turnAfterPaint.waiting()) return
-    timer = setTimeout(due, turnMs)
+  // Presence goes in turns, typing or not.
+  const due = () => {
+    timer = null
+    if (typing()) untilNextKeyPress()
+    else turn()
   }
 
   provider.messageHandlers[messageSync] = (encoder, decoder, ...rest) => {
     const start = decoder.pos
     if (provider.synced && decoding.readVarUint(decoder) === messageYjsUpdate) {
       edits.push(decoding.readVarUint8Array(decoder))
-      wait()
+      // Not typing: at once, as the stock provider does.
+      if (typing()) untilNextKeyPress()
+      else applyEdits()
       return
     }
     decoder.pos = start
@@ -121,7 +125,8 @@ export function receiveOthersInTurns(provider: WebsocketProvider, turnMs = OTHER
   }
   provider.messageHandlers[messageAwareness] = (_encoder, decoder) => {
     presence.push(decoding.readVarUint8Array(decoder))
-    wait()
+    if (typing()) untilNextKeyPress()
+    else if (timer === null && !turnAfterPaint.waiting()) timer = setTimeout(due, turnMs)
   }
   // The socket closed: the provider now takes everyone else's presence away. The presence that
   // waited came from that socket, and would bring them back, present though unreachable, until

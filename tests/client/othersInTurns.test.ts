@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { messageAwareness, messageSync, WebsocketProvider } from 'y-websocket'
-import { OTHERS_TURN_MS, OTHERS_WAIT_MS, receiveOthersInTurns } from '../../src/collab/othersInTurns'
+import { OTHERS_TURN_MS, OTHERS_WAIT_MS, receiveOthersInTurns, TYPING_MS } from '../../src/collab/othersInTurns'
 import { afterPaint } from '../../src/ui/afterPaint'
 
 const cleanups: Array<() => void> = []
@@ -149,59 +149,80 @@ describe('receiving presence in turns', () => {
   })
 })
 
-describe('receiving the others’ edits in turns', () => {
-  it('applies the edits of one turn in one transaction, from the provider, with the turn’s presence after them', () => {
+/** This person types: an edit of their own, now. */
+const typeOwn = (provider: WebsocketProvider) => {
+  const own = provider.doc.getText('own')
+  own.insert(own.length, 'x')
+}
+
+/** Every frame the page asks for, drawn by hand with `drawFrames`. */
+function stubFrames() {
+  const frames: FrameRequestCallback[] = []
+  vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback))
+  cleanups.push(() => vi.unstubAllGlobals())
+  return {
+    frames,
+    drawFrames() {
+      for (const callback of frames.splice(0)) callback(performance.now())
+      vi.advanceTimersByTime(0)
+    },
+  }
+}
+
+describe('receiving the others’ edits', () => {
+  it('applies them at once while this person is not typing, as the stock provider does', () => {
+    const provider = receiving()
+    const ann = anotherClient(provider)
+    ann.type('go')
+    expect(text(provider)).toBe('go')
+    // Typing stopped long enough ago counts as not typing.
+    typeOwn(provider)
+    vi.advanceTimersByTime(TYPING_MS + 1)
+    ann.type('!')
+    expect(text(provider)).toBe('go!')
+  })
+
+  it('while this person types, holds them for the frame of the next key press, then applies them in one transaction with the presence after them', () => {
+    const { frames, drawFrames } = stubFrames()
     const provider = receiving()
     const ann = anotherClient(provider)
     const seen: Array<{ text: string; origin: unknown; annHere: boolean }> = []
     provider.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-      seen.push({ text: text(provider), origin: transaction.origin, annHere: provider.awareness.getStates().has(ann.id) })
+      if (transaction.origin === provider) seen.push({ text: text(provider), origin: transaction.origin, annHere: provider.awareness.getStates().has(ann.id) })
     })
-
+    typeOwn(provider)
     ann.type('vote')
     ann.moveTo(4)
-    vi.advanceTimersByTime(OTHERS_TURN_MS - 1)
+    vi.advanceTimersByTime(OTHERS_TURN_MS)
+    // Nothing yet, and no frame asked for on their account.
     expect(text(provider)).toBe('')
+    expect(frames).toHaveLength(0)
 
-    vi.advanceTimersByTime(1)
+    // The next key press asks for one; the others go in once it is drawn.
+    typeOwn(provider)
+    afterPaint(() => {}).schedule()
+    expect(frames).toHaveLength(1)
+    drawFrames()
     expect(seen).toEqual([{ text: 'vote', origin: provider, annHere: false }])
     expect(provider.awareness.getStates().get(ann.id)).toEqual({ user: { name: 'Ann' }, cursor: { at: 4 } })
   })
 
-  it('while this person types, ends a due turn right after the frame of their next key press, or at most OTHERS_WAIT_MS later', () => {
-    const frames: FrameRequestCallback[] = []
-    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback))
-    cleanups.push(() => vi.unstubAllGlobals())
+  it('while this person types and no key press comes, applies them OTHERS_WAIT_MS after the first arrived', () => {
+    const { frames } = stubFrames()
     const provider = receiving()
     const ann = anotherClient(provider)
-    const ownText = provider.doc.getText('own')
-    ownText.insert(0, 'x')
+    typeOwn(provider)
     ann.type('go')
-    vi.advanceTimersByTime(OTHERS_TURN_MS)
-    // The turn is due but asks for no frame of its own.
-    expect(frames).toHaveLength(0)
+    vi.advanceTimersByTime(OTHERS_WAIT_MS - 1)
     expect(text(provider)).toBe('')
-
-    // The next key press asks for one; the others' edits go in once it is drawn.
-    ownText.insert(1, 'y')
-    afterPaint(() => {}).schedule()
-    expect(frames).toHaveLength(1)
-    for (const callback of frames.splice(0)) callback(performance.now())
-    vi.advanceTimersByTime(0)
-    expect(text(provider)).toBe('go')
-
-    // No key press comes: the turn goes in OTHERS_WAIT_MS after it was due.
-    ownText.insert(2, 'z')
-    ann.type('!')
-    vi.advanceTimersByTime(OTHERS_TURN_MS + OTHERS_WAIT_MS - 1)
-    expect(text(provider)).toBe('go')
     vi.advanceTimersByTime(1)
-    expect(text(provider)).toBe('go!')
+    expect(text(provider)).toBe('go')
     expect(frames).toHaveLength(0)
   })
 
   it('applies edits at once before the story is in sync', () => {
     const provider = receiving(false)
+    typeOwn(provider)
     anotherClient(provider).type('go')
     expect(text(provider)).toBe('go')
   })
@@ -210,12 +231,13 @@ describe('receiving the others’ edits in turns', () => {
     const provider = receiving()
     const ann = anotherClient(provider)
     const seen: string[] = []
+    typeOwn(provider)
     provider.doc.on('afterTransaction', () => seen.push(text(provider)))
     ann.type('ab')
     ann.sendStep2()
     // The waiting edits first, in a transaction of their own, then the step (nothing new in it).
     expect(seen).toEqual(['ab', 'ab'])
-    vi.advanceTimersByTime(OTHERS_TURN_MS)
+    vi.advanceTimersByTime(OTHERS_WAIT_MS)
     expect(seen).toEqual(['ab', 'ab'])
   })
 
@@ -235,7 +257,9 @@ describe('receiving the others’ edits in turns', () => {
   it('puts in the edits that wait when the socket closes and when stopped', () => {
     const provider = receiving()
     const ann = anotherClient(provider)
+    typeOwn(provider)
     ann.type('a')
+    expect(text(provider)).toBe('')
     provider.emit('connection-close', [null, provider])
     expect(text(provider)).toBe('a')
 
@@ -243,6 +267,7 @@ describe('receiving the others’ edits in turns', () => {
     cleanups.push(() => other.destroy())
     other.synced = true
     const stop = receiveOthersInTurns(other)
+    typeOwn(other)
     anotherClient(other).type('b')
     expect(other.doc.getText('body').toString()).toBe('')
     stop()
@@ -254,12 +279,14 @@ describe('receiving the others’ edits in turns', () => {
     const ann = anotherClient(provider)
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
     cleanups.push(() => errors.mockRestore())
+    typeOwn(provider)
     ann.type('a')
     const bad = encoding.createEncoder()
     syncProtocol.writeUpdate(bad, new Uint8Array([255, 255, 255, 255, 255]))
     deliver(provider, messageSync, encoding.toUint8Array(bad))
     ann.type('b')
-    vi.advanceTimersByTime(OTHERS_TURN_MS)
+    expect(text(provider)).toBe('')
+    vi.advanceTimersByTime(OTHERS_WAIT_MS)
     expect(text(provider)).toBe('ab')
     expect(errors).toHaveBeenCalledWith('Caught error while handling a Yjs update', expect.any(Error))
   })

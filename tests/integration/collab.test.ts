@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
@@ -234,6 +235,44 @@ describe('sync server', () => {
     socket.send(new Uint8Array(MAX_FRAME_BYTES + 1))
     expect((await closing).code).toBe(Close.tooLarge.code)
     // Nothing reached the story.
+    const c = client(srv.url, id)
+    await synced(c)
+    expect(bodyBlocks(c.doc)).toEqual([''])
+  })
+
+  it(`refuses a frame over ${MAX_FRAME_BYTES} bytes sent with the upgrade itself, before the session is checked, with 1009`, async () => {
+    const srv = await server()
+    const id = await createStoryVia(srv.url, token)
+    const { port } = new URL(srv.url)
+    const socket = net.connect(Number(port), '127.0.0.1')
+    cleanup.push(() => socket.destroy())
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    // The request and, in the same write, the header of a masked binary frame one byte too long.
+    const header = Buffer.alloc(14)
+    header[0] = 0x82
+    header[1] = 0x80 | 127
+    header.writeBigUInt64BE(BigInt(MAX_FRAME_BYTES + 1), 2)
+    const request = [
+      `GET /collab/${id}?token=${encodeURIComponent(token)} HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version: 13',
+      '',
+      '',
+    ].join('\r\n')
+    const received: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => received.push(chunk))
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    socket.write(Buffer.concat([Buffer.from(request), header]))
+    await ended
+    const bytes = Buffer.concat(received)
+    const frameAt = bytes.indexOf('\r\n\r\n') + 4
+    expect(bytes.subarray(0, 12).toString()).toBe('HTTP/1.1 101')
+    // A close frame with code 1009, and the server still serves the story.
+    expect(bytes[frameAt]).toBe(0x88)
+    expect(bytes.readUInt16BE(frameAt + 2)).toBe(Close.tooLarge.code)
     const c = client(srv.url, id)
     await synced(c)
     expect(bodyBlocks(c.doc)).toEqual([''])
