@@ -418,7 +418,9 @@ describe('editor in Chromium', () => {
     })
     expect(caret.height).toBeGreaterThan(0)
     expect(caret.top).toBeGreaterThanOrEqual(0)
-    expect(caret.bottom).toBeLessThanOrEqual(page.viewportSize()!.height)
+    // Within a pixel: paragraphs above are laid out as they come near the view, and scroll
+    // anchoring can leave the line a fraction of a pixel past the edge (900.19 of 900 in one run).
+    expect(caret.bottom).toBeLessThanOrEqual(page.viewportSize()!.height + 1)
 
     // A paragraph just made is typed into at once: every letter lands in order.
     for (const word of ['Ryabkov agreed.', 'Tkachenko did not.', 'Ilyushin left.']) {
