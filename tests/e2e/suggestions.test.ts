@@ -105,6 +105,9 @@ describe('suggestions in Chromium', () => {
     await expect.poll(() => textOf(editorBody)).toContain('Residents reacted with anger.')
     const item = reporter.getByRole('listitem', { name: 'Suggestion by Eddie' })
     await expect.poll(() => item.count()).toBe(1)
+    // Rejected once the reporter's list shows the whole deletion, as a person reads it before
+    // deciding: a backspace still on its way would arrive after the rejection, struck still.
+    await expect.poll(() => item.locator('del').textContent()).toBe('anger.')
     await item.getByRole('button', { name: 'Reject', exact: true }).click()
     await expect.poll(() => struck.count()).toBe(0)
     await expect.poll(async () => countOpenSuggestions((await stored(server, id)))).toBe(0)
