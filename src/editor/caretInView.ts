@@ -74,6 +74,9 @@ export const CaretInView = Extension.create({
             // No frame of its own: a scroll draws frames anyway, and a resize is noticed in one.
             measure.schedule(false)
           }
+          // A script's scrollTo is seen at the next frame, with its scroll event: an edit arriving
+          // before that frame is still judged by the last measurement (left open: reading the
+          // scroll position on each edit would lay the page out, which this patch avoids).
           window.addEventListener('scroll', moved, { capture: true, passive: true })
           window.addEventListener('resize', moved, { passive: true })
           // The story's column changing size (the side panel, fonts arriving) moves the caret too.

@@ -473,6 +473,9 @@ describe('editor in Chromium', () => {
     // Scrolled to the top to read: more paragraphs there do not pull the page back to the caret.
     await page.evaluate(() => window.scrollTo(0, 0))
     await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0)
+    // The scroll event comes with the next frame, as it does after a person's scroll: an edit
+    // arriving between a script's scrollTo and that frame is a case left open (see caretInView.ts).
+    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))))
     await add(12, 'Later', 'Paragraph 2 of')
     expect(await page.evaluate(() => window.scrollY)).toBeLessThan(200)
     expect(await caretTop()).toBeGreaterThan(height)
